@@ -1,0 +1,25 @@
+// Control and status registers (RISC-V privileged spec, table 2.2 "Currently allocated RISC-V
+// user-level CSR addresses", and the custom read-only range 0xCC0-0xCFF that D1 uses for identity).
+
+export interface CsrDef {
+  name: string;
+  number: number;
+  writable: boolean;
+  summary: string;
+}
+
+export const CSRS: CsrDef[] = [
+  { name: 'cycle', number: 0xc00, writable: false, summary: 'cycles of this core since reset (the cycle model, not wall time)' },
+  { name: 'time', number: 0xc01, writable: false, summary: 'time in cycles of the 2 GHz clock: equal to cycle (deterministic, never wall time)' },
+  { name: 'instret', number: 0xc02, writable: false, summary: 'instructions retired by this thread since reset' },
+  { name: 'coreid', number: 0xcc0, writable: false, summary: 'D1: linear index of this core in the machine (y * meshw + x)' },
+  { name: 'threadid', number: 0xcc1, writable: false, summary: 'D1: hardware thread (SMT slot) number of this thread, 0..3' },
+  { name: 'corex', number: 0xcc2, writable: false, summary: 'D1: x coordinate of this core in the mesh' },
+  { name: 'corey', number: 0xcc3, writable: false, summary: 'D1: y coordinate of this core in the mesh' },
+  { name: 'meshw', number: 0xcc4, writable: false, summary: 'D1: width of the mesh in cores' },
+  { name: 'meshh', number: 0xcc5, writable: false, summary: 'D1: height of the mesh in cores' },
+  { name: 'mhartid', number: 0xf14, writable: false, summary: 'hart id: coreid * 4 + threadid' },
+];
+
+export const CSR_BY_NAME = new Map(CSRS.map((c) => [c.name, c]));
+export const CSR_BY_NUMBER = new Map(CSRS.map((c) => [c.number, c]));

@@ -1,0 +1,31 @@
+// The instruction table: every extension's rows, checked and numbered. Everything that needs to know
+// an encoding (encoder, decoder, disassembler, emulator generator, docs) starts here.
+import { checkTable, syntaxFields } from './check.js';
+import { RV64I } from './ext/rv64i.js';
+import { RV64M } from './ext/rv64m.js';
+import { ZICSR } from './ext/zicsr.js';
+import type { Instr, InstrDef } from './types.js';
+
+export const EXTENSIONS: { name: string; title: string; rows: InstrDef[] }[] = [
+  { name: 'rv64i', title: 'RV64I base integer instructions', rows: RV64I },
+  { name: 'rv64m', title: 'RV64M multiply and divide', rows: RV64M },
+  { name: 'zicsr', title: 'Zicsr control and status registers', rows: ZICSR },
+];
+
+export class TableError extends Error {}
+
+export function buildTable(defs: InstrDef[]): Instr[] {
+  const { errors, encodings } = checkTable(defs);
+  if (errors.length > 0) throw new TableError(`instruction table is invalid:\n  ${errors.join('\n  ')}`);
+  return defs.map((d, id) => ({
+    ...d,
+    operands: syntaxFields(d.syntax),
+    match: encodings[id]!.match,
+    mask: encodings[id]!.mask,
+    exec: `exec_${d.mnemonic.replace(/\./g, '_')}`,
+    id,
+  }));
+}
+
+export const INSTRUCTIONS: Instr[] = buildTable(EXTENSIONS.flatMap((e) => e.rows));
+export const BY_MNEMONIC = new Map(INSTRUCTIONS.map((i) => [i.mnemonic, i]));
