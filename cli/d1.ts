@@ -1,0 +1,41 @@
+// The `d1` command line: one program, one subcommand per tool. Each subcommand lives in
+// cli/commands/<name>.ts and is a thin shell over its module. Nothing here prints a stack trace: an
+// unexpected exception becomes one line and exit code 70 (set D1_DEBUG=1 to see the trace).
+import { Command, CommanderError } from 'commander';
+import { register as registerAs } from './commands/as.js';
+import { register as registerInfo } from './commands/info.js';
+import { register as registerObjdump } from './commands/objdump.js';
+import { register as registerRun } from './commands/run.js';
+import { VERSION } from './version.js';
+
+export const EXIT_INTERNAL = 70;
+
+function internalError(e: unknown): never {
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`d1: internal error: ${msg}\n(this is a bug in d1; please report it with the input that caused it)\n`);
+  if (process.env['D1_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exit(EXIT_INTERNAL);
+}
+
+process.on('uncaughtException', internalError);
+process.on('unhandledRejection', internalError);
+
+const program = new Command();
+program
+  .name('d1')
+  .description('Assembler, emulator and tools for the Tesla Dojo D1 instruction set')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerAs(program);
+registerRun(program);
+registerObjdump(program);
+registerInfo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  internalError(e);
+}
