@@ -1,21 +1,11 @@
 // Encode/decode/print round trips over every row of the table (property-based), and operand range checks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIELDS, fieldRange, extractField, insertField } from '../../isa/fields.js';
+import { FIELDS, extractField, insertField } from '../../isa/fields.js';
+import { arbField, arbOperands } from './arb.js';
 import { checkOperand, decode, encode, encodeOrThrow } from '../../isa/codec.js';
 import { printText } from '../../isa/print.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
-import type { Instr } from '../../isa/types.js';
-
-/** An arbitrary valid value for one operand field. */
-export function arbField(name: string): fc.Arbitrary<number> {
-  const f = FIELDS[name]!;
-  const { min, max } = fieldRange(f);
-  const step = 2 ** f.scale;
-  return fc.integer({ min: Math.ceil(Number(min) / step), max: Math.floor(Number(max) / step) }).map((v) => v * step);
-}
-
-const arbOperands = (i: Instr) => fc.record(Object.fromEntries(i.operands.map((o) => [o, arbField(o)])) as Record<string, fc.Arbitrary<number>>);
 
 describe('fields', () => {
   it('insert then extract is the identity for every field and value', () => {
