@@ -1,0 +1,465 @@
+// Expansion pass (docs/dasm.md "Macros, repetition, conditionals, includes"): runs the directives that
+// make statements rather than code: .macro/.endm, .rept/.irp/.irpc/.endr, .if/.ifdef/.ifndef/.else/
+// .elseif/.endif, .include, and records .equ/.set/= so conditionals can use them. Numeric local labels
+// (`1:`, `1b`, `1f`) are renamed to unique internal names here. Output: a flat list of statements,
+// each with the file and line that made it.
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { IToken } from 'chevrotain';
+import { diag, type Diagnostic } from './diagnostics.js';
+import { displayName, evaluate, ExprError, type Expr, type Loc } from './expr.js';
+import { parseLine } from './parser.js';
+import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
+import { Colon, DecNumber, Identifier } from './tokens.js';
+import { toStatement, type Statement } from './visitor.js';
+
+export interface Placed {
+  st: Statement;
+  file: string;
+  line: number;
+}
+
+export interface Macro {
+  name: string;
+  params: { name: string; def?: string; required: boolean; vararg: boolean }[];
+  body: string[];
+  file: string;
+  line: number;
+}
+
+export interface ExpandOptions {
+  readFile: (path: string) => string | undefined;
+}
+
+export const MAX_MACRO_DEPTH = 1000;
+/** Statements one source file may expand to (guards `.rept 1000000000`). */
+export const MAX_STATEMENTS = 5_000_000;
+
+const BLOCK_OPEN = new Set(['.macro', '.rept', '.irp', '.irpc']);
+const BLOCK_CLOSE: Record<string, string> = { '.macro': '.endm', '.rept': '.endr', '.irp': '.endr', '.irpc': '.endr' };
+const COND_OPEN = new Set(['.if', '.ifdef', '.ifndef', '.ifeq', '.ifne', '.ifgt', '.ifge', '.iflt', '.ifle', '.ifc', '.ifnc', '.ifb', '.ifnb']);
+
+interface Cond {
+  /** This branch is being assembled. */
+  active: boolean;
+  /** Some branch of this .if was taken already. */
+  taken: boolean;
+  /** The enclosing context was active. */
+  outer: boolean;
+}
+
+export class Expander {
+  readonly out: Placed[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly equs = new Map<string, Expr>();
+  private readonly labelsSeen = new Set<string>();
+  private readonly macros = new Map<string, Macro>();
+  private readonly localCounts = new Map<string, number>();
+  private readonly conds: Cond[] = [];
+  private readonly includeStack: string[] = [];
+  private macroCounter = 0;
+  private depth = 0;
+  private aborted = false;
+
+  constructor(private readonly opts: ExpandOptions) {}
+
+  /** Expand one top-level file. */
+  file(path: string, text: string): void {
+    this.includeStack.push(resolve(path));
+    this.text(path, text, 0);
+    this.includeStack.pop();
+    if (this.conds.length > 0) this.error('unterminated-if', `.if without .endif`, { file: path, line: 0 });
+  }
+
+  private error(code: string, message: string, where: Partial<Loc> & { file: string }, notes?: string[]): void {
+    if (this.diagnostics.filter((d) => d.severity === 'error').length >= MAX_ERRORS_PER_FILE) {
+      this.aborted = true;
+      return;
+    }
+    const d = diag(code, message, where);
+    if (notes) d.notes = notes;
+    this.diagnostics.push(d);
+  }
+
+  private text(file: string, text: string, lineOverride: number): void {
+    const { lines, diagnostics } = lexSource(file, text, lineOverride);
+    this.diagnostics.push(...diagnostics);
+    this.lines(file, lines, lineOverride);
+  }
+
+  private active(): boolean {
+    return this.conds.length === 0 || this.conds[this.conds.length - 1]!.active;
+  }
+
+  private lines(file: string, lines: SourceLine[], lineOverride: number): void {
+    for (let i = 0; i < lines.length && !this.aborted; i++) {
+      const l = lines[i]!;
+      const line = lineOverride || l.line;
+      const head = headIndex(l.tokens);
+      const name = l.tokens[head]?.image.toLowerCase() ?? '';
+      if (COND_OPEN.has(name) || name === '.else' || name === '.elseif' || name === '.endif') {
+        this.conditional(file, line, name, l, head);
+        continue;
+      }
+      if (!this.active()) continue;
+      if (BLOCK_OPEN.has(name)) {
+        i = this.block(file, lines, i, head, name, lineOverride);
+        continue;
+      }
+      if (name === '.endm' || name === '.endr') {
+        this.error('unmatched-end', `${name} without a matching ${name === '.endm' ? '.macro' : '.rept/.irp'}`, { file, line, column: l.tokens[head]!.startColumn });
+        continue;
+      }
+      const macro = this.macros.get(l.tokens[head]?.image ?? '');
+      if (macro && head === 0) {
+        this.invoke(macro, file, line, l);
+        continue;
+      }
+      if (this.out.length >= MAX_STATEMENTS) {
+        this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
+        this.aborted = true;
+        return;
+      }
+      this.statement(file, line, l, lineOverride);
+    }
+  }
+
+  private statement(file: string, line: number, l: SourceLine, lineOverride: number): void {
+    const parsed = parseLine(l.tokens);
+    if (parsed.errors.length > 0) {
+      const e = parsed.errors[0]!;
+      const t = e.token;
+      const at = t.image ? `'${t.image}'` : 'the end of the line';
+      const col = t.image ? t.startColumn : (l.tokens[l.tokens.length - 1]!.endColumn ?? 0) + 1;
+      this.error('syntax', `syntax error: unexpected ${at}${hint(e.message)}`, { file, line, column: col, span: t.image.length || 1 });
+      return;
+    }
+    let st: Statement;
+    try {
+      st = toStatement(parsed.cst, file, lineOverride);
+    } catch (e) {
+      if (e instanceof ExprError) return this.error(e.code, e.message, e.loc);
+      throw e;
+    }
+    for (const lab of st.labels) {
+      if (/^[0-9]+$/.test(lab.name)) {
+        const n = (this.localCounts.get(lab.name) ?? 0) + 1;
+        this.localCounts.set(lab.name, n);
+        lab.name = `${lab.name}\u0000${n}`;
+      }
+      this.labelsSeen.add(lab.name);
+    }
+    const bad = this.renameLocals(st);
+    if (bad) return this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
+    const dname = st.name?.toLowerCase();
+    if (st.assign || dname === '.equ' || dname === '.set' || dname === '.equiv') {
+      this.assignment(file, line, st);
+    }
+    if (dname === '.include') return this.include(file, line, st);
+    this.out.push({ st, file, line });
+  }
+
+  /** `.equ name, expr` / `.set` / `name = expr`: remember for .if; layout defines the symbol. */
+  private assignment(file: string, line: number, st: Statement): void {
+    if (st.assign) {
+      this.equs.set(st.name!, st.assign);
+      this.labelsSeen.add(st.name!);
+      return;
+    }
+    const [sym, value] = st.operands;
+    if (!sym || sym.kind !== 'expr' || sym.e.k !== 'sym' || !value || value.kind !== 'expr') {
+      this.error('bad-directive', `${st.name} expects a symbol name and an expression`, st.nameLoc ?? { file, line });
+      return;
+    }
+    if (st.name!.toLowerCase() === '.equiv' && this.labelsSeen.has(sym.e.name)) {
+      this.error('duplicate-symbol', `symbol '${sym.e.name}' is already defined`, sym.loc);
+    }
+    this.equs.set(sym.e.name, value.e);
+    this.labelsSeen.add(sym.e.name);
+  }
+
+  /** Rename numeric local label references (`1b`, `1f`) in place; returns a stray macro argument if any. */
+  private renameLocals(st: Statement): { name: string; loc: Loc } | undefined {
+    let bad: { name: string; loc: Loc } | undefined;
+    const walk = (e: Expr | undefined): void => {
+      if (!e) return;
+      if (e.k === 'sym') {
+        const m = /^([0-9]+)([bf])$/.exec(e.name);
+        if (m) {
+          const n = this.localCounts.get(m[1]!) ?? 0;
+          e.name = `${m[1]}\u0000${m[2] === 'b' ? n : n + 1}`;
+        } else if (e.name.startsWith('\\')) bad ??= { name: e.name, loc: e.loc };
+      } else if (e.k === 'bin') {
+        walk(e.a);
+        walk(e.b);
+      } else if (e.k === 'un' || e.k === 'reloc') walk(e.a);
+    };
+    walk(st.assign);
+    for (const o of st.operands) {
+      if (o.kind === 'expr') walk(o.e);
+      else if (o.kind === 'mem') {
+        walk(o.offset);
+        walk(o.base);
+      }
+    }
+    return bad;
+  }
+
+  /** Value of an expression made of numbers and .equ symbols, for .if and .rept. */
+  absolute(e: Expr, file: string): bigint {
+    const visiting = new Set<string>();
+    const env = {
+      dot: 0n,
+      symbol: (name: string, loc: Loc): bigint | undefined => {
+        const def = this.equs.get(name);
+        if (!def) {
+          if (this.labelsSeen.has(name)) throw new ExprError(`'${displayName(name)}' is a label: its address is not known while expanding`, loc, 'not-absolute');
+          return undefined;
+        }
+        if (visiting.has(name)) throw new ExprError(`symbol '${name}' is defined in terms of itself`, loc, 'circular');
+        visiting.add(name);
+        const v = evaluate(def, env);
+        visiting.delete(name);
+        return v;
+      },
+    };
+    void file;
+    return evaluate(e, env);
+  }
+
+  private conditional(file: string, line: number, name: string, l: SourceLine, head: number): void {
+    const where = { file, line, column: l.tokens[head]!.startColumn };
+    if (name === '.endif') {
+      if (!this.conds.pop()) this.error('unmatched-endif', '.endif without .if', where);
+      return;
+    }
+    if (name === '.else' || name === '.elseif') {
+      const c = this.conds[this.conds.length - 1];
+      if (!c) return this.error('unmatched-else', `${name} without .if`, where);
+      if (name === '.else') {
+        c.active = c.outer && !c.taken;
+        c.taken = true;
+        return;
+      }
+      const v = c.outer && !c.taken ? this.condValue(file, line, '.if', l) : false;
+      c.active = v;
+      c.taken ||= v;
+      return;
+    }
+    const outer = this.active();
+    const v = outer ? this.condValue(file, line, name, l) : false;
+    this.conds.push({ active: v, taken: v, outer });
+  }
+
+  private condValue(file: string, line: number, name: string, l: SourceLine): boolean {
+    const args = rawArgs(l.text.replace(/^\s*\S+/, ''));
+    if (name === '.ifdef' || name === '.ifndef') {
+      const sym = args[0] ?? '';
+      const defined = this.labelsSeen.has(sym) || this.equs.has(sym);
+      return name === '.ifdef' ? defined : !defined;
+    }
+    if (name === '.ifb' || name === '.ifnb') return (args.length === 0 || args[0] === '') === (name === '.ifb');
+    if (name === '.ifc' || name === '.ifnc') return ((args[0] ?? '') === (args[1] ?? '')) === (name === '.ifc');
+    const parsed = parseLine(l.tokens);
+    if (parsed.errors.length > 0) {
+      this.error('syntax', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
+      return false;
+    }
+    const st = toStatement(parsed.cst, file);
+    const op = st.operands[0];
+    if (!op || op.kind !== 'expr') {
+      this.error('bad-directive', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
+      return false;
+    }
+    this.renameLocals(st);
+    try {
+      const v = this.absolute(op.e, file);
+      switch (name) {
+        case '.ifeq': return v === 0n;
+        case '.ifgt': return v > 0n;
+        case '.ifge': return v >= 0n;
+        case '.iflt': return v < 0n;
+        case '.ifle': return v <= 0n;
+        default: return v !== 0n;
+      }
+    } catch (e) {
+      if (e instanceof ExprError) this.error(e.code, e.message, e.loc);
+      else throw e;
+      return false;
+    }
+  }
+
+  /** Collect a .macro/.rept/.irp/.irpc body up to its matching end; returns the index of the end line. */
+  private block(file: string, lines: SourceLine[], start: number, head: number, kind: string, lineOverride: number): number {
+    const open = lines[start]!;
+    const line = lineOverride || open.line;
+    const end = BLOCK_CLOSE[kind]!;
+    const body: string[] = [];
+    let nest = 0;
+    let i = start + 1;
+    for (; i < lines.length; i++) {
+      const l = lines[i]!;
+      const n = l.tokens[headIndex(l.tokens)]?.image.toLowerCase() ?? '';
+      if (BLOCK_OPEN.has(n) && BLOCK_CLOSE[n] === end) nest++;
+      if (n === end || (end === '.endm' && n === '.endmacro')) {
+        if (nest === 0) break;
+        nest--;
+      }
+      body.push(l.text);
+    }
+    const where = { file, line, column: open.tokens[head]!.startColumn };
+    if (i >= lines.length) {
+      this.error('unterminated-block', `${kind} without ${end}`, where);
+      return i;
+    }
+    const argText = open.text.slice(open.text.toLowerCase().indexOf(kind) + kind.length);
+    if (kind === '.macro') this.defineMacro(file, line, argText, body, where);
+    else this.repeat(file, line, kind, argText, body, open, where);
+    return i;
+  }
+
+  private defineMacro(file: string, line: number, argText: string, body: string[], where: { file: string; line: number; column?: number }): void {
+    const parts = rawArgs(argText);
+    const name = parts.shift();
+    if (!name || !/^[A-Za-z_.$][\w.$]*$/.test(name)) return this.error('bad-macro', '.macro needs a name', where);
+    const params = parts.map((p) => {
+      const [lhs, def] = p.split('=').map((s) => s.trim());
+      const [pname, qual] = (lhs ?? '').split(':');
+      return { name: pname ?? '', def, required: qual === 'req', vararg: qual === 'vararg' };
+    });
+    this.macros.set(name, { name, params, body, file, line });
+  }
+
+  private invoke(m: Macro, file: string, line: number, l: SourceLine): void {
+    if (this.depth >= MAX_MACRO_DEPTH) {
+      this.error('macro-recursion', `macro recursion deeper than ${MAX_MACRO_DEPTH} (is '${m.name}' calling itself?)`, { file, line, column: 1 });
+      this.aborted = true;
+      return;
+    }
+    const args = rawArgs(l.text.slice(l.text.indexOf(m.name) + m.name.length));
+    const values = new Map<string, string>();
+    for (let k = 0; k < m.params.length; k++) {
+      const p = m.params[k]!;
+      let v = p.vararg ? args.slice(k).join(', ') : args[k];
+      const named = args.find((a) => a.startsWith(`${p.name}=`));
+      if (named) v = named.slice(p.name.length + 1);
+      if ((v === undefined || v === '') && p.required) {
+        this.error('macro-arg', `macro '${m.name}' needs a value for parameter '${p.name}'`, { file, line, column: 1 });
+        return;
+      }
+      values.set(p.name, v ?? p.def ?? '');
+    }
+    const counter = String(this.macroCounter++);
+    const text = m.body
+      .map((b) => b.replace(/\\([A-Za-z_][\w]*|@|\(\))/g, (all, n: string) => (n === '@' ? counter : n === '()' ? '' : (values.get(n) ?? all))))
+      .join('\n');
+    this.depth++;
+    this.text(file, text, line);
+    this.depth--;
+  }
+
+  private repeat(file: string, line: number, kind: string, argText: string, body: string[], open: SourceLine, where: { file: string; line: number; column?: number }): void {
+    const bodyText = body.join('\n');
+    if (kind === '.rept') {
+      const parsed = parseLine(open.tokens);
+      const st = parsed.errors.length === 0 ? toStatement(parsed.cst, file) : undefined;
+      const op = st?.operands[0];
+      if (!op || op.kind !== 'expr') return this.error('bad-directive', '.rept expects a count', where);
+      let n: bigint;
+      try {
+        n = this.absolute(op.e, file);
+      } catch (e) {
+        if (e instanceof ExprError) return this.error(e.code, e.message, e.loc);
+        throw e;
+      }
+      if (n < 0n || n * BigInt(Math.max(1, body.length)) > BigInt(MAX_STATEMENTS)) {
+        return this.error('too-large', `.rept count ${n} is out of range 0..${Math.floor(MAX_STATEMENTS / Math.max(1, body.length))}`, where);
+      }
+      for (let k = 0n; k < n && !this.aborted; k++) this.text(file, bodyText, line);
+      return;
+    }
+    const args = rawArgs(argText);
+    const sym = args.shift();
+    if (!sym) return this.error('bad-directive', `${kind} expects a symbol and values`, where);
+    const values = kind === '.irp' ? args : [...(args[0] ?? '')];
+    const re = new RegExp(`\\\\${sym.replace(/[$.]/g, '\\$&')}(?![\\w])|\\\\\\(\\)`, 'g');
+    for (const v of values) {
+      if (this.aborted) return;
+      this.text(file, bodyText.replace(re, (m) => (m === '\\()' ? '' : v)), line);
+    }
+  }
+
+  private include(file: string, line: number, st: Statement): void {
+    const arg = st.operands[0];
+    if (!arg || arg.kind !== 'string') return this.error('bad-directive', '.include expects a file name in quotes', st.nameLoc ?? { file, line });
+    const name = new TextDecoder().decode(arg.bytes);
+    const candidates = isAbsolute(name) ? [name] : [join(dirname(file), name), resolve(name)];
+    let path: string | undefined;
+    let text: string | undefined;
+    for (const c of candidates) {
+      text = this.opts.readFile(c);
+      if (text !== undefined) {
+        path = c;
+        break;
+      }
+    }
+    if (path === undefined || text === undefined) return this.error('include-missing', `cannot read included file '${name}'`, arg.loc);
+    const full = resolve(path);
+    if (this.includeStack.includes(full)) {
+      const cycle = [...this.includeStack.slice(this.includeStack.indexOf(full)), full].map((p) => p.split('/').pop()).join(' -> ');
+      return this.error('include-cycle', `.include cycle: ${cycle}`, arg.loc);
+    }
+    if (this.includeStack.length > 64) return this.error('include-depth', '.include nested more than 64 deep', arg.loc);
+    this.includeStack.push(full);
+    this.text(path, text, 0);
+    this.includeStack.pop();
+  }
+}
+
+/** Index of the first token after any `label:` prefixes. */
+function headIndex(tokens: IToken[]): number {
+  let i = 0;
+  while (i + 1 < tokens.length && (tokens[i]!.tokenType === Identifier || tokens[i]!.tokenType === DecNumber) && tokens[i + 1]!.tokenType === Colon) i += 2;
+  return i;
+}
+
+/** Split directive/macro arguments: by commas at depth 0 (outside quotes and parentheses), else by spaces. */
+export function rawArgs(text: string): string[] {
+  const s = text.replace(/\s+#.*$/, '').trim();
+  if (s === '') return [];
+  const parts: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quote = false;
+  let sawComma = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quote) {
+      cur += c;
+      if (c === '\\') cur += s[++i] ?? '';
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+      sawComma = true;
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur.trim());
+  if (!sawComma && parts.length === 1) {
+    // GNU also accepts space-separated macro arguments.
+    const words = parts[0]!.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+    if (words.length > 1 && !/[-+*/%&|^<>=()]/.test(parts[0]!.replace(/"(?:[^"\\]|\\.)*"/g, ''))) return words;
+  }
+  return parts;
+}
+
+function hint(message: string): string {
+  if (/expecting EOF/i.test(message) || /Redundant input/i.test(message)) return ' (missing comma?)';
+  return '';
+}

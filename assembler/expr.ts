@@ -1,0 +1,132 @@
+// Expressions of .dasm (docs/dasm.md "Expressions"): 64-bit two's-complement integers with C
+// precedence and semantics (division truncates toward zero; shifts, comparisons and logic as in C on
+// int64), symbols, numeric local labels (already renamed by the expander), `.` (the location counter)
+// and the RISC-V relocation operators %hi, %lo, %pcrel_hi, %pcrel_lo.
+
+export interface Loc {
+  file: string;
+  line: number;
+  column: number;
+  span: number;
+}
+
+export type Expr =
+  | { k: 'num'; v: bigint; loc: Loc }
+  | { k: 'sym'; name: string; loc: Loc; paren?: boolean }
+  | { k: 'un'; op: string; a: Expr; loc: Loc }
+  | { k: 'bin'; op: string; a: Expr; b: Expr; loc: Loc }
+  | { k: 'reloc'; op: RelocOp; a: Expr; loc: Loc };
+
+export type RelocOp = 'hi' | 'lo' | 'pcrel_hi' | 'pcrel_lo';
+export const RELOC_OPS = new Set<string>(['hi', 'lo', 'pcrel_hi', 'pcrel_lo']);
+
+/** C precedence of binary operators: higher binds tighter. */
+export const PRECEDENCE: Record<string, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    public loc: Loc,
+    public code = 'expr',
+  ) {
+    super(message);
+  }
+}
+
+const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+/** Low 12 bits, sign-extended, and the matching upper 20 bits (RISC-V %lo / %hi). */
+export function splitHiLo(v: bigint): { hi: bigint; lo: bigint } {
+  const lo = BigInt.asIntN(12, v);
+  const hi = BigInt.asUintN(20, (v - lo) >> 12n);
+  return { hi, lo };
+}
+
+export interface EvalEnv {
+  /** Value of a symbol, or undefined if it is not (yet) defined. May throw ExprError. */
+  symbol(name: string, loc: Loc): bigint | undefined;
+  /** Address of the instruction or data being evaluated (the `.` symbol and %pcrel_hi's pc). */
+  dot: bigint;
+  /** %pcrel_lo(label): the full pc-relative offset the %pcrel_hi at `label` computed. */
+  pcrelLo?(labelAddr: bigint, loc: Loc): bigint;
+}
+
+export function evaluate(e: Expr, env: EvalEnv): bigint {
+  switch (e.k) {
+    case 'num':
+      return e.v;
+    case 'sym': {
+      if (e.name === '.') return env.dot;
+      const v = env.symbol(e.name, e.loc);
+      if (v === undefined) throw new ExprError(`undefined symbol '${displayName(e.name)}'`, e.loc, 'undefined-symbol');
+      return v;
+    }
+    case 'un': {
+      const a = evaluate(e.a, env);
+      switch (e.op) {
+        case '-': return s64(-a);
+        case '+': return a;
+        case '~': return s64(~a);
+        default: return a === 0n ? 1n : 0n;
+      }
+    }
+    case 'bin':
+      return binary(e.op, evaluate(e.a, env), evaluate(e.b, env), e.loc);
+    case 'reloc': {
+      if (e.op === 'pcrel_lo') {
+        const label = evaluate(e.a, env);
+        if (!env.pcrelLo) throw new ExprError('%pcrel_lo is only allowed in an instruction operand', e.loc);
+        return splitHiLo(env.pcrelLo(label, e.loc)).lo;
+      }
+      const a = evaluate(e.a, env);
+      if (e.op === 'hi') return splitHiLo(a).hi;
+      if (e.op === 'lo') return splitHiLo(a).lo;
+      return splitHiLo(s64(a - env.dot)).hi;
+    }
+  }
+}
+
+function binary(op: string, a: bigint, b: bigint, loc: Loc): bigint {
+  switch (op) {
+    case '+': return s64(a + b);
+    case '-': return s64(a - b);
+    case '*': return s64(a * b);
+    case '/':
+    case '%':
+      if (b === 0n) throw new ExprError('division by zero in expression', loc);
+      return s64(op === '/' ? a / b : a % b);
+    case '<<': return b >= 64n || b < 0n ? 0n : s64(a << b);
+    case '>>': return b >= 64n || b < 0n ? (a < 0n ? -1n : 0n) : a >> b;
+    case '&': return s64(a & b);
+    case '|': return s64(a | b);
+    case '^': return s64(a ^ b);
+    case '==': return a === b ? 1n : 0n;
+    case '!=': return a !== b ? 1n : 0n;
+    case '<': return a < b ? 1n : 0n;
+    case '>': return a > b ? 1n : 0n;
+    case '<=': return a <= b ? 1n : 0n;
+    case '>=': return a >= b ? 1n : 0n;
+    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+    default: return a !== 0n || b !== 0n ? 1n : 0n;
+  }
+}
+
+/** Internal names of numeric local labels ("1\u00002") read back as the user wrote them. */
+export function displayName(name: string): string {
+  const i = name.indexOf('\u0000');
+  return i < 0 ? name : name.slice(0, i);
+}
+
+/** The symbols an expression mentions. */
+export function symbolsOf(e: Expr, out: string[] = []): string[] {
+  if (e.k === 'sym') out.push(e.name);
+  else if (e.k === 'un' || e.k === 'reloc') symbolsOf(e.a, out);
+  else if (e.k === 'bin') {
+    symbolsOf(e.a, out);
+    symbolsOf(e.b, out);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+// The assembler's API: .dasm sources in, a linked Image (or located diagnostics) out.
+// Passes: expand (macros, repetition, conditionals, includes) -> layout (per file) -> link.
+import { readFileSync } from 'node:fs';
+import { D1_CORE } from '../emulator/presets.js';
+import { diag, type Diagnostic } from './diagnostics.js';
+import { evaluate, ExprError, type Expr } from './expr.js';
+import { Expander } from './expand.js';
+import type { Image } from './image.js';
+import { layoutFile, type FileLayout } from './layout.js';
+import { link } from './link.js';
+
+export interface AssembleOptions {
+  /** Address of .text (default: the preset's link base, 0x1000). */
+  textBase?: number;
+  /** How to read a file; default reads from disk. Returns undefined when it cannot be read. */
+  readFile?: (path: string) => string | undefined;
+}
+
+export function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function assemble(files: { path: string; text?: string }[], opts: AssembleOptions = {}): { image?: Image; diagnostics: Diagnostic[] } {
+  const readFile = opts.readFile ?? readTextFile;
+  const diagnostics: Diagnostic[] = [];
+  const layouts: FileLayout[] = [];
+  try {
+    for (const f of files) {
+      const text = f.text ?? readFile(f.path);
+      if (text === undefined) {
+        diagnostics.push(diag('unreadable', `cannot read '${f.path}'`, { file: f.path }));
+        continue;
+      }
+      const x = new Expander({ readFile });
+      x.file(f.path, text);
+      diagnostics.push(...x.diagnostics);
+      const constant = (e: Expr): bigint => x.absolute(e, f.path);
+      layouts.push(layoutFile(f.path, x.out, { constant, maxSize: D1_CORE.sramBytes }, diagnostics));
+    }
+    if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    const r = link(layouts, { textBase: opts.textBase ?? D1_CORE.textBase, memoryEnd: D1_CORE.sramBase + D1_CORE.sramBytes });
+    return { image: r.image, diagnostics: [...diagnostics, ...r.diagnostics] };
+  } catch (e) {
+    if (e instanceof ExprError) return { diagnostics: [...diagnostics, diag(e.code, e.message, e.loc)] };
+    const msg = e instanceof Error ? e.message : String(e);
+    return { diagnostics: [...diagnostics, diag('internal', `internal assembler error: ${msg} (please report this)`, { file: files[0]?.path ?? '' })] };
+  }
+}
+
+export { evaluate };

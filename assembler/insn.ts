@@ -1,0 +1,277 @@
+// Instruction statements to machine operations (docs/dasm.md "Instructions" and "Pseudo-instructions").
+// A mnemonic is looked up in the isa/ table and its one-instruction aliases; operand shapes pick the
+// form (register, immediate, `imm(reg)`). Multi-instruction pseudos (li, la, lla, call, tail, and
+// loads/stores of a symbol) expand as GNU as does without relaxation.
+import { ALIASES } from '../isa/aliases.js';
+import { CSR_BY_NAME } from '../isa/csr.js';
+import { FIELDS } from '../isa/fields.js';
+import { parseExpansion } from '../isa/print.js';
+import { xreg } from '../isa/registers.js';
+import { BY_MNEMONIC } from '../isa/table.js';
+import type { Instr } from '../isa/types.js';
+import { displayName, ExprError, splitHiLo, type Expr, type Loc } from './expr.js';
+import type { Operand, Statement } from './visitor.js';
+
+/** A field's value: known now, an expression for later, or the hi/lo half of a pc-relative offset. */
+export type FieldValue =
+  | { n: number }
+  | { e: Expr }
+  | { half: 'hi' | 'lo'; target: Expr; /** byte offset from this instruction back to its auipc */ anchor: number };
+
+export interface MachineOp {
+  instr: Instr;
+  fields: Record<string, FieldValue>;
+}
+
+type Pattern = { field: string } | { mem: { offset: string; base: string } };
+
+interface Form {
+  syntax: string;
+  pattern: Pattern[];
+  build: (v: Record<string, FieldValue>) => MachineOp[];
+}
+
+function patternOf(syntax: string): Pattern[] {
+  if (syntax.trim() === '') return [];
+  return syntax.split(',').map((p) => {
+    const m = /^\s*(\w+)\((\w+)\)\s*$/.exec(p);
+    return m ? { mem: { offset: m[1]!, base: m[2]! } } : { field: p.trim() };
+  });
+}
+
+const FORMS = new Map<string, Form[]>();
+function addForm(mnemonic: string, form: Form): void {
+  const list = FORMS.get(mnemonic) ?? [];
+  list.push(form);
+  FORMS.set(mnemonic, list);
+}
+for (const instr of BY_MNEMONIC.values()) {
+  addForm(instr.mnemonic, { syntax: instr.syntax, pattern: patternOf(instr.syntax), build: (v) => [{ instr, fields: v }] });
+}
+for (const a of ALIASES) {
+  if (a.printOnly) continue;
+  const { base, args } = parseExpansion(a.expands);
+  const instr = BY_MNEMONIC.get(base)!;
+  addForm(a.mnemonic, {
+    syntax: a.syntax,
+    pattern: patternOf(a.syntax),
+    build: (v) => {
+      const fields: Record<string, FieldValue> = {};
+      instr.operands.forEach((name, k) => {
+        const arg = args[k]!;
+        fields[name] = arg.from !== undefined ? v[arg.from]! : { n: arg.value! };
+      });
+      return [{ instr, fields }];
+    },
+  });
+}
+
+export class AsmError extends Error {
+  constructor(
+    message: string,
+    public loc: Loc,
+    public code = 'operand',
+  ) {
+    super(message);
+  }
+}
+
+const isRegister = (o: Operand): number | undefined => (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? xreg(o.e.name) : undefined);
+
+function describe(o: Operand): string {
+  if (o.kind === 'string') return 'a string';
+  if (o.kind === 'type') return `'@${o.name}'`;
+  if (o.kind === 'mem') return 'a memory operand';
+  if (isRegister(o) !== undefined) return `register '${(o.e as { name: string }).name}'`;
+  return 'an expression';
+}
+
+/** Value of one operand for one field, or a message saying why it does not fit. */
+function operandValue(field: string, o: Operand): FieldValue | string {
+  const f = FIELDS[field]!;
+  switch (f.kind) {
+    case 'xreg': {
+      const r = isRegister(o);
+      if (r !== undefined) return { n: r };
+      if (o.kind === 'expr' && o.e.k === 'sym' && /^x[0-9]+$/i.test(o.e.name)) return `'${o.e.name}' is not a register (x0..x31)`;
+      return `expected a register, got ${describe(o)}`;
+    }
+    case 'fence': {
+      if (o.kind === 'expr' && o.e.k === 'sym' && /^[iorw]+$/.test(o.e.name)) {
+        let bits = 0;
+        for (const c of o.e.name) bits |= 1 << (3 - 'iorw'.indexOf(c));
+        return { n: bits };
+      }
+      if (o.kind === 'expr' && o.e.k === 'num') return { e: o.e };
+      return `expected a fence set (a combination of i, o, r, w), got ${describe(o)}`;
+    }
+    case 'csr': {
+      if (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren) {
+        const c = CSR_BY_NAME.get(o.e.name.toLowerCase());
+        if (c) return { n: c.number };
+        if (isRegister(o) !== undefined) return `expected a CSR, got ${describe(o)}`;
+      }
+      if (o.kind === 'expr') return { e: o.e };
+      return `expected a CSR name or number, got ${describe(o)}`;
+    }
+    default:
+      if (o.kind !== 'expr' || isRegister(o) !== undefined) return `expected ${f.kind === 'pcrel' ? 'a label or address' : 'an immediate'}, got ${describe(o)}`;
+      return { e: o.e };
+  }
+}
+
+function tryForm(form: Form, ops: Operand[]): { v: Record<string, FieldValue> } | { at: number; message: string } {
+  const v: Record<string, FieldValue> = {};
+  for (let k = 0; k < form.pattern.length; k++) {
+    const p = form.pattern[k]!;
+    const o = ops[k]!;
+    if ('mem' in p) {
+      if (o.kind !== 'mem') return { at: k, message: `expected a memory operand 'offset(register)', got ${describe(o)}` };
+      const base = operandValue(p.mem.base, { kind: 'expr', e: o.base, loc: o.base.loc });
+      if (typeof base === 'string') return { at: k, message: base };
+      v[p.mem.base] = base;
+      v[p.mem.offset] = o.offset ? { e: o.offset } : { n: 0 };
+      continue;
+    }
+    const r = operandValue(p.field, o);
+    if (typeof r === 'string') return { at: k, message: r };
+    v[p.field] = r;
+  }
+  return { v };
+}
+
+const PSEUDO = new Set(['li', 'la', 'lla', 'call', 'tail', 'jump']);
+const LOADS = new Set(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu']);
+const STORES = new Set(['sb', 'sh', 'sw', 'sd']);
+
+/** Everything a statement needs from the rest of the assembler: constant evaluation for `li`. */
+export interface InsnEnv {
+  constant(e: Expr): bigint;
+}
+
+const op = (mnemonic: string, fields: Record<string, FieldValue>): MachineOp => ({ instr: BY_MNEMONIC.get(mnemonic)!, fields });
+const reg = (n: number): FieldValue => ({ n });
+
+/**
+ * GNU as's `li` (binutils tc-riscv.c load_const): a signed 32-bit value is lui and/or addiw (a lone
+ * 12-bit value at the top level is `addi rd, zero, v`); otherwise build the value shifted right past
+ * its trailing zeros, then slli and addi the low 12 bits.
+ */
+export function liSequence(rd: number, value: bigint, top = true): MachineOp[] {
+  const v = BigInt.asIntN(64, value);
+  const lo = BigInt.asIntN(12, v);
+  const upper = v - lo;
+  if (v === BigInt.asIntN(32, v)) {
+    const out: MachineOp[] = [];
+    if (upper !== 0n) out.push(op('lui', { rd: reg(rd), imm20: { n: Number(BigInt.asUintN(20, upper >> 12n)) } }));
+    if (lo !== 0n || upper === 0n) {
+      const rs1 = reg(upper !== 0n ? rd : 0);
+      out.push(op(upper === 0n && top ? 'addi' : 'addiw', { rd: reg(rd), rs1, imm12: { n: Number(lo) } }));
+    }
+    return out;
+  }
+  let shift = 12n;
+  while (((upper >> shift) & 1n) === 0n) shift++;
+  const out = liSequence(rd, upper >> shift, false);
+  out.push(op('slli', { rd: reg(rd), rs1: reg(rd), shamt6: { n: Number(shift) } }));
+  if (lo !== 0n) out.push(op('addi', { rd: reg(rd), rs1: reg(rd), imm12: { n: Number(lo) } }));
+  return out;
+}
+
+/** auipc + a second instruction that together reach `target` (pc-relative, no relaxation). */
+function pcrelPair(auipcRd: number, target: Expr, second: MachineOp, loField: string): MachineOp[] {
+  second.fields[loField] = { half: 'lo', target, anchor: 4 };
+  return [op('auipc', { rd: reg(auipcRd), imm20: { half: 'hi', target, anchor: 0 } }), second];
+}
+
+function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp[] | undefined {
+  const need = (n: number, what: string): void => {
+    if (ops.length !== n) throw new AsmError(`'${name}' expects ${what}`, ops[n]?.loc ?? loc);
+  };
+  const regOf = (o: Operand): number => {
+    const r = isRegister(o);
+    if (r === undefined) throw new AsmError(`expected a register, got ${describe(o)}`, o.loc);
+    return r;
+  };
+  const target = (o: Operand): Expr => {
+    if (o.kind !== 'expr' || isRegister(o) !== undefined) throw new AsmError(`expected a symbol or address, got ${describe(o)}`, o.loc);
+    return o.e;
+  };
+  switch (name) {
+    case 'li': {
+      need(2, 'a register and a value: li rd, imm');
+      const rd = regOf(ops[0]!);
+      const o = ops[1]!;
+      if (o.kind !== 'expr' || isRegister(o) !== undefined) throw new AsmError(`expected an immediate, got ${describe(o)}`, o.loc);
+      let v: bigint;
+      try {
+        v = env.constant(o.e);
+      } catch (e) {
+        if (e instanceof ExprError && e.code === 'not-absolute') throw new AsmError(`li needs a constant value (use la for an address): ${e.message}`, e.loc, 'not-absolute');
+        throw e;
+      }
+      return liSequence(rd, v);
+    }
+    case 'la':
+    case 'lla':
+      need(2, 'a register and a symbol: la rd, symbol');
+      return pcrelPair(regOf(ops[0]!), target(ops[1]!), op('addi', { rd: reg(regOf(ops[0]!)), rs1: reg(regOf(ops[0]!)) }), 'imm12');
+    case 'call': {
+      if (ops.length === 1) return pcrelPair(1, target(ops[0]!), op('jalr', { rd: reg(1), rs1: reg(1) }), 'imm12');
+      need(2, 'a symbol: call symbol, or call rd, symbol');
+      const rd = regOf(ops[0]!);
+      return pcrelPair(rd, target(ops[1]!), op('jalr', { rd: reg(rd), rs1: reg(rd) }), 'imm12');
+    }
+    case 'tail':
+      need(1, 'a symbol: tail symbol');
+      return pcrelPair(6, target(ops[0]!), op('jalr', { rd: reg(0), rs1: reg(6) }), 'imm12');
+    case 'jump': {
+      need(2, 'a symbol and a scratch register: jump symbol, rt');
+      const rt = regOf(ops[1]!);
+      return pcrelPair(rt, target(ops[0]!), op('jalr', { rd: reg(0), rs1: reg(rt) }), 'imm12');
+    }
+  }
+  // Loads and stores of a symbol: `lw rd, sym` and `sw rs, sym, rt`.
+  if (LOADS.has(name) && ops.length === 2 && ops[1]!.kind === 'expr' && isRegister(ops[1]!) === undefined) {
+    const rd = regOf(ops[0]!);
+    return pcrelPair(rd, target(ops[1]!), op(name, { rd: reg(rd), rs1: reg(rd) }), 'imm12');
+  }
+  if (STORES.has(name) && ops.length === 3 && ops[1]!.kind === 'expr' && isRegister(ops[1]!) === undefined) {
+    const rt = regOf(ops[2]!);
+    return pcrelPair(rt, target(ops[1]!), op(name, { rs2: reg(regOf(ops[0]!)), rs1: reg(rt) }), 'simm12');
+  }
+  return undefined;
+}
+
+/** The machine operations of one instruction statement; throws AsmError/ExprError with a location. */
+export function assembleInstruction(st: Statement, env: InsnEnv): MachineOp[] {
+  const name = st.name!.toLowerCase();
+  const loc = st.nameLoc!;
+  const ops = st.operands;
+  const forms = FORMS.get(name);
+  if (PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops.some((o, k) => k === 1 && o.kind === 'expr' && isRegister(o) === undefined))) {
+    const r = pseudo(name, ops, env, loc);
+    if (r) return r;
+  }
+  if (!forms) throw new AsmError(`unknown instruction '${st.name}'`, { ...loc, span: st.name!.length }, 'unknown-mnemonic');
+  let best: { at: number; message: string } | undefined;
+  for (const form of forms) {
+    if (form.pattern.length !== ops.length) continue;
+    const r = tryForm(form, ops);
+    if ('v' in r) return form.build(r.v);
+    if (!best || r.at > best.at) best = r;
+  }
+  if (best) throw new AsmError(best.message, ops[best.at]!.loc);
+  const shapes = forms.map((f) => `'${name}${f.syntax ? ` ${f.syntax}` : ''}'`).join(' or ');
+  throw new AsmError(`wrong number of operands for '${name}' (${ops.length}); expected ${shapes}`, ops[0]?.loc ?? loc, 'operand-count');
+}
+
+/** Evaluate a pc-relative half: hi20 or lo12 of target - anchorPc. */
+export function pcrelHalf(half: 'hi' | 'lo', target: bigint, anchorPc: bigint): number {
+  const delta = BigInt.asIntN(64, target - anchorPc);
+  if (delta !== BigInt.asIntN(32, delta)) throw new Error('out of pc-relative range');
+  const { hi, lo } = splitHiLo(delta);
+  return Number(half === 'hi' ? hi : lo);
+}
+
+export { displayName };

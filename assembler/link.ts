@@ -1,0 +1,287 @@
+// Link pass (docs/dasm.md "Linking" and docs/machine.md "Memory map"): places every file's part of
+// each output section, resolves symbols (file-local first, then .globl ones of any file), evaluates the
+// remaining expressions, encodes instructions through isa/ and builds the Image: .text then .rodata in
+// a read-execute segment at the link base, .data then .bss in a read-write segment on the next 4 KiB
+// boundary, a symbol table and a line table.
+import { encode } from '../isa/codec.js';
+import { FIELDS } from '../isa/fields.js';
+import { encodeOrThrow } from '../isa/codec.js';
+import { diag, type Diagnostic } from './diagnostics.js';
+import { displayName, evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.js';
+import { pcrelHalf, type FieldValue } from './insn.js';
+import { OUTPUT_SECTIONS, type FileLayout, type OutputSection, type SymInfo } from './layout.js';
+import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
+
+export const SEGMENT_ALIGN = 0x1000;
+const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
+
+const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
+
+interface Placement {
+  /** Address of each file's part of each output section. */
+  base: Map<FileLayout, Map<OutputSection, number>>;
+  sections: { name: OutputSection; addr: number; size: number; align: number }[];
+}
+
+function place(files: FileLayout[], textBase: number): Placement {
+  const base = new Map<FileLayout, Map<OutputSection, number>>(files.map((f) => [f, new Map()]));
+  const sections: Placement['sections'] = [];
+  let addr = textBase;
+  for (const name of OUTPUT_SECTIONS) {
+    if (name === '.data') addr = alignUp(addr, SEGMENT_ALIGN);
+    let align = 1;
+    for (const f of files) align = Math.max(align, f.sections.get(name)?.align ?? 1);
+    addr = alignUp(addr, align);
+    const start = addr;
+    for (const f of files) {
+      const s = f.sections.get(name);
+      if (!s) continue;
+      addr = alignUp(addr, s.align);
+      base.get(f)!.set(name, addr);
+      addr += s.size;
+    }
+    if (addr > start || files.some((f) => f.sections.has(name))) sections.push({ name, addr: start, size: addr - start, align });
+  }
+  return { base, sections };
+}
+
+export interface LinkResult {
+  image?: Image;
+  diagnostics: Diagnostic[];
+}
+
+export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: number }): LinkResult {
+  const diagnostics: Diagnostic[] = [];
+  const error = (code: string, message: string, loc: Loc | { file: string; line: number }) => diagnostics.push(diag(code, message, loc));
+  const { base, sections } = place(files, opts.textBase);
+
+  // Global symbols: defined in exactly one file.
+  const globalDefs = new Map<string, { file: FileLayout; sym: SymInfo }>();
+  for (const f of files) {
+    for (const s of f.symbols.values()) {
+      if (!s.global || (s.section === undefined && s.equ === undefined)) continue;
+      const prev = globalDefs.get(s.name);
+      if (prev) {
+        error('duplicate-symbol', `duplicate global symbol '${s.name}' (first defined at ${prev.sym.loc?.file}:${prev.sym.loc?.line})`, s.loc ?? { file: f.file, line: 0 });
+        continue;
+      }
+      globalDefs.set(s.name, { file: f, sym: s });
+    }
+  }
+  for (const f of files) {
+    for (const [name, loc] of f.globals) {
+      const s = f.symbols.get(name);
+      if ((s?.section === undefined && s?.equ === undefined) && !globalDefs.has(name)) error('undefined-symbol', `global symbol '${name}' is never defined`, loc);
+    }
+  }
+
+  const values = new Map<FileLayout, Map<string, bigint>>(files.map((f) => [f, new Map()]));
+  const visiting = new Set<SymInfo>();
+  function symbolValue(f: FileLayout, name: string, loc: Loc): bigint | undefined {
+    let owner = f;
+    let s = f.symbols.get(name);
+    if (!s || (s.section === undefined && s.equ === undefined)) {
+      const g = globalDefs.get(name);
+      if (!g) return undefined;
+      owner = g.file;
+      s = g.sym;
+    }
+    const cache = values.get(owner)!;
+    const cached = cache.get(name);
+    if (cached !== undefined) return cached;
+    let v: bigint;
+    if (s.section !== undefined) v = BigInt(base.get(owner)!.get(s.section)! + s.offset!);
+    else {
+      if (visiting.has(s)) throw new ExprError(`symbol '${name}' is defined in terms of itself`, loc, 'circular');
+      visiting.add(s);
+      try {
+        v = evaluate(s.equ!, envFor(owner, 0n));
+      } finally {
+        visiting.delete(s);
+      }
+    }
+    cache.set(name, v);
+    return v;
+  }
+
+  // %pcrel_lo(label) needs the %pcrel_hi computed by the auipc at label.
+  const pcrelHi = new Map<bigint, { f: FileLayout; target: Expr }>();
+  for (const f of files) {
+    for (const [secName, s] of f.sections) {
+      for (const fr of s.frags) {
+        if (fr.k !== 'ops') continue;
+        fr.ops.forEach((op, k) => {
+          const v = op.fields['imm20'];
+          if (op.instr.mnemonic === 'auipc' && v && 'e' in v && v.e.k === 'reloc' && v.e.op === 'pcrel_hi') {
+            pcrelHi.set(BigInt(base.get(f)!.get(secName)! + fr.offset + 4 * k), { f, target: v.e.a });
+          }
+        });
+      }
+    }
+  }
+
+  function envFor(f: FileLayout, dot: bigint): EvalEnv {
+    return {
+      dot,
+      symbol: (name, loc) => symbolValue(f, name, loc),
+      pcrelLo: (labelAddr, loc) => {
+        const hi = pcrelHi.get(labelAddr);
+        if (!hi) throw new ExprError(`%pcrel_lo must name the label of an auipc with %pcrel_hi (nothing at 0x${labelAddr.toString(16)})`, loc, 'pcrel-lo');
+        return evaluate(hi.target, envFor(hi.f, labelAddr)) - labelAddr;
+      },
+    };
+  }
+
+  // Encode every section.
+  const buffers = new Map<OutputSection, Uint8Array>();
+  for (const s of sections) if (s.name !== '.bss') buffers.set(s.name, new Uint8Array(s.size));
+  const lines: LineEntry[] = [];
+  for (const f of files) {
+    for (const [secName, s] of f.sections) {
+      const buf = buffers.get(secName);
+      const start = base.get(f)!.get(secName)!;
+      const secStart = sections.find((x) => x.name === secName)!.addr;
+      const view = buf ? new DataView(buf.buffer) : undefined;
+      for (const fr of s.frags) {
+        const addr = start + fr.offset;
+        const at = addr - secStart;
+        try {
+          if (fr.k === 'fill') {
+            if (!buf) continue;
+            if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
+            else buf.fill(fr.value, at, at + fr.size);
+          } else if (fr.k === 'bytes') {
+            buf?.set(fr.bytes, at);
+            lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
+          } else if (fr.k === 'data') {
+            lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
+            fr.values.forEach((e, k) => {
+              const v = evaluate(e, envFor(f, BigInt(addr + k * fr.width)));
+              const bits = BigInt(fr.width * 8);
+              if (fr.width < 8 && (v < -(1n << (bits - 1n)) || v >= 1n << bits)) {
+                diagnostics.push(diag('truncated', `value ${v} does not fit in ${fr.width} byte${fr.width > 1 ? 's' : ''}; truncated`, e.loc, 'warning'));
+              }
+              const u = BigInt.asUintN(64, v);
+              for (let b = 0; b < fr.width; b++) view!.setUint8(at + k * fr.width + b, Number((u >> BigInt(8 * b)) & 0xffn));
+            });
+          } else {
+            fr.ops.forEach((op, k) => {
+              const pc = BigInt(addr + 4 * k);
+              const ops: Record<string, number> = {};
+              for (const name of op.instr.operands) ops[name] = fieldValue(f, op.fields[name], name, pc, fr.loc);
+              const r = encode(op.instr, ops);
+              if ('error' in r) throw new ExprError(`${op.instr.mnemonic}: ${r.error.message}`, fr.loc, 'imm-range');
+              view!.setUint32(at + 4 * k, r.word, true);
+              lines.push({ addr: pc, file: fr.file, line: fr.line });
+            });
+          }
+        } catch (e) {
+          if (e instanceof ExprError) error(e.code, e.message, e.loc);
+          else throw e;
+        }
+      }
+    }
+  }
+
+  function fieldValue(f: FileLayout, v: FieldValue | undefined, name: string, pc: bigint, loc: Loc): number {
+    if (v === undefined) throw new ExprError(`missing operand '${name}'`, loc);
+    if ('n' in v) return v.n;
+    if ('half' in v) {
+      const target = evaluate(v.target, envFor(f, pc));
+      const anchor = pc - BigInt(v.anchor);
+      try {
+        return pcrelHalf(v.half, target, anchor);
+      } catch {
+        throw new ExprError(`target 0x${target.toString(16)} is out of pc-relative range`, v.target.loc, 'imm-range');
+      }
+    }
+    const value = evaluate(v.e, envFor(f, pc));
+    const field = FIELDS[name]!;
+    if (field.kind === 'pcrel') {
+      const off = BigInt.asIntN(64, value - pc);
+      const { width } = field;
+      const lim = 1n << BigInt(width - 1);
+      if (off < -lim || off >= lim) {
+        throw new ExprError(`branch target 0x${BigInt.asUintN(64, value).toString(16)} is out of range: offset ${off} is not in ${-lim}..${lim - 2n}`, v.e.loc, 'branch-range');
+      }
+      return Number(off);
+    }
+    if (field.kind === 'uimm' && name === 'imm20' && value < 0n && value >= -(1n << 19n)) {
+      // GNU as accepts a negative upper immediate as its 20-bit two's complement.
+      return Number(BigInt.asUintN(20, value));
+    }
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new ExprError(`${field.doc}: ${value} is out of range`, v.e.loc, 'imm-range');
+    }
+    return Number(value);
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const end = sections.reduce((m, s) => Math.max(m, s.addr + s.size), opts.textBase);
+  if (end > opts.memoryEnd) {
+    error('too-large', `the program ends at 0x${end.toString(16)}, past the end of SRAM at 0x${opts.memoryEnd.toString(16)}`, { file: files[0]?.file ?? '', line: 0 });
+    return { diagnostics };
+  }
+
+  const outSections: Section[] = sections.map((s) => ({
+    name: s.name,
+    addr: BigInt(s.addr),
+    bytes: buffers.get(s.name) ?? new Uint8Array(0),
+    size: s.size,
+    nobits: s.name === '.bss',
+    flags: { alloc: true, write: s.name === '.data' || s.name === '.bss', exec: s.name === '.text' },
+    align: s.align,
+  }));
+  const segments = makeSegments(outSections);
+  const symbols = symbolTable(files, base, (f, n, l) => symbolValue(f, n, l), envFor);
+  const start = globalDefs.get('_start');
+  const text = outSections.find((s) => s.name === '.text');
+  const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
+  lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  return { image: { entry, sections: outSections, segments, symbols, lines }, diagnostics };
+}
+
+function makeSegments(sections: Section[]): Segment[] {
+  const segs: Segment[] = [];
+  for (const group of [['.text', '.rodata'], ['.data', '.bss']]) {
+    const parts = sections.filter((s) => group.includes(s.name) && s.size > 0);
+    if (parts.length === 0) continue;
+    const first = parts[0]!;
+    const lastFile = [...parts].reverse().find((s) => !s.nobits);
+    const fileEnd = lastFile ? Number(lastFile.addr) + lastFile.size : Number(first.addr);
+    const memEnd = Math.max(...parts.map((s) => Number(s.addr) + s.size));
+    const data = new Uint8Array(fileEnd - Number(first.addr));
+    for (const s of parts) if (!s.nobits) data.set(s.bytes, Number(s.addr - first.addr));
+    segs.push({ vaddr: first.addr, data, memsz: memEnd - Number(first.addr), flags: { alloc: true, write: group[0] === '.data', exec: group[0] === '.text' } });
+  }
+  return segs;
+}
+
+function symbolTable(
+  files: FileLayout[],
+  base: Map<FileLayout, Map<OutputSection, number>>,
+  value: (f: FileLayout, name: string, loc: Loc) => bigint | undefined,
+  envFor: (f: FileLayout, dot: bigint) => EvalEnv,
+): SymbolDef[] {
+  const out: SymbolDef[] = [];
+  for (const f of files) {
+    for (const s of f.symbols.values()) {
+      if (s.name.includes('\u0000') || s.name.startsWith('.L')) continue;
+      if (s.section === undefined && s.equ === undefined) continue;
+      const loc = s.loc ?? { file: f.file, line: 0, column: 0, span: 1 };
+      let v: bigint | undefined;
+      let size = 0;
+      try {
+        v = value(f, s.name, loc);
+        if (s.size) size = Number(evaluate(s.size, envFor(f, 0n)));
+      } catch {
+        continue;
+      }
+      if (v === undefined) continue;
+      void base;
+      out.push({ name: displayName(s.name), value: BigInt.asUintN(64, v), size, global: s.global, type: s.type, ...(s.section ? { section: s.section } : {}) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+// CST to statements: the meaning of the grammar's nodes (docs/dasm.md "Statements", "Expressions").
+// Applies C precedence to the parser's flat operator chains, decodes numbers, characters and strings.
+import type { CstNode, IToken } from 'chevrotain';
+import { parser } from './parser.js';
+import { ExprError, PRECEDENCE, RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
+
+export type Operand =
+  | { kind: 'expr'; e: Expr; loc: Loc }
+  | { kind: 'mem'; offset?: Expr; base: Expr; loc: Loc }
+  | { kind: 'string'; bytes: Uint8Array; loc: Loc }
+  | { kind: 'type'; name: string; loc: Loc };
+
+export interface Statement {
+  labels: { name: string; loc: Loc }[];
+  name?: string;
+  nameLoc?: Loc;
+  operands: Operand[];
+  /** `symbol = expression` */
+  assign?: Expr;
+}
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+const BaseVisitor = parser.getBaseCstVisitorConstructor();
+
+class StatementVisitor extends BaseVisitor {
+  file = '';
+  /** For lines made by macro expansion: report them at the invocation line. */
+  lineOverride = 0;
+
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  loc(t: IToken, end?: IToken): Loc {
+    const last = end ?? t;
+    const span = last.startLine === t.startLine ? (last.endColumn ?? t.startColumn ?? 1) - (t.startColumn ?? 1) + 1 : t.image.length;
+    return { file: this.file, line: this.lineOverride || (t.startLine ?? 0), column: t.startColumn ?? 1, span: Math.max(1, span) };
+  }
+
+  line(ctx: Children): Statement {
+    const labels = ((ctx['label'] ?? []) as CstNode[]).map((n) => this.visit(n) as { name: string; loc: Loc });
+    const st = ctx['statement'] ? (this.visit(ctx['statement'][0] as CstNode) as Statement) : { operands: [] };
+    return { ...st, labels };
+  }
+
+  label(ctx: Children): { name: string; loc: Loc } {
+    const t = ((ctx['Identifier'] ?? ctx['DecNumber']) as IToken[])[0]!;
+    return { name: t.image, loc: this.loc(t) };
+  }
+
+  statement(ctx: Children): Statement {
+    const name = (ctx['name'] as IToken[])[0]!;
+    const st: Statement = { labels: [], name: name.image, nameLoc: this.loc(name), operands: [] };
+    if (ctx['value']) st.assign = this.visit(ctx['value'][0] as CstNode) as Expr;
+    for (const o of (ctx['operand'] ?? []) as CstNode[]) st.operands.push(this.visit(o) as Operand);
+    return st;
+  }
+
+  operand(ctx: Children): Operand {
+    if (ctx['StringLit']) {
+      const t = (ctx['StringLit'] as IToken[])[0]!;
+      return { kind: 'string', bytes: decodeString(t.image.slice(1, -1)), loc: this.loc(t) };
+    }
+    if (ctx['type']) {
+      const t = (ctx['type'] as IToken[])[0]!;
+      return { kind: 'type', name: t.image, loc: this.loc(t) };
+    }
+    const e = this.visit(ctx['expression']![0] as CstNode) as Expr;
+    if (ctx['base']) {
+      const base = this.visit(ctx['base'][0] as CstNode) as Expr;
+      return { kind: 'mem', offset: e, base, loc: { ...e.loc, span: e.loc.span + base.loc.span + 2 } };
+    }
+    if (e.k === 'sym' && e.paren) return { kind: 'mem', base: { ...e, paren: false }, loc: e.loc };
+    return { kind: 'expr', e, loc: e.loc };
+  }
+
+  expression(ctx: Children): Expr {
+    const operands = ((ctx['unary'] ?? []) as CstNode[]).map((n) => this.visit(n) as Expr);
+    const ops = (ctx['BinaryOp'] ?? []) as IToken[];
+    if (ops.length === 0) return operands[0]!;
+    // Precedence climbing over the flat chain.
+    let pos = 0;
+    const climb = (minPrec: number): Expr => {
+      let lhs = operands[pos]!;
+      while (pos < ops.length && PRECEDENCE[ops[pos]!.image]! >= minPrec) {
+        const op = ops[pos]!;
+        const prec = PRECEDENCE[op.image]!;
+        pos++;
+        const rhs = climb(prec + 1);
+        lhs = { k: 'bin', op: op.image, a: lhs, b: rhs, loc: spanLoc(lhs.loc, rhs.loc) };
+      }
+      return lhs;
+    };
+    return climb(0);
+  }
+
+  unary(ctx: Children): Expr {
+    let e = this.visit(ctx['primary']![0] as CstNode) as Expr;
+    const ops = (ctx['UnaryOp'] ?? []) as IToken[];
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const t = ops[i]!;
+      const loc = this.loc(t);
+      e = { k: 'un', op: t.image, a: e, loc: { ...loc, span: e.loc.column + e.loc.span - loc.column } };
+    }
+    return e;
+  }
+
+  primary(ctx: Children): Expr {
+    const tok = (name: string) => (ctx[name] as IToken[] | undefined)?.[0];
+    let t: IToken | undefined;
+    if ((t = tok('DecNumber'))) return { k: 'num', v: parseDec(t.image), loc: this.loc(t) };
+    if ((t = tok('HexNumber') ?? tok('BinNumber'))) return { k: 'num', v: BigInt.asIntN(64, BigInt(t.image)), loc: this.loc(t) };
+    if ((t = tok('CharLit'))) return { k: 'num', v: BigInt(charValue(t.image)), loc: this.loc(t) };
+    if ((t = tok('LocalRef') ?? tok('Identifier') ?? tok('MacroArg'))) return { k: 'sym', name: t.image, loc: this.loc(t) };
+    if ((t = tok('Reloc'))) {
+      const op = t.image.slice(1).toLowerCase();
+      const close = tok('relocClose')!;
+      if (!RELOC_OPS.has(op)) throw new ExprError(`unknown relocation operator '%${op}' (expected %hi, %lo, %pcrel_hi or %pcrel_lo)`, this.loc(t), 'unknown-reloc');
+      return { k: 'reloc', op: op as RelocOp, a: this.visit(ctx['relocArg']![0] as CstNode) as Expr, loc: this.loc(t, close) };
+    }
+    const inner = this.visit(ctx['inner']![0] as CstNode) as Expr;
+    const open = tok('open')!;
+    const loc = this.loc(open, tok('close'));
+    return inner.k === 'sym' ? { ...inner, paren: true, loc } : { ...inner, loc };
+  }
+}
+
+function spanLoc(a: Loc, b: Loc): Loc {
+  return { ...a, span: a.line === b.line ? b.column + b.span - a.column : a.span };
+}
+
+function parseDec(s: string): bigint {
+  // C and GNU as: a leading 0 means octal.
+  return BigInt.asIntN(64, s.length > 1 && s[0] === '0' ? BigInt(`0o${s.slice(1)}`) : BigInt(s));
+}
+
+const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, a: 7, e: 27, '\\': 92, "'": 39, '"': 34, '0': 0 };
+
+/** Decode the escapes of a string literal body to bytes (UTF-8 for other characters). */
+export function decodeString(body: string): Uint8Array {
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      const code = body.charCodeAt(i);
+      if (code < 0x80) out.push(code);
+      else out.push(...enc.encode(c));
+      continue;
+    }
+    const n = body[++i] ?? '';
+    const oct = /^[0-7]{1,3}/.exec(body.slice(i));
+    const hex = /^x([0-9a-fA-F]+)/.exec(body.slice(i));
+    if (oct) {
+      out.push(parseInt(oct[0], 8) & 0xff);
+      i += oct[0].length - 1;
+    } else if (hex) {
+      out.push(parseInt(hex[1]!.slice(-2), 16));
+      i += hex[0].length - 1;
+    } else out.push(ESCAPES[n] ?? n.charCodeAt(0));
+  }
+  return Uint8Array.from(out);
+}
+
+function charValue(image: string): number {
+  const body = image.endsWith("'") && image.length > 2 ? image.slice(1, -1) : image.slice(1);
+  return decodeString(body)[0] ?? 0;
+}
+
+const visitor = new StatementVisitor();
+
+/** Statement of one parsed line; `line` overrides the reported line number (macro expansions). */
+export function toStatement(cst: CstNode, file: string, line = 0): Statement {
+  visitor.file = file;
+  visitor.lineOverride = line;
+  return visitor.visit(cst) as Statement;
+}
