@@ -1,0 +1,136 @@
+// `npm run bench`: performance figures, each with a reference measured in the same run on the same
+// input: emulator MIPS against qemu-riscv64, assembler lines/s against GNU as, start-up time of
+// `d1 run hello`. Prints a table (and `--json`). Targets (issue 3, on a 2-core machine): >= 400 MIPS,
+// assembler >= 0.3x GNU as, `d1 run hello` < 0.3 s. Figures, not pass/fail: the tests do not time.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { assemble } from '../assembler/index.js';
+import { writeElf } from '../assembler/elf/write.js';
+import type { Image } from '../assembler/image.js';
+import { packageRoot } from '../cli/root.js';
+import { runProgram } from '../emulator/host/run.js';
+import { generateAsm } from './gen-asm.js';
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  reference?: { name: string; value: number };
+  ratio?: number;
+  target?: string;
+}
+
+const root = packageRoot();
+const tmp = mkdtempSync(join(tmpdir(), 'd1-bench-'));
+const rows: Row[] = [];
+const json = process.argv.includes('--json');
+
+function have(tool: string): boolean {
+  return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function timeCommand(cmd: string, args: string[], runs = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const dt = (performance.now() - t) / 1000;
+    if (r.status !== 0 && r.status !== null && cmd !== 'qemu-riscv64') throw new Error(`${cmd} failed: ${r.stderr}`);
+    best = Math.min(best, dt);
+  }
+  return best;
+}
+
+function build(name: string, text: string): Image {
+  const { image, diagnostics } = assemble([{ path: join(root, 'programs', `${name}.bench.dasm`), text }]);
+  if (!image) throw new Error(`${name}: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return image;
+}
+
+const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+
+async function emulatorWorkload(name: string, program: string, knobs: string): Promise<void> {
+  const image = build(name, `${knobs}\n        .include "${program}.dasm"\n`);
+  const elf = join(tmp, `${name}.elf`);
+  writeFileSync(elf, writeElf(image));
+  let best = Infinity;
+  let instructions = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = await runProgram(image, { stdout: sink, stderr: sink });
+    best = Math.min(best, (performance.now() - t) / 1000);
+    instructions = Number(r.stats.instructions);
+  }
+  const mips = instructions / best / 1e6;
+  const row: Row = { name: `emulator: ${name} (${(instructions / 1e6).toFixed(0)} M instructions)`, value: mips, unit: 'MIPS', target: '>= 400 MIPS' };
+  if (have('qemu-riscv64')) {
+    const q = timeCommand('qemu-riscv64', [elf]);
+    const qmips = instructions / q / 1e6;
+    row.reference = { name: 'qemu-riscv64', value: qmips };
+    row.ratio = mips / qmips;
+  }
+  rows.push(row);
+}
+
+function assemblerWorkload(lines: number): void {
+  const text = generateAsm(lines);
+  const file = join(tmp, 'big.dasm');
+  writeFileSync(file, text);
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const { image, diagnostics } = assemble([{ path: file, text }]);
+    if (!image) throw new Error(`assembler benchmark input rejected: ${diagnostics[0]?.message}`);
+    writeElf(image);
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  const row: Row = { name: `assembler: ${lines} lines`, value: lines / best, unit: 'lines/s', target: '>= 0.3x GNU as' };
+  if (have('riscv64-unknown-elf-as')) {
+    const g = timeCommand('riscv64-unknown-elf-as', ['-march=rv64im', '-mno-relax', file, '-o', join(tmp, 'big.o')]);
+    row.reference = { name: 'GNU as', value: lines / g };
+    row.ratio = g / best;
+  }
+  rows.push(row);
+}
+
+function startup(): void {
+  const t = timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
+  rows.push({ name: 'start-up: d1 run programs/hello.dasm', value: t, unit: 's', target: '< 0.3 s' });
+}
+
+function fmt(v: number): string {
+  return v >= 1000 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3);
+}
+
+async function main(): Promise<void> {
+  const progress = (s: string) => process.stderr.isTTY && process.stderr.write(`bench: ${s}...\n`);
+  progress('crc32');
+  await emulatorWorkload('crc32', 'crc32', '.equ LEN, 262144\n.equ REPEAT, 100');
+  progress('matmul');
+  await emulatorWorkload('matmul', 'matmul', '.equ N, 96\n.equ REPEAT, 30');
+  progress('sort');
+  await emulatorWorkload('sort', 'sort', '.equ N, 100000\n.equ REPEAT, 12');
+  progress('assembler');
+  assemblerWorkload(200_000);
+  progress('start-up');
+  startup();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const w = Math.max(...rows.map((r) => r.name.length));
+  process.stdout.write(`${'benchmark'.padEnd(w)}  ${'d1'.padStart(12)}  ${'reference'.padStart(24)}  ${'ratio'.padStart(7)}  target\n`);
+  for (const r of rows) {
+    const ref = r.reference ? `${fmt(r.reference.value)} (${r.reference.name})` : '-';
+    const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(3)}x` : '-';
+    process.stdout.write(`${r.name.padEnd(w)}  ${`${fmt(r.value)} ${r.unit}`.padStart(12)}  ${ref.padStart(24)}  ${ratio.padStart(7)}  ${r.target ?? ''}\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+// The run loop (ARCHITECTURE.md "run(maxCycles)"): fetch the predecoded record at pc (decoding the
+// word on first use), dispatch, repeat until the budget is spent or an instruction traps. pc and the
+// retired count live in locals; the host sees them in linear memory when run() returns. A block
+// compiler can replace this function behind the same contract.
+import * as L from './generated/layout';
+import { predecode } from './generated/decode';
+import { dispatch } from './generated/dispatch';
+import { trap } from './state';
+
+export function run(limit: u64): u32 {
+  let pc = load<u64>(L.PC);
+  let n: u64 = 0;
+  let reason = L.STOP_LIMIT;
+  // Jumps check their targets and a sentinel record ends SRAM, so only the entry pc needs a check.
+  if (pc >= <u64>L.SRAM_SIZE || (pc & 3) != 0) {
+    trap(L.CAUSE_FETCH, pc);
+    return L.STOP_FAULT;
+  }
+  while (n < limit) {
+    const d = L.PREDEC + (<usize>pc << 2);
+    let op = <u32>load<u16>(d);
+    if (op == 0) op = predecode(load<u32>(L.SRAM + <usize>pc), d);
+    const npc = dispatch(op, d, pc, n);
+    if (npc == L.TRAP) {
+      const cause = load<u32>(L.FAULT_CAUSE);
+      if (cause == L.CAUSE_ECALL) {
+        n++;
+        pc += 4;
+        reason = L.STOP_ECALL;
+      } else reason = cause == L.CAUSE_EBREAK ? L.STOP_EBREAK : L.STOP_FAULT;
+      break;
+    }
+    pc = npc;
+    n++;
+  }
+  store<u64>(L.PC, pc);
+  store<u64>(L.INSTRET, load<u64>(L.INSTRET) + n);
+  return reason;
+}

@@ -1,0 +1,56 @@
+// Access to the architectural state of the core from exec functions (Spike's state_t): registers
+// through the predecoded record's slots, the extra-cycle counter, faults, and predecode invalidation.
+import * as L from './generated/layout';
+
+/** Address of the destination register (writes to x0 land in a sink slot, so x0 always reads 0). */
+// @ts-ignore: decorator
+@inline export function rdAddr(d: usize): usize { return L.REGS + <usize>load<u16>(d, L.REC_RD); }
+// @ts-ignore: decorator
+@inline export function setRd(d: usize, v: i64): void { store<i64>(rdAddr(d), v); }
+// @ts-ignore: decorator
+@inline export function x1(d: usize): i64 { return load<i64>(L.REGS + <usize>load<u16>(d, L.REC_RS1)); }
+// @ts-ignore: decorator
+@inline export function x2(d: usize): i64 { return load<i64>(L.REGS + <usize>load<u16>(d, L.REC_AUX)); }
+/** True when the rs1 field is x0 (its slot offset is 0). */
+// @ts-ignore: decorator
+@inline export function rs1IsZero(d: usize): bool { return load<u16>(d, L.REC_RS1) == 0; }
+// @ts-ignore: decorator
+@inline export function rdIsZero(d: usize): bool { return load<u16>(d, L.REC_RD) == <u16>(L.X0_SINK << 3); }
+// @ts-ignore: decorator
+@inline export function imm(d: usize): i64 { return load<i64>(d, L.REC_IMM); }
+/** The second immediate operand (e.g. zimm of csrrwi), when the instruction has no rs2. */
+// @ts-ignore: decorator
+@inline export function aux(d: usize): u32 { return <u32>load<u16>(d, L.REC_AUX); }
+
+// @ts-ignore: decorator
+@inline export function addCycles(n: u64): void { store<u64>(L.EXTRA_CYCLES, load<u64>(L.EXTRA_CYCLES) + n); }
+
+/** Record a fault (or ecall/ebreak) and return the TRAP marker for the loop. */
+export function trap(cause: u32, addr: u64): u64 {
+  store<u32>(L.FAULT_CAUSE, cause);
+  store<u64>(L.FAULT_ADDR, addr);
+  return L.TRAP;
+}
+
+/**
+ * A control transfer to `target`: the next pc, or TRAP if it is outside SRAM or not word-aligned (the
+ * fault is reported at the jump, as RISC-V's instruction-address-misaligned exception is).
+ */
+// @ts-ignore: decorator
+@inline export function jumpTo(target: u64): u64 {
+  return target >= <u64>L.SRAM_SIZE || (target & 3) != 0 ? trap(L.CAUSE_FETCH, target) : target;
+}
+
+/** Address in linear memory of an SRAM access of `size` bytes at a, or 0 if any byte is outside SRAM. */
+// @ts-ignore: decorator
+@inline export function sram(a: u64, size: u64): usize {
+  return a > <u64>L.SRAM_SIZE - size ? 0 : L.SRAM + <usize>a;
+}
+
+/** A store changed [a, a + size): forget the predecoded records of the words it touched. */
+// @ts-ignore: decorator
+@inline export function invalidate(a: u64, size: u64): void {
+  store<u16>(L.PREDEC + (<usize>(a >> 2) << 4), 0);
+  if (size == 8) store<u16>(L.PREDEC + (<usize>((a + 4) >> 2) << 4), 0);
+  store<u16>(L.PREDEC + (<usize>((a + size - 1) >> 2) << 4), 0);
+}

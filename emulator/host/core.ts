@@ -1,0 +1,155 @@
+// The host side of one emulated core: instantiates the wasm core (compiled once per process), loads
+// an Image into SRAM, and gives typed access to registers, pc, memory and counters. This is the Debug
+// API's base: the CLI, the debugger and the tests use it, never the linear memory directly.
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { join } from 'node:path';
+import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
+import type { Image } from '../../assembler/image.js';
+import { packageRoot } from '../../cli/root.js';
+import { D1_CORE } from '../presets.js';
+import { CAUSE, LAYOUT, STOP } from '../layout.js';
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  run(limit: bigint): number;
+  reset(): void;
+  invalidateAll(): void;
+  invalidateRange(addr: number, len: number): void;
+}
+
+export type StopReason =
+  | { kind: 'limit' }
+  | { kind: 'ecall' }
+  | { kind: 'ebreak'; pc: bigint }
+  | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
+
+export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr';
+
+let compiled: WebAssembly.Module | undefined;
+
+function wasmModule(): WebAssembly.Module {
+  if (!compiled) {
+    const path = join(packageRoot(), 'dist', 'd1-core.wasm');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new Error(`the emulator core ${path} is missing: run \`npm run build\``);
+    }
+    // The run loop is one long call: V8 cannot swap a running baseline (Liftoff) frame for optimized
+    // code, so compile the core with the optimizing tier from the start.
+    setFlagsFromString('--no-liftoff');
+    compiled = new WebAssembly.Module(bytes);
+    setFlagsFromString('--liftoff');
+  }
+  return compiled;
+}
+
+const CAUSES: Record<number, FaultCause> = {
+  [CAUSE.ILLEGAL]: 'illegal',
+  [CAUSE.FETCH]: 'fetch',
+  [CAUSE.LOAD]: 'load',
+  [CAUSE.STORE]: 'store',
+  [CAUSE.CSR]: 'csr',
+};
+
+export class Core {
+  private readonly wasm: CoreExports;
+  private view!: DataView;
+
+  constructor() {
+    this.wasm = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as CoreExports;
+    this.reset();
+  }
+
+  private get dv(): DataView {
+    if (this.view.buffer !== this.wasm.memory.buffer) this.view = new DataView(this.wasm.memory.buffer);
+    return this.view;
+  }
+
+  /** Power-on state: everything zero, sp at the top of SRAM. */
+  reset(): void {
+    this.wasm.reset();
+    this.view = new DataView(this.wasm.memory.buffer);
+    this.setReg(2, BigInt(D1_CORE.stackTop));
+  }
+
+  /** Copy the image's segments into SRAM and set pc to its entry; errors name the offending segment. */
+  load(image: Image, file = 'program'): Diagnostic[] {
+    const errors: Diagnostic[] = [];
+    const end = BigInt(LAYOUT.SRAM_SIZE);
+    image.segments.forEach((s, k) => {
+      if (s.vaddr < 0n || s.vaddr + BigInt(s.memsz) > end || s.data.length > s.memsz) {
+        errors.push(diag('segment-outside-sram', `segment ${k} at 0x${s.vaddr.toString(16)} (${s.memsz} bytes) lies outside SRAM [0x0, 0x${end.toString(16)})`, { file }));
+      }
+    });
+    if (image.entry >= end || image.entry % 4n !== 0n) {
+      errors.push(diag('bad-entry', `entry point 0x${image.entry.toString(16)} is not a word-aligned SRAM address`, { file }));
+    }
+    if (errors.length > 0) return errors;
+    this.reset();
+    for (const s of image.segments) {
+      const at = LAYOUT.SRAM + Number(s.vaddr);
+      new Uint8Array(this.wasm.memory.buffer, at, s.memsz).fill(0);
+      new Uint8Array(this.wasm.memory.buffer, at, s.data.length).set(s.data);
+    }
+    this.wasm.invalidateAll();
+    this.pc = image.entry;
+    return [];
+  }
+
+  /** Run at most `limit` instructions. */
+  run(limit: bigint): StopReason {
+    const stop = this.wasm.run(limit);
+    if (stop === STOP.LIMIT) return { kind: 'limit' };
+    if (stop === STOP.ECALL) return { kind: 'ecall' };
+    const pc = this.pc;
+    if (stop === STOP.EBREAK) return { kind: 'ebreak', pc };
+    const cause = CAUSES[this.dv.getUint32(LAYOUT.FAULT_CAUSE, true)] ?? 'illegal';
+    const addr = this.dv.getBigUint64(LAYOUT.FAULT_ADDR, true);
+    const word = cause === 'illegal' || cause === 'csr' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
+    return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
+  }
+
+  get pc(): bigint {
+    return this.dv.getBigUint64(LAYOUT.PC, true);
+  }
+
+  set pc(v: bigint) {
+    this.dv.setBigUint64(LAYOUT.PC, BigInt.asUintN(64, v), true);
+  }
+
+  getReg(i: number): bigint {
+    return i === 0 ? 0n : this.dv.getBigUint64(LAYOUT.REGS + 8 * i, true);
+  }
+
+  setReg(i: number, v: bigint): void {
+    if (i !== 0) this.dv.setBigUint64(LAYOUT.REGS + 8 * i, BigInt.asUintN(64, v), true);
+  }
+
+  get instret(): bigint {
+    return this.dv.getBigUint64(LAYOUT.INSTRET, true);
+  }
+
+  get cycles(): bigint {
+    return this.instret + this.dv.getBigUint64(LAYOUT.EXTRA_CYCLES, true);
+  }
+
+  /** True when [addr, addr + len) lies inside SRAM. */
+  inSram(addr: bigint, len: number): boolean {
+    return addr >= 0n && len >= 0 && addr + BigInt(len) <= BigInt(LAYOUT.SRAM_SIZE);
+  }
+
+  /** A copy of SRAM bytes; the range must be inside SRAM (see inSram). */
+  readMem(addr: bigint, len: number): Uint8Array {
+    if (!this.inSram(addr, len)) throw new RangeError(`[0x${addr.toString(16)}, +${len}) is outside SRAM`);
+    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.SRAM + Number(addr), len).slice();
+  }
+
+  writeMem(addr: bigint, bytes: Uint8Array): void {
+    if (!this.inSram(addr, bytes.length)) throw new RangeError(`[0x${addr.toString(16)}, +${bytes.length}) is outside SRAM`);
+    new Uint8Array(this.wasm.memory.buffer, LAYOUT.SRAM + Number(addr), bytes.length).set(bytes);
+    this.wasm.invalidateRange(Number(addr), bytes.length);
+  }
+}

@@ -1,0 +1,107 @@
+// Running a program to completion on one core: host calls (docs/machine.md "Host calls"), the
+// instruction limit, interruption (Ctrl-C) between slices, and statistics.
+import { performance } from 'node:perf_hooks';
+import type { Image } from '../../assembler/image.js';
+import { Core, type StopReason } from './core.js';
+
+/** Exit codes of `d1 run` when the program did not exit by itself (docs/machine.md "Exit codes"). */
+export const EXIT = { BAD_INPUT: 1, INTERRUPTED: 130, FAULT: 134, LIMIT: 137 } as const;
+
+/** Host call numbers (a7), the Linux/RISC-V ones. */
+export const HOSTCALL = { WRITE: 64, EXIT: 93, EXIT_GROUP: 94 } as const;
+const EBADF = -9n;
+const EFAULT = -14n;
+
+/** Instructions run between checks for Ctrl-C (about 0.05 s of emulation). */
+const SLICE = 20_000_000n;
+
+export type Outcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'limit' }
+  | { kind: 'interrupted' }
+  | { kind: 'hostcall'; number: bigint; pc: bigint }
+  | Exclude<StopReason, { kind: 'limit' } | { kind: 'ecall' }>;
+
+export interface Stats {
+  instructions: bigint;
+  cycles: bigint;
+  wallSeconds: number;
+  mips: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  outcome: Outcome;
+  stats: Stats;
+  core: Core;
+}
+
+export interface Sink {
+  write(chunk: Uint8Array | string): unknown;
+}
+
+export interface RunOptions {
+  maxInstructions?: bigint;
+  stdout: Sink;
+  stderr: Sink;
+  /** Polled between slices; true stops the run (Ctrl-C). */
+  interrupted?: () => boolean;
+}
+
+/** Serve one ecall; returns the exit code if the program asked to exit. */
+function hostCall(core: Core, opts: RunOptions): { exit?: number; unknown?: bigint } {
+  const a7 = core.getReg(17);
+  if (a7 === BigInt(HOSTCALL.EXIT) || a7 === BigInt(HOSTCALL.EXIT_GROUP)) return { exit: Number(core.getReg(10) & 0xffn) };
+  if (a7 === BigInt(HOSTCALL.WRITE)) {
+    const fd = core.getReg(10);
+    const buf = core.getReg(11);
+    const len = core.getReg(12);
+    if (fd !== 1n && fd !== 2n) core.setReg(10, EBADF);
+    else if (len > 0x7fffffffn || !core.inSram(buf, Number(len))) core.setReg(10, EFAULT);
+    else {
+      (fd === 1n ? opts.stdout : opts.stderr).write(core.readMem(buf, Number(len)));
+      core.setReg(10, len);
+    }
+    return {};
+  }
+  return { unknown: a7 };
+}
+
+export async function runProgram(image: Image, opts: RunOptions, core?: Core): Promise<RunResult> {
+  const c = core ?? new Core();
+  const errors = c.load(image);
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  return runLoaded(c, opts);
+}
+
+/** Run an already loaded core until it exits, faults, hits the limit or is interrupted. */
+export async function runLoaded(core: Core, opts: RunOptions): Promise<RunResult> {
+  const limit = opts.maxInstructions;
+  const start = performance.now();
+  const startInstret = core.instret;
+  let outcome: Outcome | undefined;
+  while (!outcome) {
+    const done = core.instret - startInstret;
+    if (limit !== undefined && done >= limit) {
+      outcome = { kind: 'limit' };
+      break;
+    }
+    const budget = limit === undefined ? SLICE : limit - done < SLICE ? limit - done : SLICE;
+    const stop = core.run(budget);
+    if (stop.kind === 'ecall') {
+      const r = hostCall(core, opts);
+      if (r.exit !== undefined) outcome = { kind: 'exit', code: r.exit };
+      else if (r.unknown !== undefined) outcome = { kind: 'hostcall', number: r.unknown, pc: core.pc - 4n };
+    } else if (stop.kind !== 'limit') outcome = stop;
+    else if (opts.interrupted) {
+      await new Promise((r) => setImmediate(r));
+      if (opts.interrupted()) outcome = { kind: 'interrupted' };
+    }
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  const instructions = core.instret - startInstret;
+  const stats: Stats = { instructions, cycles: core.cycles, wallSeconds, mips: wallSeconds > 0 ? Number(instructions) / wallSeconds / 1e6 : 0 };
+  const exitCode =
+    outcome.kind === 'exit' ? outcome.code : outcome.kind === 'limit' ? EXIT.LIMIT : outcome.kind === 'interrupted' ? EXIT.INTERRUPTED : EXIT.FAULT;
+  return { exitCode, outcome, stats, core };
+}

@@ -1,0 +1,50 @@
+// The WebAssembly core's linear memory map, stop reasons and fault causes: one table shared by the
+// AssemblyScript core (emulator/gen writes it out as AssemblyScript constants) and the TypeScript host.
+// Regions are chained, each after the last (WasmBoy's constants.ts is the model).
+import { D1_CORE } from './presets.js';
+
+const STATE = 0x10000;
+const STATE_SIZE = 0x1000;
+const SRAM = STATE + STATE_SIZE;
+const SRAM_SIZE = D1_CORE.sramBytes;
+/** Predecoded instruction records: 16 bytes per 4-byte SRAM word, plus one sentinel record just past
+ * the end of SRAM whose op is a fetch fault, so sequential execution needs no bounds check. */
+const PREDEC = SRAM + SRAM_SIZE;
+const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
+const END = PREDEC + PREDEC_SIZE;
+
+export const LAYOUT = {
+  /** x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
+  REGS: STATE,
+  X0_SINK: 32,
+  PC: STATE + 0x110,
+  INSTRET: STATE + 0x118,
+  /** Cycles beyond one per instruction (cycles = instret + EXTRA_CYCLES). */
+  EXTRA_CYCLES: STATE + 0x120,
+  FAULT_CAUSE: STATE + 0x128,
+  FAULT_ADDR: STATE + 0x130,
+  FAULT_WORD: STATE + 0x138,
+  SRAM,
+  SRAM_SIZE,
+  PREDEC,
+  PREDEC_RECORD: 16,
+  PAGES: Math.ceil(END / 0x10000),
+} as const;
+
+/** Why run() returned. */
+export const STOP = { LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3 } as const;
+
+/** What went wrong, in FAULT_CAUSE. ECALL and EBREAK are not faults but travel the same way. */
+export const CAUSE = {
+  NONE: 0,
+  ILLEGAL: 1,
+  FETCH: 2,
+  LOAD: 3,
+  STORE: 4,
+  ECALL: 5,
+  EBREAK: 6,
+  CSR: 7,
+} as const;
+
+/** The value an exec function returns instead of a next pc to say "stop: see FAULT_CAUSE". */
+export const TRAP = 0xffff_ffff_ffff_ffffn;
