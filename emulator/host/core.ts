@@ -40,7 +40,7 @@ function wasmModule(): WebAssembly.Module {
     // The run loop is one long call: V8 cannot swap a running baseline (Liftoff) frame for optimized
     // code, so compile the core with the optimizing tier from the start.
     setFlagsFromString('--no-liftoff');
-    compiled = new WebAssembly.Module(bytes);
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
     setFlagsFromString('--liftoff');
   }
   return compiled;

@@ -1,0 +1,76 @@
+// `d1 run`: run a program (ELF, or .dasm assembled on the fly) on one emulated D1 core. The process
+// exits with the program's exit code, or with the codes of docs/machine.md when it faults, reaches
+// --max-instructions or is interrupted. Statistics go to stderr (text) or stdout (--json).
+import type { Command } from 'commander';
+import { Core } from '../../emulator/host/core.js';
+import { stopReport } from '../../emulator/host/report.js';
+import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
+import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
+
+interface RunFlags {
+  maxInstructions?: string;
+  stats?: boolean;
+  json?: boolean;
+}
+
+function statsJson(r: RunResult) {
+  return {
+    exitCode: r.exitCode,
+    outcome: r.outcome.kind,
+    instructions: Number(r.stats.instructions),
+    cycles: Number(r.stats.cycles),
+    wallSeconds: Number(r.stats.wallSeconds.toFixed(6)),
+    mips: Number(r.stats.mips.toFixed(1)),
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a program on one emulated D1 core')
+    .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
+    .option('--max-instructions <n>', 'stop after N instructions (exit code 137)')
+    .option('--stats', 'print instructions, cycles, wall time and MIPS to stderr')
+    .option('--json', 'print the statistics as one JSON object on stdout, after the program output')
+    .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
+    .action(async (file: string, opts: RunFlags) => {
+      let limit: bigint | undefined;
+      if (opts.maxInstructions !== undefined) {
+        if (!/^[0-9]+$/.test(opts.maxInstructions)) {
+          process.stderr.write(`d1 run: --max-instructions takes a whole number, got '${opts.maxInstructions}'\n`);
+          process.exit(2);
+        }
+        limit = BigInt(opts.maxInstructions);
+      }
+      const image = loadProgram([file]);
+      if (!image) process.exit(EXIT.BAD_INPUT);
+      const core = new Core();
+      const errors = core.load(image, file);
+      if (errors.length > 0) {
+        printDiagnostics(errors);
+        process.exit(EXIT.BAD_INPUT);
+      }
+      let interrupted = false;
+      const onSigint = () => {
+        if (interrupted) process.exit(EXIT.INTERRUPTED);
+        interrupted = true;
+      };
+      process.on('SIGINT', onSigint);
+      const r = await runLoaded(core, {
+        ...(limit !== undefined ? { maxInstructions: limit } : {}),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        interrupted: () => interrupted,
+      });
+      process.off('SIGINT', onSigint);
+      if (r.outcome.kind !== 'exit') process.stderr.write(`${stopReport(core, image, r.outcome, sourceLine)}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(statsJson(r))}\n`);
+      else if (opts.stats) {
+        const s = r.stats;
+        process.stderr.write(
+          `instructions ${s.instructions}\ncycles       ${s.cycles}\nwall time    ${s.wallSeconds.toFixed(3)} s\nspeed        ${s.mips.toFixed(1)} MIPS\n`,
+        );
+      }
+      process.exitCode = r.exitCode;
+    });
+}

@@ -1,0 +1,92 @@
+// What `d1 run` says when a program stops without exiting (docs/machine.md "Faults"): the core, thread,
+// cause, pc, the instruction there disassembled, its source file:line and text, and the registers.
+import type { Image, LineEntry } from '../../assembler/image.js';
+import { decode } from '../../isa/codec.js';
+import { printText } from '../../isa/print.js';
+import { ABI_NAMES } from '../../isa/registers.js';
+import { LAYOUT } from '../layout.js';
+import type { Core } from './core.js';
+import type { Outcome } from './run.js';
+
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+const SRAM = `SRAM [0x0, ${hex(BigInt(LAYOUT.SRAM_SIZE))})`;
+
+/** The line-table row for an address: exact match, else the closest one below it. */
+export function lineFor(lines: LineEntry[], addr: bigint): LineEntry | undefined {
+  let lo = 0;
+  let hi = lines.length - 1;
+  let best: LineEntry | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const l = lines[mid]!;
+    if (l.addr <= addr) {
+      best = l;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best && addr - best.addr < 64n ? best : undefined;
+}
+
+/** Nearest symbol at or below addr, as `name+0x10`. */
+export function symbolize(image: Image, addr: bigint): string | undefined {
+  let best: { name: string; value: bigint } | undefined;
+  for (const s of image.symbols) {
+    if (s.type === 'object' || s.value > addr) continue;
+    if (!best || s.value > best.value) best = s;
+  }
+  if (!best) return undefined;
+  const off = addr - best.value;
+  return off === 0n ? best.name : `${best.name}+${hex(off)}`;
+}
+
+export function describeInstruction(core: Core, image: Image, pc: bigint): string {
+  if (!core.inSram(pc, 4)) return `pc ${hex(pc)}`;
+  const word = new DataView(core.readMem(pc, 4).buffer).getUint32(0, true);
+  const d = decode(word);
+  const text = d ? printText(d, pc, { symbolize: (a) => symbolize(image, a) }).replace('\t', ' ') : `.word 0x${word.toString(16).padStart(8, '0')} (not an instruction)`;
+  const sym = symbolize(image, pc);
+  return `pc ${hex(pc)}${sym ? ` <${sym}>` : ''}: ${text}`;
+}
+
+function cause(o: Outcome): string {
+  switch (o.kind) {
+    case 'fault':
+      switch (o.cause) {
+        case 'illegal': return `illegal instruction 0x${(o.word ?? 0).toString(16).padStart(8, '0')}`;
+        case 'csr': return `illegal instruction: CSR 0x${(o.word ?? 0).toString(16)} does not exist or is read-only`;
+        case 'fetch': return `instruction fetch fault: jump to ${hex(o.addr)} (${o.addr % 4n !== 0n ? 'not word-aligned' : `outside ${SRAM}`})`;
+        case 'load': return `load access fault at ${hex(o.addr)} (outside ${SRAM})`;
+        case 'store': return `store access fault at ${hex(o.addr)} (outside ${SRAM})`;
+      }
+      break;
+    case 'ebreak': return 'breakpoint (ebreak) with no debugger attached';
+    case 'hostcall': return `unknown host call ${o.number} in a7 (see docs/machine.md, "Host calls")`;
+    case 'limit': return 'instruction limit reached (--max-instructions)';
+    case 'interrupted': return 'interrupted (Ctrl-C)';
+  }
+  return o.kind;
+}
+
+/** The full report; `source(file, line)` gives a source line's text when it can be read. */
+export function stopReport(core: Core, image: Image, o: Outcome, source: (file: string, line: number) => string | undefined): string {
+  const pc = o.kind === 'hostcall' ? o.pc : core.pc;
+  const out = [`d1: ${o.kind === 'fault' || o.kind === 'hostcall' || o.kind === 'ebreak' ? 'fault' : 'stopped'} on core 0 thread 0: ${cause(o)}`];
+  out.push(`  ${describeInstruction(core, image, pc)}`);
+  const l = lineFor(image.lines, pc);
+  if (l) {
+    const text = source(l.file, l.line);
+    out.push(`  at ${l.file}:${l.line}${text !== undefined ? `: ${text.trim()}` : ''}`);
+  }
+  out.push(`  after ${core.instret} instructions, ${core.cycles} cycles`);
+  if (o.kind !== 'limit' && o.kind !== 'interrupted') out.push(registerDump(core));
+  return out.join('\n');
+}
+
+export function registerDump(core: Core): string {
+  const rows: string[] = ['  registers:'];
+  for (let i = 0; i < 32; i += 4) {
+    const cells = [0, 1, 2, 3].map((k) => `${ABI_NAMES[i + k]!.padStart(4)} ${core.getReg(i + k).toString(16).padStart(16, '0')}`);
+    rows.push(`  ${cells.join('  ')}`);
+  }
+  return rows.join('\n');
+}
