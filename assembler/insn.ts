@@ -160,7 +160,7 @@ const reg = (n: number): FieldValue => ({ n });
 export function liSequence(rd: number, value: bigint, top = true): MachineOp[] {
   const v = BigInt.asIntN(64, value);
   const lo = BigInt.asIntN(12, v);
-  const upper = v - lo;
+  const upper = BigInt.asIntN(64, v - lo); // wraps like GNU's int64 arithmetic (e.g. for 2^63 - 1)
   if (v === BigInt.asIntN(32, v)) {
     const out: MachineOp[] = [];
     if (upper !== 0n) out.push(op('lui', { rd: reg(rd), imm20: { n: Number(BigInt.asUintN(20, upper >> 12n)) } }));
@@ -218,9 +218,9 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
       return pcrelPair(regOf(ops[0]!), target(ops[1]!), op('addi', { rd: reg(regOf(ops[0]!)), rs1: reg(regOf(ops[0]!)) }), 'imm12');
     case 'call': {
       if (ops.length === 1) return pcrelPair(1, target(ops[0]!), op('jalr', { rd: reg(1), rs1: reg(1) }), 'imm12');
+      // `call rd, symbol` goes through t1, as GNU as does.
       need(2, 'a symbol: call symbol, or call rd, symbol');
-      const rd = regOf(ops[0]!);
-      return pcrelPair(rd, target(ops[1]!), op('jalr', { rd: reg(rd), rs1: reg(rd) }), 'imm12');
+      return pcrelPair(6, target(ops[1]!), op('jalr', { rd: reg(regOf(ops[0]!)), rs1: reg(6) }), 'imm12');
     }
     case 'tail':
       need(1, 'a symbol: tail symbol');

@@ -5,18 +5,7 @@ import { encode, decode } from '../isa/codec.js';
 import { printText } from '../isa/print.js';
 import { FIELDS, fieldRange } from '../isa/fields.js';
 import { INSTRUCTIONS } from '../isa/table.js';
-
-/** splitmix64-style PRNG on 32-bit halves: deterministic across runs and hosts. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
+import { prng } from './prng.js';
 
 export function generateAsm(lines: number, seed = 1): string {
   const rnd = prng(seed);

@@ -1,16 +1,8 @@
 // The `d1` command's shape: every subcommand has --help, bad usage exits 2 with a message, `d1 info`
 // prints the machine from the presets. Runs the built CLI (npm test builds first).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { D1_CORE } from '../../emulator/presets.js';
-
-const D1 = fileURLToPath(new URL('../../bin/d1.js', import.meta.url));
-
-export function d1(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [D1, ...args], { encoding: 'utf8', input, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { d1 } from '../helpers/tools.js';
 
 describe('d1 CLI', () => {
   for (const cmd of ['as', 'run', 'objdump', 'info']) {

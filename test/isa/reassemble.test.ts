@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import { decode, encode } from '../../isa/codec.js';
+import { FIELDS } from '../../isa/fields.js';
 import { printText } from '../../isa/print.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { arbOperands } from './arb.js';
@@ -24,8 +25,10 @@ describe('encode, decode, print, re-assemble', () => {
         fc.property(arbOperands(instr), fc.boolean(), (ops, aliases) => {
           const r = encode(instr, ops);
           if ('error' in r) return false;
-          // Branch and jump targets print as absolute addresses; the assembler takes them back as such.
-          const text = printText(decode(r.word)!, BASE, { aliases }).replace('\t', ' ');
+          // Branch and jump targets print as absolute hex addresses without 0x (objdump's style); the
+          // assembler takes an absolute address back, written with its 0x.
+          let text = printText(decode(r.word)!, BASE, { aliases }).replace('\t', ' ');
+          if (instr.operands.some((o) => FIELDS[o]!.kind === 'pcrel')) text = text.replace(/([ ,])([0-9a-f]+)$/, '$10x$2');
           const again = assembleOne(text);
           expect(again, text).toBe(r.word);
           return true;

@@ -1,0 +1,108 @@
+// A generated assembly corpus for the GNU as byte-exact test: every instruction of the isa/ table with
+// boundary and random operand values, every pseudo-instruction, branches and jumps at their extreme
+// distances, and `li` over boundary and random 64-bit values. Text only, so GNU ld and d1 lay it out
+// identically at 0x1000. Deterministic for a seed.
+import { ALIASES } from '../../isa/aliases.js';
+import { CSRS } from '../../isa/csr.js';
+import { FIELDS, fieldRange } from '../../isa/fields.js';
+import { ABI_NAMES } from '../../isa/registers.js';
+import { INSTRUCTIONS } from '../../isa/table.js';
+import { prng, rand64 } from '../../bench/prng.js';
+
+/** Values worth trying for one operand field: boundaries, their neighbours, zero and random ones. */
+function fieldValues(name: string, next: () => number): string[] {
+  const f = FIELDS[name]!;
+  const { min, max } = fieldRange(f);
+  switch (f.kind) {
+    case 'xreg':
+      return ABI_NAMES.map((n, i) => (i % 3 === 0 ? `x${i}` : n));
+    case 'csr':
+      // GNU knows the standard names; our D1 identity CSRs are given by number.
+      return [...CSRS.filter((c) => c.number < 0xcc0 || c.number > 0xcff).map((c) => c.name), '0xcc0', '0x7c0', '0', '4095', String(next() % 4096)];
+    case 'fence':
+      return ['iorw', 'rw', 'r', 'w', 'io', 'i', 'o', 'ow', 'ir'];
+    default: {
+      const vals = new Set<bigint>([min, max, 0n, 1n, min + 1n, max - 1n]);
+      if (f.signed) vals.add(-1n);
+      for (let k = 0; k < 6; k++) vals.add(min + (BigInt(next()) % (max - min + 1n)));
+      return [...vals].map(String);
+    }
+  }
+}
+
+function render(syntax: string, ops: Record<string, string>): string {
+  return syntax.replace(/[a-z][a-z0-9]*/g, (n) => (n in FIELDS ? ops[n]! : n));
+}
+
+/** Lines using every operand value of every field at least once, per row or alias. */
+function rowsFor(mnemonic: string, syntax: string, next: () => number, label: string): string[] {
+  const fields = syntax.split(/[\s,()]+/).filter((s) => s in FIELDS);
+  const values = Object.fromEntries(fields.map((f) => [f, FIELDS[f]!.kind === 'pcrel' ? [label] : fieldValues(f, next)]));
+  const count = Math.max(1, ...fields.map((f) => values[f]!.length));
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const ops: Record<string, string> = {};
+    for (const f of fields) {
+      const v = values[f]!;
+      ops[f] = v[(k + next()) % v.length]!;
+      if (k < v.length) ops[f] = v[k]!;
+    }
+    out.push(`        ${mnemonic} ${render(syntax, ops)}`);
+  }
+  return out;
+}
+
+export function instructionCorpus(seed = 1): string {
+  const next = prng(seed);
+  const out = ['        .text', '        .globl _start', '_start:', 'back:'];
+  // Branch targets are numeric local labels, placed every few lines so every branch reaches.
+  for (const i of INSTRUCTIONS) out.push(...rowsFor(i.mnemonic, i.syntax, next, next() % 2 ? '1b' : '1f'));
+  for (const a of ALIASES) {
+    if (a.printOnly) continue;
+    out.push(...rowsFor(a.mnemonic, a.syntax, next, next() % 2 ? '1b' : '1f'));
+  }
+  for (let k = out.length - 1; k > 3; k -= 16) out.splice(k, 0, '1:');
+  out.splice(4, 0, '1:');
+  // Multi-instruction pseudos.
+  for (let k = 0; k < 32; k++) {
+    const r = ABI_NAMES[k]!;
+    const t = k % 2 ? 'back' : 'fwd';
+    out.push(`        la ${r}, ${t}`, `        lla ${r}, ${t}`, `        call ${t}`, `        tail ${t}`, `        call ${r}, ${t}`);
+    out.push(`        lw ${r}, ${t}`, `        ld ${r}, ${t}`, `        lbu ${r}, ${t}`, `        sw ${r}, ${t}, t0`, `        sd ${r}, ${t}, t1`);
+  }
+  out.push('        nop', '1:', 'fwd:', '        ret');
+  return `${out.join('\n')}\n`;
+}
+
+/** Branches and jumps to their farthest word-aligned targets in both directions (one corpus each, so
+ * each fits in SRAM). */
+export function extremesCorpora(): string[] {
+  const wrap = (body: string[]) => ['        .text', '_start:', ...body, '        ret', ''].join('\n');
+  return [
+    // GNU as turns a forward branch it cannot prove in range into an inverted branch + jal; at +4092 its
+    // estimate already says no, so the forward case stops at +4088 (d1 reports a real overflow instead).
+    wrap(['b_back:', '        .zero 4096', '        beq a0, a1, b_back', '        bne t0, t1, b_fwd', '        .zero 4084', 'b_fwd:']), // -4096, +4088
+    wrap(['j_back:', '        .zero 1048576', '        jal ra, j_back']), // -1 MiB
+    wrap(['        jal zero, j_fwd', '        .zero 1048568', 'j_fwd:']), // +1 MiB - 4
+  ];
+}
+
+/** `li` of boundary and random 64-bit values into every register class. */
+export function liValues(seed = 1, random = 400): bigint[] {
+  const next = prng(seed);
+  const vals = new Set<bigint>();
+  for (let b = 0n; b < 64n; b++) {
+    for (const v of [1n << b, (1n << b) - 1n, -(1n << b), -(1n << b) + 1n, (1n << b) + 1n]) vals.add(BigInt.asIntN(64, v));
+  }
+  for (const v of [0n, 2047n, 2048n, -2048n, -2049n, 0x7ffff800n, 0x7fffffffn, 0x80000000n, -0x80000000n, 0xffffffffn, 0x123456789abcdefn, -0x123456789abcdefn]) vals.add(v);
+  for (let k = 0; k < random; k++) {
+    const r = rand64(next);
+    const shape = next() % 4;
+    vals.add(BigInt.asIntN(64, shape === 0 ? r : shape === 1 ? r >> BigInt(next() % 64) : shape === 2 ? r << BigInt(next() % 64) : r & 0xfff00000fffn));
+  }
+  return [...vals];
+}
+
+export function liCorpus(values: bigint[]): string {
+  return ['        .text', '_start:', ...values.map((v, k) => `        li ${ABI_NAMES[1 + (k % 31)]}, ${v}`), ''].join('\n');
+}
