@@ -1,8 +1,7 @@
 // Link pass (docs/dasm.md "Linking" and docs/machine.md "Memory map"): places every file's part of
 // each output section, resolves symbols (file-local first, then .globl ones of any file), evaluates the
-// remaining expressions, encodes instructions through isa/ and builds the Image: .text then .rodata in
-// a read-execute segment at the link base, .data then .bss in a read-write segment on the next 4 KiB
-// boundary, a symbol table and a line table.
+// remaining expressions, encodes instructions through isa/ and builds the Image: .text, .rodata, .data
+// and .bss one after another from the link base in one loadable segment, a symbol table and a line table.
 import { encode } from '../isa/codec.js';
 import { FIELDS } from '../isa/fields.js';
 import { encodeOrThrow } from '../isa/codec.js';
@@ -12,7 +11,6 @@ import { pcrelHalf, type FieldValue } from './insn.js';
 import { OUTPUT_SECTIONS, type FileLayout, type OutputSection, type SymInfo } from './layout.js';
 import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
 
-export const SEGMENT_ALIGN = 0x1000;
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
 
 const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
@@ -28,7 +26,6 @@ function place(files: FileLayout[], textBase: number): Placement {
   const sections: Placement['sections'] = [];
   let addr = textBase;
   for (const name of OUTPUT_SECTIONS) {
-    if (name === '.data') addr = alignUp(addr, SEGMENT_ALIGN);
     let align = 1;
     for (const f of files) align = Math.max(align, f.sections.get(name)?.align ?? 1);
     addr = alignUp(addr, align);
@@ -242,20 +239,20 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   return { image: { entry, sections: outSections, segments, symbols, lines }, diagnostics };
 }
 
+/**
+ * One loadable segment holding every section (read, write, execute: D1's SRAM has no protection, and
+ * qemu-riscv64 only loads low-address executables whose program lies in one segment).
+ */
 function makeSegments(sections: Section[]): Segment[] {
-  const segs: Segment[] = [];
-  for (const group of [['.text', '.rodata'], ['.data', '.bss']]) {
-    const parts = sections.filter((s) => group.includes(s.name) && s.size > 0);
-    if (parts.length === 0) continue;
-    const first = parts[0]!;
-    const lastFile = [...parts].reverse().find((s) => !s.nobits);
-    const fileEnd = lastFile ? Number(lastFile.addr) + lastFile.size : Number(first.addr);
-    const memEnd = Math.max(...parts.map((s) => Number(s.addr) + s.size));
-    const data = new Uint8Array(fileEnd - Number(first.addr));
-    for (const s of parts) if (!s.nobits) data.set(s.bytes, Number(s.addr - first.addr));
-    segs.push({ vaddr: first.addr, data, memsz: memEnd - Number(first.addr), flags: { alloc: true, write: group[0] === '.data', exec: group[0] === '.text' } });
-  }
-  return segs;
+  const parts = sections.filter((s) => s.size > 0);
+  if (parts.length === 0) return [];
+  const first = parts[0]!;
+  const lastFile = [...parts].reverse().find((s) => !s.nobits);
+  const fileEnd = lastFile ? Number(lastFile.addr) + lastFile.size : Number(first.addr);
+  const memEnd = Math.max(...parts.map((s) => Number(s.addr) + s.size));
+  const data = new Uint8Array(fileEnd - Number(first.addr));
+  for (const s of parts) if (!s.nobits) data.set(s.bytes, Number(s.addr - first.addr));
+  return [{ vaddr: first.addr, data, memsz: memEnd - Number(first.addr), flags: { alloc: true, write: true, exec: true } }];
 }
 
 function symbolTable(

@@ -55,7 +55,7 @@ const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 async function emulatorWorkload(name: string, program: string, knobs: string): Promise<void> {
   const image = build(name, `${knobs}\n        .include "${program}.dasm"\n`);
   const elf = join(tmp, `${name}.elf`);
-  writeFileSync(elf, writeElf(image));
+  writeFileSync(elf, writeElf(image), { mode: 0o755 });
   let best = Infinity;
   let instructions = 0;
   for (let i = 0; i < 3; i++) {

@@ -47,6 +47,12 @@ export function writeElf(image: Image): Uint8Array {
   const segOffsets: number[] = [];
   for (const s of image.segments) {
     const want = Number(s.vaddr % BigInt(ELF.PAGE));
+    if (s.data.length === 0) {
+      // Nothing to map from the file (.bss only): point into the headers, as GNU ld does; qemu-user
+      // refuses a zero-length mapping at an offset past the headers.
+      segOffsets.push(want);
+      continue;
+    }
     const pad = (want - (w.length % ELF.PAGE) + ELF.PAGE) % ELF.PAGE;
     w.zeros(pad);
     segOffsets.push(w.length);

@@ -1,5 +1,5 @@
 // `d1 as`: assemble and link .dasm files into one ELF executable (docs/dasm.md).
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { assemble } from '../../assembler/index.js';
 import { writeElf } from '../../assembler/elf/write.js';
@@ -25,7 +25,9 @@ export function register(program: Command): void {
       printDiagnostics(diagnostics);
       if (!image) process.exit(1);
       try {
-        writeFileSync(opts.output, writeElf(image));
+        // Executable, like a linker's output (qemu-user, for one, refuses to run a file without x).
+        writeFileSync(opts.output, writeElf(image), { mode: 0o755 });
+        chmodSync(opts.output, 0o755);
       } catch (e) {
         process.stderr.write(`d1 as: cannot write '${opts.output}': ${(e as Error).message}\n`);
         process.exit(1);
