@@ -3,7 +3,7 @@
 // statement: `name operand, operand, ...` (instruction or directive; the grammar lists neither) or
 // `symbol = expression`. Operands are strings, `@type` words, or expressions with an optional
 // `(base)` suffix. Expressions are flat operator chains; assembler/visitor.ts applies C precedence.
-import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import * as T from './tokens.js';
 
 class DasmParser extends CstParser {

@@ -1,7 +1,7 @@
 // Tokens of the .dasm language (docs/dasm.md "Lexical structure"), GNU as compatible for RISC-V:
 // identifiers may contain '.', '$' and '_', numbers are C-style (decimal, 0x, 0b, leading-0 octal),
 // '#' starts a comment, ';' separates statements, `\name` is a macro parameter reference.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type TokenType } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\f\v]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /(?:#|\/\/)[^\n]*/, group: Lexer.SKIPPED });
