@@ -41,9 +41,12 @@ export function assemble(files: { path: string; text?: string }[], opts: Assembl
       const constant = (e: Expr): bigint => x.absolute(e, f.path);
       layouts.push(layoutFile(f.path, x.out, { constant, maxSize: D1_CORE.sramBytes }, diagnostics));
     }
-    if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    // Link even after errors, so that errors found only when encoding (ranges, undefined symbols) are
+    // reported in the same run; the image is only returned when there were none.
+    const earlier = diagnostics.some((d) => d.severity === 'error');
     const r = link(layouts, { textBase: opts.textBase ?? D1_CORE.textBase, memoryEnd: D1_CORE.sramBase + D1_CORE.sramBytes });
-    return { image: r.image, diagnostics: [...diagnostics, ...r.diagnostics] };
+    const all = [...diagnostics, ...r.diagnostics];
+    return earlier ? { diagnostics: all } : { image: r.image, diagnostics: all };
   } catch (e) {
     if (e instanceof ExprError) return { diagnostics: [...diagnostics, diag(e.code, e.message, e.loc)] };
     const msg = e instanceof Error ? e.message : String(e);

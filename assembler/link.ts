@@ -2,7 +2,7 @@
 // each output section, resolves symbols (file-local first, then .globl ones of any file), evaluates the
 // remaining expressions, encodes instructions through isa/ and builds the Image: .text, .rodata, .data
 // and .bss one after another from the link base in one loadable segment, a symbol table and a line table.
-import { encode } from '../isa/codec.js';
+import { checkOperand, encode } from '../isa/codec.js';
 import { FIELDS } from '../isa/fields.js';
 import { encodeOrThrow } from '../isa/codec.js';
 import { diag, type Diagnostic } from './diagnostics.js';
@@ -165,7 +165,13 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
             fr.ops.forEach((op, k) => {
               const pc = BigInt(addr + 4 * k);
               const ops: Record<string, number> = {};
-              for (const name of op.instr.operands) ops[name] = fieldValue(f, op.fields[name], name, pc, fr.loc);
+              for (const name of op.instr.operands) {
+                const fv = op.fields[name];
+                ops[name] = fieldValue(f, fv, name, pc, fr.loc);
+                const msg = checkOperand(name, ops[name]);
+                const at = fv && 'e' in fv ? fv.e.loc : fv && 'half' in fv ? fv.target.loc : fr.loc;
+                if (msg) throw new ExprError(`${op.instr.mnemonic}: ${msg}`, at, 'imm-range');
+              }
               const r = encode(op.instr, ops);
               if ('error' in r) throw new ExprError(`${op.instr.mnemonic}: ${r.error.message}`, fr.loc, 'imm-range');
               view!.setUint32(at + 4 * k, r.word, true);
