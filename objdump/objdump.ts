@@ -1,10 +1,10 @@
 // The disassembly listing of `d1 objdump -d`, in GNU objdump's layout: a header naming the file
 // format, one block per executable section, symbol labels, `address:<tab>word<tab>mnemonic<tab>operands`,
 // and with -S the source lines from the line table before the instructions they produced.
-import type { Image } from '../assembler/image.js';
+import type { Image, SymbolDef } from '../assembler/image.js';
 import { decode } from '../isa/codec.js';
 import { printInstr } from '../isa/print.js';
-import { symbolize } from '../emulator/host/report.js';
+import { isCodeSymbol, symbolize } from '../emulator/host/report.js';
 
 export interface ListingOptions {
   aliases: boolean;
@@ -15,12 +15,12 @@ export interface ListingOptions {
 
 export function listing(image: Image, fileName: string, opts: ListingOptions): string {
   const out: string[] = ['', `${fileName}:     file format elf64-littleriscv`, '', ''];
-  const labels = new Map<bigint, string[]>();
+  // One label per address, a global symbol preferred (GNU objdump's choice).
+  const labels = new Map<bigint, SymbolDef>();
   for (const s of image.symbols) {
-    if (s.type === 'object') continue;
-    const list = labels.get(s.value) ?? [];
-    list.push(s.name);
-    labels.set(s.value, list);
+    if (!isCodeSymbol(s)) continue;
+    const prev = labels.get(s.value);
+    if (!prev || (s.global && !prev.global)) labels.set(s.value, s);
   }
   const lines = new Map(image.lines.map((l) => [l.addr, l]));
   for (const sec of image.sections.filter((s) => s.flags.exec && !s.nobits)) {
@@ -29,7 +29,8 @@ export function listing(image: Image, fileName: string, opts: ListingOptions): s
     let lastLine = '';
     for (let off = 0; off + 4 <= sec.bytes.length; off += 4) {
       const addr = sec.addr + BigInt(off);
-      for (const name of labels.get(addr) ?? []) out.push('', `${addr.toString(16).padStart(16, '0')} <${name}>:`);
+      const label = labels.get(addr);
+      if (label) out.push('', `${addr.toString(16).padStart(16, '0')} <${label.name}>:`);
       const row = lines.get(addr);
       if (opts.source && row && `${row.file}:${row.line}` !== lastLine) {
         lastLine = `${row.file}:${row.line}`;

@@ -1,6 +1,6 @@
 // What `d1 run` says when a program stops without exiting (docs/machine.md "Faults"): the core, thread,
 // cause, pc, the instruction there disassembled, its source file:line and text, and the registers.
-import type { Image, LineEntry } from '../../assembler/image.js';
+import type { Image, LineEntry, SymbolDef } from '../../assembler/image.js';
 import { decode } from '../../isa/codec.js';
 import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
@@ -27,12 +27,16 @@ export function lineFor(lines: LineEntry[], addr: bigint): LineEntry | undefined
   return best && addr - best.addr < 64n ? best : undefined;
 }
 
-/** Nearest symbol at or below addr, as `name+0x10`. */
+/** Symbols that name code: not data objects, not the `$x` mapping symbols of binutils. */
+export const isCodeSymbol = (s: SymbolDef): boolean => s.type !== 'object' && !s.name.startsWith('$');
+
+/** Nearest symbol at or below addr, as `name+0x10`; among several at one address a global one wins,
+ * as in GNU objdump. */
 export function symbolize(image: Image, addr: bigint): string | undefined {
-  let best: { name: string; value: bigint } | undefined;
+  let best: SymbolDef | undefined;
   for (const s of image.symbols) {
-    if (s.type === 'object' || s.value > addr) continue;
-    if (!best || s.value > best.value) best = s;
+    if (!isCodeSymbol(s) || s.value > addr) continue;
+    if (!best || s.value > best.value || (s.value === best.value && !best.global && s.global)) best = s;
   }
   if (!best) return undefined;
   const off = addr - best.value;
