@@ -1,7 +1,8 @@
 // Link pass (docs/dasm.md "Linking" and docs/machine.md "Memory map"): places every file's part of
 // each output section, resolves symbols (file-local first, then .globl ones of any file), evaluates the
-// remaining expressions, encodes instructions through isa/ and builds the Image: .text, .rodata, .data
-// and .bss one after another from the link base in one loadable segment, a symbol table and a line table.
+// remaining expressions, encodes instructions through isa/ and builds the Image: .text and .rodata from
+// the link base, .data and .bss from the next 4 KiB page, all in one loadable segment, a symbol table
+// and a line table.
 import { checkOperand, encode } from '../isa/codec.js';
 import { FIELDS } from '../isa/fields.js';
 import { encodeOrThrow } from '../isa/codec.js';
@@ -12,6 +13,7 @@ import { OUTPUT_SECTIONS, type FileLayout, type OutputSection, type SymInfo } fr
 import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
 
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
+const PAGE = 0x1000;
 
 const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
 
@@ -26,6 +28,9 @@ function place(files: FileLayout[], textBase: number): Placement {
   const sections: Placement['sections'] = [];
   let addr = textBase;
   for (const name of OUTPUT_SECTIONS) {
+    // Writable data starts on its own 4 KiB page, so code and data never share one: QEMU (and any
+    // emulator that translates code) would otherwise treat every data store as self-modifying code.
+    if (name === '.data') addr = alignUp(addr, PAGE);
     let align = 1;
     for (const f of files) align = Math.max(align, f.sections.get(name)?.align ?? 1);
     addr = alignUp(addr, align);

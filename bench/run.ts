@@ -50,7 +50,7 @@ function build(name: string, text: string): Image {
   return image;
 }
 
-const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+const sink = { write: () => true };
 
 async function emulatorWorkload(name: string, program: string, knobs: string): Promise<void> {
   const image = build(name, `${knobs}\n        .include "${program}.dasm"\n`);

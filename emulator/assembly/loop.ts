@@ -1,9 +1,8 @@
-// The run loop (ARCHITECTURE.md "run(maxCycles)"): fetch the predecoded record at pc (decoding the
-// word on first use), dispatch, repeat until the budget is spent or an instruction traps. pc and the
+// The run loop (ARCHITECTURE.md "run(maxCycles)"): fetch the predecoded record at pc and dispatch (a
+// record not yet decoded has op 0, whose case decodes it and asks for the same pc again), repeat until the budget is spent or an instruction traps. pc and the
 // retired count live in locals; the host sees them in linear memory when run() returns. A block
 // compiler can replace this function behind the same contract.
 import * as L from './generated/layout';
-import { predecode } from './generated/decode';
 import { dispatch } from './generated/dispatch';
 import { trap } from './state';
 
@@ -18,10 +17,9 @@ export function run(limit: u64): u32 {
   }
   while (n < limit) {
     const d = L.PREDEC + (<usize>pc << 2);
-    let op = <u32>load<u16>(d);
-    if (op == 0) op = predecode(load<u32>(L.SRAM + <usize>pc), d);
-    const npc = dispatch(op, d, pc, n);
-    if (npc == L.TRAP) {
+    const npc = dispatch(<u32>load<u16>(d), d, pc, n);
+    if (npc >= L.DECODED) {
+      if (npc == L.DECODED) continue; // the word is decoded now: execute it
       const cause = load<u32>(L.FAULT_CAUSE);
       if (cause == L.CAUSE_ECALL) {
         n++;

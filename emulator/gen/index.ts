@@ -35,6 +35,8 @@ function layoutSource(): string {
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
   lines.push(`export const TRAP: u64 = 0x${((1n << 64n) - 1n).toString(16)};`);
+  lines.push('/** Returned by dispatch after decoding a word seen for the first time: run the same pc again. */');
+  lines.push(`export const DECODED: u64 = 0x${((1n << 64n) - 2n).toString(16)};`);
   for (const [k, v] of Object.entries(RECORD)) lines.push(`export const REC_${k}: usize = ${v};`);
   lines.push(`export const OP_ILLEGAL: u32 = ${OP_ILLEGAL};`);
   lines.push(`export const OP_FETCH_END: u32 = ${OP_FETCH_END};`);
@@ -96,7 +98,7 @@ function decodeSource(): string {
 
 function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
-  const out = [header('dispatch'), "import * as L from './layout';", "import { addCycles, trap } from '../state';", "import { exec_illegal } from '../exec/illegal';"];
+  const out = [header('dispatch'), "import * as L from './layout';", "import { predecode } from './decode';", "import { addCycles, trap } from '../state';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
   out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or L.TRAP. */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
   for (const i of INSTRUCTIONS) {
@@ -110,6 +112,7 @@ function dispatchSource(): string {
     out.push(`    case L.${opConst(i)}: { ${body.join(' ')} } // ${i.timing}`);
   }
   out.push('    case L.OP_FETCH_END: return trap(L.CAUSE_FETCH, pc);');
+  out.push('    case 0: { predecode(load<u32>(L.SRAM + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
   out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
   return out.join('\n');
 }
