@@ -318,10 +318,10 @@ export class Expander {
   }
 
   private defineMacro(file: string, line: number, argText: string, body: string[], where: { file: string; line: number; column?: number }): void {
-    const parts = rawArgs(argText);
-    const name = parts.shift();
-    if (!name || !/^[A-Za-z_.$][\w.$]*$/.test(name)) return this.error('bad-macro', '.macro needs a name', where);
-    const params = parts.map((p) => {
+    const m = /^\s*([A-Za-z_.$][\w.$]*)\s*,?(.*)$/.exec(argText);
+    if (!m) return this.error('bad-macro', '.macro needs a name', where);
+    const name = m[1]!;
+    const params = rawArgs(m[2]!).map((p) => {
       const [lhs, def] = p.split('=').map((s) => s.trim());
       const [pname, qual] = (lhs ?? '').split(':');
       return { name: pname ?? '', def, required: qual === 'req', vararg: qual === 'vararg' };

@@ -14,6 +14,9 @@ export interface PrintOptions {
   aliases?: boolean;
   /** Name for an address, e.g. 'main+0x8'; used for branch and jump targets. */
   symbolize?: (addr: bigint) => string | undefined;
+  /** Whole text of a branch or jump target, replacing `hex <symbol>` (objdump prints `0x...` when a
+   * file has no symbols at all). */
+  address?: (addr: bigint) => string;
 }
 
 const FENCE_BITS = 'iorw';
@@ -35,6 +38,7 @@ export function formatOperand(name: string, value: number, pc: bigint, opts: Pri
       return fenceSet(value);
     case 'pcrel': {
       const target = BigInt.asUintN(64, pc + BigInt(value));
+      if (opts.address) return opts.address(target);
       const sym = opts.symbolize?.(target);
       return sym ? `${target.toString(16)} <${sym}>` : target.toString(16);
     }
@@ -94,11 +98,15 @@ function matchAlias(d: Decoded): { mnemonic: string; syntax: string; ops: Operan
   return undefined;
 }
 
+/** The form an instruction is printed in: the first matching alias, or the instruction itself. */
+export function printedForm(d: Decoded, opts: PrintOptions = {}): { mnemonic: string; syntax: string; ops: Operands } {
+  return (opts.aliases === false ? undefined : matchAlias(d)) ?? { mnemonic: d.instr.mnemonic, syntax: d.instr.syntax, ops: d.ops };
+}
+
 /** Mnemonic and operand text of one decoded instruction at address pc. */
 export function printInstr(d: Decoded, pc: bigint, opts: PrintOptions = {}): { mnemonic: string; operands: string } {
-  const alias = opts.aliases === false ? undefined : matchAlias(d);
-  if (alias) return { mnemonic: alias.mnemonic, operands: render(alias.syntax, alias.ops, pc, opts) };
-  return { mnemonic: d.instr.mnemonic, operands: render(d.instr.syntax, d.ops, pc, opts) };
+  const form = printedForm(d, opts);
+  return { mnemonic: form.mnemonic, operands: render(form.syntax, form.ops, pc, opts) };
 }
 
 export function printText(d: Decoded, pc: bigint, opts: PrintOptions = {}): string {
