@@ -31,6 +31,20 @@ export const ELF = {
   PAGE: 0x1000,
 } as const;
 
+/** One section header (gABI Elf64_Shdr), with its name resolved. */
+export interface SectionHeader {
+  name: string;
+  type: number;
+  flags: number;
+  addr: bigint;
+  offset: number;
+  size: number;
+  link: number;
+  info: number;
+  align: number;
+  entsize: number;
+}
+
 export const STT = { notype: 0, object: 1, func: 2, section: 3, file: 4 } as const;
 
 /** Machine numbers worth naming in an error message. */

@@ -3,22 +3,13 @@
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Image, Section, Segment, SymbolDef, SymbolType, LineEntry } from '../image.js';
 import { ByteReader, stringAt } from './bytes.js';
-import { ELF, MACHINE_NAMES } from './constants.js';
+import { ELF, MACHINE_NAMES, type SectionHeader } from './constants.js';
 import { readDebugLine } from './dwarf.js';
 
 const MAX_HEADERS = 4096;
 const TYPES: Record<number, SymbolType> = { 0: 'notype', 1: 'object', 2: 'func', 3: 'section', 4: 'file' };
 
-interface Shdr {
-  name: string;
-  type: number;
-  flags: number;
-  addr: bigint;
-  offset: number;
-  size: number;
-  link: number;
-  align: number;
-}
+type Shdr = SectionHeader;
 
 export function readElf(bytes: Uint8Array, file: string): { image: Image; warnings: Diagnostic[] } | { diagnostics: Diagnostic[] } {
   const fail = (code: string, message: string) => ({ diagnostics: [diag(code, message, { file })] });
@@ -82,10 +73,11 @@ export function readElf(bytes: Uint8Array, file: string): { image: Image; warnin
         const offset = Number(s.u64());
         const size = Number(s.u64());
         const link = s.u32();
-        s.u32();
+        const info = s.u32();
         const align = Number(s.u64());
+        const entsize = Number(s.u64());
         if (stype !== ELF.SHT_NOBITS && stype !== 0 && offset + size > bytes.length) return fail('elf-truncated', `section ${i} extends past the end of the file`);
-        raw.push({ nameOff, name: '', type: stype, flags: sflags, addr, offset, size, link, align });
+        raw.push({ nameOff, name: '', type: stype, flags: sflags, addr, offset, size, link, info, align, entsize });
       }
       const names = raw[shstrndx];
       const table = names ? bytes.subarray(names.offset, names.offset + names.size) : new Uint8Array();

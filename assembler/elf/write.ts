@@ -4,21 +4,10 @@
 // section headers for every section, a symbol table, and DWARF line information. Deterministic.
 import type { Image, Section } from '../image.js';
 import { ByteWriter } from './bytes.js';
-import { ELF, STT } from './constants.js';
+import { ELF, STT, type SectionHeader } from './constants.js';
 import { writeDebugSections } from './dwarf.js';
 
-interface OutSection {
-  name: string;
-  type: number;
-  flags: number;
-  addr: bigint;
-  offset: number;
-  size: number;
-  link: number;
-  info: number;
-  align: number;
-  entsize: number;
-}
+type OutSection = SectionHeader;
 
 class StringTable {
   private readonly w = new ByteWriter().u8(0);
