@@ -8,6 +8,7 @@ import type { IToken } from 'chevrotain';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, evaluate, ExprError, type Expr, type Loc } from './expr.js';
 import { parseLine } from './parser.js';
+import { fastLine } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
 import { Colon, DecNumber, Identifier } from './tokens.js';
 import { toStatement, type Statement } from './visitor.js';
@@ -81,8 +82,28 @@ export class Expander {
   }
 
   private text(file: string, text: string, lineOverride: number): void {
-    const { lines, diagnostics } = lexSource(file, text, lineOverride);
-    this.diagnostics.push(...diagnostics);
+    if (text.includes('/*')) {
+      // Block comments may span lines: lex the whole text at once.
+      const { lines, diagnostics } = lexSource(file, text, lineOverride);
+      this.diagnostics.push(...diagnostics);
+      this.lines(file, lines, lineOverride);
+      return;
+    }
+    // Line by line: the fast path takes plain instruction lines; the others are lexed on their own.
+    const physical = text.split('\n');
+    const lines: SourceLine[] = [];
+    for (let k = 0; k < physical.length; k++) {
+      const raw = physical[k]!;
+      const line = lineOverride || k + 1;
+      const fast = raw.includes(';') ? undefined : fastLine(raw, file, line);
+      if (fast) {
+        if (fast.name !== undefined || fast.labels.length > 0) lines.push({ tokens: [], line: k + 1, text: raw, fast });
+        continue;
+      }
+      const lexed = lexSource(file, raw, line);
+      this.diagnostics.push(...lexed.diagnostics);
+      for (const l of lexed.lines) lines.push({ ...l, line: k + 1 });
+    }
     this.lines(file, lines, lineOverride);
   }
 
@@ -94,6 +115,14 @@ export class Expander {
     for (let i = 0; i < lines.length && !this.aborted; i++) {
       const l = lines[i]!;
       const line = lineOverride || l.line;
+      if (l.fast) {
+        // A plain instruction (never a directive): only macros and conditionals concern it here.
+        if (!this.active()) continue;
+        const macro = this.macros.get(l.fast.name ?? '');
+        if (macro && l.fast.labels.length === 0) this.invoke(macro, file, line, l);
+        else this.statement(file, line, l);
+        continue;
+      }
       const head = headIndex(l.tokens);
       const name = l.tokens[head]?.image.toLowerCase() ?? '';
       if (COND_OPEN.has(name) || name === '.else' || name === '.elseif' || name === '.endif') {
@@ -114,16 +143,12 @@ export class Expander {
         this.invoke(macro, file, line, l);
         continue;
       }
-      if (this.out.length >= MAX_STATEMENTS) {
-        this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
-        this.aborted = true;
-        return;
-      }
-      this.statement(file, line, l, lineOverride);
+      this.statement(file, line, l);
     }
   }
 
-  private statement(file: string, line: number, l: SourceLine, lineOverride: number): void {
+  private statement(file: string, line: number, l: SourceLine): void {
+    if (l.fast) return this.place(file, line, l.fast);
     const parsed = parseLine(l.tokens);
     if (parsed.errors.length > 0) {
       const e = parsed.errors[0]!;
@@ -135,10 +160,20 @@ export class Expander {
     }
     let st: Statement;
     try {
-      st = toStatement(parsed.cst, file, lineOverride);
+      st = toStatement(parsed.cst, file, line);
     } catch (e) {
       if (e instanceof ExprError) return this.error(e.code, e.message, e.loc);
       throw e;
+    }
+    this.place(file, line, st);
+  }
+
+  /** Rename local labels, record assignments, follow includes, and emit the statement. */
+  private place(file: string, line: number, st: Statement): void {
+    if (this.out.length >= MAX_STATEMENTS) {
+      this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
+      this.aborted = true;
+      return;
     }
     for (const lab of st.labels) {
       if (/^[0-9]+$/.test(lab.name)) {
@@ -264,7 +299,7 @@ export class Expander {
       this.error('syntax', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
       return false;
     }
-    const st = toStatement(parsed.cst, file);
+    const st = toStatement(parsed.cst, file, line);
     const op = st.operands[0];
     if (!op || op.kind !== 'expr') {
       this.error('bad-directive', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
@@ -361,7 +396,7 @@ export class Expander {
     const bodyText = body.join('\n');
     if (kind === '.rept') {
       const parsed = parseLine(open.tokens);
-      const st = parsed.errors.length === 0 ? toStatement(parsed.cst, file) : undefined;
+      const st = parsed.errors.length === 0 ? toStatement(parsed.cst, file, line) : undefined;
       const op = st?.operands[0];
       if (!op || op.kind !== 'expr') return this.error('bad-directive', '.rept expects a count', where);
       let n: bigint;

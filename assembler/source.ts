@@ -4,6 +4,7 @@
 import type { IToken } from 'chevrotain';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { lexer, NewLine } from './tokens.js';
+import type { Statement } from './visitor.js';
 
 export interface SourceLine {
   tokens: IToken[];
@@ -11,6 +12,8 @@ export interface SourceLine {
   line: number;
   /** The text of this logical line (from its first to its last token), for macro bodies. */
   text: string;
+  /** The statement, when the fast path (assembler/fastline.ts) read the line without tokens. */
+  fast?: Statement;
 }
 
 /** Most diagnostics reported for one file before giving up on it. */

@@ -110,7 +110,7 @@ class StatementVisitor extends BaseVisitor {
   primary(ctx: Children): Expr {
     const tok = (name: string) => (ctx[name] as IToken[] | undefined)?.[0];
     let t: IToken | undefined;
-    if ((t = tok('DecNumber'))) return { k: 'num', v: parseDec(t.image), loc: this.loc(t) };
+    if ((t = tok('DecNumber'))) return { k: 'num', v: parseDec(t.image, this.loc(t)), loc: this.loc(t) };
     if ((t = tok('HexNumber') ?? tok('BinNumber'))) return { k: 'num', v: BigInt.asIntN(64, BigInt(t.image)), loc: this.loc(t) };
     if ((t = tok('CharLit'))) return { k: 'num', v: BigInt(charValue(t.image)), loc: this.loc(t) };
     if ((t = tok('LocalRef') ?? tok('Identifier') ?? tok('MacroArg'))) return { k: 'sym', name: t.image, loc: this.loc(t) };
@@ -131,9 +131,13 @@ function spanLoc(a: Loc, b: Loc): Loc {
   return { ...a, span: a.line === b.line ? b.column + b.span - a.column : a.span };
 }
 
-function parseDec(s: string): bigint {
+function parseDec(s: string, loc: Loc): bigint {
   // C and GNU as: a leading 0 means octal.
-  return BigInt.asIntN(64, s.length > 1 && s[0] === '0' ? BigInt(`0o${s.slice(1)}`) : BigInt(s));
+  if (s.length > 1 && s[0] === '0') {
+    if (/[89]/.test(s)) throw new ExprError(`'${s}' is not an octal number (a leading 0 means octal)`, loc, 'bad-number');
+    return BigInt.asIntN(64, BigInt(`0o${s.slice(1)}`));
+  }
+  return BigInt.asIntN(64, BigInt(s));
 }
 
 const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, a: 7, e: 27, '\\': 92, "'": 39, '"': 34, '0': 0 };

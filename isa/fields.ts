@@ -80,15 +80,12 @@ export function fieldRange(f: Field): { min: bigint; max: bigint } {
     : { min: 0n, max: (1n << bits) - 1n };
 }
 
-/** Place a field value into instruction bits (value must already be range-checked). */
+/** Place a field value into instruction bits (value must already be range-checked). Fields are at
+ * most 21 bits wide, so 32-bit integer operations are exact. */
 export function insertField(f: Field, value: number): number {
-  const v = value < 0 ? value + 2 ** f.width : value;
   let word = 0;
-  for (const s of f.slices) {
-    const n = s.hi - s.lo + 1;
-    word += (Math.floor(v / 2 ** s.at) % 2 ** n) * 2 ** s.lo;
-  }
-  return word;
+  for (const s of f.slices) word |= ((value >> s.at) & ((1 << (s.hi - s.lo + 1)) - 1)) << s.lo;
+  return word >>> 0;
 }
 
 /** Read a field's value from an instruction word, sign-extended when the field is signed. */
