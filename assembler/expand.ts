@@ -1,8 +1,8 @@
 // Expansion pass (docs/dasm.md "Macros, repetition, conditionals, includes"): runs the directives that
 // make statements rather than code: .macro/.endm, .rept/.irp/.irpc/.endr, .if/.ifdef/.ifndef/.else/
 // .elseif/.endif, .include, and records .equ/.set/= so conditionals can use them. Numeric local labels
-// (`1:`, `1b`, `1f`) are renamed to unique internal names here. Output: a flat list of statements,
-// each with the file and line that made it.
+// (`1:`, `1b`, `1f`) are renamed to unique internal names here. Output: statements in order, each with
+// the file and line that made it, handed to the layout pass as they are made.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IToken } from 'chevrotain';
 import { diag, type Diagnostic } from './diagnostics.js';
@@ -29,6 +29,8 @@ export interface Macro {
 
 export interface ExpandOptions {
   readFile: (path: string) => string | undefined;
+  /** Receives each statement as it is made (the layout pass). */
+  emit: (p: Placed) => void;
 }
 
 export const MAX_MACRO_DEPTH = 1000;
@@ -49,7 +51,7 @@ interface Cond {
 }
 
 export class Expander {
-  readonly out: Placed[] = [];
+  private emitted = 0;
   readonly diagnostics: Diagnostic[] = [];
   readonly equs = new Map<string, Expr>();
   private readonly labelsSeen = new Set<string>();
@@ -170,7 +172,7 @@ export class Expander {
 
   /** Rename local labels, record assignments, follow includes, and emit the statement. */
   private place(file: string, line: number, st: Statement): void {
-    if (this.out.length >= MAX_STATEMENTS) {
+    if (this.emitted++ >= MAX_STATEMENTS) {
       this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
       this.aborted = true;
       return;
@@ -190,7 +192,7 @@ export class Expander {
       this.assignment(file, line, st);
     }
     if (dname === '.include') return this.include(file, line, st);
-    this.out.push({ st, file, line });
+    this.opts.emit({ st, file, line });
   }
 
   /** `.equ name, expr` / `.set` / `name = expr`: remember for .if; layout defines the symbol. */

@@ -6,7 +6,7 @@ import { diag, type Diagnostic } from './diagnostics.js';
 import { evaluate, ExprError, type Expr } from './expr.js';
 import { Expander } from './expand.js';
 import type { Image } from './image.js';
-import { layoutFile, type FileLayout } from './layout.js';
+import { startLayout, type FileLayout } from './layout.js';
 import { link } from './link.js';
 
 export interface AssembleOptions {
@@ -35,11 +35,13 @@ export function assemble(files: { path: string; text?: string }[], opts: Assembl
         diagnostics.push(diag('unreadable', `cannot read '${f.path}'`, { file: f.path }));
         continue;
       }
-      const x = new Expander({ readFile });
-      x.file(f.path, text);
-      diagnostics.push(...x.diagnostics);
+      const layoutDiagnostics: Diagnostic[] = [];
       const constant = (e: Expr): bigint => x.absolute(e, f.path);
-      layouts.push(layoutFile(f.path, x.out, { constant, maxSize: D1_CORE.sramBytes }, diagnostics));
+      const layout = startLayout(f.path, { constant, maxSize: D1_CORE.sramBytes }, layoutDiagnostics);
+      const x: Expander = new Expander({ readFile, emit: (p) => layout.add(p) });
+      x.file(f.path, text);
+      diagnostics.push(...x.diagnostics, ...layoutDiagnostics);
+      layouts.push(layout.finish());
     }
     // Link even after errors, so that errors found only when encoding (ranges, undefined symbols) are
     // reported in the same run; the image is only returned when there were none.

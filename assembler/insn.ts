@@ -207,7 +207,9 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
       try {
         v = env.constant(o.e);
       } catch (e) {
-        if (e instanceof ExprError && e.code === 'not-absolute') throw new AsmError(`li needs a constant value (use la for an address): ${e.message}`, e.loc, 'not-absolute');
+        if (e instanceof ExprError && (e.code === 'not-absolute' || e.code === 'undefined-symbol')) {
+          throw new AsmError(`li needs a constant value defined before this line (use la for an address): ${e.message}`, e.loc, 'not-absolute');
+        }
         throw e;
       }
       return liSequence(rd, v);

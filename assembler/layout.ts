@@ -66,7 +66,14 @@ export interface LayoutEnv {
   maxSize: number;
 }
 
-export function layoutFile(file: string, statements: Placed[], env: LayoutEnv, diagnostics: Diagnostic[]): FileLayout {
+/** A layout in progress: statements are added as the expander makes them (so each is garbage as soon
+ * as it is placed), then finish() gives the file's sections and symbols. */
+export interface Layouter {
+  add(p: Placed): void;
+  finish(): FileLayout;
+}
+
+export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnostic[]): Layouter {
   const sections = new Map<OutputSection, FileSection>();
   const symbols = new Map<string, SymInfo>();
   const globals = new Map<string, Loc>();
@@ -113,18 +120,20 @@ export function layoutFile(file: string, statements: Placed[], env: LayoutEnv, d
     grow(s, pad, p.st.nameLoc ?? p);
   };
 
-  for (const p of statements) {
-    const st = p.st;
-    for (const lab of st.labels) defineLabel(lab.name, lab.loc);
-    if (!st.name) continue;
-    try {
-      statement(p, st);
-    } catch (e) {
-      if (e instanceof AsmError || e instanceof ExprError) error(e.code, e.message, e.loc);
-      else throw e;
-    }
-  }
-  return { file, sections, symbols, globals };
+  return {
+    add(p: Placed): void {
+      const st = p.st;
+      for (const lab of st.labels) defineLabel(lab.name, lab.loc);
+      if (!st.name) return;
+      try {
+        statement(p, st);
+      } catch (e) {
+        if (e instanceof AsmError || e instanceof ExprError) error(e.code, e.message, e.loc);
+        else throw e;
+      }
+    },
+    finish: () => ({ file, sections, symbols, globals }),
+  };
 
   function defineLabel(name: string, loc: Loc): void {
     const s = sym(name);
