@@ -4,7 +4,8 @@
 // loads/stores of a symbol) expand as GNU as does without relaxation.
 import { ALIASES } from '../isa/aliases.js';
 import { CSR_BY_NAME } from '../isa/csr.js';
-import { FIELDS } from '../isa/fields.js';
+import { checkOperand } from '../isa/codec.js';
+import { FIELDS, insertField } from '../isa/fields.js';
 import { parseExpansion } from '../isa/print.js';
 import { xreg } from '../isa/registers.js';
 import { BY_MNEMONIC } from '../isa/table.js';
@@ -266,6 +267,41 @@ export function assembleInstruction(st: Statement, env: InsnEnv): MachineOp[] {
   if (best) throw new AsmError(best.message, ops[best.at]!.loc);
   const shapes = forms.map((f) => `'${name}${f.syntax ? ` ${f.syntax}` : ''}'`).join(' or ');
   throw new AsmError(`wrong number of operands for '${name}' (${ops.length}); expected ${shapes}`, ops[0]?.loc ?? loc, 'operand-count');
+}
+
+/**
+ * A non-pc-relative immediate's field value from its 64-bit expression value (GNU as accepts a negative
+ * 20-bit upper immediate as its two's complement).
+ */
+export function immediateValue(name: string, value: bigint, loc: Loc): number {
+  if (name === 'imm20' && value < 0n && value >= -(1n << 19n)) return Number(BigInt.asUintN(20, value));
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ExprError(`${FIELDS[name]!.doc}: ${value} is out of range`, loc, 'imm-range');
+  }
+  return Number(value);
+}
+
+/** The value of a field that needs neither a symbol nor the pc (a register, a literal), else undefined. */
+export function constantField(name: string, fv: FieldValue | undefined): number | undefined {
+  if (fv === undefined || 'half' in fv) return undefined;
+  if ('n' in fv) return fv.n;
+  if (FIELDS[name]!.kind === 'pcrel') return undefined;
+  const e = fv.e;
+  const v = e.k === 'num' ? e.v : e.k === 'un' && e.op === '-' && e.a.k === 'num' ? -e.a.v : undefined;
+  return v === undefined ? undefined : immediateValue(name, v, e.loc);
+}
+
+/** Encode one operation from each field's number; a range error points at the operand it is about. */
+export function encodeOp(op: MachineOp, value: (name: string, fv: FieldValue | undefined) => number, loc: Loc): number {
+  let word = op.instr.match;
+  for (const name of op.instr.operands) {
+    const fv = op.fields[name];
+    const v = value(name, fv);
+    const msg = checkOperand(name, v);
+    if (msg) throw new ExprError(`${op.instr.mnemonic}: ${msg}`, fv && 'e' in fv ? fv.e.loc : fv && 'half' in fv ? fv.target.loc : loc, 'imm-range');
+    word = (word | insertField(FIELDS[name]!, v)) >>> 0;
+  }
+  return word;
 }
 
 /** Evaluate a pc-relative half: hi20 or lo12 of target - anchorPc. */

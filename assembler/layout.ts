@@ -4,7 +4,7 @@
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
-import { AsmError, assembleInstruction, type MachineOp } from './insn.js';
+import { AsmError, assembleInstruction, constantField, encodeOp, type MachineOp } from './insn.js';
 import type { Operand, Statement } from './visitor.js';
 import type { SymbolType } from './image.js';
 
@@ -14,6 +14,8 @@ export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 export type Frag =
   | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string }
+  /** Instructions whose operands were all constant, encoded during layout. */
+  | { k: 'words'; offset: number; words: number[]; line: number; file: string }
   | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string }
   | { k: 'bytes'; offset: number; bytes: Uint8Array; line: number; file: string }
   | { k: 'fill'; offset: number; size: number; value: number; nops: boolean };
@@ -328,7 +330,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (!s) return;
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
     s.align = Math.max(s.align, 4);
-    s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line: p.line, file: p.file });
+    const known = ops.every((op) => op.instr.operands.every((n) => constantField(n, op.fields[n]) !== undefined));
+    if (known) {
+      const words = ops.map((op) => encodeOp(op, (n, fv) => constantField(n, fv)!, st.nameLoc!));
+      s.frags.push({ k: 'words', offset: s.size, words, line: p.line, file: p.file });
+    } else s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line: p.line, file: p.file });
     grow(s, 4 * ops.length, st.nameLoc!);
   }
 

@@ -3,12 +3,11 @@
 // remaining expressions, encodes instructions through isa/ and builds the Image: .text and .rodata from
 // the link base, .data and .bss from the next 4 KiB page, all in one loadable segment, a symbol table
 // and a line table.
-import { checkOperand, encode } from '../isa/codec.js';
-import { FIELDS } from '../isa/fields.js';
 import { encodeOrThrow } from '../isa/codec.js';
+import { FIELDS } from '../isa/fields.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.js';
-import { pcrelHalf, type FieldValue } from './insn.js';
+import { encodeOp, immediateValue, pcrelHalf, type FieldValue } from './insn.js';
 import { OUTPUT_SECTIONS, type FileLayout, type OutputSection, type SymInfo } from './layout.js';
 import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
 
@@ -152,6 +151,11 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
             if (!buf) continue;
             if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
             else buf.fill(fr.value, at, at + fr.size);
+          } else if (fr.k === 'words') {
+            fr.words.forEach((w, k) => {
+              view!.setUint32(at + 4 * k, w, true);
+              lines.push({ addr: BigInt(addr + 4 * k), file: fr.file, line: fr.line });
+            });
           } else if (fr.k === 'bytes') {
             buf?.set(fr.bytes, at);
             lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
@@ -169,17 +173,7 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
           } else {
             fr.ops.forEach((op, k) => {
               const pc = BigInt(addr + 4 * k);
-              const ops: Record<string, number> = {};
-              for (const name of op.instr.operands) {
-                const fv = op.fields[name];
-                ops[name] = fieldValue(f, fv, name, pc, fr.loc);
-                const msg = checkOperand(name, ops[name]);
-                const at = fv && 'e' in fv ? fv.e.loc : fv && 'half' in fv ? fv.target.loc : fr.loc;
-                if (msg) throw new ExprError(`${op.instr.mnemonic}: ${msg}`, at, 'imm-range');
-              }
-              const r = encode(op.instr, ops);
-              if ('error' in r) throw new ExprError(`${op.instr.mnemonic}: ${r.error.message}`, fr.loc, 'imm-range');
-              view!.setUint32(at + 4 * k, r.word, true);
+              view!.setUint32(at + 4 * k, encodeOp(op, (name, fv) => fieldValue(f, fv, name, pc, fr.loc), fr.loc), true);
               lines.push({ addr: pc, file: fr.file, line: fr.line });
             });
           }
@@ -205,7 +199,8 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
     }
     const value = evaluate(v.e, envFor(f, pc));
     const field = FIELDS[name]!;
-    if (field.kind === 'pcrel') {
+    if (field.kind !== 'pcrel') return immediateValue(name, value, v.e.loc);
+    {
       const off = BigInt.asIntN(64, value - pc);
       const { width } = field;
       const lim = 1n << BigInt(width - 1);
@@ -214,14 +209,6 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
       }
       return Number(off);
     }
-    if (field.kind === 'uimm' && name === 'imm20' && value < 0n && value >= -(1n << 19n)) {
-      // GNU as accepts a negative upper immediate as its 20-bit two's complement.
-      return Number(BigInt.asUintN(20, value));
-    }
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ExprError(`${field.doc}: ${value} is out of range`, v.e.loc, 'imm-range');
-    }
-    return Number(value);
   }
 
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
