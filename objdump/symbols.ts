@@ -2,9 +2,11 @@
 // compare_symbols, find_symbol_for_address, objdump_print_addr): among symbols at one address prefer
 // functions, then objects, then globals, then sized ones, then names not starting with '.', then by name;
 // an address takes the nearest symbol at or below it (or the lowest one, printed with a negative offset).
+// Section and file symbols, and binutils' mapping symbols ($x, $d, $xrv64i...), name nothing.
 import type { SymbolDef } from '../assembler/image.js';
 
 const hex = (v: bigint): string => v.toString(16);
+const MAPPING = /^\$(x|d)($|rv|\.)/;
 
 function rank(s: SymbolDef): number[] {
   return [s.type === 'func' ? 0 : 1, s.type === 'object' ? 0 : 1, s.global ? 0 : 1, s.size !== 0 ? 0 : 1, s.name.startsWith('.') ? 1 : 0];
@@ -19,11 +21,11 @@ function compare(a: SymbolDef, b: SymbolDef): number {
 }
 
 export class SymbolTable {
-  /** Candidates in GNU's order; section and file symbols name nothing. */
+  /** Candidates in GNU's order. */
   readonly sorted: SymbolDef[];
 
   constructor(symbols: SymbolDef[]) {
-    this.sorted = symbols.filter((s) => s.name !== '' && s.type !== 'section' && s.type !== 'file').sort(compare);
+    this.sorted = symbols.filter((s) => s.name !== '' && s.type !== 'section' && s.type !== 'file' && !MAPPING.test(s.name)).sort(compare);
   }
 
   value(name: string): bigint | undefined {

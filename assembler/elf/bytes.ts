@@ -37,6 +37,7 @@ export class ByteWriter {
   }
   uleb(v: number | bigint): this {
     let x = BigInt(v);
+    if (x < 0n) throw new RangeError(`unsigned LEB128 of a negative number (${x})`);
     do {
       const byte = Number(x & 0x7fn);
       x >>= 7n;

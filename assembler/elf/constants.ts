@@ -29,7 +29,16 @@ export const ELF = {
   STB_WEAK: 2,
   EF_RISCV_RVC: 1,
   PAGE: 0x1000,
+  /** RISC-V psABI "Attributes": section type, the 'A' format version, the file tag, Tag_RISCV_arch. */
+  SHT_RISCV_ATTRIBUTES: 0x70000003,
+  ATTR_FORMAT: 0x41,
+  ATTR_FILE: 1,
+  TAG_RISCV_ARCH: 5,
 } as const;
+
+/** The ISA string D1 programs declare (.riscv.attributes), so GNU tools decode them as RV64IM + Zicsr
+ * (and not as compressed or floating-point instructions). */
+export const RISCV_ARCH = 'rv64i2p1_m2p0_zicsr2p0';
 
 /** One section header (gABI Elf64_Shdr), with its name resolved. */
 export interface SectionHeader {

@@ -2,7 +2,7 @@
 // line program with one compile unit in .debug_info/.debug_abbrev pointing at it, as GNU as -g does
 // for assembly, so GNU objdump -S/--dwarf and gdb find source lines. The reader decodes line programs
 // of DWARF versions 2 to 5 (gcc 12 writes version 5) into address -> file:line rows.
-import { dirname, basename, isAbsolute, join, resolve } from 'node:path';
+import { dirname, basename, isAbsolute } from 'node:path';
 import type { LineEntry } from '../image.js';
 import { ByteReader, ByteWriter, stringAt } from './bytes.js';
 import { DW } from './constants.js';
@@ -20,18 +20,26 @@ export interface DebugSections {
   debug_line: Uint8Array;
 }
 
-/** Build .debug_line (+ the compile unit that names it) for rows inside [lowPc, highPc). */
-export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bigint, producer: string): DebugSections {
-  const rows = lines.filter((l) => l.addr >= lowPc && l.addr < highPc);
-  const files: string[] = [];
+/**
+ * Build .debug_line (+ the compile unit that names it) for rows inside [lowPc, highPc). File names are
+ * kept as given: a file's folder becomes an include directory (relative ones are read against the
+ * compile unit's DW_AT_comp_dir, the current directory), a bare name refers to directory 0 (comp_dir).
+ */
+export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bigint, producer: string, compDir = process.cwd()): DebugSections {
+  // A line program only moves forward: rows in address order, rows at one address in their given order.
+  const rows = lines.filter((l) => l.addr >= lowPc && l.addr < highPc).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const files: { name: string; dir: number }[] = [];
   const dirs: string[] = [];
   const fileIndex = new Map<string, number>();
   for (const r of rows) {
     if (fileIndex.has(r.file)) continue;
-    const abs = resolve(r.file);
-    let d = dirs.indexOf(dirname(abs));
-    if (d < 0) d = dirs.push(dirname(abs)) - 1;
-    files.push(`${basename(abs)}\u0000${d + 1}`);
+    const folder = dirname(r.file);
+    let d = 0;
+    if (folder !== '.') {
+      d = dirs.indexOf(folder) + 1;
+      if (d === 0) d = dirs.push(folder);
+    }
+    files.push({ name: basename(r.file), dir: d });
     fileIndex.set(r.file, files.length);
   }
 
@@ -45,10 +53,7 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
   for (const n of STD_LENGTHS) w.u8(n);
   for (const d of dirs) w.cstring(d);
   w.u8(0);
-  for (const f of files) {
-    const [name, dir] = f.split('\u0000');
-    w.cstring(name!).uleb(Number(dir)).uleb(0).uleb(0);
-  }
+  for (const f of files) w.cstring(f.name).uleb(f.dir).uleb(0).uleb(0);
   w.u8(0);
   w.patch32(headerLengthAt, w.length - headerStart);
 
@@ -96,7 +101,7 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
   info.u32(0).u16(3).u32(0).u8(8);
   info.uleb(1).u32(0).u64(lowPc).u64(highPc);
   const first = rows[0]?.file ?? 'program';
-  info.cstring(resolve(first)).cstring(dirs[0] ?? process.cwd()).cstring(producer).u16(DW.LANG_Mips_Assembler);
+  info.cstring(first).cstring(compDir).cstring(producer).u16(DW.LANG_Mips_Assembler);
   info.patch32(0, info.length - 4);
 
   // Address ranges -> compile unit (DWARF 5, 6.1.2); GNU binutils look source lines up through it.
@@ -105,6 +110,12 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
   ar.u64(lowPc).u64(highPc - lowPc).u64(0).u64(0);
   ar.patch32(0, ar.length - 4);
   return { debug_aranges: ar.done(), debug_info: info.done(), debug_abbrev: abbrev.done(), debug_line: w.done() };
+}
+
+/** A line-table file name in its directory, joined as written (no normalising, so names stay as given). */
+function inDir(dir: string, name: string): string {
+  if (dir === '' || isAbsolute(name)) return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
 /** Decode every line program in .debug_line; `lineStr` is .debug_line_str (DWARF 5), `str` is .debug_str. */
@@ -179,8 +190,9 @@ function readUnit(r: ByteReader, offsetSize: number, out: LineEntry[], lineStr?:
     return list;
   };
   if (version >= 5) {
-    for (const d of entries()) dirs.push(d.path);
-    for (const f of entries()) files.push(isAbsolute(f.path) ? f.path : join(dirs[f.dir] ?? '', f.path));
+    // Directory 0 is the compilation directory; the others, when relative, are relative to it.
+    for (const d of entries()) dirs.push(dirs.length === 0 ? d.path : inDir(dirs[0]!, d.path));
+    for (const f of entries()) files.push(inDir(dirs[f.dir] ?? '', f.path));
   } else {
     dirs.push('');
     for (let s = r.cstring(); s !== ''; s = r.cstring()) dirs.push(s);
@@ -189,7 +201,7 @@ function readUnit(r: ByteReader, offsetSize: number, out: LineEntry[], lineStr?:
       const dir = Number(r.uleb());
       r.uleb();
       r.uleb();
-      files.push(isAbsolute(s) ? s : join(dirs[dir] ?? '', s));
+      files.push(inDir(dirs[dir] ?? '', s));
     }
   }
 

@@ -1,10 +1,12 @@
 // ELF64 executable writer (System V gABI "ELF-64 Object File Format"; RISC-V ELF psABI): EM_RISCV,
 // little-endian, ET_EXEC, no compressed instructions, soft-float lp64. One PT_LOAD per image segment,
 // placed at a file offset congruent to its address modulo 4 KiB (so qemu-riscv64 and Linux load it),
-// section headers for every section, a symbol table, and DWARF line information. Deterministic.
-import type { Image, Section } from '../image.js';
+// section headers for every section, a symbol table, the psABI .riscv.attributes naming the ISA, and
+// DWARF line information (see dwarf.ts). Deterministic: no timestamps; the only input besides the image
+// is the current directory, recorded as DW_AT_comp_dir as GNU as does.
+import type { Image, Section, SymbolDef } from '../image.js';
 import { ByteWriter } from './bytes.js';
-import { ELF, STT, type SectionHeader } from './constants.js';
+import { ELF, RISCV_ARCH, STT, type SectionHeader } from './constants.js';
 import { writeDebugSections } from './dwarf.js';
 
 type OutSection = SectionHeader;
@@ -74,6 +76,8 @@ export function writeElf(image: Image): Uint8Array {
     return sections.length - 1;
   };
 
+  addRaw('.riscv.attributes', ELF.SHT_RISCV_ATTRIBUTES, attributes());
+
   // DWARF line information for the executable sections.
   const text = image.sections.filter((s) => s.flags.exec);
   if (text.length > 0 && image.lines.length > 0) {
@@ -86,13 +90,16 @@ export function writeElf(image: Image): Uint8Array {
     addRaw('.debug_line', ELF.SHT_PROGBITS, dbg.debug_line);
   }
 
-  // Symbol table: locals first (gABI), then globals.
+  // Symbol table: a section symbol per section, as GNU ld writes, then the other locals (gABI: locals
+  // first), then globals.
   const strtab = new StringTable();
   const syms = new ByteWriter().zeros(ELF.SYM_SIZE);
-  const ordered = [...image.symbols.filter((s) => !s.global), ...image.symbols.filter((s) => s.global)];
-  const firstGlobal = 1 + image.symbols.filter((s) => !s.global).length;
+  const sectionSyms: SymbolDef[] = image.sections.map((s) => ({ name: '', value: s.addr, size: 0, global: false, type: 'section', section: s.name }));
+  const locals = [...sectionSyms, ...image.symbols.filter((s) => !s.global)];
+  const ordered = [...locals, ...image.symbols.filter((s) => s.global)];
+  const firstGlobal = 1 + locals.length;
   for (const s of ordered) {
-    syms.u32(strtab.add(s.name));
+    syms.u32(s.name === '' ? 0 : strtab.add(s.name));
     syms.u8(((s.global ? ELF.STB_GLOBAL : ELF.STB_LOCAL) << 4) | STT[s.type]);
     syms.u8(0);
     syms.u16(s.section !== undefined ? (sectionIndex.get(s.section) ?? ELF.SHN_ABS) : ELF.SHN_ABS);
@@ -129,6 +136,13 @@ export function writeElf(image: Image): Uint8Array {
   });
   out.set(h.done(), 0);
   return out;
+}
+
+/** The psABI attributes section: vendor "riscv", file scope, Tag_RISCV_arch. */
+function attributes(): Uint8Array {
+  const file = new ByteWriter().uleb(ELF.TAG_RISCV_ARCH).cstring(RISCV_ARCH).done();
+  const vendor = new ByteWriter().cstring('riscv').uleb(ELF.ATTR_FILE).u32(5 + file.length).bytes(file).done();
+  return new ByteWriter().u8(ELF.ATTR_FORMAT).u32(4 + vendor.length).bytes(vendor).done();
 }
 
 /** File offset of a section: inside the segment that holds it (NOBITS: where it would start). */

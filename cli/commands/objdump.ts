@@ -1,8 +1,9 @@
-// `d1 objdump`: disassemble a program (ELF, or .dasm assembled first) like GNU objdump -d.
-import { basename } from 'node:path';
+// `d1 objdump`: disassemble a program (an ELF, or a .dasm assembled first) like GNU objdump -d.
 import type { Command } from 'commander';
-import { listing } from '../../objdump/objdump.js';
+import { disassembly, listing } from '../../objdump/objdump.js';
 import { loadProgram, sourceLine } from '../load.js';
+
+const KNOWN = ['no-aliases'];
 
 export function register(program: Command): void {
   program
@@ -12,15 +13,18 @@ export function register(program: Command): void {
     .option('-d, --disassemble', 'disassemble the executable sections (the default)')
     .option('-S, --source', 'intermix source lines (from the DWARF line table)')
     .option('-M, --disassembler-options <opts>', 'no-aliases: print base instructions, never pseudo-instructions')
-    .action((file: string, opts: { source?: boolean; disassemblerOptions?: string }) => {
+    .option('--json', 'print the instructions as JSON (address, word, mnemonic, operands, symbol, file, line)')
+    .action((file: string, opts: { source?: boolean; disassemblerOptions?: string; json?: boolean }) => {
       const options = (opts.disassemblerOptions ?? '').split(',').filter((o) => o !== '');
-      const unknown = options.filter((o) => o !== 'no-aliases');
-      if (unknown.length > 0) {
-        process.stderr.write(`d1 objdump: unknown disassembler option '${unknown[0]}' (known: no-aliases)\n`);
-        process.exit(2);
+      const unknown = options.find((o) => !KNOWN.includes(o));
+      if (unknown !== undefined) {
+        process.stderr.write(`d1 objdump: unknown disassembler option '${unknown}' (known: ${KNOWN.join(', ')})\n`);
+        process.exit(1);
       }
       const image = loadProgram([file]);
       if (!image) process.exit(1);
-      process.stdout.write(listing(image, basename(file), { aliases: !options.includes('no-aliases'), source: !!opts.source, sourceLine }));
+      const aliases = !options.includes('no-aliases');
+      if (opts.json) process.stdout.write(`${JSON.stringify({ file, sections: disassembly(image, aliases) }, null, 2)}\n`);
+      else process.stdout.write(listing(image, file, { aliases, source: !!opts.source, sourceLine }));
     });
 }

@@ -1,0 +1,60 @@
+// Reading the DWARF line tables gcc writes (versions 2 to 5, with .debug_line_str and MD5 entries in
+// version 5): every row must match what GNU objdump --dwarf=decodedline decodes from the same file; and
+// DWARF 5 directory and file tables with MD5 sums as GNU as writes them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readElf } from '../../../assembler/elf/read.js';
+import { missing, PROGRAMS, sh, tempDir } from '../../helpers/tools.js';
+import { decodedRows, gccBuild } from './gnu.js';
+
+const gcc = missing('gnuAs', 'gcc');
+describe.skipIf(gcc !== '')(`line tables of gcc-built executables${gcc}`, () => {
+  for (const debug of ['-gdwarf-2', '-gdwarf-3', '-gdwarf-4', '-gdwarf-5']) {
+    it(`reads every row of a ${debug} line table as GNU objdump decodes it`, () => {
+      const file = gccBuild('words.c', debug);
+      const r = readElf(new Uint8Array(readFileSync(file)), file);
+      if (!('image' in r)) throw new Error(r.diagnostics[0]!.message);
+      expect(r.warnings).toEqual([]);
+      const ours = r.image.lines.map((l) => `${l.file.split('/').pop()} ${l.line} 0x${l.addr.toString(16)}`);
+      const gnuRows = decodedRows(sh('riscv64-unknown-elf-objdump', ['--dwarf=decodedline', file]).stdout);
+      const byAddr = (rows: string[]) => rows.map((row, k) => [BigInt(row.split(' ')[2]!), k, row] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((x) => x[2]);
+      expect(ours.length).toBeGreaterThan(50);
+      expect(ours).toEqual(byAddr(gnuRows));
+      // Both files of the program, each with the folder gcc recorded.
+      expect(new Set(r.image.lines.map((l) => l.file))).toEqual(new Set([join(PROGRAMS, 'c', 'words.c'), join(PROGRAMS, 'c', 'rt.h')]));
+    });
+  }
+});
+
+const gnuAs = missing('gnuAs');
+describe.skipIf(gnuAs !== '')(`DWARF 5 file entries from GNU as${gnuAs}`, () => {
+  it('reads line_strp names, directory indexes and MD5 sums; relative folders are under directory 0', () => {
+    const source = [
+      '        .file 0 "/src/dir" "main.c" md5 0x00112233445566778899aabbccddeeff',
+      '        .file 1 "main.c" md5 0x00112233445566778899aabbccddeeff',
+      '        .file 2 "inc/util.h" md5 0xffeeddccbbaa99887766554433221100',
+      '        .text',
+      '        .globl _start',
+      '_start: .loc 1 3 0',
+      '        nop',
+      '        .loc 2 10 0',
+      '        nop',
+      '        .loc 1 7 0',
+      '        ret',
+    ].join('\n');
+    const dir = tempDir('d1-dwarf5-');
+    writeFileSync(join(dir, 'md5.s'), `${source}\n`);
+    expect(sh('riscv64-unknown-elf-as', ['--gdwarf-5', '-march=rv64im', 'md5.s', '-o', 'md5.o'], { cwd: dir }).status).toBe(0);
+    expect(sh('riscv64-unknown-elf-ld', ['-Ttext=0x1000', 'md5.o', '-o', 'md5.elf'], { cwd: dir }).status).toBe(0);
+    const raw = sh('riscv64-unknown-elf-readelf', ['--debug-dump=rawline', join(dir, 'md5.elf')]).stdout;
+    expect(raw).toContain('MD5');
+    const r = readElf(new Uint8Array(readFileSync(join(dir, 'md5.elf'))), 'md5.elf');
+    if (!('image' in r)) throw new Error(r.diagnostics[0]!.message);
+    expect(r.image.lines).toEqual([
+      { addr: 0x1000n, file: '/src/dir/main.c', line: 3 },
+      { addr: 0x1004n, file: '/src/dir/inc/util.h', line: 10 },
+      { addr: 0x1008n, file: '/src/dir/main.c', line: 7 },
+    ]);
+  });
+});
