@@ -3,6 +3,7 @@
 // unexpected exception becomes one line and exit code 70 (set D1_DEBUG=1 to see the trace).
 import { Command, CommanderError } from 'commander';
 import { register as registerAs } from './commands/as.js';
+import { register as registerDebug } from './commands/debug.js';
 import { register as registerInfo } from './commands/info.js';
 import { register as registerObjdump } from './commands/objdump.js';
 import { register as registerRun } from './commands/run.js';
@@ -31,6 +32,7 @@ program
 registerAs(program);
 registerRun(program);
 registerObjdump(program);
+registerDebug(program);
 registerInfo(program);
 
 try {

@@ -11,7 +11,9 @@ const SRAM_SIZE = D1_CORE.sramBytes;
  * the end of SRAM whose op is a fetch fault, so sequential execution needs no bounds check. */
 const PREDEC = SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
-const END = PREDEC + PREDEC_SIZE;
+/** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
+const BREAKS = PREDEC + PREDEC_SIZE;
+const END = BREAKS + SRAM_SIZE / 4;
 
 export const LAYOUT = {
   /** x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
@@ -28,11 +30,12 @@ export const LAYOUT = {
   SRAM_SIZE,
   PREDEC,
   PREDEC_RECORD: 16,
+  BREAKS,
   PAGES: Math.ceil(END / 0x10000),
 } as const;
 
 /** Why run() returned. */
-export const STOP = { LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3 } as const;
+export const STOP = { LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3, BREAKPOINT: 4 } as const;
 
 /** What went wrong, in FAULT_CAUSE. ECALL and EBREAK are not faults but travel the same way. */
 export const CAUSE = {
@@ -44,6 +47,7 @@ export const CAUSE = {
   ECALL: 5,
   EBREAK: 6,
   CSR: 7,
+  BREAKPOINT: 8,
 } as const;
 
 /** The value an exec function returns instead of a next pc to say "stop: see FAULT_CAUSE". */

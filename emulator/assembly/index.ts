@@ -31,3 +31,9 @@ export function invalidateRange(addr: u32, len: u32): void {
   const last = <usize>((addr + len - 1) >> 2);
   memory.fill(L.PREDEC + (first << 4), 0, (last - first + 1) << 4);
 }
+
+/** Set or clear a debugger breakpoint on the word at addr (kept across reset and loads). */
+export function setBreakpoint(addr: u32, on: bool): void {
+  store<u8>(L.BREAKS + <usize>(addr >> 2), on ? 1 : 0);
+  invalidateRange(addr & ~3, 4);
+}

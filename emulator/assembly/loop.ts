@@ -25,7 +25,7 @@ export function run(limit: u64): u32 {
         n++;
         pc += 4;
         reason = L.STOP_ECALL;
-      } else reason = cause == L.CAUSE_EBREAK ? L.STOP_EBREAK : L.STOP_FAULT;
+      } else reason = cause == L.CAUSE_EBREAK ? L.STOP_EBREAK : cause == L.CAUSE_BREAKPOINT ? L.STOP_BREAKPOINT : L.STOP_FAULT;
       break;
     }
     pc = npc;

@@ -28,6 +28,8 @@ export const opId = (i: Instr): number => i.id + 1;
 export const OP_ILLEGAL = INSTRUCTIONS.length + 1;
 /** Op of the sentinel record past the end of SRAM: falling off the end is a fetch fault. */
 export const OP_FETCH_END = OP_ILLEGAL + 1;
+/** Op of a word with a debugger breakpoint on it: stop before executing it. */
+export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
   const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE })), '// Memory map of the core (emulator/layout.ts).'];
@@ -40,6 +42,7 @@ function layoutSource(): string {
   for (const [k, v] of Object.entries(RECORD)) lines.push(`export const REC_${k}: usize = ${v};`);
   lines.push(`export const OP_ILLEGAL: u32 = ${OP_ILLEGAL};`);
   lines.push(`export const OP_FETCH_END: u32 = ${OP_FETCH_END};`);
+  lines.push(`export const OP_BREAK: u32 = ${OP_BREAK};`);
   for (const i of INSTRUCTIONS) lines.push(`export const ${opConst(i)}: u32 = ${opId(i)};`);
   for (const c of CSRS) lines.push(`export const CSR_${c.name.toUpperCase()}: u32 = 0x${c.number.toString(16)};`);
   return `${lines.join('\n')}\n`;
@@ -112,7 +115,12 @@ function dispatchSource(): string {
     out.push(`    case L.${opConst(i)}: { ${body.join(' ')} } // ${i.timing}`);
   }
   out.push('    case L.OP_FETCH_END: return trap(L.CAUSE_FETCH, pc);');
-  out.push('    case 0: { predecode(load<u32>(L.SRAM + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
+  out.push('    case L.OP_BREAK: return trap(L.CAUSE_BREAKPOINT, pc);');
+  out.push('    case 0: { // first visit: decode (a breakpointed word decodes to a break), then run it');
+  out.push('      predecode(load<u32>(L.SRAM + <usize>pc), d);');
+  out.push('      if (load<u8>(L.BREAKS + <usize>(pc >> 2))) store<u16>(d, <u16>L.OP_BREAK, L.REC_OP);');
+  out.push('      return L.DECODED;');
+  out.push('    }');
   out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
   return out.join('\n');
 }

@@ -16,12 +16,14 @@ interface CoreExports {
   reset(): void;
   invalidateAll(): void;
   invalidateRange(addr: number, len: number): void;
+  setBreakpoint(addr: number, on: boolean): void;
 }
 
 export type StopReason =
   | { kind: 'limit' }
   | { kind: 'ecall' }
   | { kind: 'ebreak'; pc: bigint }
+  | { kind: 'breakpoint'; pc: bigint }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
 
 export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr';
@@ -106,10 +108,21 @@ export class Core {
     if (stop === STOP.ECALL) return { kind: 'ecall' };
     const pc = this.pc;
     if (stop === STOP.EBREAK) return { kind: 'ebreak', pc };
+    if (stop === STOP.BREAKPOINT) return { kind: 'breakpoint', pc };
     const cause = CAUSES[this.dv.getUint32(LAYOUT.FAULT_CAUSE, true)] ?? 'illegal';
     const addr = this.dv.getBigUint64(LAYOUT.FAULT_ADDR, true);
     const word = cause === 'illegal' || cause === 'csr' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
     return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
+  }
+
+  /**
+   * Stop before the instruction at addr executes (no cost while running: the predecoded record of that
+   * word becomes a break). Returns false for an address outside SRAM or not word-aligned.
+   */
+  setBreakpoint(addr: bigint, on: boolean): boolean {
+    if (addr % 4n !== 0n || !this.inSram(addr, 4)) return false;
+    this.wasm.setBreakpoint(Number(addr), on);
+    return true;
   }
 
   get pc(): bigint {

@@ -64,6 +64,7 @@ function cause(o: Outcome): string {
       }
       break;
     case 'ebreak': return 'breakpoint (ebreak) with no debugger attached';
+    case 'breakpoint': return 'breakpoint';
     case 'hostcall': return `unknown host call ${o.number} in a7 (see docs/machine.md, "Host calls")`;
     case 'limit': return 'instruction limit reached (--max-instructions)';
     case 'interrupted': return 'interrupted (Ctrl-C)';

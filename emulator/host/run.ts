@@ -49,7 +49,7 @@ export interface RunOptions {
 }
 
 /** Serve one ecall; returns the exit code if the program asked to exit. */
-function hostCall(core: Core, opts: RunOptions): { exit?: number; unknown?: bigint } {
+export function hostCall(core: Core, opts: Pick<RunOptions, 'stdout' | 'stderr'>): { exit?: number; unknown?: bigint } {
   const a7 = core.getReg(17);
   if (a7 === BigInt(HOSTCALL.EXIT) || a7 === BigInt(HOSTCALL.EXIT_GROUP)) return { exit: Number(core.getReg(10) & 0xffn) };
   if (a7 === BigInt(HOSTCALL.WRITE)) {

@@ -1,0 +1,18 @@
+// `d1 debug`: the step debugger (docs/debugger.md).
+import type { Command } from 'commander';
+import { debugMain } from '../../debugger/repl.js';
+import { loadProgram, sourceLine } from '../load.js';
+
+export function register(program: Command): void {
+  program
+    .command('debug')
+    .description('debug a program on one emulated D1 core, gdb style')
+    .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
+    .option('-x, --command <file>', 'run debugger commands from a file first')
+    .option('--batch', 'exit after the -x commands instead of prompting')
+    .action(async (file: string, opts: { command?: string; batch?: boolean }) => {
+      const image = loadProgram([file]);
+      if (!image) process.exit(1);
+      process.exitCode = await debugMain(image, { ...(opts.command !== undefined ? { script: opts.command } : {}), batch: !!opts.batch, source: sourceLine });
+    });
+}

@@ -1,0 +1,340 @@
+// The debugger's commands (docs/debugger.md): one table of name, aliases, arguments and help drives
+// dispatch, `help` and completion. Each command prints through `out` and never throws at the user: bad
+// input gets a message and the session goes on.
+import { basename } from 'node:path';
+import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
+import { lexer } from '../assembler/tokens.js';
+import { parseLine } from '../assembler/parser.js';
+import { toStatement } from '../assembler/visitor.js';
+import { decode } from '../isa/codec.js';
+import { printText } from '../isa/print.js';
+import { ABI_NAMES, xreg } from '../isa/registers.js';
+import { symbolize } from '../emulator/host/report.js';
+import type { Session, Stop } from './session.js';
+
+export interface Context {
+  session: Session;
+  out: (text: string) => void;
+  /** Text of a source line, when the file can be read. */
+  source: (file: string, line: number) => string | undefined;
+  displays: string[];
+  quit: boolean;
+  /** Where `list` continues. */
+  listFrom?: { file: string; line: number };
+}
+
+export interface Command {
+  name: string;
+  aliases: string[];
+  args: string;
+  help: string;
+  run: (ctx: Context, args: string) => void;
+}
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export class UserError extends Error {}
+
+/** Evaluate a gdb-style expression: numbers, $registers (or bare ABI names), $pc, symbols, C operators. */
+export function evalExpr(ctx: Context, raw: string): bigint {
+  const text = raw.trim();
+  const lexed = lexer.tokenize(`x ${text}`);
+  if (lexed.errors.length > 0) throw new UserError(`cannot read expression '${text}'`);
+  const parsed = parseLine(lexed.tokens);
+  if (parsed.errors.length > 0) throw new UserError(`cannot read expression '${text}'`);
+  const st = toStatement(parsed.cst, '<expr>');
+  const op = st.operands[0];
+  if (st.operands.length !== 1 || !op || op.kind !== 'expr') throw new UserError(`'${text}' is not one expression`);
+  const core = ctx.session.core;
+  try {
+    return evaluate(op.e as Expr, {
+      dot: core.pc,
+      symbol: (name) => {
+        const bare = name.startsWith('$') ? name.slice(1) : name;
+        if (bare === 'pc') return core.pc;
+        const r = xreg(bare);
+        if (r !== undefined) return core.getReg(r);
+        return ctx.session.image.symbols.find((s) => s.name === name)?.value;
+      },
+    });
+  } catch (e) {
+    if (e instanceof ExprError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** An address from `*expr`, `file:line`, `line` (in the current file) or a symbol. */
+export function location(ctx: Context, spec: string): { addr: bigint; where: string } {
+  const s = ctx.session;
+  const t = spec.trim();
+  if (t === '') throw new UserError('a location is needed: *ADDRESS, FILE:LINE, LINE or a symbol');
+  if (t.startsWith('*')) return { addr: evalExpr(ctx, t.slice(1)), where: t };
+  const m = /^(?:(.+):)?(\d+)$/.exec(t);
+  if (m) {
+    const file = m[1] ?? s.line()?.file ?? s.image.lines[0]?.file;
+    const line = Number(m[2]);
+    const rows = s.image.lines.filter((l) => l.line === line && (file === undefined || l.file === file || basename(l.file) === basename(file)));
+    if (rows.length === 0) throw new UserError(`no code at ${file ?? '?'}:${line} (the line has no instruction; try a nearby line)`);
+    return { addr: rows[0]!.addr, where: `${basename(rows[0]!.file)}:${line}` };
+  }
+  const sym = s.image.symbols.find((x) => x.name === t);
+  if (!sym) throw new UserError(`no symbol '${t}' in the program`);
+  return { addr: sym.value, where: t };
+}
+
+function where(ctx: Context, pc: bigint): string {
+  const sym = symbolize(ctx.session.image, pc);
+  const l = ctx.session.line(pc);
+  return `${hex(pc)}${sym ? ` <${sym}>` : ''}${l ? ` at ${basename(l.file)}:${l.line}` : ''}`;
+}
+
+function instructionAt(ctx: Context, pc: bigint): string {
+  const core = ctx.session.core;
+  if (!core.inSram(pc, 4)) return '(outside SRAM)';
+  const w = new DataView(core.readMem(pc, 4).buffer).getUint32(0, true);
+  const d = decode(w);
+  return d ? printText(d, pc, { symbolize: (a) => symbolize(ctx.session.image, a) }).replace('\t', ' ') : `.word 0x${w.toString(16).padStart(8, '0')}`;
+}
+
+/** What gdb shows when the program stops: the reason, then the source line (or the instruction). */
+export function reportStop(ctx: Context, stop: Stop): void {
+  const s = ctx.session;
+  const pc = s.core.pc;
+  switch (stop.kind) {
+    case 'exit':
+      ctx.out(`[program exited with code ${stop.code}]`);
+      return;
+    case 'fault':
+      ctx.out(`Program stopped: ${stop.message}, at ${where(ctx, pc)}: ${instructionAt(ctx, pc)}`);
+      break;
+    case 'limit':
+      ctx.out(`Program stopped: instruction limit reached at ${where(ctx, pc)}`);
+      break;
+    case 'interrupted':
+      ctx.out(`Program interrupted at ${where(ctx, pc)}`);
+      break;
+    case 'breakpoint':
+      ctx.out(`Breakpoint ${stop.bp.id}, ${where(ctx, pc)}`);
+      break;
+    case 'step':
+      break;
+  }
+  const l = s.line(pc);
+  const text = l && l.addr === pc ? ctx.source(l.file, l.line) : undefined;
+  ctx.out(text !== undefined ? `${l!.line}\t${text}` : `${hex(pc)}\t${instructionAt(ctx, pc)}`);
+  for (const [k, d] of ctx.displays.entries()) {
+    try {
+      const v = evalExpr(ctx, d);
+      ctx.out(`${k + 1}: ${d} = ${BigInt.asIntN(64, v)} (${hex(BigInt.asUintN(64, v))})`);
+    } catch (e) {
+      ctx.out(`${k + 1}: ${d} = <${(e as Error).message}>`);
+    }
+  }
+}
+
+function count(args: string, what: string): bigint {
+  if (args.trim() === '') return 1n;
+  if (!/^\d+$/.test(args.trim())) throw new UserError(`${what} takes a count, got '${args.trim()}'`);
+  return BigInt(args.trim());
+}
+
+const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
+
+function examine(ctx: Context, fmtArg: string, rest: string): void {
+  const m = /^(\d*)([xduc]?)([bhwg]?)$/.exec(fmtArg);
+  if (!m) throw new UserError(`bad format '/${fmtArg}': use /NFU, N a count, F one of x d u c, U one of b h w g`);
+  const n = Number(m[1] || '1');
+  const fmt = m[2] || 'x';
+  const size = SIZES[m[3] || 'w']!;
+  let addr = evalExpr(ctx, rest);
+  const core = ctx.session.core;
+  if (!core.inSram(addr, n * size)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
+  const bytes = core.readMem(addr, n * size);
+  const dv = new DataView(bytes.buffer);
+  const perLine = Math.max(1, 16 / size);
+  for (let i = 0; i < n; i += perLine) {
+    const cells: string[] = [];
+    for (let k = i; k < Math.min(n, i + perLine); k++) {
+      let v = 0n;
+      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(dv.getUint8(k * size + b));
+      if (fmt === 'x') cells.push(`0x${v.toString(16).padStart(size * 2, '0')}`);
+      else if (fmt === 'd') cells.push(String(BigInt.asIntN(size * 8, v)));
+      else if (fmt === 'c') cells.push(JSON.stringify(String.fromCharCode(Number(v & 0xffn))));
+      else cells.push(String(v));
+    }
+    const sym = symbolize(ctx.session.image, addr);
+    const near = sym && !/\+0x[0-9a-f]{4,}$/.test(sym); // name data only by a nearby symbol
+    ctx.out(`${hex(addr)}${near ? ` <${sym}>` : ''}:\t${cells.join('\t')}`);
+    addr += BigInt(perLine * size);
+  }
+}
+
+function list(ctx: Context, args: string): void {
+  const s = ctx.session;
+  let file: string | undefined;
+  let center: number;
+  if (args.trim() === '') {
+    if (ctx.listFrom) {
+      file = ctx.listFrom.file;
+      center = ctx.listFrom.line + 5;
+    } else {
+      const l = s.line() ?? s.image.lines[0];
+      if (!l) throw new UserError('no line information in this program');
+      file = l.file;
+      center = l.line;
+    }
+  } else {
+    const { addr } = location(ctx, args);
+    const l = s.line(addr);
+    if (!l) throw new UserError(`no source line for ${args.trim()}`);
+    file = l.file;
+    center = l.line;
+  }
+  const first = Math.max(1, center - 5);
+  let shown = 0;
+  for (let n = first; n < first + 10; n++) {
+    const text = ctx.source(file, n);
+    if (text === undefined) break;
+    ctx.out(`${n}\t${text}`);
+    shown++;
+  }
+  if (shown === 0) throw new UserError(`cannot read ${file}`);
+  ctx.listFrom = { file, line: first + 5 + 4 };
+}
+
+function stopAndReport(ctx: Context, stop: Stop): void {
+  reportStop(ctx, stop);
+}
+
+export const COMMANDS: Command[] = [
+  { name: 'break', aliases: ['b', 'br'], args: 'LOCATION', help: 'stop before the instruction at LOCATION: *ADDRESS, FILE:LINE, LINE or a symbol', run: (ctx, a) => {
+    const { addr, where: w } = location(ctx, a);
+    const bp = ctx.session.addBreakpoint(addr, w);
+    if (!bp) throw new UserError(`cannot break at ${hex(addr)}: not a word-aligned SRAM address`);
+    ctx.out(`Breakpoint ${bp.id} at ${where(ctx, addr)}`);
+  } },
+  { name: 'tbreak', aliases: ['tb'], args: 'LOCATION', help: 'like break, but the breakpoint is deleted when hit', run: (ctx, a) => {
+    const { addr, where: w } = location(ctx, a);
+    const bp = ctx.session.addBreakpoint(addr, w, true);
+    if (!bp) throw new UserError(`cannot break at ${hex(addr)}`);
+    ctx.out(`Temporary breakpoint ${bp.id} at ${where(ctx, addr)}`);
+  } },
+  { name: 'delete', aliases: ['d'], args: '[N...]', help: 'delete breakpoints N (all when none given)', run: (ctx, a) => {
+    const s = ctx.session;
+    const ids = a.trim() === '' ? s.breakpoints.map((b) => b.id) : a.trim().split(/\s+/).map(Number);
+    for (const id of ids) {
+      const bp = s.breakpoints.find((b) => b.id === id);
+      if (!bp) throw new UserError(`no breakpoint number ${id}`);
+      s.deleteBreakpoint(bp);
+    }
+  } },
+  ...(['disable', 'enable'] as const).map((name) => ({ name, aliases: [], args: 'N...', help: `${name} breakpoints N`, run: (ctx: Context, a: string) => {
+    for (const id of a.trim().split(/\s+/).map(Number)) {
+      const bp = ctx.session.breakpoints.find((b) => b.id === id);
+      if (!bp) throw new UserError(`no breakpoint number ${id}`);
+      ctx.session.enableBreakpoint(bp, name === 'enable');
+    }
+  } })),
+  { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it', run: (ctx) => {
+    ctx.session.restart();
+    stopAndReport(ctx, ctx.session.continue());
+  } },
+  { name: 'continue', aliases: ['c', 'cont'], args: '[N]', help: 'run until a breakpoint (ignoring the current one N-1 more times)', run: (ctx, a) => {
+    let n = count(a, 'continue');
+    let stop = ctx.session.continue();
+    while (--n > 0n && stop.kind === 'breakpoint') stop = ctx.session.continue();
+    stopAndReport(ctx, stop);
+  } },
+  { name: 'stepi', aliases: ['si'], args: '[N]', help: 'execute N instructions (default 1)', run: (ctx, a) => stopAndReport(ctx, ctx.session.stepi(count(a, 'stepi'))) },
+  { name: 'nexti', aliases: ['ni'], args: '[N]', help: 'execute N instructions, stepping over calls', run: (ctx, a) => {
+    let stop: Stop = { kind: 'step' };
+    for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) {
+      const pc = ctx.session.core.pc;
+      const d = ctx.session.inSram(pc) ? decode(new DataView(ctx.session.core.readMem(pc, 4).buffer).getUint32(0, true)) : undefined;
+      const call = d && (d.instr.mnemonic === 'jal' || d.instr.mnemonic === 'jalr') && d.ops['rd'] === 1;
+      stop = call ? ctx.session.runTo(pc + 4n) : ctx.session.stepi();
+    }
+    stopAndReport(ctx, stop);
+  } },
+  { name: 'step', aliases: ['s'], args: '', help: 'run to the next source line, into calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(false)) },
+  { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
+  { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
+  { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line', help: 'show registers, breakpoints or where the program is', run: (ctx, a) => {
+    const [what = '', ...rest] = a.trim().split(/\s+/);
+    const s = ctx.session;
+    if ('registers'.startsWith(what) && what.length >= 1) {
+      const only = rest.length > 0 ? rest : undefined;
+      for (let i = 0; i < 32; i++) {
+        if (only && !only.some((r) => xreg(r.replace(/^\$/, '')) === i)) continue;
+        const v = s.core.getReg(i);
+        ctx.out(`${ABI_NAMES[i]!.padEnd(8)}0x${v.toString(16).padStart(16, '0')}  ${BigInt.asIntN(64, v)}`);
+      }
+      if (!only || only.includes('pc')) ctx.out(`${'pc'.padEnd(8)}0x${s.core.pc.toString(16).padStart(16, '0')}  ${where(ctx, s.core.pc)}`);
+    } else if ('breakpoints'.startsWith(what) && what.length >= 1) {
+      if (s.breakpoints.length === 0) return ctx.out('No breakpoints.');
+      ctx.out('Num  Type   Enb  Address             What');
+      for (const b of s.breakpoints) ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
+    } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
+    else throw new UserError(`info ${what}: unknown (try info registers, info breakpoints, info line)`);
+  } },
+  { name: 'print', aliases: ['p'], args: 'EXPRESSION', help: 'evaluate an expression over $registers, $pc and symbols', run: (ctx, a) => {
+    const v = evalExpr(ctx, a);
+    ctx.out(`${BigInt.asIntN(64, v)} (0x${BigInt.asUintN(64, v).toString(16)})`);
+  } },
+  { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c)', run: (ctx, a) => {
+    const m = /^\/(\S*)\s+(.*)$/.exec(a.trim());
+    if (m) examine(ctx, m[1]!, m[2]!);
+    else examine(ctx, '', a);
+  } },
+  { name: 'display', aliases: [], args: 'EXPRESSION', help: 'print EXPRESSION after every stop', run: (ctx, a) => {
+    evalExpr(ctx, a);
+    ctx.displays.push(a.trim());
+  } },
+  { name: 'list', aliases: ['l'], args: '[LOCATION]', help: 'show source lines around LOCATION (or the current line)', run: (ctx, a) => list(ctx, a) },
+  { name: 'disassemble', aliases: ['disas'], args: '[LOCATION]', help: 'disassemble 10 instructions from LOCATION (or around pc)', run: (ctx, a) => {
+    const pc = ctx.session.core.pc;
+    const start = a.trim() ? location(ctx, a).addr : pc >= 16n ? pc - 16n : 0n;
+    for (let k = 0n; k < 10n; k++) {
+      const addr = start + 4n * k;
+      if (!ctx.session.inSram(addr)) break;
+      ctx.out(`${addr === pc ? '=> ' : '   '}${hex(addr)}${symbolize(ctx.session.image, addr) ? ` <${symbolize(ctx.session.image, addr)}>` : ''}:\t${instructionAt(ctx, addr)}`);
+    }
+  } },
+  { name: 'backtrace', aliases: ['bt', 'where'], args: '', help: 'show the current pc and the return address chain (ra)', run: (ctx) => {
+    ctx.out(`#0  ${where(ctx, ctx.session.core.pc)}`);
+    const ra = ctx.session.core.getReg(1);
+    if (ra !== 0n) ctx.out(`#1  ${where(ctx, ra)}`);
+  } },
+  { name: 'help', aliases: ['h'], args: '[COMMAND]', help: 'list the commands, or explain one', run: (ctx, a) => {
+    const c = a.trim() ? findCommand(a.trim()) : undefined;
+    if (a.trim() && !c) throw new UserError(`no command '${a.trim()}'`);
+    for (const x of c ? [c] : COMMANDS) ctx.out(`${`${x.name}${x.aliases.length ? ` (${x.aliases.join(', ')})` : ''} ${x.args}`.padEnd(40)} ${x.help}`);
+  } },
+  { name: 'quit', aliases: ['q', 'exit'], args: '', help: 'leave the debugger', run: (ctx) => {
+    ctx.quit = true;
+  } },
+];
+
+export function findCommand(word: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === word || c.aliases.includes(word)) ?? (word.length >= 3 ? COMMANDS.find((c) => c.name.startsWith(word)) : undefined);
+}
+
+/** Run one command line; errors become messages. */
+export function execute(ctx: Context, line: string): void {
+  const t = line.trim();
+  if (t === '' || t.startsWith('#')) return;
+  const m = /^([A-Za-z]+)(.*)$/.exec(t);
+  const word = m?.[1] ?? t;
+  const c = findCommand(word);
+  if (!c) {
+    ctx.out(`Undefined command: "${word}". Try "help".`);
+    return;
+  }
+  try {
+    c.run(ctx, m?.[2] ?? '');
+  } catch (e) {
+    if (e instanceof UserError) ctx.out(e.message);
+    else ctx.out(`error: ${(e as Error).message}`);
+  }
+}

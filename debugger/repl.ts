@@ -1,0 +1,43 @@
+// The `d1 debug` front end: a gdb-like command line with line editing and history (node:readline),
+// commands from a file with -x, and --batch to run them and exit (for scripts and CI).
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Image } from '../assembler/image.js';
+import { execute, type Context } from './commands.js';
+import { Session } from './session.js';
+
+export interface DebugOptions {
+  script?: string;
+  batch?: boolean;
+  source: (file: string, line: number) => string | undefined;
+}
+
+export async function debugMain(image: Image, opts: DebugOptions): Promise<number> {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const session = new Session(image, { stdout: process.stdout, stderr: process.stderr });
+  const ctx: Context = { session, out, source: opts.source, displays: [], quit: false };
+  if (opts.script !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(opts.script, 'utf8');
+    } catch {
+      process.stderr.write(`d1 debug: cannot read command file '${opts.script}'\n`);
+      return 1;
+    }
+    for (const line of text.split('\n')) {
+      execute(ctx, line);
+      if (ctx.quit) return 0;
+    }
+  }
+  if (opts.batch) return 0;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '(d1) ', historySize: 1000, terminal: process.stdin.isTTY });
+  out(`d1 debugger: ${image.symbols.length} symbols, entry 0x${image.entry.toString(16)}. Type "help" for commands.`);
+  rl.prompt();
+  for await (const line of rl) {
+    execute(ctx, line);
+    if (ctx.quit) break;
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
