@@ -5,7 +5,7 @@ import { D1_CORE } from '../../emulator/presets.js';
 import { d1 } from '../helpers/tools.js';
 
 describe('d1 CLI', () => {
-  for (const cmd of ['as', 'run', 'objdump', 'info']) {
+  for (const cmd of ['as', 'run', 'objdump', 'info', 'debug']) {
     it(`d1 ${cmd} --help describes the command`, () => {
       const r = d1([cmd, '--help']);
       expect(r.code).toBe(0);
@@ -16,7 +16,7 @@ describe('d1 CLI', () => {
   it('lists the subcommands in d1 --help', () => {
     const r = d1(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['as', 'run', 'objdump', 'info']) expect(r.stdout).toContain(cmd);
+    for (const cmd of ['as', 'run', 'objdump', 'info', 'debug']) expect(r.stdout).toContain(cmd);
   });
 
   it('rejects an unknown command with exit 2 and no stack trace', () => {
