@@ -248,12 +248,7 @@ export const COMMANDS: Command[] = [
   { name: 'stepi', aliases: ['si'], args: '[N]', help: 'execute N instructions (default 1)', run: (ctx, a) => stopAndReport(ctx, ctx.session.stepi(count(a, 'stepi'))) },
   { name: 'nexti', aliases: ['ni'], args: '[N]', help: 'execute N instructions, stepping over calls', run: (ctx, a) => {
     let stop: Stop = { kind: 'step' };
-    for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) {
-      const pc = ctx.session.core.pc;
-      const d = ctx.session.inSram(pc) ? decode(new DataView(ctx.session.core.readMem(pc, 4).buffer).getUint32(0, true)) : undefined;
-      const call = d && (d.instr.mnemonic === 'jal' || d.instr.mnemonic === 'jalr') && d.ops['rd'] === 1;
-      stop = call ? ctx.session.runTo(pc + 4n) : ctx.session.stepi();
-    }
+    for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) stop = ctx.session.stepOver(true);
     stopAndReport(ctx, stop);
   } },
   { name: 'step', aliases: ['s'], args: '', help: 'run to the next source line, into calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(false)) },

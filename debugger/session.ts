@@ -155,7 +155,8 @@ export class Session {
   }
 
   /** Is the instruction at pc a call (jal/jalr that links into ra)? */
-  private isCall(pc: bigint): boolean {
+  isCall(pc: bigint): boolean {
+    if (!this.inSram(pc)) return false;
     const d = decode(new DataView(this.core.readMem(pc, 4).buffer).getUint32(0, true));
     return !!d && (d.instr.mnemonic === 'jal' || d.instr.mnemonic === 'jalr') && d.ops['rd'] === 1;
   }
@@ -169,13 +170,18 @@ export class Session {
     return stop.kind === 'breakpoint' && stop.bp === bp ? { kind: 'step' } : stop;
   }
 
+  /** One instruction, or a whole call when `over` and the instruction is one (gdb's nexti). */
+  stepOver(over: boolean): Stop {
+    const pc = this.core.pc;
+    return over && this.isCall(pc) ? this.runTo(pc + 4n) : this.stepi();
+  }
+
   /** Step to the next source line; over calls when `over` (gdb's next), into them otherwise (step). */
   stepLine(over: boolean): Stop {
     const start = this.line();
     const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
     for (let i = 0; i < 1_000_000; i++) {
-      const pc = this.core.pc;
-      const stop = over && this.inSram(pc) && this.isCall(pc) ? this.runTo(pc + 4n) : this.stepi();
+      const stop = this.stepOver(over);
       if (stop.kind !== 'step') return stop;
       const exact = this.image.lines.find((l) => l.addr === this.core.pc);
       if (exact && key(exact) !== key(start)) return stop;
