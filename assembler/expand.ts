@@ -88,64 +88,69 @@ export class Expander {
       // Block comments may span lines: lex the whole text at once.
       const { lines, diagnostics } = lexSource(file, text, lineOverride);
       this.diagnostics.push(...diagnostics);
-      this.lines(file, lines, lineOverride);
+      this.lines(file, lines.map((l) => [l]), lineOverride);
       return;
     }
-    // Line by line: the fast path takes plain instruction lines; the others are lexed on their own.
+    // Line by line, each statement handed on as soon as it is made: the fast path takes plain
+    // instruction lines, the others are lexed on their own.
     const physical = text.split('\n');
-    const lines: SourceLine[] = [];
-    for (let k = 0; k < physical.length; k++) {
+    let k = 0;
+    const next = (): SourceLine[] | undefined => {
+      if (k >= physical.length) return undefined;
       const raw = physical[k]!;
-      const line = lineOverride || k + 1;
-      const fast = raw.includes(';') ? undefined : fastLine(raw, file, line);
-      if (fast) {
-        if (fast.name !== undefined || fast.labels.length > 0) lines.push({ tokens: [], line: k + 1, text: raw, fast });
-        continue;
-      }
-      const lexed = lexSource(file, raw, line);
+      const line = ++k;
+      const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
+      if (fast) return fast.name !== undefined || fast.labels.length > 0 ? [{ tokens: [], line, text: raw, fast }] : [];
+      const lexed = lexSource(file, raw, lineOverride || line);
       this.diagnostics.push(...lexed.diagnostics);
-      for (const l of lexed.lines) lines.push({ ...l, line: k + 1 });
-    }
-    this.lines(file, lines, lineOverride);
+      return lexed.lines.map((l) => ({ ...l, line }));
+    };
+    this.lines(file, { next, raw: () => (k < physical.length ? { text: physical[k++]!, line: k } : undefined) }, lineOverride);
   }
 
   private active(): boolean {
     return this.conds.length === 0 || this.conds[this.conds.length - 1]!.active;
   }
 
-  private lines(file: string, lines: SourceLine[], lineOverride: number): void {
-    for (let i = 0; i < lines.length && !this.aborted; i++) {
-      const l = lines[i]!;
-      const line = lineOverride || l.line;
-      if (l.fast) {
-        // A plain instruction (never a directive): only macros and conditionals concern it here.
+  /**
+   * Process lines from a source: `next` gives the logical lines of the next physical line; `raw` gives
+   * the next physical line's text without reading it (for the bodies of .macro and .rept).
+   */
+  private lines(file: string, src: LineSource | SourceLine[][], lineOverride: number): void {
+    const source: LineSource = Array.isArray(src) ? arraySource(src) : src;
+    for (let group = source.next(); group && !this.aborted; group = source.next()) {
+      for (const l of group) {
+        const line = lineOverride || l.line;
+        if (l.fast) {
+          // A plain instruction (never a directive): only macros and conditionals concern it here.
+          if (!this.active()) continue;
+          const macro = this.macros.get(l.fast.name ?? '');
+          if (macro && l.fast.labels.length === 0) this.invoke(macro, file, line, l);
+          else this.statement(file, line, l);
+          continue;
+        }
+        const head = headIndex(l.tokens);
+        const name = l.tokens[head]?.image.toLowerCase() ?? '';
+        if (COND_OPEN.has(name) || name === '.else' || name === '.elseif' || name === '.endif') {
+          this.conditional(file, line, name, l, head);
+          continue;
+        }
         if (!this.active()) continue;
-        const macro = this.macros.get(l.fast.name ?? '');
-        if (macro && l.fast.labels.length === 0) this.invoke(macro, file, line, l);
-        else this.statement(file, line, l);
-        continue;
+        if (BLOCK_OPEN.has(name)) {
+          this.block(file, source, l, head, name, lineOverride);
+          break;
+        }
+        if (name === '.endm' || name === '.endr') {
+          this.error('unmatched-end', `${name} without a matching ${name === '.endm' ? '.macro' : '.rept/.irp'}`, { file, line, column: l.tokens[head]!.startColumn });
+          continue;
+        }
+        const macro = this.macros.get(l.tokens[head]?.image ?? '');
+        if (macro && head === 0) {
+          this.invoke(macro, file, line, l);
+          continue;
+        }
+        this.statement(file, line, l);
       }
-      const head = headIndex(l.tokens);
-      const name = l.tokens[head]?.image.toLowerCase() ?? '';
-      if (COND_OPEN.has(name) || name === '.else' || name === '.elseif' || name === '.endif') {
-        this.conditional(file, line, name, l, head);
-        continue;
-      }
-      if (!this.active()) continue;
-      if (BLOCK_OPEN.has(name)) {
-        i = this.block(file, lines, i, head, name, lineOverride);
-        continue;
-      }
-      if (name === '.endm' || name === '.endr') {
-        this.error('unmatched-end', `${name} without a matching ${name === '.endm' ? '.macro' : '.rept/.irp'}`, { file, line, column: l.tokens[head]!.startColumn });
-        continue;
-      }
-      const macro = this.macros.get(l.tokens[head]?.image ?? '');
-      if (macro && head === 0) {
-        this.invoke(macro, file, line, l);
-        continue;
-      }
-      this.statement(file, line, l);
     }
   }
 
@@ -325,33 +330,30 @@ export class Expander {
     }
   }
 
-  /** Collect a .macro/.rept/.irp/.irpc body up to its matching end; returns the index of the end line. */
-  private block(file: string, lines: SourceLine[], start: number, head: number, kind: string, lineOverride: number): number {
-    const open = lines[start]!;
+  /** Collect a .macro/.rept/.irp/.irpc body, as raw lines, up to its matching end, then define or repeat. */
+  private block(file: string, source: LineSource, open: SourceLine, head: number, kind: string, lineOverride: number): void {
     const line = lineOverride || open.line;
     const end = BLOCK_CLOSE[kind]!;
     const body: string[] = [];
     let nest = 0;
-    let i = start + 1;
-    for (; i < lines.length; i++) {
-      const l = lines[i]!;
-      const n = l.tokens[headIndex(l.tokens)]?.image.toLowerCase() ?? '';
+    let closed = false;
+    for (let r = source.raw(); r; r = source.raw()) {
+      const n = DIRECTIVE_HEAD.exec(r.text)?.[1]?.toLowerCase() ?? '';
       if (BLOCK_OPEN.has(n) && BLOCK_CLOSE[n] === end) nest++;
       if (n === end || (end === '.endm' && n === '.endmacro')) {
-        if (nest === 0) break;
+        if (nest === 0) {
+          closed = true;
+          break;
+        }
         nest--;
       }
-      body.push(l.text);
+      body.push(r.text);
     }
     const where = { file, line, column: open.tokens[head]!.startColumn };
-    if (i >= lines.length) {
-      this.error('unterminated-block', `${kind} without ${end}`, where);
-      return i;
-    }
+    if (!closed) return this.error('unterminated-block', `${kind} without ${end}`, where);
     const argText = open.text.slice(open.text.toLowerCase().indexOf(kind) + kind.length);
     if (kind === '.macro') this.defineMacro(file, line, argText, body, where);
     else this.repeat(file, line, kind, argText, body, open, where);
-    return i;
   }
 
   private defineMacro(file: string, line: number, argText: string, body: string[], where: { file: string; line: number; column?: number }): void {
@@ -451,6 +453,26 @@ export class Expander {
     this.includeStack.pop();
   }
 }
+
+/** A stream of source lines (see Expander.lines). */
+interface LineSource {
+  next(): SourceLine[] | undefined;
+  raw(): { text: string; line: number } | undefined;
+}
+
+function arraySource(groups: SourceLine[][]): LineSource {
+  let k = 0;
+  return {
+    next: () => groups[k++],
+    raw: () => {
+      const g = groups[k++];
+      return g && g[0] ? { text: g[0].text, line: g[0].line } : g ? { text: '', line: 0 } : undefined;
+    },
+  };
+}
+
+/** The directive a raw line starts with, after any labels. */
+const DIRECTIVE_HEAD = /^\s*(?:[A-Za-z_.$0-9][\w.$]*:\s*)*(\.[A-Za-z_]\w*)/;
 
 /** Index of the first token after any `label:` prefixes. */
 function headIndex(tokens: IToken[]): number {

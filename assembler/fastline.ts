@@ -12,6 +12,16 @@ const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122
 const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
 const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
+/** BigInts of small literals, made once: most immediates are small, and each BigInt is a heap object. */
+const SMALL: bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k));
+const toBig = (d: string): bigint => {
+  if (d.length <= 4 && d[0] !== '0') {
+    const k = Number(d);
+    if (k < SMALL.length) return SMALL[k]!;
+  }
+  return BigInt(d);
+};
+
 export function fastLine(text: string, file: string, line: number): Statement | undefined {
   const n = text.length;
   let i = 0;
@@ -69,7 +79,7 @@ export function fastLine(text: string, file: string, line: number): Statement | 
         return { k: 'sym', name: text.slice(s, i), loc: loc(s, i) };
       }
       if (i < n && isIdentPart(text.charCodeAt(i))) return undefined;
-      const v = d.startsWith('0x') || d.startsWith('0X') ? BigInt(d) : d.length > 1 && d[0] === '0' ? (/[89]/.test(d) ? undefined : BigInt(`0o${d.slice(1)}`)) : BigInt(d);
+      const v = d.startsWith('0x') || d.startsWith('0X') ? BigInt(d) : d.length > 1 && d[0] === '0' ? (/[89]/.test(d) ? undefined : BigInt(`0o${d.slice(1)}`)) : toBig(d);
       if (v === undefined) return undefined;
       return { k: 'num', v: BigInt.asIntN(64, v), loc: loc(s, i) };
     }

@@ -77,6 +77,9 @@ export class AsmError extends Error {
   }
 }
 
+/** Shared, immutable field values for the 32 registers (one object each, not one per operand). */
+const REG_VALUES: readonly FieldValue[] = Array.from({ length: 32 }, (_, n) => Object.freeze({ n }));
+
 const isRegister = (o: Operand): number | undefined => (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? xreg(o.e.name) : undefined);
 
 function describe(o: Operand): string {
@@ -93,7 +96,7 @@ function operandValue(field: string, o: Operand): FieldValue | string {
   switch (f.kind) {
     case 'xreg': {
       const r = isRegister(o);
-      if (r !== undefined) return { n: r };
+      if (r !== undefined) return REG_VALUES[r]!;
       if (o.kind === 'expr' && o.e.k === 'sym' && /^x[0-9]+$/i.test(o.e.name)) return `'${o.e.name}' is not a register (x0..x31)`;
       return `expected a register, got ${describe(o)}`;
     }
@@ -151,7 +154,7 @@ export interface InsnEnv {
 }
 
 const op = (mnemonic: string, fields: Record<string, FieldValue>): MachineOp => ({ instr: BY_MNEMONIC.get(mnemonic)!, fields });
-const reg = (n: number): FieldValue => ({ n });
+const reg = (n: number): FieldValue => REG_VALUES[n]!;
 
 /**
  * GNU as's `li` (binutils tc-riscv.c load_const): a signed 32-bit value is lui and/or addiw (a lone
