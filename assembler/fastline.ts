@@ -3,10 +3,11 @@
 // becomes exactly the Statement that the Chevrotain grammar and visitor would build (test/assembler/
 // fastline.test.ts checks this on generated lines), without tokens or a CST. Anything else (directives,
 // expressions, strings, %relocations, `;`) returns undefined and goes through the grammar.
+// It runs for almost every line, so it is written as a plain scanner over module-level state.
 import type { Expr, Loc } from './expr.js';
 import type { Operand, Statement } from './visitor.js';
 
-// Character classes by char code (this loop runs for every character of most programs).
+// Character classes by char code.
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
 const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
@@ -14,121 +15,154 @@ const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c
 
 /** BigInts of small literals, made once: most immediates are small, and each BigInt is a heap object. */
 const SMALL: bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k));
-const toBig = (d: string): bigint => {
-  if (d.length <= 4 && d[0] !== '0') {
+
+// The line being scanned.
+let text = '';
+let i = 0;
+let n = 0;
+let file = '';
+let line = 0;
+
+const loc = (start: number, end: number): Loc => ({ file, line, column: start + 1, span: Math.max(1, end - start) });
+
+function skipSpace(): void {
+  for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 13; c = text.charCodeAt(++i));
+}
+
+function atEnd(): boolean {
+  const c = text.charCodeAt(i);
+  return i >= n || c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47);
+}
+
+function ident(): string | undefined {
+  if (i >= n || !isIdentStart(text.charCodeAt(i))) return undefined;
+  const s = i;
+  while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+  return text.slice(s, i);
+}
+
+function digits(): string | undefined {
+  const s = i;
+  const x = text.charCodeAt(i + 1);
+  if (text.charCodeAt(i) === 48 && (x === 120 || x === 88)) {
+    i += 2;
+    while (i < n && isHex(text.charCodeAt(i))) i++;
+    if (i === s + 2) return undefined;
+  } else while (i < n && isDigit(text.charCodeAt(i))) i++;
+  return i > s ? text.slice(s, i) : undefined;
+}
+
+function number(d: string): bigint | undefined {
+  if (d.length > 1 && d.charCodeAt(0) === 48) {
+    if (d.charCodeAt(1) === 120 || d.charCodeAt(1) === 88) return BigInt(d);
+    return /[89]/.test(d) ? undefined : BigInt(`0o${d.slice(1)}`);
+  }
+  if (d.length <= 4) {
     const k = Number(d);
-    if (k < SMALL.length) return SMALL[k]!;
+    if (k < SMALL.length) return SMALL[k];
   }
   return BigInt(d);
-};
+}
 
-export function fastLine(text: string, file: string, line: number): Statement | undefined {
-  const n = text.length;
-  let i = 0;
-  const loc = (start: number, end: number): Loc => ({ file, line, column: start + 1, span: Math.max(1, end - start) });
-  const skipSpace = () => {
-    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 13; c = text.charCodeAt(++i));
-  };
-  const atEnd = () => i >= n || text[i] === '#' || (text[i] === '/' && text[i + 1] === '/');
-  const ident = (): string | undefined => {
-    if (i >= n || !isIdentStart(text.charCodeAt(i))) return undefined;
-    const s = i;
-    while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-    return text.slice(s, i);
-  };
-  const digits = (): string | undefined => {
-    const s = i;
-    if (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
-      i += 2;
-      while (i < n && isHex(text.charCodeAt(i))) i++;
-      if (i === s + 2) return undefined;
-    } else while (i < n && isDigit(text.charCodeAt(i))) i++;
-    return i > s ? text.slice(s, i) : undefined;
-  };
+function primary(): Expr | undefined {
+  const s = i;
+  if (isDigit(text.charCodeAt(i))) {
+    const d = digits();
+    if (d === undefined) return undefined;
+    const c = text.charCodeAt(i);
+    if ((c === 98 || c === 102) /* b f */ && !isIdentPart(text.charCodeAt(i + 1)) && !d.startsWith('0x') && !d.startsWith('0X')) {
+      i++;
+      return { k: 'sym', name: text.slice(s, i), loc: loc(s, i) };
+    }
+    if (i < n && isIdentPart(c)) return undefined;
+    const v = number(d);
+    return v === undefined ? undefined : { k: 'num', v: BigInt.asIntN(64, v), loc: loc(s, i) };
+  }
+  const id = ident();
+  return id === undefined ? undefined : { k: 'sym', name: id, loc: loc(s, i) };
+}
+
+/** `(reg)` after an offset, or alone: the base register of a memory operand. */
+function base(): { name: string; start: number; end: number } | undefined {
+  i++;
+  skipSpace();
+  const start = i;
+  const b = ident();
+  const end = i;
+  skipSpace();
+  if (b === undefined || text.charCodeAt(i) !== 41 /* ) */) return undefined;
+  i++;
+  return { name: b, start, end };
+}
+
+function operand(): Operand | undefined {
+  const s = i;
+  if (text.charCodeAt(i) === 40 /* ( */) {
+    // `(reg)`: a parenthesised symbol, which the visitor turns into a memory operand.
+    const b = base();
+    if (!b) return undefined;
+    const l = loc(s, i);
+    return { kind: 'mem', base: { k: 'sym', name: b.name, loc: l, paren: false }, loc: l };
+  }
+  let e: Expr | undefined;
+  if (text.charCodeAt(i) === 45 /* - */) {
+    i++;
+    const a = primary();
+    if (!a || a.k !== 'num') return undefined;
+    const l = loc(s, s + 1);
+    l.span = a.loc.column + a.loc.span - l.column;
+    e = { k: 'un', op: '-', a, loc: l };
+  } else e = primary();
+  if (!e) return undefined;
+  skipSpace();
+  if (text.charCodeAt(i) !== 40) return { kind: 'expr', e, loc: e.loc };
+  const b = base();
+  if (!b) return undefined;
+  const baseExpr: Expr = { k: 'sym', name: b.name, loc: loc(b.start, b.end) };
+  return { kind: 'mem', offset: e, base: baseExpr, loc: { ...e.loc, span: e.loc.span + baseExpr.loc.span + 2 } };
+}
+
+export function fastLine(lineText: string, fileName: string, lineNumber: number): Statement | undefined {
+  text = lineText;
+  n = lineText.length;
+  i = 0;
+  file = fileName;
+  line = lineNumber;
 
   const labels: { name: string; loc: Loc }[] = [];
-  let name: string | undefined;
-  let nameStart = 0;
+  let name: string;
+  let nameStart: number;
   for (;;) {
     skipSpace();
     if (atEnd()) return { operands: [], labels };
     const s = i;
-    const word = isDigit(text.charCodeAt(i)) ? digits() : ident();
+    const numeric = isDigit(text.charCodeAt(i));
+    const word = numeric ? digits() : ident();
     if (word === undefined) return undefined;
     skipSpace();
-    if (text[i] === ':') {
-      if (!/^(0x)?[0-9]+$|^[A-Za-z_.$]/.test(word) || word.startsWith('0x')) return undefined;
+    if (text.charCodeAt(i) === 58 /* : */) {
+      if (numeric && !/^[0-9]+$/.test(word)) return undefined;
       labels.push({ name: word, loc: loc(s, s + word.length) });
       i++;
       continue;
     }
-    if (isDigit(word.charCodeAt(0)) || word.startsWith('.')) return undefined;
+    if (numeric || word.charCodeAt(0) === 46 /* . */) return undefined;
     name = word;
     nameStart = s;
     break;
   }
 
   const operands: Operand[] = [];
-  const primary = (): Expr | undefined => {
-    const s = i;
-    if (isDigit(text.charCodeAt(i))) {
-      const d = digits();
-      if (d === undefined) return undefined;
-      if ((text[i] === 'b' || text[i] === 'f') && !isIdentPart(text.charCodeAt(i + 1)) && /^[0-9]+$/.test(d)) {
-        i++;
-        return { k: 'sym', name: text.slice(s, i), loc: loc(s, i) };
-      }
-      if (i < n && isIdentPart(text.charCodeAt(i))) return undefined;
-      const v = d.startsWith('0x') || d.startsWith('0X') ? BigInt(d) : d.length > 1 && d[0] === '0' ? (/[89]/.test(d) ? undefined : BigInt(`0o${d.slice(1)}`)) : toBig(d);
-      if (v === undefined) return undefined;
-      return { k: 'num', v: BigInt.asIntN(64, v), loc: loc(s, i) };
-    }
-    const id = ident();
-    return id === undefined ? undefined : { k: 'sym', name: id, loc: loc(s, i) };
-  };
-
   skipSpace();
-  if (text[i] === '=') return undefined;
+  if (text.charCodeAt(i) === 61 /* = */) return undefined;
   while (!atEnd()) {
     skipSpace();
-    const s = i;
-    let e: Expr | undefined;
-    if (text[i] === '(') {
-      // `(reg)`: a parenthesised symbol, which the visitor turns into a memory operand.
-      i++;
-      skipSpace();
-      const b = ident();
-      skipSpace();
-      if (b === undefined || text[i] !== ')') return undefined;
-      i++;
-      const l = loc(s, i);
-      operands.push({ kind: 'mem', base: { k: 'sym', name: b, loc: l, paren: false }, loc: l });
-    } else {
-      if (text[i] === '-') {
-        i++;
-        const a = primary();
-        if (!a || a.k !== 'num') return undefined;
-        const l = loc(s, s + 1);
-        e = { k: 'un', op: '-', a, loc: { ...l, span: a.loc.column + a.loc.span - l.column } };
-      } else e = primary();
-      if (!e) return undefined;
-      skipSpace();
-      if (text[i] === '(') {
-        i++;
-        skipSpace();
-        const bs = i;
-        const b = ident();
-        const be = i;
-        skipSpace();
-        if (b === undefined || text[i] !== ')') return undefined;
-        i++;
-        const base: Expr = { k: 'sym', name: b, loc: loc(bs, be) };
-        operands.push({ kind: 'mem', offset: e, base, loc: { ...e.loc, span: e.loc.span + base.loc.span + 2 } });
-      } else operands.push({ kind: 'expr', e, loc: e.loc });
-    }
+    const o = operand();
+    if (!o) return undefined;
+    operands.push(o);
     skipSpace();
     if (atEnd()) break;
-    if (text[i] !== ',') return undefined;
+    if (text.charCodeAt(i) !== 44 /* , */) return undefined;
     i++;
     skipSpace();
     if (atEnd()) return undefined;
