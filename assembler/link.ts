@@ -152,10 +152,10 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
             if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
             else buf.fill(fr.value, at, at + fr.size);
           } else if (fr.k === 'words') {
-            fr.words.forEach((w, k) => {
-              view!.setUint32(at + 4 * k, w, true);
+            for (let k = 0; k < fr.words.length; k++) {
+              view!.setUint32(at + 4 * k, fr.words[k]!, true);
               lines.push({ addr: BigInt(addr + 4 * k), file: fr.file, line: fr.line });
-            });
+            }
           } else if (fr.k === 'bytes') {
             buf?.set(fr.bytes, at);
             lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
@@ -233,7 +233,8 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
-  lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  // Rows come out in address order unless a file placed sections out of order: sort only then.
+  if (lines.some((l, k) => k > 0 && lines[k - 1]!.addr > l.addr)) lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
   return { image: { entry, sections: outSections, segments, symbols, lines }, diagnostics };
 }
 

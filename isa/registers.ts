@@ -15,5 +15,5 @@ BY_NAME.set('fp', 8);
 
 /** Register number for x0..x31, an ABI name or fp; undefined otherwise. */
 export function xreg(name: string): number | undefined {
-  return BY_NAME.get(name.toLowerCase());
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
