@@ -192,7 +192,7 @@ export class Expander {
     }
     const bad = this.renameLocals(st);
     if (bad) return this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
-    const dname = st.name?.toLowerCase();
+    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? st.name.toLowerCase() : undefined;
     if (st.assign || dname === '.equ' || dname === '.set' || dname === '.equiv') {
       this.assignment(file, line, st);
     }

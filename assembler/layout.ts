@@ -167,10 +167,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
 
   function statement(p: Placed, st: Statement): void {
     const name = st.name!;
-    const lname = name.toLowerCase();
     const loc = st.nameLoc!;
     if (st.assign) return defineEqu(name, st.assign, loc);
-    if (!lname.startsWith('.')) return instruction(p, st);
+    if (name.charCodeAt(0) !== 46 /* . */) return instruction(p, st);
+    const lname = name.toLowerCase();
     if (IGNORED.has(lname) || lname.startsWith('.cfi_')) return;
     const width = DATA_WIDTH[lname];
     if (width !== undefined) return data(p, width, operandsAsExprs(st.operands, name));
