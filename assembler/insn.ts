@@ -30,6 +30,9 @@ interface Form {
   syntax: string;
   pattern: Pattern[];
   build: (v: Record<string, FieldValue>) => MachineOp[];
+  /** The one instruction the form encodes, and where each of its fields comes from. */
+  instr: Instr;
+  bind: { field: string; from?: string; value?: number }[];
 }
 
 function patternOf(syntax: string): Pattern[] {
@@ -47,7 +50,8 @@ function addForm(mnemonic: string, form: Form): void {
   FORMS.set(mnemonic, list);
 }
 for (const instr of BY_MNEMONIC.values()) {
-  addForm(instr.mnemonic, { syntax: instr.syntax, pattern: patternOf(instr.syntax), build: (v) => [{ instr, fields: v }] });
+  const bind = instr.operands.map((field) => ({ field, from: field }));
+  addForm(instr.mnemonic, { syntax: instr.syntax, pattern: patternOf(instr.syntax), build: (v) => [{ instr, fields: v }], instr, bind });
 }
 for (const a of ALIASES) {
   if (a.printOnly) continue;
@@ -56,6 +60,8 @@ for (const a of ALIASES) {
   addForm(a.mnemonic, {
     syntax: a.syntax,
     pattern: patternOf(a.syntax),
+    instr,
+    bind: instr.operands.map((field, k) => (args[k]!.from !== undefined ? { field, from: args[k]!.from } : { field, value: args[k]!.value! })),
     build: (v) => {
       const fields: Record<string, FieldValue> = {};
       instr.operands.forEach((name, k) => {
@@ -245,6 +251,73 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
   if (STORES.has(name) && ops.length === 3 && ops[1]!.kind === 'expr' && isRegister(ops[1]!) === undefined) {
     const rt = regOf(ops[2]!);
     return pcrelPair(rt, target(ops[1]!), op(name, { rs2: reg(regOf(ops[0]!)), rs1: reg(rt) }), 'simm12');
+  }
+  return undefined;
+}
+
+/** Field values of the form being tried by quickEncode (reused: it runs for most lines). */
+const SCRATCH: Record<string, number> = {};
+
+/** A literal integer operand's value, or undefined. */
+function literal(e: Expr | undefined): bigint | undefined {
+  if (!e) return 0n;
+  if (e.k === 'num') return e.v;
+  return e.k === 'un' && e.op === '-' && e.a.k === 'num' ? -e.a.v : undefined;
+}
+
+/**
+ * The word of a one-instruction statement whose operands are all registers and literal integers, without
+ * building MachineOps; undefined whenever the general path must decide (symbols, pseudos, any error).
+ * It tries the forms in the same order as assembleInstruction, so both pick the same one.
+ */
+export function quickEncode(st: Statement): number | undefined {
+  const name = st.name!;
+  const ops = st.operands;
+  if (PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops[1]?.kind === 'expr')) return undefined;
+  const forms = FORMS.get(name);
+  if (!forms) return undefined;
+  next: for (const form of forms) {
+    if (form.pattern.length !== ops.length) continue;
+    for (let k = 0; k < ops.length; k++) {
+      const p = form.pattern[k]!;
+      const o = ops[k]!;
+      if ('mem' in p) {
+        if (o.kind !== 'mem' || o.base.k !== 'sym') continue next;
+        const r = xreg(o.base.name);
+        const off = literal(o.offset);
+        if (r === undefined) continue next;
+        if (off === undefined) return undefined;
+        SCRATCH[p.mem.base] = r;
+        SCRATCH[p.mem.offset] = Number(off);
+        continue;
+      }
+      const f = FIELDS[p.field]!;
+      if (o.kind !== 'expr') continue next;
+      const e = o.e;
+      const reg = e.k === 'sym' && !e.paren ? xreg(e.name) : undefined;
+      if (f.kind === 'xreg') {
+        if (reg === undefined) continue next;
+        SCRATCH[p.field] = reg;
+      } else if (reg !== undefined || f.kind === 'pcrel' || f.kind === 'fence') {
+        if (reg !== undefined) continue next;
+        return undefined;
+      } else if (f.kind === 'csr' && e.k === 'sym') {
+        const c = CSR_BY_NAME.get(e.name);
+        if (!c) return undefined;
+        SCRATCH[p.field] = c.number;
+      } else {
+        const v = literal(e);
+        if (v === undefined || v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+        SCRATCH[p.field] = p.field === 'imm20' && v < 0n && v >= -(1n << 19n) ? Number(BigInt.asUintN(20, v)) : Number(v);
+      }
+    }
+    let word = form.instr.match;
+    for (const b of form.bind) {
+      const v = b.from !== undefined ? SCRATCH[b.from]! : b.value!;
+      if (checkOperand(b.field, v) !== undefined) return undefined;
+      word = (word | insertField(FIELDS[b.field]!, v)) >>> 0;
+    }
+    return word;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
-import { AsmError, assembleInstruction, constantField, encodeOp, type MachineOp } from './insn.js';
+import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
 import type { Operand, Statement } from './visitor.js';
 import type { SymbolType } from './image.js';
 
@@ -324,12 +324,18 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   }
 
   function instruction(p: Placed, st: Statement): void {
-    const ops = assembleInstruction(st, { constant });
+    const quick = quickEncode(st);
+    const ops = quick === undefined ? assembleInstruction(st, { constant }) : undefined;
     if (current !== '.text' && current !== undefined && current !== '.rodata' && current !== '.data') return;
     const s = here(p, 'an instruction');
     if (!s) return;
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
     s.align = Math.max(s.align, 4);
+    if (!ops) {
+      s.frags.push({ k: 'words', offset: s.size, words: [quick!], line: p.line, file: p.file });
+      grow(s, 4, st.nameLoc!);
+      return;
+    }
     const known = ops.every((op) => op.instr.operands.every((n) => constantField(n, op.fields[n]) !== undefined));
     if (known) {
       const words = ops.map((op) => encodeOp(op, (n, fv) => constantField(n, fv)!, st.nameLoc!));
