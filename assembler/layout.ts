@@ -14,8 +14,9 @@ export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 export type Frag =
   | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string }
-  /** Instructions whose operands were all constant, encoded during layout. */
-  | { k: 'words'; offset: number; words: number[]; line: number; file: string }
+  /** A run of instructions whose operands were all constant, encoded during layout; lines[k] is the
+   * source line of words[k]. */
+  | { k: 'words'; offset: number; words: number[]; lines: number[]; file: string }
   | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string }
   | { k: 'bytes'; offset: number; bytes: Uint8Array; line: number; file: string }
   | { k: 'fill'; offset: number; size: number; value: number; nops: boolean };
@@ -331,17 +332,25 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (!s) return;
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
     s.align = Math.max(s.align, 4);
-    if (!ops) {
-      s.frags.push({ k: 'words', offset: s.size, words: [quick!], line: p.line, file: p.file });
-      grow(s, 4, st.nameLoc!);
-      return;
-    }
+    if (!ops) return words(s, p, quick!, st.nameLoc!);
     const known = ops.every((op) => op.instr.operands.every((n) => constantField(n, op.fields[n]) !== undefined));
     if (known) {
-      const words = ops.map((op) => encodeOp(op, (n, fv) => constantField(n, fv)!, st.nameLoc!));
-      s.frags.push({ k: 'words', offset: s.size, words, line: p.line, file: p.file });
-    } else s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line: p.line, file: p.file });
+      const encoded = ops.map((op) => encodeOp(op, (n, fv) => constantField(n, fv)!, st.nameLoc!));
+      for (const w of encoded) words(s, p, w, st.nameLoc!);
+      return;
+    }
+    s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line: p.line, file: p.file });
     grow(s, 4 * ops.length, st.nameLoc!);
+  }
+
+  /** Append an encoded word at the end of section s, extending the last run of words when it can. */
+  function words(s: FileSection, p: Placed, word: number, loc: Loc): void {
+    const last = s.frags[s.frags.length - 1];
+    if (last?.k === 'words' && last.file === p.file && last.offset + 4 * last.words.length === s.size) {
+      last.words.push(word);
+      last.lines.push(p.line);
+    } else s.frags.push({ k: 'words', offset: s.size, words: [word], lines: [p.line], file: p.file });
+    grow(s, 4, loc);
   }
 
   function data(p: Placed, width: number, values: Expr[]): void {

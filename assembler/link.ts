@@ -154,7 +154,7 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
           } else if (fr.k === 'words') {
             for (let k = 0; k < fr.words.length; k++) {
               view!.setUint32(at + 4 * k, fr.words[k]!, true);
-              lines.push({ addr: BigInt(addr + 4 * k), file: fr.file, line: fr.line });
+              lines.push({ addr: BigInt(addr + 4 * k), file: fr.file, line: fr.lines[k]! });
             }
           } else if (fr.k === 'bytes') {
             buf?.set(fr.bytes, at);
