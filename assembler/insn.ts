@@ -5,7 +5,7 @@
 import { ALIASES } from '../isa/aliases.js';
 import { CSR_BY_NAME } from '../isa/csr.js';
 import { checkOperand } from '../isa/codec.js';
-import { FIELDS, insertField } from '../isa/fields.js';
+import { FIELDS, insertField, type Field } from '../isa/fields.js';
 import { parseExpansion } from '../isa/print.js';
 import { xreg } from '../isa/registers.js';
 import { BY_MNEMONIC } from '../isa/table.js';
@@ -255,8 +255,44 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
   return undefined;
 }
 
-/** Field values of the form being tried by quickEncode (reused: it runs for most lines). */
-const SCRATCH: Record<string, number> = {};
+/** How quickEncode reads one operand of a form: what it must be and which scratch slot(s) it fills. */
+type QuickOperand =
+  | { k: 'reg'; slot: number }
+  | { k: 'imm'; slot: number; upper: boolean }
+  | { k: 'csr'; slot: number }
+  | { k: 'mem'; offset: number; base: number }
+  | { k: 'defer' };
+
+interface QuickForm {
+  operands: QuickOperand[];
+  instr: Instr;
+  bind: { name: string; field: Field; slot: number; value: number }[];
+}
+
+/** The forms of each mnemonic in assembleInstruction's order, with their alias fields as slot numbers. */
+const QUICK = new Map<string, QuickForm[]>();
+for (const [mnemonic, forms] of FORMS) {
+  QUICK.set(
+    mnemonic,
+    forms.map((form) => {
+      const slots = new Map<string, number>();
+      const slot = (name: string) => slots.get(name) ?? (slots.set(name, slots.size), slots.size - 1);
+      const operands = form.pattern.map((p): QuickOperand => {
+        if ('mem' in p) return { k: 'mem', offset: slot(p.mem.offset), base: slot(p.mem.base) };
+        const kind = FIELDS[p.field]!.kind;
+        if (kind === 'xreg') return { k: 'reg', slot: slot(p.field) };
+        if (kind === 'csr') return { k: 'csr', slot: slot(p.field) };
+        if (kind === 'simm' || kind === 'uimm') return { k: 'imm', slot: slot(p.field), upper: p.field === 'imm20' };
+        return { k: 'defer' };
+      });
+      const bind = form.bind.map((b) => ({ name: b.field, field: FIELDS[b.field]!, slot: b.from !== undefined ? slot(b.from) : -1, value: b.value ?? 0 }));
+      return { operands, instr: form.instr, bind };
+    }),
+  );
+}
+
+/** Operand values of the form being tried (reused: quickEncode runs for most lines). */
+const SCRATCH: number[] = new Array<number>(8).fill(0);
 
 /** A literal integer operand's value, or undefined. */
 function literal(e: Expr | undefined): bigint | undefined {
@@ -264,6 +300,8 @@ function literal(e: Expr | undefined): bigint | undefined {
   if (e.k === 'num') return e.v;
   return e.k === 'un' && e.op === '-' && e.a.k === 'num' ? -e.a.v : undefined;
 }
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * The word of a one-instruction statement whose operands are all registers and literal integers, without
@@ -273,49 +311,46 @@ function literal(e: Expr | undefined): bigint | undefined {
 export function quickEncode(st: Statement): number | undefined {
   const name = st.name!;
   const ops = st.operands;
-  if (PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops[1]?.kind === 'expr')) return undefined;
-  const forms = FORMS.get(name);
-  if (!forms) return undefined;
+  const forms = QUICK.get(name);
+  if (!forms || PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops[1]?.kind === 'expr')) return undefined;
   next: for (const form of forms) {
-    if (form.pattern.length !== ops.length) continue;
+    if (form.operands.length !== ops.length) continue;
     for (let k = 0; k < ops.length; k++) {
-      const p = form.pattern[k]!;
+      const q = form.operands[k]!;
       const o = ops[k]!;
-      if ('mem' in p) {
+      if (q.k === 'mem') {
         if (o.kind !== 'mem' || o.base.k !== 'sym') continue next;
         const r = xreg(o.base.name);
-        const off = literal(o.offset);
         if (r === undefined) continue next;
-        if (off === undefined) return undefined;
-        SCRATCH[p.mem.base] = r;
-        SCRATCH[p.mem.offset] = Number(off);
+        const off = literal(o.offset);
+        if (off === undefined || off > MAX || off < -MAX) return undefined;
+        SCRATCH[q.base] = r;
+        SCRATCH[q.offset] = Number(off);
         continue;
       }
-      const f = FIELDS[p.field]!;
       if (o.kind !== 'expr') continue next;
       const e = o.e;
       const reg = e.k === 'sym' && !e.paren ? xreg(e.name) : undefined;
-      if (f.kind === 'xreg') {
+      if (q.k === 'reg') {
         if (reg === undefined) continue next;
-        SCRATCH[p.field] = reg;
-      } else if (reg !== undefined || f.kind === 'pcrel' || f.kind === 'fence') {
-        if (reg !== undefined) continue next;
-        return undefined;
-      } else if (f.kind === 'csr' && e.k === 'sym') {
+        SCRATCH[q.slot] = reg;
+      } else if (reg !== undefined) continue next;
+      else if (q.k === 'defer') return undefined;
+      else if (q.k === 'csr' && e.k === 'sym') {
         const c = CSR_BY_NAME.get(e.name);
         if (!c) return undefined;
-        SCRATCH[p.field] = c.number;
+        SCRATCH[q.slot] = c.number;
       } else {
         const v = literal(e);
-        if (v === undefined || v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-        SCRATCH[p.field] = p.field === 'imm20' && v < 0n && v >= -(1n << 19n) ? Number(BigInt.asUintN(20, v)) : Number(v);
+        if (v === undefined || v > MAX || v < -MAX) return undefined;
+        SCRATCH[q.slot] = q.k === 'imm' && q.upper && v < 0n && v >= -(1n << 19n) ? Number(BigInt.asUintN(20, v)) : Number(v);
       }
     }
     let word = form.instr.match;
     for (const b of form.bind) {
-      const v = b.from !== undefined ? SCRATCH[b.from]! : b.value!;
-      if (checkOperand(b.field, v) !== undefined) return undefined;
-      word = (word | insertField(FIELDS[b.field]!, v)) >>> 0;
+      const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
+      if (checkOperand(b.name, v) !== undefined) return undefined;
+      word = (word | insertField(b.field, v)) >>> 0;
     }
     return word;
   }
