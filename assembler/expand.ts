@@ -123,8 +123,8 @@ export class Expander {
         const line = lineOverride || l.line;
         if (l.fast) {
           // A plain instruction (never a directive): only macros and conditionals concern it here.
-          if (!this.active()) continue;
-          const macro = this.macros.get(l.fast.name ?? '');
+          if (this.conds.length > 0 && !this.active()) continue;
+          const macro = this.macros.size > 0 ? this.macros.get(l.fast.name ?? '') : undefined;
           if (macro && l.fast.labels.length === 0) this.invoke(macro, file, line, l);
           else this.statement(file, line, l);
           continue;

@@ -15,5 +15,16 @@ BY_NAME.set('fp', 8);
 
 /** Register number for x0..x31, an ABI name or fp; undefined otherwise. */
 export function xreg(name: string): number | undefined {
+  // The assembler asks for every operand: the common two-letter names are decoded without hashing.
+  if (name.length === 2) {
+    const c0 = name.charCodeAt(0);
+    const d = name.charCodeAt(1) - 48;
+    if (d >= 0 && d <= 9) {
+      if (c0 === 97 /* a */) return d <= 7 ? 10 + d : undefined;
+      if (c0 === 116 /* t */) return d <= 2 ? 5 + d : d <= 6 ? 25 + d : undefined;
+      if (c0 === 115 /* s */) return d <= 1 ? 8 + d : 16 + d;
+      if (c0 === 120 /* x */) return d;
+    }
+  }
   return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }

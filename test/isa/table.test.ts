@@ -70,3 +70,16 @@ describe('instruction table', () => {
     expect(() => buildTable([row('c1', { opcode: 0x33 })])).toThrow(TableError);
   });
 });
+
+describe('register names', () => {
+  it('xreg knows x0..x31, every ABI name and fp, in any case, and nothing else', async () => {
+    const { xreg, ABI_NAMES } = await import('../../isa/registers.js');
+    for (let i = 0; i < 32; i++) {
+      expect(xreg(`x${i}`)).toBe(i);
+      expect(xreg(ABI_NAMES[i]!)).toBe(i);
+      expect(xreg(ABI_NAMES[i]!.toUpperCase())).toBe(i);
+    }
+    expect(xreg('fp')).toBe(8);
+    for (const bad of ['x32', 'a8', 't7', 's12', 'x', '', 'zz', 'a', 'sp1']) expect(xreg(bad), bad).toBeUndefined();
+  });
+});
