@@ -225,6 +225,8 @@ export class Expander {
     const walk = (e: Expr | undefined): void => {
       if (!e) return;
       if (e.k === 'sym') {
+        const c = e.name.charCodeAt(0);
+        if (c !== 92 /* \ */ && (c < 48 || c > 57)) return; // neither a local label reference nor a macro argument
         const m = /^([0-9]+)([bf])$/.exec(e.name);
         if (m) {
           const n = this.localCounts.get(m[1]!) ?? 0;

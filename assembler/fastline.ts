@@ -16,6 +16,9 @@ const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c
 /** BigInts of small literals, made once: most immediates are small, and each BigInt is a heap object. */
 const SMALL: bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k));
 
+/** The labels of every line that has none (most lines): shared, never changed. */
+const NO_LABELS: { name: string; loc: Loc }[] = Object.freeze([]) as unknown as { name: string; loc: Loc }[];
+
 // The line being scanned.
 let text = '';
 let i = 0;
@@ -129,7 +132,7 @@ export function fastLine(lineText: string, fileName: string, lineNumber: number)
   file = fileName;
   line = lineNumber;
 
-  const labels: { name: string; loc: Loc }[] = [];
+  let labels: { name: string; loc: Loc }[] = NO_LABELS;
   let name: string;
   let nameStart: number;
   for (;;) {
@@ -142,6 +145,7 @@ export function fastLine(lineText: string, fileName: string, lineNumber: number)
     skipSpace();
     if (text.charCodeAt(i) === 58 /* : */) {
       if (numeric && !/^[0-9]+$/.test(word)) return undefined;
+      if (labels === NO_LABELS) labels = [];
       labels.push({ name: word, loc: loc(s, s + word.length) });
       i++;
       continue;
