@@ -36,6 +36,7 @@ export class ByteWriter {
     return this.bytes(new TextEncoder().encode(s)).u8(0);
   }
   uleb(v: number | bigint): this {
+    if (typeof v === 'number' && v >= 0 && v < 0x80) return this.u8(v); // the common case, without BigInt
     let x = BigInt(v);
     if (x < 0n) throw new RangeError(`unsigned LEB128 of a negative number (${x})`);
     do {
@@ -46,6 +47,7 @@ export class ByteWriter {
     return this;
   }
   sleb(v: number | bigint): this {
+    if (typeof v === 'number' && v >= -64 && v < 64) return this.u8(v & 0x7f);
     let x = BigInt(v);
     for (;;) {
       const byte = Number(x & 0x7fn);

@@ -68,15 +68,18 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
         w.u8(DW.LNS_set_file).uleb(f);
         file = f;
       }
-      if (r.line !== line) {
-        w.u8(DW.LNS_advance_line).sleb(r.line - line);
-        line = r.line;
+      const lineDelta = r.line - line;
+      const addrDelta = Number(r.addr - addr);
+      // A special opcode advances both and adds the row in one byte (DWARF 5, 6.2.5.1); most rows fit.
+      const special = lineDelta - LINE_BASE + LINE_RANGE * addrDelta + OPCODE_BASE;
+      if (lineDelta >= LINE_BASE && lineDelta < LINE_BASE + LINE_RANGE && addrDelta >= 0 && special <= 255) w.u8(special);
+      else {
+        if (lineDelta !== 0) w.u8(DW.LNS_advance_line).sleb(lineDelta);
+        if (addrDelta !== 0) w.u8(DW.LNS_advance_pc).uleb(addrDelta);
+        w.u8(DW.LNS_copy);
       }
-      if (r.addr !== addr) {
-        w.u8(DW.LNS_advance_pc).uleb(r.addr - addr);
-        addr = r.addr;
-      }
-      w.u8(DW.LNS_copy);
+      line = r.line;
+      addr = r.addr;
     }
     if (highPc > addr) w.u8(DW.LNS_advance_pc).uleb(highPc - addr);
     w.u8(0).uleb(1).u8(DW.LNE_end_sequence);
