@@ -95,12 +95,18 @@ export class Expander {
     // instruction lines, the others are lexed on their own.
     const physical = text.split('\n');
     let k = 0;
+    // A fast line is handed over in this one reused array: lines() finishes a group before asking again.
+    const single: SourceLine[] = [];
     const next = (): SourceLine[] | undefined => {
       if (k >= physical.length) return undefined;
       const raw = physical[k]!;
       const line = ++k;
       const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
-      if (fast) return fast.name !== undefined || fast.labels.length > 0 ? [{ tokens: [], line, text: raw, fast }] : [];
+      if (fast) {
+        single.length = 0;
+        if (fast.name !== undefined || fast.labels.length > 0) single.push({ tokens: NO_TOKENS, line, text: raw, fast });
+        return single;
+      }
       const lexed = lexSource(file, raw, lineOverride || line);
       this.diagnostics.push(...lexed.diagnostics);
       return lexed.lines.map((l) => ({ ...l, line }));
@@ -455,6 +461,8 @@ export class Expander {
     this.includeStack.pop();
   }
 }
+
+const NO_TOKENS: IToken[] = [];
 
 /** A stream of source lines (see Expander.lines). */
 interface LineSource {
