@@ -93,14 +93,24 @@ export class Expander {
     }
     // Line by line, each statement handed on as soon as it is made: the fast path takes plain
     // instruction lines, the others are lexed on their own.
-    const physical = text.split('\n');
+    // Lines are cut from the text one at a time, so each is garbage once handled.
+    let pos = 0;
     let k = 0;
+    const cut = (): string | undefined => {
+      if (pos > text.length) return undefined;
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      const raw = text.slice(pos, end);
+      pos = end + 1;
+      k++;
+      return raw;
+    };
     // A fast line is handed over in this one reused array: lines() finishes a group before asking again.
     const single: SourceLine[] = [];
     const next = (): SourceLine[] | undefined => {
-      if (k >= physical.length) return undefined;
-      const raw = physical[k]!;
-      const line = ++k;
+      const raw = cut();
+      if (raw === undefined) return undefined;
+      const line = k;
       const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
       if (fast) {
         single.length = 0;
@@ -111,7 +121,11 @@ export class Expander {
       this.diagnostics.push(...lexed.diagnostics);
       return lexed.lines.map((l) => ({ ...l, line }));
     };
-    this.lines(file, { next, raw: () => (k < physical.length ? { text: physical[k++]!, line: k } : undefined) }, lineOverride);
+    const raw = () => {
+      const text = cut();
+      return text === undefined ? undefined : { text, line: k };
+    };
+    this.lines(file, { next, raw }, lineOverride);
   }
 
   private active(): boolean {
