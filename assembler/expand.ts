@@ -106,15 +106,15 @@ export class Expander {
       return raw;
     };
     // A fast line is handed over in this one reused array: lines() finishes a group before asking again.
-    const single: SourceLine[] = [];
+    const single: SourceLine[] = [{ tokens: NO_TOKENS, line: 0, text: '' }];
     const next = (): SourceLine[] | undefined => {
       const raw = cut();
       if (raw === undefined) return undefined;
       const line = k;
       const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
       if (fast) {
-        single.length = 0;
-        if (fast.name !== undefined || fast.labels.length > 0) single.push({ tokens: NO_TOKENS, line, text: raw, fast });
+        if (fast.name === undefined && fast.labels.length === 0) return NO_LINES;
+        single[0] = { tokens: NO_TOKENS, line, text: raw, fast };
         return single;
       }
       const lexed = lexSource(file, raw, lineOverride || line);
@@ -477,6 +477,7 @@ export class Expander {
 }
 
 const NO_TOKENS: IToken[] = [];
+const NO_LINES: SourceLine[] = [];
 
 /** A stream of source lines (see Expander.lines). */
 interface LineSource {
