@@ -241,31 +241,33 @@ export class Expander {
 
   /** Rename numeric local label references (`1b`, `1f`) in place; returns a stray macro argument if any. */
   private renameLocals(st: Statement): { name: string; loc: Loc } | undefined {
-    let bad: { name: string; loc: Loc } | undefined;
-    const walk = (e: Expr | undefined): void => {
-      if (!e) return;
-      if (e.k === 'sym') {
-        const c = e.name.charCodeAt(0);
-        if (c !== 92 /* \ */ && (c < 48 || c > 57)) return; // neither a local label reference nor a macro argument
-        const m = /^([0-9]+)([bf])$/.exec(e.name);
-        if (m) {
-          const n = this.localCounts.get(m[1]!) ?? 0;
-          e.name = `${m[1]}\u0000${m[2] === 'b' ? n : n + 1}`;
-        } else if (e.name.startsWith('\\')) bad ??= { name: e.name, loc: e.loc };
-      } else if (e.k === 'bin') {
-        walk(e.a);
-        walk(e.b);
-      } else if (e.k === 'un' || e.k === 'reloc') walk(e.a);
-    };
-    walk(st.assign);
+    let bad = this.renameIn(st.assign);
     for (const o of st.operands) {
-      if (o.kind === 'expr') walk(o.e);
-      else if (o.kind === 'mem') {
-        walk(o.offset);
-        walk(o.base);
-      }
+      if (o.kind === 'expr') bad ??= this.renameIn(o.e);
+      else if (o.kind === 'mem') bad ??= this.renameIn(o.offset) ?? this.renameIn(o.base);
     }
     return bad;
+  }
+
+  /** Rename local label references in one expression; returns a stray macro argument if any. */
+  private renameIn(e: Expr | undefined): { name: string; loc: Loc } | undefined {
+    if (!e) return undefined;
+    if (e.k === 'sym') {
+      const c = e.name.charCodeAt(0);
+      if (c !== 92 /* \ */ && (c < 48 || c > 57)) return undefined; // neither a local label nor a macro argument
+      const m = /^([0-9]+)([bf])$/.exec(e.name);
+      if (m) {
+        const n = this.localCounts.get(m[1]!) ?? 0;
+        e.name = `${m[1]}\u0000${m[2] === 'b' ? n : n + 1}`;
+      } else if (e.name.startsWith('\\')) return { name: e.name, loc: e.loc };
+      return undefined;
+    }
+    if (e.k === 'bin') {
+      const a = this.renameIn(e.a);
+      const b = this.renameIn(e.b);
+      return a ?? b;
+    }
+    return e.k === 'un' || e.k === 'reloc' ? this.renameIn(e.a) : undefined;
   }
 
   /** Value of an expression made of numbers and .equ symbols, for .if and .rept. */

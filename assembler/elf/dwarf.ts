@@ -27,7 +27,9 @@ export interface DebugSections {
  */
 export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bigint, producer: string, compDir = process.cwd()): DebugSections {
   // A line program only moves forward: rows in address order, rows at one address in their given order.
-  const rows = lines.filter((l) => l.addr >= lowPc && l.addr < highPc).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const inRange = lines.filter((l) => l.addr >= lowPc && l.addr < highPc);
+  const sorted = inRange.every((l, k) => k === 0 || inRange[k - 1]!.addr <= l.addr);
+  const rows = sorted ? inRange : inRange.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
   const files: { name: string; dir: number }[] = [];
   const dirs: string[] = [];
   const fileIndex = new Map<string, number>();
