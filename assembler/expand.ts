@@ -29,7 +29,8 @@ export interface Macro {
 
 export interface ExpandOptions {
   readFile: (path: string) => string | undefined;
-  /** Receives each statement as it is made (the layout pass). */
+  /** Receives each statement as it is made (the layout pass). The Placed object is reused for the next
+   * statement: keep its fields, not the object. */
   emit: (p: Placed) => void;
 }
 
@@ -52,6 +53,7 @@ interface Cond {
 
 export class Expander {
   private emitted = 0;
+  private readonly placed: Placed = { st: { labels: [], operands: [] }, file: '', line: 0 };
   readonly diagnostics: Diagnostic[] = [];
   readonly equs = new Map<string, Expr>();
   private readonly labelsSeen = new Set<string>();
@@ -114,7 +116,10 @@ export class Expander {
       const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
       if (fast) {
         if (fast.name === undefined && fast.labels.length === 0) return NO_LINES;
-        single[0] = { tokens: NO_TOKENS, line, text: raw, fast };
+        const l = single[0]!; // reused: lines() is done with it before asking for the next line
+        l.line = line;
+        l.text = raw;
+        l.fast = fast;
         return single;
       }
       const lexed = lexSource(file, raw, lineOverride || line);
@@ -217,7 +222,11 @@ export class Expander {
       this.assignment(file, line, st);
     }
     if (dname === '.include') return this.include(file, line, st);
-    this.opts.emit({ st, file, line });
+    const p = this.placed;
+    p.st = st;
+    p.file = file;
+    p.line = line;
+    this.opts.emit(p);
   }
 
   /** `.equ name, expr` / `.set` / `name = expr`: remember for .if; layout defines the symbol. */

@@ -137,6 +137,14 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   const buffers = new Map<OutputSection, Uint8Array>();
   for (const s of sections) if (s.name !== '.bss') buffers.set(s.name, new Uint8Array(s.size));
   const lines: LineEntry[] = [];
+  /** Line rows come out in address order unless some file placed its sections out of order. */
+  let lastRow = -1;
+  let rowsSorted = true;
+  const row = (addr: number, file: string, line: number) => {
+    if (addr < lastRow) rowsSorted = false;
+    lastRow = addr;
+    lines.push({ addr: BigInt(addr), file, line });
+  };
   for (const f of files) {
     for (const [secName, s] of f.sections) {
       const buf = buffers.get(secName);
@@ -154,13 +162,13 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
           } else if (fr.k === 'words') {
             for (let k = 0; k < fr.words.length; k++) {
               view!.setUint32(at + 4 * k, fr.words[k]!, true);
-              lines.push({ addr: BigInt(addr + 4 * k), file: fr.file, line: fr.lines[k]! });
+              row(addr + 4 * k, fr.file, fr.lines[k]!);
             }
           } else if (fr.k === 'bytes') {
             buf?.set(fr.bytes, at);
-            lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
+            row(addr, fr.file, fr.line);
           } else if (fr.k === 'data') {
-            lines.push({ addr: BigInt(addr), file: fr.file, line: fr.line });
+            row(addr, fr.file, fr.line);
             fr.values.forEach((e, k) => {
               const v = evaluate(e, envFor(f, BigInt(addr + k * fr.width)));
               const bits = BigInt(fr.width * 8);
@@ -174,7 +182,7 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
             fr.ops.forEach((op, k) => {
               const pc = BigInt(addr + 4 * k);
               view!.setUint32(at + 4 * k, encodeOp(op, (name, fv) => fieldValue(f, fv, name, pc, fr.loc), fr.loc), true);
-              lines.push({ addr: pc, file: fr.file, line: fr.line });
+              row(addr + 4 * k, fr.file, fr.line);
             });
           }
         } catch (e) {
@@ -233,8 +241,7 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
-  // Rows come out in address order unless a file placed sections out of order: sort only then.
-  if (lines.some((l, k) => k > 0 && lines[k - 1]!.addr > l.addr)) lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  if (!rowsSorted) lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
   return { image: { entry, sections: outSections, segments, symbols, lines }, diagnostics };
 }
 
