@@ -5,7 +5,7 @@
 import { ALIASES } from '../isa/aliases.js';
 import { CSR_BY_NAME } from '../isa/csr.js';
 import { checkOperand } from '../isa/codec.js';
-import { FIELDS, insertField, type Field } from '../isa/fields.js';
+import { FIELDS, fieldRange, insertField, type Field } from '../isa/fields.js';
 import { parseExpansion } from '../isa/print.js';
 import { xreg } from '../isa/registers.js';
 import { BY_MNEMONIC } from '../isa/table.js';
@@ -266,7 +266,7 @@ type QuickOperand =
 interface QuickForm {
   operands: QuickOperand[];
   instr: Instr;
-  bind: { name: string; field: Field; slot: number; value: number }[];
+  bind: { name: string; field: Field; slot: number; value: number; min: number; max: number; step: number }[];
 }
 
 /** The forms of each mnemonic in assembleInstruction's order, with their alias fields as slot numbers. */
@@ -285,7 +285,11 @@ for (const [mnemonic, forms] of FORMS) {
         if (kind === 'simm' || kind === 'uimm') return { k: 'imm', slot: slot(p.field), upper: p.field === 'imm20' };
         return { k: 'defer' };
       });
-      const bind = form.bind.map((b) => ({ name: b.field, field: FIELDS[b.field]!, slot: b.from !== undefined ? slot(b.from) : -1, value: b.value ?? 0 }));
+      const bind = form.bind.map((b) => {
+        const field = FIELDS[b.field]!;
+        const { min, max } = fieldRange(field);
+        return { name: b.field, field, slot: b.from !== undefined ? slot(b.from) : -1, value: b.value ?? 0, min: Number(min), max: Number(max), step: 2 ** field.scale };
+      });
       return { operands, instr: form.instr, bind };
     }),
   );
@@ -349,7 +353,7 @@ export function quickEncode(st: Statement): number | undefined {
     let word = form.instr.match;
     for (const b of form.bind) {
       const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
-      if (checkOperand(b.name, v) !== undefined) return undefined;
+      if (v < b.min || v > b.max || v % b.step !== 0) return undefined; // the general path reports it
       word = (word | insertField(b.field, v)) >>> 0;
     }
     return word;

@@ -61,7 +61,7 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
 
   if (rows.length > 0) {
     w.u8(0).uleb(9).u8(DW.LNE_set_address).u64(rows[0]!.addr);
-    let addr = rows[0]!.addr;
+    let addr = Number(rows[0]!.addr);
     let line = 1;
     let file = 1;
     for (const r of rows) {
@@ -71,7 +71,8 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
         file = f;
       }
       const lineDelta = r.line - line;
-      const addrDelta = Number(r.addr - addr);
+      const at = Number(r.addr);
+      const addrDelta = at - addr;
       // A special opcode advances both and adds the row in one byte (DWARF 5, 6.2.5.1); most rows fit.
       const special = lineDelta - LINE_BASE + LINE_RANGE * addrDelta + OPCODE_BASE;
       if (lineDelta >= LINE_BASE && lineDelta < LINE_BASE + LINE_RANGE && addrDelta >= 0 && special <= 255) w.u8(special);
@@ -81,9 +82,9 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
         w.u8(DW.LNS_copy);
       }
       line = r.line;
-      addr = r.addr;
+      addr = at;
     }
-    if (highPc > addr) w.u8(DW.LNS_advance_pc).uleb(highPc - addr);
+    if (Number(highPc) > addr) w.u8(DW.LNS_advance_pc).uleb(Number(highPc) - addr);
     w.u8(0).uleb(1).u8(DW.LNE_end_sequence);
   }
   w.patch32(0, w.length - 4);
