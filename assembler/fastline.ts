@@ -122,7 +122,8 @@ function operand(): Operand | undefined {
   const b = base();
   if (!b) return undefined;
   const baseExpr: Expr = { k: 'sym', name: b.name, loc: loc(b.start, b.end) };
-  return { kind: 'mem', offset: e, base: baseExpr, loc: { ...e.loc, span: e.loc.span + baseExpr.loc.span + 2 } };
+  const l = e.loc;
+  return { kind: 'mem', offset: e, base: baseExpr, loc: { file: l.file, line: l.line, column: l.column, span: l.span + baseExpr.loc.span + 2 } };
 }
 
 export function fastLine(lineText: string, fileName: string, lineNumber: number): Statement | undefined {
