@@ -6,6 +6,7 @@
 // Files are deterministic and start with the generator's name and the table hash.
 import { createHash } from 'node:crypto';
 import { CSRS } from '../../isa/csr.js';
+import { NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../isa/numbers.js';
 import { FIELDS } from '../../isa/fields.js';
 import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
@@ -123,8 +124,36 @@ function dispatchSource(): string {
   return out.join('\n');
 }
 
+/** The number formats' parameters (isa/numbers.ts) as tables indexed by format id. */
+function numbersSource(): string {
+  const F = NUMBER_FORMATS;
+  F.forEach((f, i) => {
+    if (f.id !== i) throw new Error(`number format ${f.name}: id ${f.id} is not its index ${i}`);
+  });
+  const table = (name: string, type: string, v: (f: (typeof F)[number]) => number) =>
+    `export const ${name}: StaticArray<${type}> = [${F.map(v).join(', ')}];`;
+  const kinds = ['ieee', 'cfloat', 'int'];
+  return [
+    header(JSON.stringify({ F, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
+    '// Number formats (isa/numbers.ts), indexed by format id.',
+    `export const FORMAT_COUNT: u32 = ${F.length};`,
+    ...kinds.map((k, i) => `export const KIND_${k.toUpperCase()}: u8 = ${i};`),
+    table('FMT_KIND', 'u8', (f) => kinds.indexOf(f.kind)),
+    table('FMT_BYTES', 'u8', (f) => f.bytes),
+    table('FMT_SIGNED', 'u8', (f) => (f.signed ? 1 : 0)),
+    table('FMT_EXP', 'i32', (f) => f.exp),
+    table('FMT_MAN', 'i32', (f) => f.man),
+    table('FMT_BIAS', 'i32', (f) => f.bias ?? -1),
+    ...Object.entries(NUMBER_FLAGS).map(([k, v]) => `export const FLAG_${k}: u32 = ${v};`),
+    ...Object.entries(ROUNDING).map(([k, v]) => `export const ROUND_${k}: u32 = ${v};`),
+    ...Object.entries(SPLITMIX).map(([k, v]) => `export const SPLITMIX_${k}: u64 = 0x${v.toString(16)};`),
+    '',
+  ].join('\n');
+}
+
 export function generateEmulatorSources(): { path: string; text: string }[] {
   return [
+    { path: `${OUT}/numbers.ts`, text: numbersSource() },
     { path: `${OUT}/layout.ts`, text: layoutSource() },
     { path: `${OUT}/decode.ts`, text: decodeSource() },
     { path: `${OUT}/dispatch.ts`, text: dispatchSource() },
