@@ -161,6 +161,9 @@ export class Expander {
           continue;
         }
         if (!this.active()) continue;
+        if (head > 0 && head < l.tokens.length && (BLOCK_OPEN.has(name) || this.macros.has(l.tokens[head]!.image))) {
+          this.statement(file, line, { ...l, tokens: l.tokens.slice(0, head), fast: undefined }); // the labels before it
+        }
         if (BLOCK_OPEN.has(name)) {
           this.block(file, source, l, head, name, lineOverride);
           break;
@@ -170,7 +173,7 @@ export class Expander {
           continue;
         }
         const macro = this.macros.get(l.tokens[head]?.image ?? '');
-        if (macro && head === 0) {
+        if (macro) {
           this.invoke(macro, file, line, l);
           continue;
         }

@@ -12,6 +12,8 @@ export interface Loc {
 
 export type Expr =
   | { k: 'num'; v: bigint; loc: Loc }
+  /** A decimal floating-point literal, as written (only float data directives accept one). */
+  | { k: 'float'; text: string; loc: Loc }
   | { k: 'sym'; name: string; loc: Loc; paren?: boolean }
   | { k: 'un'; op: string; a: Expr; loc: Loc }
   | { k: 'bin'; op: string; a: Expr; b: Expr; loc: Loc }
@@ -58,6 +60,8 @@ export function evaluate(e: Expr, env: EvalEnv): bigint {
   switch (e.k) {
     case 'num':
       return e.v;
+    case 'float':
+      throw new ExprError(`floating-point number '${e.text}' where an integer is needed (only .fp32, .bf16, .fp16, .cfp8_143, .cfp8_152, .shp and .uhp take floats)`, e.loc, 'float-literal');
     case 'sym': {
       if (e.name === '.') return env.dot;
       const v = env.symbol(e.name, e.loc);

@@ -7,7 +7,7 @@ import { CSR_BY_NAME } from '../isa/csr.js';
 import { checkOperand } from '../isa/codec.js';
 import { FIELDS, fieldRange, insertField, type Field } from '../isa/fields.js';
 import { parseExpansion } from '../isa/print.js';
-import { xreg } from '../isa/registers.js';
+import { accumulator, formatEntry, vreg, xreg } from '../isa/registers.js';
 import { BY_MNEMONIC } from '../isa/table.js';
 import type { Instr } from '../isa/types.js';
 import { displayName, ExprError, splitHiLo, type Expr, type Loc } from './expr.js';
@@ -88,8 +88,11 @@ const REG_VALUES: readonly FieldValue[] = Array.from({ length: 32 }, (_, n) => O
 
 const isRegister = (o: Operand): number | undefined => (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? xreg(o.e.name) : undefined);
 
+const vregName = (o: Operand): boolean => o.kind === 'expr' && o.e.k === 'sym' && vreg(o.e.name) !== undefined;
+
 function describe(o: Operand): string {
   if (o.kind === 'string') return 'a string';
+  if (o.kind === 'expr' && vregName(o)) return `vector register '${(o.e as { name: string }).name}'`;
   if (o.kind === 'type') return `'@${o.name}'`;
   if (o.kind === 'mem') return 'a memory operand';
   if (isRegister(o) !== undefined) return `register '${(o.e as { name: string }).name}'`;
@@ -105,6 +108,25 @@ function operandValue(field: string, o: Operand): FieldValue | string {
       if (r !== undefined) return REG_VALUES[r]!;
       if (o.kind === 'expr' && o.e.k === 'sym' && /^x[0-9]+$/i.test(o.e.name)) return `'${o.e.name}' is not a register (x0..x31)`;
       return `expected a register, got ${describe(o)}`;
+    }
+    case 'vreg': {
+      const r = o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? vreg(o.e.name) : undefined;
+      if (r !== undefined) return REG_VALUES[r]!;
+      return `expected a vector register (v0..v31), got ${describe(o)}`;
+    }
+    case 'acc': {
+      const r = o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? accumulator(o.e.name) : undefined;
+      if (r !== undefined) return REG_VALUES[r]!;
+      return `expected a matrix accumulator (m0..m3), got ${describe(o)}`;
+    }
+    case 'fmt': {
+      if (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren) {
+        const n = formatEntry(o.e.name);
+        if (n !== undefined) return REG_VALUES[n]!;
+        if (/^fmt[0-9]+$/i.test(o.e.name)) return `'${o.e.name}' is not a format-table entry (fmt0..fmt15)`;
+      }
+      if (o.kind !== 'expr' || isRegister(o) !== undefined || vregName(o)) return `expected a format-table entry (fmt0..fmt15), got ${describe(o)}`;
+      return { e: o.e };
     }
     case 'fence': {
       if (o.kind === 'expr' && o.e.k === 'sym' && /^[iorw]+$/.test(o.e.name)) {
@@ -125,7 +147,7 @@ function operandValue(field: string, o: Operand): FieldValue | string {
       return `expected a CSR name or number, got ${describe(o)}`;
     }
     default:
-      if (o.kind !== 'expr' || isRegister(o) !== undefined) return `expected ${f.kind === 'pcrel' ? 'a label or address' : 'an immediate'}, got ${describe(o)}`;
+      if (o.kind !== 'expr' || isRegister(o) !== undefined || vregName(o)) return `expected ${f.kind === 'pcrel' ? 'a label or address' : 'an immediate'}, got ${describe(o)}`;
       return { e: o.e };
   }
 }

@@ -1,6 +1,7 @@
 // Layout pass (docs/dasm.md "Sections", "Data directives", "Symbols"): walks one file's expanded
 // statements, places every instruction and datum at an offset in its section, defines labels and
 // records symbol attributes. Values that need final addresses stay as expressions for the link pass.
+import { FLOAT_DIRECTIVES, floatData } from './floats.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
@@ -175,6 +176,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (IGNORED.has(lname) || lname.startsWith('.cfi_')) return;
     const width = DATA_WIDTH[lname];
     if (width !== undefined) return data(p, width, operandsAsExprs(st.operands, name));
+    if (lname in FLOAT_DIRECTIVES) {
+      const r = floatData(lname, operandsAsExprs(st.operands, name), (e) => constant(e), loc);
+      for (const w of r.warnings) diagnostics.push(diag('float-range', w.message, w.expr.loc, 'warning'));
+      return raw(p, r.bytes);
+    }
     switch (lname) {
       case '.text':
       case '.data':
@@ -294,14 +300,14 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
 
   /** Replace `.` by the current address expression (section-relative label) so it survives layout. */
   function freezeDot(e: Expr): Expr {
-    const hasDot = (x: Expr): boolean => (x.k === 'sym' ? x.name === '.' : x.k === 'bin' ? hasDot(x.a) || hasDot(x.b) : x.k === 'num' ? false : hasDot(x.a));
+    const hasDot = (x: Expr): boolean => (x.k === 'sym' ? x.name === '.' : x.k === 'bin' ? hasDot(x.a) || hasDot(x.b) : x.k === 'num' || x.k === 'float' ? false : hasDot(x.a));
     if (!hasDot(e) || current === undefined) return e;
     const here = `.\u0000dot${symbols.size}`;
     const s = sym(here);
     s.section = current;
     s.offset = sec(current).size;
     const replace = (x: Expr): Expr =>
-      x.k === 'sym' ? (x.name === '.' ? { ...x, name: here } : x) : x.k === 'bin' ? { ...x, a: replace(x.a), b: replace(x.b) } : x.k === 'num' ? x : { ...x, a: replace(x.a) };
+      x.k === 'sym' ? (x.name === '.' ? { ...x, name: here } : x) : x.k === 'bin' ? { ...x, a: replace(x.a), b: replace(x.b) } : x.k === 'num' || x.k === 'float' ? x : { ...x, a: replace(x.a) };
     return replace(e);
   }
 

@@ -87,6 +87,7 @@ class DasmParser extends CstParser {
       { ALT: () => this.CONSUME(T.DecNumber) },
       { ALT: () => this.CONSUME(T.HexNumber) },
       { ALT: () => this.CONSUME(T.BinNumber) },
+      { ALT: () => this.CONSUME(T.FloatNumber) },
       { ALT: () => this.CONSUME(T.CharLit) },
       { ALT: () => this.CONSUME(T.LocalRef) },
       { ALT: () => this.CONSUME(T.Identifier) },

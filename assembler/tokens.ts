@@ -13,6 +13,8 @@ export const LocalRef = createToken({ name: 'LocalRef', pattern: /[0-9]+[bf](?![
 export const HexNumber = createToken({ name: 'HexNumber', pattern: /0[xX][0-9a-fA-F]+/ });
 export const BinNumber = createToken({ name: 'BinNumber', pattern: /0[bB][01]+(?![0-9A-Za-z_])/ });
 export const DecNumber = createToken({ name: 'DecNumber', pattern: /[0-9]+/ });
+/** A decimal floating-point literal (only the float data directives accept one): 1.5, 2e-3, 6.02e23. */
+export const FloatNumber = createToken({ name: 'FloatNumber', pattern: /[0-9]+(?:\.[0-9]*(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)(?![A-Za-z0-9_$])/ });
 export const CharLit = createToken({ name: 'CharLit', pattern: /'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)|[^\\\n])'?/ });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
 export const Reloc = createToken({ name: 'Reloc', pattern: /%[A-Za-z_][A-Za-z0-9_]*/ });
@@ -47,7 +49,7 @@ export const Bang = createToken({ name: 'Bang', pattern: /!(?!=)/, categories: [
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace, BlockComment, Comment, NewLine,
   Reloc, MacroArg, StringLit, CharLit,
-  HexNumber, BinNumber, LocalRef, DecNumber, Identifier,
+  HexNumber, BinNumber, FloatNumber, LocalRef, DecNumber, Identifier,
   Comma, Colon, LParen, RParen, At,
   OrOr, AndAnd, EqOp, ShiftOp, RelOp, Equals, Or, Xor, And, Plus, Minus, MulOp, Tilde, Bang,
   BinaryOp, UnaryOp,

@@ -112,6 +112,7 @@ class StatementVisitor extends BaseVisitor {
     let t: IToken | undefined;
     if ((t = tok('DecNumber'))) return { k: 'num', v: parseDec(t.image, this.loc(t)), loc: this.loc(t) };
     if ((t = tok('HexNumber') ?? tok('BinNumber'))) return { k: 'num', v: BigInt.asIntN(64, BigInt(t.image)), loc: this.loc(t) };
+    if ((t = tok('FloatNumber'))) return { k: 'float', text: t.image, loc: this.loc(t) };
     if ((t = tok('CharLit'))) return { k: 'num', v: BigInt(charValue(t.image)), loc: this.loc(t) };
     if ((t = tok('LocalRef') ?? tok('Identifier') ?? tok('MacroArg'))) return { k: 'sym', name: t.image, loc: this.loc(t) };
     if ((t = tok('Reloc'))) {

@@ -4,7 +4,7 @@
 import { D1_CORE } from './presets.js';
 
 const STATE = 0x10000;
-const STATE_SIZE = 0x1000;
+const STATE_SIZE = 0x2000;
 const SRAM = STATE + STATE_SIZE;
 const SRAM_SIZE = D1_CORE.sramBytes;
 /** Predecoded instruction records: 16 bytes per 4-byte SRAM word, plus one sentinel record just past
@@ -26,6 +26,20 @@ export const LAYOUT = {
   FAULT_CAUSE: STATE + 0x128,
   FAULT_ADDR: STATE + 0x130,
   FAULT_WORD: STATE + 0x138,
+  /** Format table fmt0..fmt15 (u32 each), then the other per-thread vector CSRs. */
+  FMT_TABLE: STATE + 0x200,
+  VFLAGS: STATE + 0x240,
+  VSRSTATE: STATE + 0x248,
+  VTBASE: STATE + 0x250,
+  VTROWS: STATE + 0x258,
+  VTCOLS: STATE + 0x260,
+  VTSTRIDE: STATE + 0x268,
+  /** v0..v31, 64 bytes each. */
+  VREGS: STATE + 0x400,
+  /** The four matrix accumulators: 8x8 fp32 each, row-major. */
+  ACC: STATE + 0xc00,
+  /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 2 KiB. */
+  VTMP: STATE + 0x1000,
   SRAM,
   SRAM_SIZE,
   PREDEC,
@@ -48,6 +62,26 @@ export const CAUSE = {
   EBREAK: 6,
   CSR: 7,
   BREAKPOINT: 8,
+  /** A vector access not aligned to its size (64 bytes, or the lane size); FAULT_ADDR holds the address. */
+  MISALIGNED: 9,
+  /** A lane-format problem; FAULT_WORD holds entry | format id << 8 | FORMAT_FAULT reason << 16. */
+  FORMAT: 10,
+} as const;
+
+/** Why a FORMAT fault happened. */
+export const FORMAT_FAULT = {
+  /** The format-table entry names no format. */
+  NO_FORMAT: 1,
+  /** The instruction needs a floating-point format. */
+  NEEDS_FLOAT: 2,
+  /** The instruction needs an integer format. */
+  NEEDS_INT: 3,
+  /** The matrix units take bf16, fp16, cfp8_143 or cfp8_152. */
+  NEEDS_MATRIX: 4,
+  /** vcvt's part selects beyond the wider side. */
+  BAD_PART: 5,
+  /** A vtrn register group is not aligned to its size. */
+  BAD_GROUP: 6,
 } as const;
 
 /** The value an exec function returns instead of a next pc to say "stop: see FAULT_CAUSE". */

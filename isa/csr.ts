@@ -18,6 +18,18 @@ export const CSRS: CsrDef[] = [
   { name: 'corey', number: 0xcc3, writable: false, summary: 'D1: y coordinate of this core in the mesh' },
   { name: 'meshw', number: 0xcc4, writable: false, summary: 'D1: width of the mesh in cores' },
   { name: 'meshh', number: 0xcc5, writable: false, summary: 'D1: height of the mesh in cores' },
+  ...Array.from({ length: 16 }, (_, n) => ({
+    name: `fmt${n}`,
+    number: 0x800 + n,
+    writable: true,
+    summary: `D1: format-table entry ${n} of this thread: format id in bits [7:0], exponent bias of a configurable float in [13:8]`,
+  })),
+  { name: 'vflags', number: 0x810, writable: true, summary: 'D1: sticky lane flags of this thread: 1 Invalid, 2 Denormal, 4 Overflow, 8 Underflow' },
+  { name: 'vsrstate', number: 0x811, writable: true, summary: 'D1: stochastic-rounding generator state of this thread (SplitMix64); writing it seeds' },
+  { name: 'vtbase', number: 0x812, writable: true, summary: 'D1: address of element [0][0] of the tensor vldt reads' },
+  { name: 'vtrows', number: 0x813, writable: true, summary: 'D1: rows of the tensor vldt reads (rows outside read as 0)' },
+  { name: 'vtcols', number: 0x814, writable: true, summary: 'D1: columns of the tensor vldt reads (columns outside read as 0)' },
+  { name: 'vtstride', number: 0x815, writable: true, summary: 'D1: bytes from one row of the vldt tensor to the next' },
   { name: 'mhartid', number: 0xf14, writable: false, summary: 'hart id: coreid * 4 + threadid' },
 ];
 

@@ -16,7 +16,10 @@ export type OperandKind =
   | 'uimm' // unsigned immediate
   | 'pcrel' // signed, even, PC-relative target (branches, jal)
   | 'csr' // CSR number or name
-  | 'fence'; // a subset of "iorw"
+  | 'fence' // a subset of "iorw"
+  | 'vreg' // v0..v31
+  | 'fmt' // format-table entry fmt0..fmt15
+  | 'acc'; // matrix accumulator m0..m3
 
 export interface Field {
   name: string;
@@ -67,6 +70,26 @@ export const FIELDS: Record<string, Field> = Object.fromEntries(
     field('shamt6', 'uimm', false, [[25, 20, 0]], '6-bit shift amount'),
     field('csr', 'csr', false, [[31, 20, 0]], 'CSR number'),
     field('zimm', 'uimm', false, [[19, 15, 0]], '5-bit unsigned CSR immediate'),
+    // Dojo D1 vector and matrix fields (docs/machine.md, "Vector unit"): the registers sit where RISC-V
+    // puts rd, rs1 and rs2; the format-table entry and function bits fill funct7's place.
+    fixedField('funct3v', 31, 29),
+    fixedField('b31', 31, 31),
+    fixedField('srb', 24, 24),
+    fixedField('pad3a', 11, 9),
+    fixedField('pad3b', 19, 17),
+    fixedField('pad3c', 24, 22),
+    fixedField('pad4', 28, 25),
+    field('vd', 'vreg', false, [[11, 7, 0]], 'destination vector register'),
+    field('vs1', 'vreg', false, [[19, 15, 0]], 'first source vector register'),
+    field('vs2', 'vreg', false, [[24, 20, 0]], 'second source vector register'),
+    field('vs3', 'vreg', false, [[11, 7, 0]], 'vector register to store'),
+    field('fmt', 'fmt', false, [[28, 25, 0]], 'format-table entry of the lanes (fmt0..fmt15)'),
+    field('sfmt', 'fmt', false, [[23, 20, 0]], 'format-table entry of the source lanes'),
+    field('part', 'uimm', false, [[30, 29, 0]], 'which quarter/half of the wider side (0..3)'),
+    field('pat5', 'uimm', false, [[24, 20, 0]], 'lane pattern: lane i takes lane i xor pat5'),
+    field('acc', 'acc', false, [[8, 7, 0]], 'matrix accumulator (m0..m3)'),
+    field('acc1', 'acc', false, [[16, 15, 0]], 'matrix accumulator (m0..m3)'),
+    field('mpart', 'uimm', false, [[21, 20, 0]], 'accumulator row pair (0..3: rows 2p, 2p+1)'),
     field('pred', 'fence', false, [[27, 24, 0]], 'fence predecessor set (iorw)'),
     field('succ', 'fence', false, [[23, 20, 0]], 'fence successor set (iorw)'),
   ].map((f) => [f.name, f]),

@@ -18,6 +18,33 @@ export const FORMATS: Record<string, string[]> = {
   CSRI: ['csr', 'zimm', 'funct3', 'rd', 'opcode'],
   /** FENCE: fm, predecessor and successor sets. */
   FENCE: ['fm', 'pred', 'succ', 'rs1', 'funct3', 'rd', 'opcode'],
+  // Dojo D1 vector and matrix formats (docs/machine.md, "Vector unit").
+  /** Vector-vector: two source vectors, one format-table entry. */
+  VV: ['funct3v', 'fmt', 'vs2', 'vs1', 'funct3', 'vd', 'opcode'],
+  /** Vector load, I-type shape. */
+  VI: ['imm12', 'rs1', 'funct3', 'vd', 'opcode'],
+  /** Vector store, S-type shape. */
+  VS: ['simm12', 'vs2', 'rs1', 'funct3', 'opcode'],
+  /** Vector destination, two scalar sources. */
+  VX: ['funct3v', 'fmt', 'rs2', 'rs1', 'funct3', 'vd', 'opcode'],
+  /** Vector destination, scalar base and index vector. */
+  VXV: ['funct3v', 'fmt', 'vs2', 'rs1', 'funct3', 'vd', 'opcode'],
+  /** Vector to store, two scalar sources. */
+  VXS: ['funct3v', 'fmt', 'rs2', 'rs1', 'funct3', 'vs3', 'opcode'],
+  /** Vector destination, vector and scalar sources. */
+  VVX: ['funct3v', 'fmt', 'rs2', 'vs1', 'funct3', 'vd', 'opcode'],
+  /** Scalar destination, vector and scalar sources. */
+  XV: ['funct3v', 'fmt', 'rs2', 'vs1', 'funct3', 'rd', 'opcode'],
+  /** Format conversion: destination and source format-table entries, part of the wider side. */
+  VC: ['b31', 'part', 'fmt', 'srb', 'sfmt', 'vs1', 'funct3', 'vd', 'opcode'],
+  /** Lane permutation by an immediate pattern. */
+  VP: ['funct3v', 'fmt', 'pat5', 'vs1', 'funct3', 'vd', 'opcode'],
+  /** Matrix multiply-accumulate into an accumulator. */
+  MMA: ['funct3v', 'fmt', 'vs2', 'vs1', 'funct3', 'pad3a', 'acc', 'opcode'],
+  /** Accumulator rows to a vector register. */
+  MGET: ['funct3v', 'pad4', 'pad3c', 'mpart', 'pad3b', 'acc1', 'funct3', 'vd', 'opcode'],
+  /** A vector register to accumulator rows. */
+  MSET: ['funct3v', 'pad4', 'pad3c', 'mpart', 'vs1', 'funct3', 'pad3a', 'acc', 'opcode'],
 };
 
 /** RISC-V major opcodes (spec table 24.1, "RISC-V base opcode map"). */

@@ -21,6 +21,9 @@ export interface PrintOptions {
 
 const FENCE_BITS = 'iorw';
 
+/** Unsigned fields printed in decimal (GNU prints zimm so; the D1 selectors read better so). */
+const DECIMAL = new Set(['zimm', 'part', 'mpart', 'pat5']);
+
 function fenceSet(v: number): string {
   let s = '';
   for (let b = 3; b >= 0; b--) if (v & (1 << b)) s += FENCE_BITS[3 - b];
@@ -36,6 +39,12 @@ export function formatOperand(name: string, value: number, pc: bigint, opts: Pri
       return CSR_BY_NUMBER.get(value)?.name ?? `0x${value.toString(16)}`;
     case 'fence':
       return fenceSet(value);
+    case 'vreg':
+      return `v${value}`;
+    case 'fmt':
+      return `fmt${value}`;
+    case 'acc':
+      return `m${value}`;
     case 'pcrel': {
       const target = BigInt.asUintN(64, pc + BigInt(value));
       if (opts.address) return opts.address(target);
@@ -43,7 +52,7 @@ export function formatOperand(name: string, value: number, pc: bigint, opts: Pri
       return sym ? `${target.toString(16)} <${sym}>` : target.toString(16);
     }
     case 'uimm':
-      return name === 'zimm' ? String(value) : `0x${value.toString(16)}`;
+      return DECIMAL.has(name) ? String(value) : `0x${value.toString(16)}`;
     case 'simm':
       return String(value);
   }

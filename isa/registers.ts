@@ -28,3 +28,21 @@ export function xreg(name: string): number | undefined {
   }
   return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
+
+/** Vector register number for v0..v31, else undefined. */
+export function vreg(name: string): number | undefined {
+  const m = /^v([0-9]|[12][0-9]|3[01])$/i.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Matrix accumulator number for m0..m3, else undefined. */
+export function accumulator(name: string): number | undefined {
+  const m = /^m([0-3])$/i.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Format-table entry number for fmt0..fmt15, else undefined. */
+export function formatEntry(name: string): number | undefined {
+  const m = /^fmt([0-9]|1[0-5])$/i.exec(name);
+  return m ? Number(m[1]) : undefined;
+}

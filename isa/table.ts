@@ -4,12 +4,16 @@ import { checkTable, syntaxFields } from './check.js';
 import { RV64I } from './ext/rv64i.js';
 import { RV64M } from './ext/rv64m.js';
 import { ZICSR } from './ext/zicsr.js';
+import { D1M } from './ext/d1m.js';
+import { D1V } from './ext/d1v.js';
 import type { Instr, InstrDef } from './types.js';
 
 export const EXTENSIONS: { name: string; title: string; rows: InstrDef[] }[] = [
   { name: 'rv64i', title: 'RV64I base integer instructions', rows: RV64I },
   { name: 'rv64m', title: 'RV64M multiply and divide', rows: RV64M },
   { name: 'zicsr', title: 'Zicsr control and status registers', rows: ZICSR },
+  { name: 'd1v', title: 'Dojo D1 vector unit', rows: D1V },
+  { name: 'd1m', title: 'Dojo D1 matrix units', rows: D1M },
 ];
 
 export class TableError extends Error {}

@@ -15,6 +15,15 @@ export const TIMING: Record<TimingClass, { cycles: number; doc: string }> = {
   csr: { cycles: 1, doc: 'CSR access, 1 cycle' },
   system: { cycles: 1, doc: 'ecall/ebreak, 1 cycle plus the host call' },
   fence: { cycles: 1, doc: 'fence, 1 cycle on one core' },
+  valu: { cycles: 1, doc: 'vector add/compare/logic/convert, 1 cycle' },
+  vfma: { cycles: 1, doc: 'vector multiply and multiply-add, 1 cycle' },
+  vlong: { cycles: 4, doc: 'vector divide, exp, rsqrt and reductions, 4 cycles' },
+  vperm: { cycles: 1, doc: 'vector shuffle/transpose/broadcast, 1 cycle' },
+  vload: { cycles: 2, doc: 'vector load of 64 bytes, 2 cycles to use' },
+  vstore: { cycles: 1, doc: 'vector store of 64 bytes, 1 cycle' },
+  vgather: { cycles: 4, doc: 'strided, gathered or tiled vector access, 4 cycles' },
+  vmove: { cycles: 1, doc: 'vector <-> scalar move, 1 cycle' },
+  matrix: { cycles: 1, doc: 'matrix-unit operation (8x8x4 multiply-accumulate), 1 cycle issue' },
 };
 
 /** Extra cycles a taken branch costs (front-end redirect). */

@@ -1,7 +1,9 @@
 // The shape of one row of the instruction table, and of the derived, checked table entries.
 
 /** Timing classes; their latencies live in isa/timing.ts. */
-export type TimingClass = 'alu' | 'mul' | 'div' | 'load' | 'store' | 'branch' | 'jump' | 'csr' | 'system' | 'fence';
+export type TimingClass =
+  | 'alu' | 'mul' | 'div' | 'load' | 'store' | 'branch' | 'jump' | 'csr' | 'system' | 'fence'
+  | 'valu' | 'vfma' | 'vlong' | 'vperm' | 'vload' | 'vstore' | 'vgather' | 'vmove' | 'matrix';
 
 export interface InstrFlags {
   mayLoad?: boolean;

@@ -12,7 +12,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { TAKEN_BRANCH_PENALTY, TIMING } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, LAYOUT, STOP } from '../layout.js';
+import { CAUSE, FORMAT_FAULT, LAYOUT, STOP } from '../layout.js';
 
 const OUT = 'emulator/assembly/generated';
 
@@ -33,10 +33,11 @@ export const OP_FETCH_END = OP_ILLEGAL + 1;
 export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
-  const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE })), '// Memory map of the core (emulator/layout.ts).'];
+  const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE, FORMAT_FAULT })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
+  for (const [k, v] of Object.entries(FORMAT_FAULT)) lines.push(`export const FORMAT_${k}: u32 = ${v};`);
   lines.push(`export const TRAP: u64 = 0x${((1n << 64n) - 1n).toString(16)};`);
   lines.push('/** Returned by dispatch after decoding a word seen for the first time: run the same pc again. */');
   lines.push(`export const DECODED: u64 = 0x${((1n << 64n) - 2n).toString(16)};`);
@@ -63,17 +64,42 @@ function extract(name: string): string {
   return `<i64>((<i32>(${raw}) << ${sh}) >> ${sh})`;
 }
 
-/** Where each operand goes in the record: registers by name, then up to two immediates. */
-export function slots(i: Instr): { reg: Record<string, string>; imm?: string; aux?: string } {
+/** Register fields by the record slot they use (RISC-V's rd/rs1/rs2 places). */
+const REG_SLOT: Record<string, 'rd' | 'rs1' | 'aux'> = { rd: 'rd', vd: 'rd', vs3: 'rd', rs1: 'rs1', vs1: 'rs1', rs2: 'aux', vs2: 'aux' };
+const isReg = (o: string): boolean => FIELDS[o]!.kind === 'xreg' || FIELDS[o]!.kind === 'vreg';
+
+/**
+ * Where each operand goes in the record: registers in their slots (x registers as byte offsets from
+ * REGS, vector registers from VREGS), then the immediates: one in imm, a second in aux when no register
+ * uses it; otherwise all of them packed into imm, 16 bits each in operand order.
+ */
+export function slots(i: Instr): { reg: Record<string, string>; imm?: string; aux?: string; packed?: string[] } {
   const reg: Record<string, string> = {};
   const imms: string[] = [];
   for (const o of i.operands) {
-    if (FIELDS[o]!.kind === 'xreg') reg[o] = o;
+    if (isReg(o)) reg[o] = REG_SLOT[o]!;
     else imms.push(o);
   }
-  if (imms.length > 2) throw new Error(`${i.mnemonic}: more than two immediate operands do not fit the predecoded record`);
-  if (imms.length === 2 && 'rs2' in reg) throw new Error(`${i.mnemonic}: a second immediate needs the rs2 slot`);
+  const auxFree = !Object.values(reg).includes('aux');
+  if (imms.length > 2 || (imms.length === 2 && !auxFree)) {
+    if (imms.length > 4) throw new Error(`${i.mnemonic}: more than four immediate operands do not fit the predecoded record`);
+    return { reg, packed: imms };
+  }
   return { reg, imm: imms[0], aux: imms[1] };
+}
+
+/** AssemblyScript accessors <exec>_<field>(d) of each immediate operand (the naming contract for exec code). */
+function operandsSource(): string {
+  const out = [header('operands'), "import * as L from './layout';", ''];
+  for (const i of INSTRUCTIONS) {
+    const s = slots(i);
+    const name = (f: string) => `${i.exec.slice(5)}_${f}`;
+    const fn = (f: string, body: string) => out.push('// @ts-ignore: decorator', `@inline export function ${name(f)}(d: usize): u32 { return ${body}; }`);
+    if (s.packed) s.packed.forEach((f, k) => fn(f, `<u32>((load<u64>(d, L.REC_IMM) >> ${16 * k}) & 0xffff)`));
+    if (s.imm && i.ext.startsWith('d1')) fn(s.imm, '<u32>load<i64>(d, L.REC_IMM)');
+    if (s.aux && i.ext.startsWith('d1')) fn(s.aux, '<u32>load<u16>(d, L.REC_AUX)');
+  }
+  return `${out.join('\n')}\n`;
 }
 
 function decodeSource(): string {
@@ -88,9 +114,13 @@ function decodeSource(): string {
     out.push(`  ${first ? '' : '} else '}if ((w & 0x${i.mask.toString(16)}) == 0x${i.match.toString(16)}) { // ${i.mnemonic} ${i.syntax}`);
     first = false;
     out.push(`    op = L.${opConst(i)};`);
-    if (s.reg['rd']) out.push(`    rd = regOffset(<u32>${extract('rd')}, true);`);
-    if (s.reg['rs1']) out.push(`    rs1 = regOffset(<u32>${extract('rs1')}, false);`);
-    if (s.reg['rs2']) out.push(`    aux = regOffset(<u32>${extract('rs2')}, false);`);
+    for (const [f, slot] of Object.entries(s.reg)) {
+      const target = slot === 'aux' ? 'aux' : slot;
+      out.push(FIELDS[f]!.kind === 'vreg'
+        ? `    ${target} = <u16>(<u32>${extract(f)} << 6);`
+        : `    ${target} = regOffset(<u32>${extract(f)}, ${slot === 'rd'});`);
+    }
+    if (s.packed) out.push(`    imm = ${s.packed.map((f, k) => (k === 0 ? extract(f) : `(${extract(f)} << ${16 * k})`)).join(' | ')};`);
     if (s.imm) out.push(`    imm = ${extract(s.imm)};`);
     if (s.aux) out.push(`    aux = <u16>${extract(s.aux)};`);
   }
@@ -137,6 +167,7 @@ function numbersSource(): string {
     header(JSON.stringify({ F, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
     '// Number formats (isa/numbers.ts), indexed by format id.',
     `export const FORMAT_COUNT: u32 = ${F.length};`,
+    ...F.map((f) => `export const ID_${f.name.toUpperCase()}: u32 = ${f.id};`),
     ...kinds.map((k, i) => `export const KIND_${k.toUpperCase()}: u8 = ${i};`),
     table('FMT_KIND', 'u8', (f) => kinds.indexOf(f.kind)),
     table('FMT_BYTES', 'u8', (f) => f.bytes),
@@ -154,6 +185,7 @@ function numbersSource(): string {
 export function generateEmulatorSources(): { path: string; text: string }[] {
   return [
     { path: `${OUT}/numbers.ts`, text: numbersSource() },
+    { path: `${OUT}/operands.ts`, text: operandsSource() },
     { path: `${OUT}/layout.ts`, text: layoutSource() },
     { path: `${OUT}/decode.ts`, text: decodeSource() },
     { path: `${OUT}/dispatch.ts`, text: dispatchSource() },

@@ -26,7 +26,7 @@ export type StopReason =
   | { kind: 'breakpoint'; pc: bigint }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
 
-export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr';
+export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format';
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -54,6 +54,8 @@ const CAUSES: Record<number, FaultCause> = {
   [CAUSE.LOAD]: 'load',
   [CAUSE.STORE]: 'store',
   [CAUSE.CSR]: 'csr',
+  [CAUSE.MISALIGNED]: 'misaligned',
+  [CAUSE.FORMAT]: 'format',
 };
 
 export class Core {
@@ -111,7 +113,7 @@ export class Core {
     if (stop === STOP.BREAKPOINT) return { kind: 'breakpoint', pc };
     const cause = CAUSES[this.dv.getUint32(LAYOUT.FAULT_CAUSE, true)] ?? 'illegal';
     const addr = this.dv.getBigUint64(LAYOUT.FAULT_ADDR, true);
-    const word = cause === 'illegal' || cause === 'csr' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
+    const word = cause === 'illegal' || cause === 'csr' || cause === 'format' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
     return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
   }
 
@@ -139,6 +141,34 @@ export class Core {
 
   setReg(i: number, v: bigint): void {
     if (i !== 0) this.dv.setBigUint64(LAYOUT.REGS + 8 * i, BigInt.asUintN(64, v), true);
+  }
+
+  /** A copy of vector register v0..v31 (64 bytes). */
+  getVreg(i: number): Uint8Array {
+    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.VREGS + 64 * i, 64).slice();
+  }
+
+  setVreg(i: number, bytes: Uint8Array): void {
+    new Uint8Array(this.wasm.memory.buffer, LAYOUT.VREGS + 64 * i, 64).set(bytes.subarray(0, 64));
+  }
+
+  /** Format-table entry n (fmt0..fmt15): format id | bias << 8. */
+  getFormatEntry(n: number): number {
+    return this.dv.getUint32(LAYOUT.FMT_TABLE + 4 * n, true);
+  }
+
+  setFormatEntry(n: number, v: number): void {
+    this.dv.setUint32(LAYOUT.FMT_TABLE + 4 * n, v, true);
+  }
+
+  /** The sticky lane flags (vflags). */
+  get vflags(): number {
+    return this.dv.getUint32(LAYOUT.VFLAGS, true);
+  }
+
+  /** The 8x8 fp32 values of matrix accumulator m0..m3, row-major. */
+  getAccumulator(n: number): Float32Array {
+    return new Float32Array(this.wasm.memory.buffer.slice(LAYOUT.ACC + 256 * n, LAYOUT.ACC + 256 * (n + 1)));
   }
 
   get instret(): bigint {

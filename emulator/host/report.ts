@@ -4,7 +4,8 @@ import type { Image, LineEntry, SymbolDef } from '../../assembler/image.js';
 import { decode } from '../../isa/codec.js';
 import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
-import { LAYOUT } from '../layout.js';
+import { FORMAT_FAULT, LAYOUT } from '../layout.js';
+import { NUMBER_FORMATS } from '../../isa/numbers.js';
 import type { Core } from './core.js';
 import type { Outcome } from './run.js';
 
@@ -52,6 +53,24 @@ export function describeInstruction(core: Core, image: Image, pc: bigint): strin
   return `pc ${hex(pc)}${sym ? ` <${sym}>` : ''}: ${text}`;
 }
 
+const FORMAT_REASONS: Record<number, string> = {
+  [FORMAT_FAULT.NO_FORMAT]: 'names no format (write a format id 0..12 into it: docs/machine.md, "Format table")',
+  [FORMAT_FAULT.NEEDS_FLOAT]: 'is an integer format, and this instruction needs a floating-point one',
+  [FORMAT_FAULT.NEEDS_INT]: 'is a floating-point format, and this instruction needs an integer one',
+  [FORMAT_FAULT.NEEDS_MATRIX]: 'is not a matrix-unit input format (bf16, fp16, cfp8_143, cfp8_152)',
+  [FORMAT_FAULT.BAD_PART]: 'is converted with a part beyond the wider side (part < wider lane size / narrower lane size)',
+};
+
+/** FAULT_WORD of a format fault: entry | format id << 8 | reason << 16. */
+function formatFault(word: number): string {
+  const entry = word & 0xff;
+  const id = (word >> 8) & 0xff;
+  const reason = word >>> 16;
+  if (reason === FORMAT_FAULT.BAD_GROUP) return `vtrn register group starting at v${entry} is not aligned to its size`;
+  const name = NUMBER_FORMATS[id]?.name ?? `id ${id}`;
+  return `lane format fault: fmt${entry} (${name}) ${FORMAT_REASONS[reason] ?? `reason ${reason}`}`;
+}
+
 function cause(o: Outcome): string {
   switch (o.kind) {
     case 'fault':
@@ -61,6 +80,8 @@ function cause(o: Outcome): string {
         case 'fetch': return `instruction fetch fault: jump to ${hex(o.addr)} (${o.addr % 4n !== 0n ? 'not word-aligned' : `outside ${SRAM}`})`;
         case 'load': return `load access fault at ${hex(o.addr)} (outside ${SRAM})`;
         case 'store': return `store access fault at ${hex(o.addr)} (outside ${SRAM})`;
+        case 'misaligned': return `misaligned vector access at ${hex(o.addr)} (vld/vst need 64-byte alignment, lane accesses their lane size)`;
+        case 'format': return formatFault(o.word ?? 0);
       }
       break;
     case 'ebreak': return 'breakpoint (ebreak) with no debugger attached';

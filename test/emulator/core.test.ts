@@ -113,7 +113,7 @@ describe('faults', () => {
     expect((await exec('li a1, -1\n sb a0, 0(a1)')).outcome).toMatchObject({ kind: 'fault', cause: 'store', addr: M64(-1n) });
   });
   it('illegal instruction', async () => {
-    expect((await exec('.word 0x0000000b')).outcome).toMatchObject({ kind: 'fault', cause: 'illegal', word: 0xb });
+    expect((await exec('.word 0x0000700b')).outcome).toMatchObject({ kind: 'fault', cause: 'illegal', word: 0x700b });
   });
   it('jumps outside SRAM or to a misaligned address fault at the jump', async () => {
     const far = await exec('li a1, 0x200000\n jr a1');

@@ -37,7 +37,8 @@ describe('codec', () => {
   it('decodes nothing for unassigned words', () => {
     expect(decode(0x00000000)).toBeUndefined();
     expect(decode(0xffffffff)).toBeUndefined();
-    expect(decode(0x0000000b)).toBeUndefined(); // custom-0: reserved for D1
+    expect(decode(0x0000700b)).toBeUndefined(); // custom-0, funct3 7: not assigned
+    expect(decode(0x0000707b)).toBeUndefined(); // custom-3, funct3 7: not assigned
   });
 
   it('encodes known words', () => {

@@ -1,11 +1,24 @@
-// Semantics of Zicsr (RISC-V unprivileged spec, chapter 10) over the CSRs of isa/csr.ts. All of them
-// are read-only on this core: a write is an illegal instruction, as is a CSR that does not exist.
+// Semantics of Zicsr (RISC-V unprivileged spec, chapter 10) over the CSRs of isa/csr.ts. The counters
+// and identity CSRs are read-only; the D1 vector CSRs (format table, flags, rounding state, vldt tile)
+// are read/write. Writing a read-only CSR, or naming one that does not exist, is an illegal instruction.
 // `n` is the number of instructions this run has retired before the current one.
 import * as L from '../generated/layout';
-import { aux, imm, rs1IsZero, setRd, trap } from '../state';
+import { aux, imm, rs1IsZero, setRd, trap, x1 } from '../state';
 
-/** Value of a CSR, or -1 (with a fault recorded) when there is no such CSR. */
-function read(csr: u32, n: u64, ok: usize): i64 {
+/** Where a writable CSR lives (0 for none) and how many bytes it has. */
+function storage(csr: u32): usize {
+  if (csr >= L.CSR_FMT0 && csr <= L.CSR_FMT15) return L.FMT_TABLE + (<usize>(csr - L.CSR_FMT0) << 2);
+  if (csr == L.CSR_VFLAGS) return L.VFLAGS;
+  if (csr == L.CSR_VSRSTATE) return L.VSRSTATE;
+  if (csr == L.CSR_VTBASE) return L.VTBASE;
+  if (csr == L.CSR_VTROWS) return L.VTROWS;
+  if (csr == L.CSR_VTCOLS) return L.VTCOLS;
+  if (csr == L.CSR_VTSTRIDE) return L.VTSTRIDE;
+  return 0;
+}
+
+/** Value of a read-only CSR, or -1 with `ok` cleared when there is no such CSR. */
+function readOnly(csr: u32, n: u64, ok: usize): i64 {
   const instret = load<u64>(L.INSTRET) + n;
   store<u8>(ok, 1);
   if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return <i64>(instret + load<u64>(L.EXTRA_CYCLES));
@@ -16,11 +29,28 @@ function read(csr: u32, n: u64, ok: usize): i64 {
   return -1;
 }
 
-/** Common body: read the CSR into rd; `writes` says whether the instruction writes the CSR. */
-function access(d: usize, pc: u64, n: u64, writes: bool): u64 {
+const OP_WRITE: u32 = 0;
+const OP_SET: u32 = 1;
+const OP_CLEAR: u32 = 2;
+
+/** Common body: rd = the CSR; then, when `writes`, the CSR = src (op WRITE), |= src (SET) or &= ~src (CLEAR). */
+function access(d: usize, pc: u64, n: u64, writes: bool, op: u32, src: u64): u64 {
   const csr = <u32>imm(d);
+  const at = storage(csr);
+  if (at != 0) {
+    const narrow = csr <= L.CSR_VFLAGS;
+    const old: u64 = narrow ? <u64>load<u32>(at) : load<u64>(at);
+    if (writes) {
+      let v = op == OP_WRITE ? src : op == OP_SET ? old | src : old & ~src;
+      if (csr == L.CSR_VFLAGS) v &= 0xf;
+      if (narrow) store<u32>(at, <u32>v);
+      else store<u64>(at, v);
+    }
+    setRd(d, <i64>old);
+    return pc + 4;
+  }
   const ok = L.FAULT_WORD; // scratch byte: was the CSR found
-  const v = read(csr, n, ok);
+  const v = readOnly(csr, n, ok);
   if (load<u8>(ok) == 0 || writes) {
     store<u32>(L.FAULT_WORD, csr);
     return trap(L.CAUSE_CSR, pc);
@@ -29,9 +59,9 @@ function access(d: usize, pc: u64, n: u64, writes: bool): u64 {
   return pc + 4;
 }
 
-export function exec_csrrw(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, true); }
-export function exec_csrrs(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, !rs1IsZero(d)); }
-export function exec_csrrc(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, !rs1IsZero(d)); }
-export function exec_csrrwi(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, true); }
-export function exec_csrrsi(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, aux(d) != 0); }
-export function exec_csrrci(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, aux(d) != 0); }
+export function exec_csrrw(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, true, OP_WRITE, <u64>x1(d)); }
+export function exec_csrrs(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, !rs1IsZero(d), OP_SET, <u64>x1(d)); }
+export function exec_csrrc(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, !rs1IsZero(d), OP_CLEAR, <u64>x1(d)); }
+export function exec_csrrwi(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, true, OP_WRITE, <u64>aux(d)); }
+export function exec_csrrsi(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, aux(d) != 0, OP_SET, <u64>aux(d)); }
+export function exec_csrrci(d: usize, pc: u64, n: u64): u64 { return access(d, pc, n, aux(d) != 0, OP_CLEAR, <u64>aux(d)); }
