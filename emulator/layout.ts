@@ -4,8 +4,10 @@
 import { D1_CORE } from './presets.js';
 
 const STATE = 0x10000;
-const STATE_SIZE = 0x2000;
-const SRAM = STATE + STATE_SIZE;
+/** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
+const THREADS = STATE + 0x1000;
+const THREAD_BLOCK = 0x1000;
+const SRAM = THREADS + THREAD_BLOCK * D1_CORE.threads;
 const SRAM_SIZE = D1_CORE.sramBytes;
 /** Predecoded instruction records: 16 bytes per 4-byte SRAM word, plus one sentinel record just past
  * the end of SRAM whose op is a fetch fault, so sequential execution needs no bounds check. */
@@ -16,36 +18,71 @@ const BREAKS = PREDEC + PREDEC_SIZE;
 const END = BREAKS + SRAM_SIZE / 4;
 
 export const LAYOUT = {
-  /** x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
+  /** The running thread's x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
   REGS: STATE,
   X0_SINK: 32,
   PC: STATE + 0x110,
+  /** Instructions retired by the core (all threads). */
   INSTRET: STATE + 0x118,
-  /** Cycles beyond one per instruction (cycles = instret + EXTRA_CYCLES). */
-  EXTRA_CYCLES: STATE + 0x120,
+  /** The running thread's number. */
+  CUR_THREAD: STATE + 0x120,
   FAULT_CAUSE: STATE + 0x128,
   FAULT_ADDR: STATE + 0x130,
   FAULT_WORD: STATE + 0x138,
-  /** Format table fmt0..fmt15 (u32 each), then the other per-thread vector CSRs. */
-  FMT_TABLE: STATE + 0x200,
-  VFLAGS: STATE + 0x240,
-  VSRSTATE: STATE + 0x248,
-  VTBASE: STATE + 0x250,
-  VTROWS: STATE + 0x258,
-  VTCOLS: STATE + 0x260,
-  VTSTRIDE: STATE + 0x268,
-  /** v0..v31, 64 bytes each. */
-  VREGS: STATE + 0x400,
+  /** Cycle the running thread issues its next instruction at (f64; the cycle model). */
+  CLOCK: STATE + 0x140,
+  /** The running thread's register ready times (f64 per x register slot, the cycle model). */
+  XREADY: STATE + 0x200,
+  /** Per-core cycle-model state (f64 each, offsets in CYCLE_MODEL): when each shared resource is next
+   * free, accumulator ready times, and totals. */
+  RESOURCES: STATE + 0x400,
   /** The four matrix accumulators: 8x8 fp32 each, row-major. */
-  ACC: STATE + 0xc00,
-  /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 2 KiB. */
-  VTMP: STATE + 0x1000,
+  ACC: STATE + 0x800,
+  /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
+  VTMP: STATE + 0xc00,
+  /** The running thread's stall cycles by cause (f64 each, in isa/timing.ts STALLS order). */
+  STALLS: STATE + 0x180,
+  THREADS,
+  THREAD_BLOCK,
+  /** Offsets in a thread block: a stopped thread's saved x registers, pc and ready times. */
+  T_XSAVE: 0x0,
+  T_PC: 0x110,
+  T_INSTRET: 0x118,
+  /** 0 free, 1 running, 2 waiting in tjoin for thread T_WAIT_FOR. */
+  T_STATE: 0x120,
+  T_WAIT_FOR: 0x124,
+  T_CLOCK: 0x128,
+  T_XREADY: 0x140,
+  /** Stall cycles by cause (f64 each, STALL order). */
+  T_STALLS: 0x280,
+  /** Format table fmt0..fmt15 (u32 each), then the other vector CSRs. */
+  T_FMT_TABLE: 0x300,
+  T_VFLAGS: 0x340,
+  T_VSRSTATE: 0x348,
+  T_VTBASE: 0x350,
+  T_VTROWS: 0x358,
+  T_VTCOLS: 0x360,
+  T_VTSTRIDE: 0x368,
+  /** Vector register ready times (f64 each). */
+  T_VREADY: 0x400,
+  /** v0..v31, 64 bytes each. */
+  T_VREGS: 0x800,
   SRAM,
   SRAM_SIZE,
   PREDEC,
   PREDEC_RECORD: 16,
   BREAKS,
   PAGES: Math.ceil(END / 0x10000),
+} as const;
+
+/** Byte offsets from RESOURCES of the per-core cycle-model values (f64 each). */
+export const CYCLE_MODEL = {
+  DECODE: 0, INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
+  /** Four matrix units, then the four accumulators' ready times. */
+  MATRIX: 64, ACC_READY: 96,
+  /** Latest completion of anything issued: the core's cycle count is ceil(max(HORIZON, thread clocks)). */
+  HORIZON: 128,
+  SIMD_BUSY: 136, MATRIX_BUSY: 144, LOAD_BYTES: 152, STORE_BYTES: 160, VECTOR_INSNS: 168, MATRIX_OPS: 176,
 } as const;
 
 /** Why run() returned. */
@@ -66,6 +103,8 @@ export const CAUSE = {
   MISALIGNED: 9,
   /** A lane-format problem; FAULT_WORD holds entry | format id << 8 | FORMAT_FAULT reason << 16. */
   FORMAT: 10,
+  /** No thread can run: all wait in tjoin (or all have stopped without exit); see the thread blocks. */
+  DEADLOCK: 11,
 } as const;
 
 /** Why a FORMAT fault happened. */

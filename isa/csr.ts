@@ -6,30 +6,33 @@ export interface CsrDef {
   number: number;
   writable: boolean;
   summary: string;
+  /** A D1 CSR (not known to GNU binutils, which print its number). */
+  d1?: boolean;
 }
 
 export const CSRS: CsrDef[] = [
   { name: 'cycle', number: 0xc00, writable: false, summary: 'cycles of this core since reset (the cycle model, not wall time)' },
   { name: 'time', number: 0xc01, writable: false, summary: 'time in cycles of the 2 GHz clock: equal to cycle (deterministic, never wall time)' },
   { name: 'instret', number: 0xc02, writable: false, summary: 'instructions retired by this thread since reset' },
-  { name: 'coreid', number: 0xcc0, writable: false, summary: 'D1: linear index of this core in the machine (y * meshw + x)' },
-  { name: 'threadid', number: 0xcc1, writable: false, summary: 'D1: hardware thread (SMT slot) number of this thread, 0..3' },
-  { name: 'corex', number: 0xcc2, writable: false, summary: 'D1: x coordinate of this core in the mesh' },
-  { name: 'corey', number: 0xcc3, writable: false, summary: 'D1: y coordinate of this core in the mesh' },
-  { name: 'meshw', number: 0xcc4, writable: false, summary: 'D1: width of the mesh in cores' },
-  { name: 'meshh', number: 0xcc5, writable: false, summary: 'D1: height of the mesh in cores' },
+  { name: 'coreid', number: 0xcc0, writable: false, d1: true, summary: 'D1: linear index of this core in the machine (y * meshw + x)' },
+  { name: 'threadid', number: 0xcc1, writable: false, d1: true, summary: 'D1: hardware thread (SMT slot) number of this thread, 0..3' },
+  { name: 'corex', number: 0xcc2, writable: false, d1: true, summary: 'D1: x coordinate of this core in the mesh' },
+  { name: 'corey', number: 0xcc3, writable: false, d1: true, summary: 'D1: y coordinate of this core in the mesh' },
+  { name: 'meshw', number: 0xcc4, writable: false, d1: true, summary: 'D1: width of the mesh in cores' },
+  { name: 'meshh', number: 0xcc5, writable: false, d1: true, summary: 'D1: height of the mesh in cores' },
   ...Array.from({ length: 16 }, (_, n) => ({
     name: `fmt${n}`,
     number: 0x800 + n,
     writable: true,
+    d1: true,
     summary: `D1: format-table entry ${n} of this thread: format id in bits [7:0], exponent bias of a configurable float in [13:8]`,
   })),
-  { name: 'vflags', number: 0x810, writable: true, summary: 'D1: sticky lane flags of this thread: 1 Invalid, 2 Denormal, 4 Overflow, 8 Underflow' },
-  { name: 'vsrstate', number: 0x811, writable: true, summary: 'D1: stochastic-rounding generator state of this thread (SplitMix64); writing it seeds' },
-  { name: 'vtbase', number: 0x812, writable: true, summary: 'D1: address of element [0][0] of the tensor vldt reads' },
-  { name: 'vtrows', number: 0x813, writable: true, summary: 'D1: rows of the tensor vldt reads (rows outside read as 0)' },
-  { name: 'vtcols', number: 0x814, writable: true, summary: 'D1: columns of the tensor vldt reads (columns outside read as 0)' },
-  { name: 'vtstride', number: 0x815, writable: true, summary: 'D1: bytes from one row of the vldt tensor to the next' },
+  { name: 'vflags', number: 0x810, writable: true, d1: true, summary: 'D1: sticky lane flags of this thread: 1 Invalid, 2 Denormal, 4 Overflow, 8 Underflow' },
+  { name: 'vsrstate', number: 0x811, writable: true, d1: true, summary: 'D1: stochastic-rounding generator state of this thread (SplitMix64); writing it seeds' },
+  { name: 'vtbase', number: 0x812, writable: true, d1: true, summary: 'D1: address of element [0][0] of the tensor vldt reads' },
+  { name: 'vtrows', number: 0x813, writable: true, d1: true, summary: 'D1: rows of the tensor vldt reads (rows outside read as 0)' },
+  { name: 'vtcols', number: 0x814, writable: true, d1: true, summary: 'D1: columns of the tensor vldt reads (columns outside read as 0)' },
+  { name: 'vtstride', number: 0x815, writable: true, d1: true, summary: 'D1: bytes from one row of the vldt tensor to the next' },
   { name: 'mhartid', number: 0xf14, writable: false, summary: 'hart id: coreid * 4 + threadid' },
 ];
 

@@ -5,15 +5,18 @@ import { RV64I } from './ext/rv64i.js';
 import { RV64M } from './ext/rv64m.js';
 import { ZICSR } from './ext/zicsr.js';
 import { D1M } from './ext/d1m.js';
+import { D1T } from './ext/d1t.js';
 import { D1V } from './ext/d1v.js';
 import type { Instr, InstrDef } from './types.js';
 
-export const EXTENSIONS: { name: string; title: string; rows: InstrDef[] }[] = [
-  { name: 'rv64i', title: 'RV64I base integer instructions', rows: RV64I },
-  { name: 'rv64m', title: 'RV64M multiply and divide', rows: RV64M },
-  { name: 'zicsr', title: 'Zicsr control and status registers', rows: ZICSR },
+/** `standard`: a RISC-V extension GNU binutils and QEMU know (the D1 extensions use custom-0..3). */
+export const EXTENSIONS: { name: string; title: string; rows: InstrDef[]; standard?: boolean }[] = [
+  { name: 'rv64i', standard: true, title: 'RV64I base integer instructions', rows: RV64I },
+  { name: 'rv64m', standard: true, title: 'RV64M multiply and divide', rows: RV64M },
+  { name: 'zicsr', standard: true, title: 'Zicsr control and status registers', rows: ZICSR },
   { name: 'd1v', title: 'Dojo D1 vector unit', rows: D1V },
   { name: 'd1m', title: 'Dojo D1 matrix units', rows: D1M },
+  { name: 'd1t', title: 'Dojo D1 hardware threads', rows: D1T },
 ];
 
 export class TableError extends Error {}
@@ -33,3 +36,7 @@ export function buildTable(defs: InstrDef[]): Instr[] {
 
 export const INSTRUCTIONS: Instr[] = buildTable(EXTENSIONS.flatMap((e) => e.rows));
 export const BY_MNEMONIC = new Map(INSTRUCTIONS.map((i) => [i.mnemonic, i]));
+
+const STANDARD = new Set(EXTENSIONS.filter((e) => e.standard).map((e) => e.name));
+/** True for instructions of the standard RISC-V extensions (checked against GNU binutils and QEMU). */
+export const isStandard = (i: Instr): boolean => STANDARD.has(i.ext);

@@ -1,30 +1,53 @@
-// Timing classes of the single-core scalar model (docs/machine.md, "Cycle model"). `cycles` is what one
-// instruction of the class adds to the core's cycle count in the foundation model: one instruction
-// issues per cycle; a class that occupies its unit longer adds the extra cycles. The Dojo core issue
-// replaces this with the superscalar SMT model; the class names stay.
+// Timing classes of the D1 core's cycle model (docs/machine.md, "Cycle model"). Each class names the
+// unit an instruction occupies and for how long, and the latency until its result can be used. The
+// widths of the machine (decode, issue, unit counts, SRAM bandwidth) are in emulator/presets.ts.
 import type { TimingClass } from './types.js';
 
-export const TIMING: Record<TimingClass, { cycles: number; doc: string }> = {
-  alu: { cycles: 1, doc: 'integer ALU, 1 cycle' },
-  mul: { cycles: 3, doc: 'integer multiply, 3 cycles' },
-  div: { cycles: 20, doc: 'integer divide/remainder, 20 cycles, not pipelined' },
-  load: { cycles: 2, doc: 'SRAM load, 2 cycles to use' },
-  store: { cycles: 1, doc: 'SRAM store, 1 cycle' },
-  branch: { cycles: 1, doc: 'conditional branch, 1 cycle (+2 when taken)' },
-  jump: { cycles: 3, doc: 'jal/jalr, 3 cycles (front-end redirect)' },
-  csr: { cycles: 1, doc: 'CSR access, 1 cycle' },
-  system: { cycles: 1, doc: 'ecall/ebreak, 1 cycle plus the host call' },
-  fence: { cycles: 1, doc: 'fence, 1 cycle on one core' },
-  valu: { cycles: 1, doc: 'vector add/compare/logic/convert, 1 cycle' },
-  vfma: { cycles: 1, doc: 'vector multiply and multiply-add, 1 cycle' },
-  vlong: { cycles: 4, doc: 'vector divide, exp, rsqrt and reductions, 4 cycles' },
-  vperm: { cycles: 1, doc: 'vector shuffle/transpose/broadcast, 1 cycle' },
-  vload: { cycles: 2, doc: 'vector load of 64 bytes, 2 cycles to use' },
-  vstore: { cycles: 1, doc: 'vector store of 64 bytes, 1 cycle' },
-  vgather: { cycles: 4, doc: 'strided, gathered or tiled vector access, 4 cycles' },
-  vmove: { cycles: 1, doc: 'vector <-> scalar move, 1 cycle' },
-  matrix: { cycles: 1, doc: 'matrix-unit operation (8x8x4 multiply-accumulate), 1 cycle issue' },
+/**
+ * int: the two integer units; addr: the two address units (scalar loads/stores); simd: the one 64-byte
+ * SIMD unit; vmem: the vector memory pipe; matrix: the matrix unit of the instruction's accumulator.
+ * Every vector-side class (simd, vmem, matrix) also takes a slot of the 2-wide vector issue.
+ */
+export type Unit = 'int' | 'addr' | 'simd' | 'vmem' | 'matrix';
+
+export interface Timing {
+  unit: Unit;
+  /** Cycles the instruction keeps one of its unit's instances busy (pipelined units: 1); the matrix
+   * units take the preset's matrixCycles. */
+  busy?: number;
+  /** Cycles from issue until a dependent instruction may issue. */
+  latency: number;
+  /** Bytes of SRAM read or written per instruction (scalar accesses count 8), through the load or store port. */
+  load?: number;
+  store?: number;
+  doc: string;
+}
+
+export const TIMING: Record<TimingClass, Timing> = {
+  alu: { unit: 'int', busy: 1, latency: 1, doc: 'integer ALU' },
+  mul: { unit: 'int', busy: 1, latency: 3, doc: 'integer multiply, pipelined' },
+  div: { unit: 'int', busy: 20, latency: 20, doc: 'integer divide/remainder, not pipelined' },
+  load: { unit: 'addr', busy: 1, latency: 3, load: 8, doc: 'scalar SRAM load' },
+  store: { unit: 'addr', busy: 1, latency: 1, store: 8, doc: 'scalar SRAM store' },
+  branch: { unit: 'int', busy: 1, latency: 1, doc: 'conditional branch (taken: front-end redirect)' },
+  jump: { unit: 'int', busy: 1, latency: 1, doc: 'jal/jalr (front-end redirect)' },
+  csr: { unit: 'int', busy: 1, latency: 1, doc: 'CSR access' },
+  system: { unit: 'int', busy: 1, latency: 1, doc: 'ecall/ebreak, thread control' },
+  fence: { unit: 'int', busy: 1, latency: 1, doc: 'fence' },
+  valu: { unit: 'simd', busy: 1, latency: 2, doc: 'vector add/compare/logic/convert' },
+  vfma: { unit: 'simd', busy: 1, latency: 4, doc: 'vector multiply and multiply-add' },
+  vlong: { unit: 'simd', busy: 4, latency: 8, doc: 'vector divide, exp, rsqrt and reductions' },
+  vperm: { unit: 'simd', busy: 1, latency: 2, doc: 'vector shuffle/transpose/broadcast' },
+  vload: { unit: 'vmem', busy: 1, latency: 4, load: 64, doc: 'vector load of 64 bytes' },
+  vstore: { unit: 'vmem', busy: 1, latency: 1, store: 64, doc: 'vector store of 64 bytes' },
+  vgather: { unit: 'vmem', busy: 4, latency: 8, load: 64, doc: 'strided, gathered or tiled lane loads' },
+  vscatter: { unit: 'vmem', busy: 4, latency: 1, store: 64, doc: 'strided lane stores' },
+  vmove: { unit: 'simd', busy: 1, latency: 2, doc: 'vector <-> scalar and accumulator moves' },
+  matrix: { unit: 'matrix', latency: 4, doc: 'matrix-unit operation: 8x8x4 multiply-accumulate' },
 };
 
-/** Extra cycles a taken branch costs (front-end redirect). */
-export const TAKEN_BRANCH_PENALTY = 2;
+/** Cycles a thread's fetch loses after a taken branch or a jump (front-end redirect). */
+export const REDIRECT_PENALTY = 2;
+
+/** Stall causes reported by `d1 run --stats`, in the emulator's order. */
+export const STALLS = ['dependency', 'issue', 'simd', 'matrix', 'sram', 'branch'] as const;

@@ -3,7 +3,7 @@
 /** Timing classes; their latencies live in isa/timing.ts. */
 export type TimingClass =
   | 'alu' | 'mul' | 'div' | 'load' | 'store' | 'branch' | 'jump' | 'csr' | 'system' | 'fence'
-  | 'valu' | 'vfma' | 'vlong' | 'vperm' | 'vload' | 'vstore' | 'vgather' | 'vmove' | 'matrix';
+  | 'valu' | 'vfma' | 'vlong' | 'vperm' | 'vload' | 'vstore' | 'vgather' | 'vscatter' | 'vmove' | 'matrix';
 
 export interface InstrFlags {
   mayLoad?: boolean;
@@ -14,6 +14,8 @@ export interface InstrFlags {
   jump?: boolean;
   /** Stops the run loop and hands control to the host (ecall, ebreak). */
   system?: boolean;
+  /** Reads its destination vector register too (multiply-add, select, merging conversions, lane insert). */
+  readsDest?: boolean;
 }
 
 /** One instruction as written in isa/ext/*.ts. */

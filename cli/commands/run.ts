@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Core } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
+import { coreStats, formatStats } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 interface RunFlags {
@@ -17,8 +18,7 @@ function statsJson(r: RunResult) {
   return {
     exitCode: r.exitCode,
     outcome: r.outcome.kind,
-    instructions: Number(r.stats.instructions),
-    cycles: Number(r.stats.cycles),
+    ...coreStats(r.core),
     wallSeconds: Number(r.stats.wallSeconds.toFixed(6)),
     mips: Number(r.stats.mips.toFixed(1)),
   };
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .description('run a program on one emulated D1 core')
     .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
     .option('--max-instructions <n>', 'stop after N instructions (exit code 137)')
-    .option('--stats', 'print instructions, cycles, wall time and MIPS to stderr')
+    .option('--stats', 'print where the time went to stderr: cycles, instructions per thread, SIMD and matrix utilisation, SRAM bytes, stalls by cause')
     .option('--json', 'print the statistics as one JSON object on stdout, after the program output')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
@@ -67,9 +67,7 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(statsJson(r))}\n`);
       else if (opts.stats) {
         const s = r.stats;
-        process.stderr.write(
-          `instructions ${s.instructions}\ncycles       ${s.cycles}\nwall time    ${s.wallSeconds.toFixed(3)} s\nspeed        ${s.mips.toFixed(1)} MIPS\n`,
-        );
+        process.stderr.write(`${formatStats(coreStats(core))}\nwall time    ${s.wallSeconds.toFixed(3)} s\nspeed        ${s.mips.toFixed(1)} MIPS\n`);
       }
       process.exitCode = r.exitCode;
     });

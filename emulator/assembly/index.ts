@@ -1,6 +1,8 @@
 // The wasm core's exports: the ABI between the core and the host (emulator/host/core.ts).
 import * as L from './generated/layout';
 
+import { resetThreads } from './threads';
+
 export { run } from './loop';
 
 /** Make sure the linear memory holds every region of the layout. */
@@ -15,6 +17,7 @@ const SENTINEL: usize = L.PREDEC + (L.SRAM_SIZE << 2);
 export function reset(): void {
   ensureMemory();
   memory.fill(L.REGS, 0, SENTINEL - L.REGS);
+  resetThreads();
   invalidateAll();
 }
 

@@ -1,15 +1,19 @@
 // The run loop (ARCHITECTURE.md "run(maxCycles)"): fetch the predecoded record at pc and dispatch (a
-// record not yet decoded has op 0, whose case decodes it and asks for the same pc again), repeat until the budget is spent or an instruction traps. pc and the
-// retired count live in locals; the host sees them in linear memory when run() returns. A block
-// compiler can replace this function behind the same contract.
+// record not yet decoded has op 0, whose case decodes it and asks for the same pc again), repeat until the
+// budget is spent or an instruction traps. pc and the retired count live in locals; the host sees them in
+// linear memory when run() returns. Between instructions the running thread yields when its clock passes
+// switchAt (threads.ts). A block compiler can replace this function behind the same contract.
 import * as L from './generated/layout';
 import { dispatch } from './generated/dispatch';
 import { trap } from './state';
+import { enter, leave, schedule, switchAt } from './threads';
+import { clock } from './timing';
 
 export function run(limit: u64): u32 {
   let pc = load<u64>(L.PC);
   let n: u64 = 0;
   let reason = L.STOP_LIMIT;
+  enter(n);
   // Jumps check their targets and a sentinel record ends SRAM, so only the entry pc needs a check.
   if (pc >= <u64>L.SRAM_SIZE || (pc & 3) != 0) {
     trap(L.CAUSE_FETCH, pc);
@@ -18,8 +22,15 @@ export function run(limit: u64): u32 {
   while (n < limit) {
     const d = L.PREDEC + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
-    if (npc >= L.DECODED) {
+    if (npc >= L.SWITCH) {
       if (npc == L.DECODED) continue; // the word is decoded now: execute it
+      if (npc == L.SWITCH) {
+        n++;
+        pc = schedule(pc + 4, n);
+        if (pc != L.TRAP) continue;
+        reason = L.STOP_FAULT;
+        break;
+      }
       const cause = load<u32>(L.FAULT_CAUSE);
       if (cause == L.CAUSE_ECALL) {
         n++;
@@ -30,8 +41,10 @@ export function run(limit: u64): u32 {
     }
     pc = npc;
     n++;
+    if (clock > switchAt) pc = schedule(pc, n);
   }
   store<u64>(L.PC, pc);
   store<u64>(L.INSTRET, load<u64>(L.INSTRET) + n);
+  leave(n);
   return reason;
 }

@@ -40,11 +40,8 @@ export function decode(id: u32, bias: u32, bits: u32): f64 {
   const neg = unchecked(N.FMT_SIGNED[id]) != 0 && ((bits >> (e + m)) & 1) != 0;
   let v: f64;
   if (kind == N.KIND_IEEE && ef == (1 << e) - 1) {
-    if (mant != 0) {
-      nflags |= N.FLAG_INVALID;
-      return NaN;
-    }
-    v = Infinity;
+    if (mant != 0) nflags |= N.FLAG_INVALID;
+    v = mant != 0 ? NaN : Infinity; // the sign below is kept, NaN's too
   } else if (ef == 0) {
     // IEEE denormals are 0.m x 2^(1-bias); the guide writes the configurable ones as 0.m x 2^(-bias).
     v = <f64>mant * pow2((kind == N.KIND_IEEE ? 1 : 0) - b - m);
@@ -104,8 +101,9 @@ export function encode(id: u32, bias: u32, x: f64, rounding: u32, rnd: u32): u32
     const q = pow2((ieee ? 1 : 0) - b - m);
     let n = floor(a / q);
     hi = (n + 1) * q;
-    if (n >= <f64>(1 << m)) {
-      // The guide's denormals stop at 0.111.. x 2^-bias: between there and 2^(1-bias) lies a gap.
+    if (n >= <f64>((1 << m) - 1)) {
+      // Above the largest denormal comes the smallest normal. (The guide's denormals stop at
+      // 0.11..1 x 2^-bias, so for the configurable formats a gap up to 2^(1-bias) lies between.)
       n = <f64>((1 << m) - 1);
       hi = minNormal;
     }

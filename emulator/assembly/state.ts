@@ -22,8 +22,9 @@ import * as L from './generated/layout';
 // @ts-ignore: decorator
 @inline export function aux(d: usize): u32 { return <u32>load<u16>(d, L.REC_AUX); }
 
-// @ts-ignore: decorator
-@inline export function addCycles(n: u64): void { store<u64>(L.EXTRA_CYCLES, load<u64>(L.EXTRA_CYCLES) + n); }
+/** Base address of the running thread's state block (threads.ts switches it). */
+export let tb: usize = L.THREADS;
+export function setThreadBlock(b: usize): void { tb = b; }
 
 /** Record a fault (or ecall/ebreak) and return the TRAP marker for the loop. */
 export function trap(cause: u32, addr: u64): u64 {

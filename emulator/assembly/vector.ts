@@ -3,11 +3,11 @@
 import * as L from './generated/layout';
 import * as N from './generated/numbers';
 import { clearFlags, decode, encode, nflags } from './numbers';
-import { trap } from './state';
+import { tb, trap } from './state';
 
 /** Linear-memory address of the vector register in a record slot (vd/vs3: REC_RD, vs1: REC_RS1, vs2: REC_AUX). */
 // @ts-ignore: decorator
-@inline export function vreg(d: usize, slot: usize): usize { return L.VREGS + <usize>load<u16>(d + slot); }
+@inline export function vreg(d: usize, slot: usize): usize { return tb + L.T_VREGS + <usize>load<u16>(d + slot); }
 
 /** A resolved format-table entry: format id in bits [7:0], bias in [15:8]. */
 // @ts-ignore: decorator
@@ -32,7 +32,7 @@ export function formatFault(entry: u32, f: u32, reason: u32): u64 {
 
 /** The format of table entry `entry`, or BAD (fault recorded) if it names no format. */
 export function format(entry: u32): u32 {
-  const v = load<u32>(L.FMT_TABLE + (<usize>entry << 2));
+  const v = load<u32>(tb + L.T_FMT_TABLE + (<usize>entry << 2));
   if ((v & 0xff) >= N.FORMAT_COUNT) {
     formatFault(entry, v, L.FORMAT_NO_FORMAT);
     return BAD;
@@ -80,7 +80,7 @@ export function format(entry: u32): u32 {
 /** Add the flags the lane operations raised to this thread's sticky vflags. */
 export function commitFlags(): void {
   if (nflags != 0) {
-    store<u32>(L.VFLAGS, load<u32>(L.VFLAGS) | nflags);
+    store<u32>(tb + L.T_VFLAGS, load<u32>(tb + L.T_VFLAGS) | nflags);
     clearFlags();
   }
 }

@@ -10,9 +10,10 @@ import { NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../isa/numb
 import { FIELDS } from '../../isa/fields.js';
 import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
-import { TAKEN_BRANCH_PENALTY, TIMING } from '../../isa/timing.js';
+import { REDIRECT_PENALTY, STALLS, TIMING } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, FORMAT_FAULT, LAYOUT, STOP } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP } from '../layout.js';
+import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
 
@@ -33,7 +34,7 @@ export const OP_FETCH_END = OP_ILLEGAL + 1;
 export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
-  const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE, FORMAT_FAULT })), '// Memory map of the core (emulator/layout.ts).'];
+  const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
@@ -41,6 +42,14 @@ function layoutSource(): string {
   lines.push(`export const TRAP: u64 = 0x${((1n << 64n) - 1n).toString(16)};`);
   lines.push('/** Returned by dispatch after decoding a word seen for the first time: run the same pc again. */');
   lines.push(`export const DECODED: u64 = 0x${((1n << 64n) - 2n).toString(16)};`);
+  lines.push('/** Returned by texit and a waiting tjoin: save this thread, run another. */');
+  lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
+  for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
+  STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
+  lines.push(`export const REDIRECT_PENALTY: f64 = ${REDIRECT_PENALTY};`);
+  lines.push(`export const THREAD_COUNT: u32 = ${D1_CORE.threads};`);
+  lines.push(`export const STACK_TOP: u64 = ${D1_CORE.stackTop};`);
+  lines.push(`export const THREAD_STACK: u64 = ${D1_CORE.threadStackBytes};`);
   for (const [k, v] of Object.entries(RECORD)) lines.push(`export const REC_${k}: usize = ${v};`);
   lines.push(`export const OP_ILLEGAL: u32 = ${OP_ILLEGAL};`);
   lines.push(`export const OP_FETCH_END: u32 = ${OP_FETCH_END};`);
@@ -96,8 +105,8 @@ function operandsSource(): string {
     const name = (f: string) => `${i.exec.slice(5)}_${f}`;
     const fn = (f: string, body: string) => out.push('// @ts-ignore: decorator', `@inline export function ${name(f)}(d: usize): u32 { return ${body}; }`);
     if (s.packed) s.packed.forEach((f, k) => fn(f, `<u32>((load<u64>(d, L.REC_IMM) >> ${16 * k}) & 0xffff)`));
-    if (s.imm && i.ext.startsWith('d1')) fn(s.imm, '<u32>load<i64>(d, L.REC_IMM)');
-    if (s.aux && i.ext.startsWith('d1')) fn(s.aux, '<u32>load<u16>(d, L.REC_AUX)');
+    if (s.imm) fn(s.imm, '<u32>load<i64>(d, L.REC_IMM)');
+    if (s.aux) fn(s.aux, '<u32>load<u16>(d, L.REC_AUX)');
   }
   return `${out.join('\n')}\n`;
 }
@@ -132,20 +141,62 @@ function decodeSource(): string {
   return out.join('\n');
 }
 
+const f64 = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
+
+/**
+ * The cycle-model code of one op (isa/timing.ts, emulator/assembly/timing.ts): wait for the source
+ * registers, then for decode and the op's units and SRAM port, take them, and set when the results are
+ * ready. Leaves the issue time in `t`.
+ */
+function timingSource(i: Instr): string[] {
+  const tm = TIMING[i.timing];
+  const c = D1_CORE;
+  const acc = (f: string) => `O.${i.exec.slice(5)}_${f}(d)`;
+  const out = ['let r = T.clock;'];
+  const reads = i.operands.filter((o) => o === 'rs1' || o === 'rs2' || o === 'vs1' || o === 'vs2' || o === 'vs3' || o === 'acc1' || (o === 'vd' && i.flags?.readsDest));
+  for (const o of reads) {
+    const slot = o === 'rs1' || o === 'vs1' ? 'L.REC_RS1' : o === 'rs2' || o === 'vs2' ? 'L.REC_AUX' : 'L.REC_RD';
+    if (o.startsWith('acc')) out.push(`r = T.srcAcc(${acc(o)}, r);`);
+    else out.push(`r = T.src${o.startsWith('r') ? 'X' : 'V'}(d, ${slot}, r);`);
+  }
+  const busy = tm.unit === 'matrix' ? c.matrixCycles : tm.busy ?? 1;
+  const occ = (x: number) => f64(x);
+  const thread = `${occ(1 / c.threadDecodeWidth)}, ${occ(1 / c.decodeWidth)}`;
+  const port = tm.load ? 1 : tm.store ? 2 : 0;
+  const portOcc = tm.load ? tm.load / c.sramLoadBytesPerCycle : tm.store ? tm.store / c.sramStoreBytesPerCycle : 0;
+  if (tm.unit === 'int') out.push(`const t = T.issueInt(T.ready(r), ${occ(busy / c.intUnits)}, ${thread});`);
+  else if (tm.unit === 'addr') out.push(`const t = T.issueAddr(T.ready(r), ${occ(busy / c.addrUnits)}, ${port === 1}, ${occ(portOcc)}, ${thread});`);
+  else {
+    const unit = tm.unit === 'simd' ? 'T.U_SIMD' : tm.unit === 'vmem' ? 'T.U_VMEM' : 'T.U_MATRIX';
+    const accIndex = tm.unit === 'matrix' ? acc('acc') : '0';
+    const unitOcc = tm.unit === 'vmem' ? busy / c.vectorMemPipes : busy;
+    out.push(`const t = T.issueVec(T.ready(r), ${occ(1 / c.vectorIssue)}, ${unit}, ${accIndex}, ${occ(unitOcc)}, ${port}, ${occ(portOcc)}, ${thread});`);
+  }
+  const lat = `t + ${f64(tm.latency)}`;
+  const writes = i.operands.includes('rd') ? 'X' : i.operands.includes('vd') ? 'V' : undefined;
+  if (writes) out.push(`T.dst${writes}(d, ${lat});`);
+  if (i.operands.includes('acc')) out.push(`T.dstAcc(${acc('acc')}, ${lat});`);
+  if (tm.unit === 'simd') out.push(`T.count(L.CM_SIMD_BUSY, ${f64(busy)});`);
+  if (tm.unit === 'matrix' && i.mnemonic === 'mma') out.push(`T.count(L.CM_MATRIX_BUSY, ${f64(busy)}); T.count(L.CM_MATRIX_OPS, 1.0);`);
+  if (tm.load) out.push(`T.count(L.CM_LOAD_BYTES, ${f64(tm.load)});`);
+  if (tm.store) out.push(`T.count(L.CM_STORE_BYTES, ${f64(tm.store)});`);
+  if (!['int', 'addr'].includes(tm.unit)) out.push('T.count(L.CM_VECTOR_INSNS, 1.0);');
+  return out;
+}
+
 function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
-  const out = [header('dispatch'), "import * as L from './layout';", "import { predecode } from './decode';", "import { addCycles, trap } from '../state';", "import { exec_illegal } from '../exec/illegal';"];
+  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { trap } from '../state';", "import * as T from '../timing';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
-  out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or L.TRAP. */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
+  out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or a marker (TRAP, DECODED, SWITCH). */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
   for (const i of INSTRUCTIONS) {
-    const extra = TIMING[i.timing].cycles - 1;
-    const body: string[] = [];
-    if (extra > 0) body.push(`addCycles(${extra});`);
+    const body = timingSource(i);
     // CSR reads see the instructions retired so far, which the loop keeps in a local (n).
     const args = i.timing === 'csr' ? 'd, pc, n' : 'd, pc';
-    if (i.flags?.branch) body.push(`const npc = ${i.exec}(${args}); if (npc != pc + 4) addCycles(${TAKEN_BRANCH_PENALTY}); return npc;`);
+    if (i.flags?.branch) body.push(`const npc = ${i.exec}(${args}); if (npc != pc + 4) T.redirect(t); return npc;`);
+    else if (i.flags?.jump) body.push(`T.redirect(t); return ${i.exec}(${args});`);
     else body.push(`return ${i.exec}(${args});`);
-    out.push(`    case L.${opConst(i)}: { ${body.join(' ')} } // ${i.timing}`);
+    out.push(`    case L.${opConst(i)}: { // ${i.mnemonic}: ${i.timing}`, ...body.map((b) => `      ${b}`), '    }');
   }
   // One case for both stops that are not instructions (a separate case measurably slows the loop).
   out.push('    case L.OP_FETCH_END: case L.OP_BREAK: return trap(op == L.OP_BREAK ? L.CAUSE_BREAKPOINT : L.CAUSE_FETCH, pc);');

@@ -8,7 +8,8 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { packageRoot } from '../../cli/root.js';
 import { D1_CORE } from '../presets.js';
-import { CAUSE, LAYOUT, STOP } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, LAYOUT, STOP } from '../layout.js';
+import { STALLS } from '../../isa/timing.js';
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -26,7 +27,19 @@ export type StopReason =
   | { kind: 'breakpoint'; pc: bigint }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
 
-export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format';
+export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format' | 'deadlock';
+
+export type StallCause = (typeof STALLS)[number];
+
+export interface ThreadInfo {
+  thread: number;
+  state: 'running' | 'waiting' | 'free';
+  waitFor?: number;
+  pc: bigint;
+  instret: bigint;
+  clock: number;
+  stalls: Record<StallCause, number>;
+}
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -56,6 +69,7 @@ const CAUSES: Record<number, FaultCause> = {
   [CAUSE.CSR]: 'csr',
   [CAUSE.MISALIGNED]: 'misaligned',
   [CAUSE.FORMAT]: 'format',
+  [CAUSE.DEADLOCK]: 'deadlock',
 };
 
 export class Core {
@@ -143,27 +157,37 @@ export class Core {
     if (i !== 0) this.dv.setBigUint64(LAYOUT.REGS + 8 * i, BigInt.asUintN(64, v), true);
   }
 
-  /** A copy of vector register v0..v31 (64 bytes). */
-  getVreg(i: number): Uint8Array {
-    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.VREGS + 64 * i, 64).slice();
+  /** The thread whose registers REGS holds (the one that ran last). */
+  get thread(): number {
+    return this.dv.getUint32(LAYOUT.CUR_THREAD, true);
   }
 
-  setVreg(i: number, bytes: Uint8Array): void {
-    new Uint8Array(this.wasm.memory.buffer, LAYOUT.VREGS + 64 * i, 64).set(bytes.subarray(0, 64));
+  private block(thread: number): number {
+    return LAYOUT.THREADS + LAYOUT.THREAD_BLOCK * thread;
+  }
+
+  /** A copy of vector register v0..v31 (64 bytes) of a thread (default: the current one). */
+  getVreg(i: number, thread = this.thread): Uint8Array {
+    const at = this.block(thread) + LAYOUT.T_VREGS + 64 * i;
+    return new Uint8Array(this.wasm.memory.buffer, at, 64).slice();
+  }
+
+  setVreg(i: number, bytes: Uint8Array, thread = this.thread): void {
+    new Uint8Array(this.wasm.memory.buffer, this.block(thread) + LAYOUT.T_VREGS + 64 * i, 64).set(bytes.subarray(0, 64));
   }
 
   /** Format-table entry n (fmt0..fmt15): format id | bias << 8. */
-  getFormatEntry(n: number): number {
-    return this.dv.getUint32(LAYOUT.FMT_TABLE + 4 * n, true);
+  getFormatEntry(n: number, thread = this.thread): number {
+    return this.dv.getUint32(this.block(thread) + LAYOUT.T_FMT_TABLE + 4 * n, true);
   }
 
-  setFormatEntry(n: number, v: number): void {
-    this.dv.setUint32(LAYOUT.FMT_TABLE + 4 * n, v, true);
+  setFormatEntry(n: number, v: number, thread = this.thread): void {
+    this.dv.setUint32(this.block(thread) + LAYOUT.T_FMT_TABLE + 4 * n, v, true);
   }
 
-  /** The sticky lane flags (vflags). */
-  get vflags(): number {
-    return this.dv.getUint32(LAYOUT.VFLAGS, true);
+  /** The sticky lane flags (vflags) of a thread. */
+  vflags(thread = this.thread): number {
+    return this.dv.getUint32(this.block(thread) + LAYOUT.T_VFLAGS, true);
   }
 
   /** The 8x8 fp32 values of matrix accumulator m0..m3, row-major. */
@@ -171,12 +195,41 @@ export class Core {
     return new Float32Array(this.wasm.memory.buffer.slice(LAYOUT.ACC + 256 * n, LAYOUT.ACC + 256 * (n + 1)));
   }
 
+  /** Each hardware thread: state, pc, instructions retired, issue clock and stall cycles by cause. */
+  threads(): ThreadInfo[] {
+    const cur = this.thread;
+    return Array.from({ length: D1_CORE.threads }, (_, t) => {
+      const b = this.block(t);
+      const code = this.dv.getUint32(b + LAYOUT.T_STATE, true);
+      const stallsAt = t === cur ? LAYOUT.STALLS : b + LAYOUT.T_STALLS;
+      return {
+        thread: t,
+        state: code === 1 ? 'running' : code === 2 ? 'waiting' : 'free',
+        ...(code === 2 ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
+        pc: t === cur ? this.pc : this.dv.getBigUint64(b + LAYOUT.T_PC, true),
+        instret: this.dv.getBigUint64(b + LAYOUT.T_INSTRET, true),
+        clock: this.dv.getFloat64(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK, true),
+        stalls: Object.fromEntries(STALLS.map((k, i) => [k, this.dv.getFloat64(stallsAt + 8 * i, true)])) as Record<StallCause, number>,
+      };
+    });
+  }
+
+  /** Per-core cycle-model totals. */
+  model(): { simdBusy: number; matrixBusy: number; loadBytes: number; storeBytes: number; vectorInsns: number; matrixOps: number } {
+    const f = (k: keyof typeof CYCLE_MODEL) => this.dv.getFloat64(LAYOUT.RESOURCES + CYCLE_MODEL[k], true);
+    return { simdBusy: f('SIMD_BUSY'), matrixBusy: f('MATRIX_BUSY'), loadBytes: f('LOAD_BYTES'), storeBytes: f('STORE_BYTES'), vectorInsns: f('VECTOR_INSNS'), matrixOps: f('MATRIX_OPS') };
+  }
+
+  /** Instructions retired by all threads. */
   get instret(): bigint {
     return this.dv.getBigUint64(LAYOUT.INSTRET, true);
   }
 
+  /** The core's cycle count: when the last issued instruction completes, or the furthest thread clock. */
   get cycles(): bigint {
-    return this.instret + this.dv.getBigUint64(LAYOUT.EXTRA_CYCLES, true);
+    let c = this.dv.getFloat64(LAYOUT.RESOURCES + CYCLE_MODEL.HORIZON, true);
+    for (const t of this.threads()) if (t.state !== 'free' && t.clock > c) c = t.clock;
+    return BigInt(Math.ceil(c));
   }
 
   /** True when [addr, addr + len) lies inside SRAM. */

@@ -5,7 +5,7 @@ import { CSRS } from '../csr.js';
 import { FIELDS } from '../fields.js';
 import { FORMATS, OPCODES, RESERVED_FOR_D1 } from '../formats.js';
 import { EXTENSIONS, INSTRUCTIONS } from '../table.js';
-import { TIMING, TAKEN_BRANCH_PENALTY } from '../timing.js';
+import { REDIRECT_PENALTY, TIMING } from '../timing.js';
 import type { Instr } from '../types.js';
 import { tableHash } from './hash.js';
 
@@ -39,9 +39,12 @@ export function generateIsaDoc(): string {
   out.push('', '## Formats', '', '| format | fields, MSB first |', '|---|---|');
   for (const [name, fields] of Object.entries(FORMATS)) out.push(`| ${name} | ${fields.map((f) => `\`${f}\``).join(' ')} |`);
   out.push('', '## Timing classes', '');
-  out.push(`Cycles each instruction adds in the single-core model; a taken branch adds ${TAKEN_BRANCH_PENALTY} more (docs/machine.md).`, '');
-  out.push('| class | cycles | meaning |', '|---|---|---|');
-  for (const [name, t] of Object.entries(TIMING)) out.push(`| ${name} | ${t.cycles} | ${t.doc} |`);
+  out.push(`The unit each class occupies, for how many cycles, and the latency until a dependent instruction may issue; vector-side units also take one of the vector issue slots. A taken branch or a jump delays the thread's next instruction by ${REDIRECT_PENALTY} cycles (docs/machine.md, "Cycle model").`, '');
+  out.push('| class | unit | busy | latency | SRAM bytes | meaning |', '|---|---|---|---|---|---|');
+  for (const [name, t] of Object.entries(TIMING)) {
+    const sram = t.load ? `${t.load} load` : t.store ? `${t.store} store` : '';
+    out.push(`| ${name} | ${t.unit} | ${t.busy ?? 'matrixCycles (preset)'} | ${t.latency} | ${sram} | ${t.doc} |`);
+  }
   for (const ext of EXTENSIONS) {
     out.push('', `## ${ext.title} (\`${ext.name}\`)`, '');
     out.push('| mnemonic | operands | format | encoding (31..0, `-` = operand) | timing | semantics | manual |');

@@ -60,7 +60,7 @@ function sourceLine(file: string, line: number): string | undefined {
 type Difference = 'fence-empty-set' | 'immediate-mnemonic' | 'unimp' | 'csr-name';
 
 /** D1's own CSRs (GNU prints their numbers). */
-const D1_CSRS = new Map(CSRS.filter((c) => c.number >= 0xcc0 && c.number <= 0xcff).map((c) => [c.name, c.number]));
+const D1_CSRS = new Map(CSRS.filter((c) => c.d1).map((c) => [c.name, c.number]));
 
 /**
  * Why two instruction lines differ, if on purpose: a fence with an empty set prints `0` (GNU: `unknown`,
@@ -105,7 +105,7 @@ function compare(ours: string, gnu: string): { diffs: string[]; seen: Set<Differ
 
 /** Corpus words with CSR operands limited to the CSRs GNU and D1 both name the same way. */
 function corpusWords(): number[] {
-  const shared = CSRS.filter((c) => c.number < 0xcc0 || c.number > 0xcff).map((c) => c.number);
+  const shared = CSRS.filter((c) => !c.d1).map((c) => c.number);
   return [...instructionWords(), ...aliasWords()].map((w) => {
     const d = decode(w)!;
     if (!('csr' in d.ops)) return w;

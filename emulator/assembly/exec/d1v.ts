@@ -5,7 +5,7 @@ import * as L from '../generated/layout';
 import * as N from '../generated/numbers';
 import * as O from '../generated/operands';
 import { encode, srDraw, srStep } from '../numbers';
-import { imm, rdAddr, x1, x2 } from '../state';
+import { imm, rdAddr, tb, x1, x2 } from '../state';
 import {
   BAD, commitFlags, floatLane, format, formatFault, intLane, invalidateBytes, isInt, isSigned, lane, laneBytes,
   setFloatLane, setLane, vaddr, vreg,
@@ -199,10 +199,10 @@ function transpose(d: usize, pc: u64, esz: u32): u64 {
   const r = <u32>64 / esz;
   const dst = <u32>load<u16>(d, L.REC_RD) >> 6, src = <u32>load<u16>(d, L.REC_RS1) >> 6;
   if (dst % r != 0 || src % r != 0) return formatFault(src % r != 0 ? src : dst, 0, L.FORMAT_BAD_GROUP);
-  memory.copy(L.VTMP, L.VREGS + (<usize>src << 6), <usize>r << 6);
+  memory.copy(L.VTMP, tb + L.T_VREGS + (<usize>src << 6), <usize>r << 6);
   for (let row: u32 = 0; row < r; row++) {
     for (let col: u32 = 0; col < r; col++) {
-      memory.copy(L.VREGS + (<usize>(dst + col) << 6) + <usize>(row * esz), L.VTMP + (<usize>row << 6) + <usize>(col * esz), esz);
+      memory.copy(tb + L.T_VREGS + (<usize>(dst + col) << 6) + <usize>(row * esz), L.VTMP + (<usize>row << 6) + <usize>(col * esz), esz);
     }
   }
   return pc + 4;
@@ -243,11 +243,11 @@ function lanes(d: usize, pc: u64, e: u32, mode: u32): u64 {
     let a: u64;
     if (mode == 2) {
       const row = base, col = stride + <i64>i;
-      if (row < 0 || row >= load<i64>(L.VTROWS) || col < 0 || col >= load<i64>(L.VTCOLS)) {
+      if (row < 0 || row >= load<i64>(tb + L.T_VTROWS) || col < 0 || col >= load<i64>(tb + L.T_VTCOLS)) {
         setLane(v, i, bytes, 0); // implicit padding: never read from SRAM
         continue;
       }
-      a = <u64>(load<i64>(L.VTBASE) + row * load<i64>(L.VTSTRIDE) + col * <i64>bytes);
+      a = <u64>(load<i64>(tb + L.T_VTBASE) + row * load<i64>(tb + L.T_VTSTRIDE) + col * <i64>bytes);
     } else if (mode == 1) a = <u64>base + <u64>lane(L.VTMP, i, bytes) * <u64>bytes;
     else a = <u64>(base + <i64>i * stride);
     const m = vaddr(a, bytes, bytes, mode == 3);
@@ -280,7 +280,7 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
   const vd = vreg(d, L.REC_RD);
   memory.copy(L.VTMP, vreg(d, L.REC_RS1), 64);
   const s0 = sb < db ? part * n : 0, d0 = db < sb ? part * n : 0;
-  let state = load<u64>(L.VSRSTATE);
+  let state = load<u64>(tb + L.T_VSRSTATE);
   for (let i: u32 = 0; i < n; i++) {
     const x = floatLane(L.VTMP, s0 + i, sf); // any lane format is exact in binary64
     let rnd: u32 = 0;
@@ -290,7 +290,7 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
     }
     setLane(vd, d0 + i, db, encode(df & 0xff, (df >> 8) & 0x3f, x, rounding, rnd));
   }
-  store<u64>(L.VSRSTATE, state);
+  store<u64>(tb + L.T_VSRSTATE, state);
   commitFlags();
   return pc + 4;
 }

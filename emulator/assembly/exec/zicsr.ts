@@ -3,27 +3,29 @@
 // are read/write. Writing a read-only CSR, or naming one that does not exist, is an illegal instruction.
 // `n` is the number of instructions this run has retired before the current one.
 import * as L from '../generated/layout';
-import { aux, imm, rs1IsZero, setRd, trap, x1 } from '../state';
+import { aux, imm, rs1IsZero, setRd, tb, trap, x1 } from '../state';
+import { current, threadInstret } from '../threads';
+import { clock } from '../timing';
 
 /** Where a writable CSR lives (0 for none) and how many bytes it has. */
 function storage(csr: u32): usize {
-  if (csr >= L.CSR_FMT0 && csr <= L.CSR_FMT15) return L.FMT_TABLE + (<usize>(csr - L.CSR_FMT0) << 2);
-  if (csr == L.CSR_VFLAGS) return L.VFLAGS;
-  if (csr == L.CSR_VSRSTATE) return L.VSRSTATE;
-  if (csr == L.CSR_VTBASE) return L.VTBASE;
-  if (csr == L.CSR_VTROWS) return L.VTROWS;
-  if (csr == L.CSR_VTCOLS) return L.VTCOLS;
-  if (csr == L.CSR_VTSTRIDE) return L.VTSTRIDE;
+  if (csr >= L.CSR_FMT0 && csr <= L.CSR_FMT15) return tb + L.T_FMT_TABLE + (<usize>(csr - L.CSR_FMT0) << 2);
+  if (csr == L.CSR_VFLAGS) return tb + L.T_VFLAGS;
+  if (csr == L.CSR_VSRSTATE) return tb + L.T_VSRSTATE;
+  if (csr == L.CSR_VTBASE) return tb + L.T_VTBASE;
+  if (csr == L.CSR_VTROWS) return tb + L.T_VTROWS;
+  if (csr == L.CSR_VTCOLS) return tb + L.T_VTCOLS;
+  if (csr == L.CSR_VTSTRIDE) return tb + L.T_VTSTRIDE;
   return 0;
 }
 
 /** Value of a read-only CSR, or -1 with `ok` cleared when there is no such CSR. */
 function readOnly(csr: u32, n: u64, ok: usize): i64 {
-  const instret = load<u64>(L.INSTRET) + n;
   store<u8>(ok, 1);
-  if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return <i64>(instret + load<u64>(L.EXTRA_CYCLES));
-  if (csr == L.CSR_INSTRET) return <i64>instret;
-  if (csr == L.CSR_COREID || csr == L.CSR_THREADID || csr == L.CSR_COREX || csr == L.CSR_COREY || csr == L.CSR_MHARTID) return 0;
+  if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return <i64>Math.floor(clock);
+  if (csr == L.CSR_INSTRET) return <i64>threadInstret(n);
+  if (csr == L.CSR_THREADID || csr == L.CSR_MHARTID) return <i64>current();
+  if (csr == L.CSR_COREID || csr == L.CSR_COREX || csr == L.CSR_COREY) return 0;
   if (csr == L.CSR_MESHW || csr == L.CSR_MESHH) return 1;
   store<u8>(ok, 0);
   return -1;

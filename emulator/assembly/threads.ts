@@ -1,0 +1,145 @@
+// Hardware threads (docs/machine.md, "Threads"): up to four per core, each with a state block (saved x
+// registers and pc, vector registers, format table, stalls). The running thread's x registers, ready
+// times and stall counters live at fixed addresses (REGS, XREADY, STALLS) so the hot loop needs no base
+// register; switching threads swaps them with the blocks. The scheduler runs the thread whose clock is
+// lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
+import * as L from './generated/layout';
+import { setThreadBlock, tb } from './state';
+import { clock, enterModel, leaveModel, loadStalls, saveStalls, setClock } from './timing';
+
+/** The running thread switches when its clock passes this (another thread is further behind). */
+export let switchAt: f64 = Infinity;
+/** Core instructions retired when the running thread was switched in (for per-thread instret). */
+let nIn: u64 = 0;
+
+const SKEW: f64 = 32;
+const FREE: u32 = 0;
+const RUNNING: u32 = 1;
+const WAITING: u32 = 2;
+
+// @ts-ignore: decorator
+@inline function block(t: u32): usize { return L.THREADS + <usize>t * L.THREAD_BLOCK; }
+// @ts-ignore: decorator
+@inline export function current(): u32 { return load<u32>(L.CUR_THREAD); }
+
+/** Thread 0 running at pc with everything else free (after reset and load). */
+export function resetThreads(): void {
+  setThreadBlock(block(0));
+  store<u32>(L.CUR_THREAD, 0);
+  store<u32>(tb + L.T_STATE, RUNNING);
+}
+
+/** Called by run() on entry: restore the scheduler's view of memory. */
+export function enter(n: u64): void {
+  setThreadBlock(block(current()));
+  enterModel();
+  nIn = n;
+  plan();
+}
+
+/** Called by run() on exit: everything the host or a snapshot needs goes to memory. */
+export function leave(n: u64): void {
+  leaveModel();
+  store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
+  nIn = n;
+}
+
+/** Instructions the running thread has retired, n being the core's count in this run. */
+export function threadInstret(n: u64): u64 { return load<u64>(tb + L.T_INSTRET) + (n - nIn); }
+
+/** switchAt for the running thread: SKEW past the lowest clock of the other running threads. */
+function plan(): void {
+  let low: f64 = Infinity;
+  const me = current();
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    if (t == me || load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
+    const c = load<f64>(block(t) + L.T_CLOCK);
+    if (c < low) low = c;
+  }
+  switchAt = low + SKEW;
+}
+
+function save(pc: u64, n: u64): void {
+  store<u64>(tb + L.T_PC, pc);
+  store<f64>(tb + L.T_CLOCK, clock);
+  store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
+  memory.copy(tb + L.T_XSAVE, L.REGS, 33 << 3);
+  memory.copy(tb + L.T_XREADY, L.XREADY, 33 << 3);
+  saveStalls(tb + L.T_STALLS);
+}
+
+function restore(t: u32, n: u64): u64 {
+  store<u32>(L.CUR_THREAD, t);
+  setThreadBlock(block(t));
+  setClock(load<f64>(tb + L.T_CLOCK));
+  memory.copy(L.REGS, tb + L.T_XSAVE, 33 << 3);
+  memory.copy(L.XREADY, tb + L.T_XREADY, 33 << 3);
+  loadStalls(tb + L.T_STALLS);
+  nIn = n;
+  plan();
+  return load<u64>(tb + L.T_PC);
+}
+
+/**
+ * Save the running thread (resuming at pc) and switch to the running thread with the lowest clock (the
+ * lowest number among equals). Returns its pc, or TRAP with a DEADLOCK fault when none can run.
+ */
+export function schedule(pc: u64, n: u64): u64 {
+  save(pc, n);
+  let best: i32 = -1;
+  let low: f64 = Infinity;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    if (load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
+    const c = load<f64>(block(t) + L.T_CLOCK);
+    if (best < 0 || c < low) {
+      best = <i32>t;
+      low = c;
+    }
+  }
+  if (best < 0) {
+    store<u32>(L.FAULT_CAUSE, L.CAUSE_DEADLOCK);
+    store<u64>(L.FAULT_ADDR, pc);
+    return L.TRAP;
+  }
+  return restore(<u32>best, n);
+}
+
+/** tspawn: the lowest free thread starts at `entry` with a0 = arg, sp below the others' stacks, the
+ * spawner's format table, and the spawner's clock. Returns its number, or -1. */
+export function spawn(entry: u64, arg: u64): i64 {
+  for (let t: u32 = 1; t < L.THREAD_COUNT; t++) {
+    const b = block(t);
+    if (load<u32>(b + L.T_STATE) != FREE) continue;
+    memory.fill(b, 0, L.THREAD_BLOCK);
+    store<u64>(b + L.T_XSAVE + (2 << 3), <u64>L.STACK_TOP - <u64>t * L.THREAD_STACK);
+    store<u64>(b + L.T_XSAVE + (10 << 3), arg);
+    store<u64>(b + L.T_PC, entry);
+    store<f64>(b + L.T_CLOCK, clock);
+    memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, 64);
+    store<u32>(b + L.T_STATE, RUNNING);
+    plan();
+    return <i64>t;
+  }
+  return -1;
+}
+
+/** texit: the running thread stops; threads joining it continue from its clock. */
+export function exit(): void {
+  const me = current();
+  store<u32>(tb + L.T_STATE, FREE);
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    const b = block(t);
+    if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_FOR) == me) {
+      store<u32>(b + L.T_STATE, RUNNING);
+      if (load<f64>(b + L.T_CLOCK) < clock) store<f64>(b + L.T_CLOCK, clock);
+    }
+  }
+}
+
+/** tjoin: true if the running thread must wait for thread `t` (then it is marked waiting). */
+export function join(t: u64): bool {
+  if (t >= <u64>L.THREAD_COUNT || t == <u64>current() || load<u32>(block(<u32>t) + L.T_STATE) == FREE) return false;
+  store<u32>(tb + L.T_STATE, WAITING);
+  store<u32>(tb + L.T_WAIT_FOR, <u32>t);
+  return true;
+}
