@@ -150,8 +150,10 @@ export class Expander {
           // A plain instruction (never a directive): only macros and conditionals concern it here.
           if (this.conds.length > 0 && !this.active()) continue;
           const macro = this.macros.size > 0 ? this.macros.get(l.fast.name ?? '') : undefined;
-          if (macro && l.fast.labels.length === 0) this.invoke(macro, file, line, l);
-          else this.statement(file, line, l);
+          if (macro) {
+            if (l.fast.labels.length > 0) this.place(file, line, { labels: l.fast.labels, operands: [] }); // labels before a macro call
+            this.invoke(macro, file, line, l);
+          } else this.statement(file, line, l);
           continue;
         }
         const head = headIndex(l.tokens);

@@ -43,6 +43,7 @@ export const TIMING: Record<TimingClass, Timing> = {
   vgather: { unit: 'vmem', busy: 4, latency: 8, load: 64, doc: 'strided, gathered or tiled lane loads' },
   vscatter: { unit: 'vmem', busy: 4, latency: 1, store: 64, doc: 'strided lane stores' },
   vmove: { unit: 'simd', busy: 1, latency: 2, doc: 'vector <-> scalar and accumulator moves' },
+  macc: { unit: 'matrix', busy: 1, latency: 2, doc: 'accumulator clear, read or write (mzero, mget, mset) on its matrix unit' },
   matrix: { unit: 'matrix', latency: 4, doc: 'matrix-unit operation: 8x8x4 multiply-accumulate' },
 };
 

@@ -3,7 +3,7 @@
 /** Timing classes; their latencies live in isa/timing.ts. */
 export type TimingClass =
   | 'alu' | 'mul' | 'div' | 'load' | 'store' | 'branch' | 'jump' | 'csr' | 'system' | 'fence'
-  | 'valu' | 'vfma' | 'vlong' | 'vperm' | 'vload' | 'vstore' | 'vgather' | 'vscatter' | 'vmove' | 'matrix';
+  | 'valu' | 'vfma' | 'vlong' | 'vperm' | 'vload' | 'vstore' | 'vgather' | 'vscatter' | 'vmove' | 'macc' | 'matrix';
 
 export interface InstrFlags {
   mayLoad?: boolean;

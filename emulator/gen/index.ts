@@ -159,7 +159,7 @@ function timingSource(i: Instr): string[] {
     if (o.startsWith('acc')) out.push(`r = T.srcAcc(${acc(o)}, r);`);
     else out.push(`r = T.src${o.startsWith('r') ? 'X' : 'V'}(d, ${slot}, r);`);
   }
-  const busy = tm.unit === 'matrix' ? c.matrixCycles : tm.busy ?? 1;
+  const busy = tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
   const occ = (x: number) => f64(x);
   const thread = `${occ(1 / c.threadDecodeWidth)}, ${occ(1 / c.decodeWidth)}`;
   const port = tm.load ? 1 : tm.store ? 2 : 0;
@@ -168,7 +168,7 @@ function timingSource(i: Instr): string[] {
   else if (tm.unit === 'addr') out.push(`const t = T.issueAddr(T.ready(r), ${occ(busy / c.addrUnits)}, ${port === 1}, ${occ(portOcc)}, ${thread});`);
   else {
     const unit = tm.unit === 'simd' ? 'T.U_SIMD' : tm.unit === 'vmem' ? 'T.U_VMEM' : 'T.U_MATRIX';
-    const accIndex = tm.unit === 'matrix' ? acc('acc') : '0';
+    const accIndex = tm.unit === 'matrix' ? acc(i.operands.includes('acc1') ? 'acc1' : 'acc') : '0';
     const unitOcc = tm.unit === 'vmem' ? busy / c.vectorMemPipes : busy;
     out.push(`const t = T.issueVec(T.ready(r), ${occ(1 / c.vectorIssue)}, ${unit}, ${accIndex}, ${occ(unitOcc)}, ${port}, ${occ(portOcc)}, ${thread});`);
   }

@@ -9,7 +9,7 @@ function row(mnemonic: string, format: string, fixed: Record<string, number>, sy
 
 export const D1M: InstrDef[] = [
   row('mma', 'MMA', { opcode: O.CUSTOM_3, funct3: 0, funct3v: 0, pad3a: 0 }, 'acc, vs1, vs2, fmt', 'matrix', 'acc[8x8] += vs1[8x4] * vs2[4x8] (bf16/fp16/cfp8 lanes, fp32 accumulators)'),
-  row('mzero', 'MMA', { opcode: O.CUSTOM_3, funct3: 1, funct3v: 0, pad3a: 0, vs1: 0, vs2: 0, fmt: 0 }, 'acc', 'matrix', 'acc = 0'),
-  row('mget', 'MGET', { opcode: O.CUSTOM_3, funct3: 2, funct3v: 0, pad4: 0, pad3c: 0, pad3b: 0 }, 'vd, acc1, mpart', 'vmove', 'vd = rows 2*mpart and 2*mpart+1 of acc1 (16 fp32 lanes)'),
-  row('mset', 'MSET', { opcode: O.CUSTOM_3, funct3: 3, funct3v: 0, pad4: 0, pad3c: 0, pad3a: 0 }, 'acc, vs1, mpart', 'vmove', 'rows 2*mpart and 2*mpart+1 of acc = vs1 (16 fp32 lanes)'),
+  row('mzero', 'MMA', { opcode: O.CUSTOM_3, funct3: 1, funct3v: 0, pad3a: 0, vs1: 0, vs2: 0, fmt: 0 }, 'acc', 'macc', 'acc = 0'),
+  row('mget', 'MGET', { opcode: O.CUSTOM_3, funct3: 2, funct3v: 0, pad4: 0, pad3c: 0, pad3b: 0 }, 'vd, acc1, mpart', 'macc', 'vd = rows 2*mpart and 2*mpart+1 of acc1 (16 fp32 lanes)'),
+  row('mset', 'MSET', { opcode: O.CUSTOM_3, funct3: 3, funct3v: 0, pad4: 0, pad3c: 0, pad3a: 0 }, 'acc, vs1, mpart', 'macc', 'rows 2*mpart and 2*mpart+1 of acc = vs1 (16 fp32 lanes)'),
 ];
