@@ -30,6 +30,8 @@ export interface InstrDef {
   /** Assembly operand syntax, naming fields: 'rd, rs1, imm12' or 'rd, imm12(rs1)'. Empty for none. */
   syntax: string;
   timing: TimingClass;
+  /** Cycles the unit stays busy when it differs from the class's (e.g. a transpose of R registers: R). */
+  busy?: number;
   summary: string;
   /** Section of the manual the instruction comes from. */
   manual: string;

@@ -159,7 +159,7 @@ function timingSource(i: Instr): string[] {
     if (o.startsWith('acc')) out.push(`r = T.srcAcc(${acc(o)}, r);`);
     else out.push(`r = T.src${o.startsWith('r') ? 'X' : 'V'}(d, ${slot}, r);`);
   }
-  const busy = tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
+  const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
   const occ = (x: number) => f64(x);
   const thread = `${occ(1 / c.threadDecodeWidth)}, ${occ(1 / c.decodeWidth)}`;
   const port = tm.load ? 1 : tm.store ? 2 : 0;

@@ -18,9 +18,11 @@ const unary = (mnemonic: string, funct3: number, funct3v: number, timing: Timing
   row(mnemonic, 'VV', { opcode: O.CUSTOM_0, funct3, funct3v, vs2: 0 }, 'vd, vs1, fmt', timing, summary);
 const bitwise = (mnemonic: string, funct3v: number, summary: string): InstrDef =>
   row(mnemonic, 'VV', { opcode: O.CUSTOM_0, funct3: 3, funct3v, fmt: 0 }, 'vd, vs1, vs2', 'valu', summary);
-const trn = (esz: number, funct3v: number): InstrDef =>
-  row(`vtrn.${esz}`, 'VV', { opcode: O.CUSTOM_0, funct3: 6, funct3v, vs2: 0, fmt: 0 }, 'vd, vs1', 'vperm',
-    `transpose the ${64 / esz}x${64 / esz} block of ${esz}-byte elements held in registers vs1..vs1+${64 / esz - 1} into vd..vd+${64 / esz - 1} (both groups aligned)`);
+const trn = (esz: number, funct3v: number): InstrDef => ({
+  ...row(`vtrn.${esz}`, 'VV', { opcode: O.CUSTOM_0, funct3: 6, funct3v, vs2: 0, fmt: 0 }, 'vd, vs1', 'vperm',
+    `transpose the ${64 / esz}x${64 / esz} block of ${esz}-byte elements held in registers vs1..vs1+${64 / esz - 1} into vd..vd+${64 / esz - 1} (both groups aligned); the SIMD unit is busy one cycle per register`),
+  busy: 64 / esz,
+});
 
 export const D1V: InstrDef[] = [
   vv('vadd', 0, 0, 'valu', 'vd[i] = vs1[i] + vs2[i]'),

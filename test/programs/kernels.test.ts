@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Core } from '../../emulator/host/core.js';
-import { decode } from '../../emulator/host/numbers.js';
+import { decode, encode, SrGenerator } from '../../emulator/host/numbers.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { coreStats } from '../../emulator/host/stats.js';
 
@@ -79,5 +79,71 @@ describe('gemm.dasm: 256x256x256 bf16 -> fp32 on the matrix units', () => {
     expect((M * N * K) / 256 / cycles).toBeGreaterThanOrEqual(0.8);
     const s = coreStats(core);
     expect(s.matrix.macs).toBe(M * N * K);
+  });
+});
+
+describe('quantize.dasm: fp32 -> CFloat8 1-4-3 with stochastic rounding', () => {
+  it('rounds every value as the number library does, and stochastic rounding has mean error near zero', async () => {
+    const { core, image, stdout, exitCode } = await runKernel('quantize');
+    expect(exitCode).toBe(0);
+    const n = 16384;
+    const xs = new DataView(core.readMem(symbol(image, 'xs'), n * 4).buffer);
+    const sr = core.readMem(symbol(image, 'q_sr'), n);
+    const rne = core.readMem(symbol(image, 'q_rne'), n);
+    const spec = { format: 'cfp8_143', bias: 7 };
+    const g = new SrGenerator(20211123n); // the program's vsrstate seed: one draw per lane, in order
+    let errSr = 0;
+    let errRne = 0;
+    for (let i = 0; i < n; i++) {
+      const x = xs.getFloat32(4 * i, true);
+      expect(x >= 1 && x < 1.05).toBe(true);
+      expect(rne[i]).toBe(encode(spec, x).bits);
+      expect(sr[i]).toBe(encode(spec, x, 'sr', g.next()).bits);
+      errSr += decode(spec, sr[i]!) - x;
+      errRne += decode(spec, rne[i]!) - x;
+    }
+    // Each stochastic rounding error has mean 0 and standard deviation at most 0.125 / 2.
+    const se = 0.0625 / Math.sqrt(n);
+    expect(Math.abs(errSr / n)).toBeLessThan(4 * se);
+    expect(errRne / n).toBeLessThan(-0.02); // round-to-nearest: every value to 1.0
+    const m = /stochastic (-?\d+), nearest (-?\d+)/.exec(stdout)!;
+    expect(Math.abs(Number(m[1]) / 2 ** 20 - errSr / n)).toBeLessThan(1e-5);
+    expect(Math.abs(Number(m[2]) / 2 ** 20 - errRne / n)).toBeLessThan(1e-5);
+  });
+});
+
+describe('softmax.dasm: row softmax, fp32 -> bf16', () => {
+  it('matches binary64 softmax within one bf16 rounding plus fp32 noise', async () => {
+    const { core, image, exitCode } = await runKernel('softmax');
+    expect(exitCode).toBe(0);
+    const R = 64, C = 64;
+    const ys = new DataView(core.readMem(symbol(image, 'ys'), R * C * 2).buffer);
+    for (let r = 0; r < R; r++) {
+      const x = Array.from({ length: C }, (_, c) => (((7 * r + 13 * c) % 29) - 14) / 4);
+      const max = Math.max(...x);
+      const e = x.map((v) => Math.exp(v - max));
+      const sum = e.reduce((s, v) => s + v, 0);
+      let total = 0;
+      for (let c = 0; c < C; c++) {
+        const want = e[c]! / sum;
+        const got = decode({ format: 'bf16' }, ys.getUint16(2 * (r * C + c), true));
+        total += got;
+        // bf16 keeps 8 significant bits: half an ulp is 2^-8 relative; fp32 steps add far less
+        expect(Math.abs(got - want), `row ${r} column ${c}`).toBeLessThanOrEqual(want * 2 ** -8 * 1.01);
+      }
+      expect(Math.abs(total - 1)).toBeLessThan(0.02);
+    }
+  });
+});
+
+describe('transpose.dasm: 64 x 64 fp32 transpose with vtrn.4', () => {
+  it('writes B[j][i] = A[i][j]', async () => {
+    const { core, image, stdout, exitCode } = await runKernel('transpose');
+    expect(exitCode).toBe(0);
+    const b = new DataView(core.readMem(symbol(image, 'mat_b'), 64 * 64 * 4).buffer);
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 64; j++) expect(b.getUint32(4 * (j * 64 + i), true)).toBe(64 * i + j);
+    const cycles = Number(/kernel cycles (\d+)/.exec(stdout)![1]);
+    // 256 loads, 256 stores and 16 transposes of 16 registers: at least 256 cycles of vector issue
+    expect(cycles).toBeGreaterThanOrEqual(256);
   });
 });
