@@ -31,6 +31,7 @@ export function xreg(name: string): number | undefined {
 
 /** Vector register number for v0..v31, else undefined. */
 export function vreg(name: string): number | undefined {
+  if ((name.charCodeAt(0) | 32) !== 118 /* v */ || name.length > 3) return undefined; // the assembler asks for every operand
   const m = /^v([0-9]|[12][0-9]|3[01])$/i.exec(name);
   return m ? Number(m[1]) : undefined;
 }

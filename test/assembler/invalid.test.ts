@@ -17,6 +17,15 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'unknown mnemonic', src: 'adx a0, a1, a2\n', errors: [[1, 1, /unknown instruction 'adx'/]] },
+  { name: 'format-table entry out of range', src: 'vadd v1, v2, v3, fmt16\n', errors: [[1, 18, /'fmt16' is not a format-table entry \(fmt0\.\.fmt15\)/]] },
+  { name: 'format-table entry number too large', src: 'vadd v1, v2, v3, 16\n', errors: [[1, 18, /format-table entry.*16 is out of range 0\.\.15/]] },
+  { name: 'x register where a vector register goes', src: 'vadd v1, a2, v3, fmt0\n', errors: [[1, 10, /expected a vector register \(v0\.\.v31\), got register 'a2'/]] },
+  { name: 'vector register where an x register goes', src: 'vld v1, 0(v2)\n', errors: [[1, 9, /expected a register/]] },
+  { name: 'unknown accumulator', src: 'mzero m4\n', errors: [[1, 7, /expected a matrix accumulator \(m0\.\.m3\)/]] },
+  { name: 'exponent bias out of range', src: '.cfp8_143 64, 1.0\n', errors: [[1, 11, /exponent bias 64 is out of range 0\.\.63/]] },
+  { name: 'configurable float without a bias', src: '.shp\n', errors: [[1, 1, /\.shp expects the exponent bias/]] },
+  { name: 'float literal in an instruction', src: 'addi a0, a0, 1.5\n', errors: [[1, 14, /floating-point number '1\.5' where an integer is needed/]] },
+  { name: 'unknown lane-format directive', src: '.cfp9 3, 1.0\n', errors: [[1, 1, /unknown directive '\.cfp9'/]] },
   { name: 'bad register x32', src: 'add a0, x32, a1\n', errors: [[1, 9, /'x32' is not a register \(x0\.\.x31\)/]] },
   { name: 'register where an immediate goes', src: 'addi a0, a0, a1\n', errors: [[1, 14, /expected an immediate, got register 'a1'/]] },
   { name: 'immediate where a register goes', src: 'add a0, 5, a1\n', errors: [[1, 9, /expected a register/]] },
