@@ -1,13 +1,11 @@
 // The host side of one emulated core: instantiates the wasm core (compiled once per process), loads
 // an Image into SRAM, and gives typed access to registers, pc, memory and counters. This is the Debug
 // API's base: the CLI, the debugger and the tests use it, never the linear memory directly.
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { join } from 'node:path';
 import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
-import { packageRoot } from '../../cli/root.js';
 import { D1_CORE } from '../presets.js';
+import { distWasm } from './wasm.js';
 import { CAUSE, CYCLE_MODEL, LAYOUT, STOP } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
@@ -45,17 +43,11 @@ let compiled: WebAssembly.Module | undefined;
 
 function wasmModule(): WebAssembly.Module {
   if (!compiled) {
-    const path = join(packageRoot(), 'dist', 'd1-core.wasm');
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new Error(`the emulator core ${path} is missing: run \`npm run build\``);
-    }
+    const bytes = distWasm('d1-core.wasm', 'the emulator core');
     // The run loop is one long call: V8 cannot swap a running baseline (Liftoff) frame for optimized
     // code, so compile the core with the optimizing tier from the start.
     setFlagsFromString('--no-liftoff');
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+    compiled = new WebAssembly.Module(bytes);
     setFlagsFromString('--liftoff');
   }
   return compiled;

@@ -1,9 +1,7 @@
 // The host's entry to the number formats: the same AssemblyScript code the core runs per lane
 // (emulator/assembly/numbers.ts), compiled alone into dist/d1-numbers.wasm and loaded on first use. The
 // assembler's data directives, the debugger's lane views and the tests go through here.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../cli/root.js';
+import { distWasm } from './wasm.js';
 import { FORMAT_BY_NAME, MAX_BIAS, ROUNDING, type NumberFormat } from '../../isa/numbers.js';
 
 interface NumbersExports {
@@ -19,14 +17,8 @@ let lib: NumbersExports | undefined;
 
 function wasm(): NumbersExports {
   if (!lib) {
-    const path = join(packageRoot(), 'dist', 'd1-numbers.wasm');
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw new Error(`the number-format library ${path} is missing: run \`npm run build\``);
-    }
-    lib = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), { env: { abort: () => {} } })
+    const bytes = distWasm('d1-numbers.wasm', 'the number-format library');
+    lib = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => {} } })
       .exports as unknown as NumbersExports;
   }
   return lib;

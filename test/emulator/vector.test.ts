@@ -54,7 +54,7 @@ const f32 = (bits: number) => {
   return dv.getFloat32(0, true);
 };
 
-const iota = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+const iota = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('element-wise arithmetic', () => {
   it('adds, multiplies and divides fp32 lanes with IEEE rounding', async () => {
@@ -246,7 +246,7 @@ describe('moves, permutes and transposes', () => {
     expect(lanes(core.getVreg(4), 4)).toEqual(iota(16, (i) => 100 + (i ^ 5)));
   });
 
-  it.each([8, 16, 32, 4])('vtrn.%i transposes a register group', async (esz) => {
+  it.each([8, 16, 32, 4])('vtrn.%i transposes a register group', async (esz: number) => {
     const r = 64 / esz;
     const base = 32 - r; // source group v(32-r).., destination v0..
     const init = iota(r, (k) => `        la a0, va\n        vld v${base + k}, ${k * 64}(a0)`).join('\n');

@@ -63,7 +63,7 @@ export function aliasWords(random = 6, seed = 4): number[] {
 
 /** Random words that GNU also reads as 32-bit instructions (low bits 11, not a longer encoding). */
 /** RISC-V's custom-0..3 major opcodes hold the D1 extensions, which GNU objdump does not know. */
-const CUSTOM = new Set(RESERVED_FOR_D1.map((k) => OPCODES[k]));
+const CUSTOM = new Set<number>(RESERVED_FOR_D1.map((k) => OPCODES[k]));
 
 export function randomWords(count: number, seed = 5): number[] {
   return fc.sample(fc.integer({ min: 0, max: 0xffffffff }), { numRuns: count * 2, seed }).map((w) => (w | 3) >>> 0).filter((w) => (w & 0x1f) !== 0x1f && !CUSTOM.has(w & 0x7f)).slice(0, count);

@@ -1,15 +1,14 @@
-// uhp: every encoding with every bias decodes like the reference and survives encode/decode and a trip
+// shp and uhp (the 16-bit configurable floats): every encoding with every bias decodes like the reference and survives encode/decode and a trip
 // through fp32; for a few biases every bf16 value and a deterministic sample of fp32 values encode (RNE) to
 // the reference's bits and flags.
 import { describe, expect, it } from 'vitest';
 import { BF16_VALUES, boundaryValues, checkEncodes, checkEveryEncoding, fp32Values } from './exhaustive.js';
 import { ALL_BIASES, Mismatches } from './reference.js';
 
-const FORMAT = 'uhp';
 const BIASES = [0, 1, 15, 31, 47, 62, 63];
 const FP32_SAMPLE = 100_000;
 
-describe(FORMAT, () => {
+for (const FORMAT of ['shp', 'uhp']) describe(FORMAT, () => {
   it('all 65536 encodings x 64 biases: decode, encode round trip, fp32 round trip', () => {
     const bad = new Mismatches();
     for (const bias of ALL_BIASES) checkEveryEncoding(FORMAT, bias, bad);

@@ -1,0 +1,14 @@
+// The WebAssembly modules `npm run build` compiles into dist/ (the core, the number-format library):
+// their bytes, or a message saying how to build them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../cli/root.js';
+
+export function distWasm(file: string, what: string): Uint8Array<ArrayBuffer> {
+  const path = join(packageRoot(), 'dist', file);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new Error(`${what} ${path} is missing: run \`npm run build\``);
+  }
+}
