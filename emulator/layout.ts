@@ -29,9 +29,9 @@ export const LAYOUT = {
   FAULT_CAUSE: STATE + 0x128,
   FAULT_ADDR: STATE + 0x130,
   FAULT_WORD: STATE + 0x138,
-  /** Cycle the running thread issues its next instruction at (f64; the cycle model). */
+  /** Tick the running thread issues its next instruction at (i64; the cycle model). */
   CLOCK: STATE + 0x140,
-  /** The running thread's register ready times (f64 per x register slot, the cycle model). */
+  /** The running thread's register ready times (i64 ticks per x register slot, the cycle model). */
   XREADY: STATE + 0x200,
   /** Per-core cycle-model state (f64 each, offsets in CYCLE_MODEL): when each shared resource is next
    * free, accumulator ready times, and totals. */
@@ -40,7 +40,7 @@ export const LAYOUT = {
   ACC: STATE + 0x800,
   /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
   VTMP: STATE + 0xc00,
-  /** The running thread's stall cycles by cause (f64 each, in isa/timing.ts STALLS order). */
+  /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
   STALLS: STATE + 0x180,
   THREADS,
   THREAD_BLOCK,
@@ -53,7 +53,7 @@ export const LAYOUT = {
   T_WAIT_FOR: 0x124,
   T_CLOCK: 0x128,
   T_XREADY: 0x140,
-  /** Stall cycles by cause (f64 each, STALL order). */
+  /** Stall ticks by cause (i64 each, STALL order). */
   T_STALLS: 0x280,
   /** Format table fmt0..fmt15 (u32 each), then the other vector CSRs. */
   T_FMT_TABLE: 0x300,
@@ -63,7 +63,7 @@ export const LAYOUT = {
   T_VTROWS: 0x358,
   T_VTCOLS: 0x360,
   T_VTSTRIDE: 0x368,
-  /** Vector register ready times (f64 each). */
+  /** Vector register ready times (i64 ticks each). */
   T_VREADY: 0x400,
   /** v0..v31, 64 bytes each. */
   T_VREGS: 0x800,
@@ -75,7 +75,15 @@ export const LAYOUT = {
   PAGES: Math.ceil(END / 0x10000),
 } as const;
 
-/** Byte offsets from RESOURCES of the per-core cycle-model values (f64 each). */
+/**
+ * The cycle model counts time in ticks, integers (a chain of integer adds and compares is what makes the
+ * model cheap to run): 27,000 per cycle, so every share of a resource is a whole number of ticks (1/8 of a
+ * cycle of decode, 64 bytes of the 200-byte-per-cycle load port, 64 of the 135-byte store port).
+ */
+export const TICKS_PER_CYCLE = D1_CORE.sramLoadBytesPerCycle * D1_CORE.sramStoreBytesPerCycle;
+
+/** Byte offsets from RESOURCES of the per-core cycle-model values: next-free times, ready times and the
+ * horizon are i64 ticks; the totals from SIMD_BUSY on are f64 cycles, bytes and counts. */
 export const CYCLE_MODEL = {
   DECODE: 0, INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
   /** Four matrix units, then the four accumulators' ready times. */

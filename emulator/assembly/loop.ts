@@ -1,13 +1,13 @@
 // The run loop (ARCHITECTURE.md "run(maxCycles)"): fetch the predecoded record at pc and dispatch (a
 // record not yet decoded has op 0, whose case decodes it and asks for the same pc again), repeat until the
-// budget is spent or an instruction traps. pc and the retired count live in locals; the host sees them in
-// linear memory when run() returns. Between instructions the running thread yields when its clock passes
-// switchAt (threads.ts). A block compiler can replace this function behind the same contract.
+// budget is spent or an instruction traps. pc and the retired count live in locals, the cycle model in
+// generated/dispatch.ts's globals; the host sees them in linear memory when run() returns. Between
+// instructions the running thread yields when its clock passes switchAt (threads.ts). A block compiler
+// can replace this function behind the same contract.
 import * as L from './generated/layout';
-import { dispatch } from './generated/dispatch';
+import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
 import { trap } from './state';
 import { enter, leave, schedule, switchAt } from './threads';
-import { clock } from './timing';
 
 export function run(limit: u64): u32 {
   let pc = load<u64>(L.PC);
@@ -17,8 +17,10 @@ export function run(limit: u64): u32 {
   // Jumps check their targets and a sentinel record ends SRAM, so only the entry pc needs a check.
   if (pc >= <u64>L.SRAM_SIZE || (pc & 3) != 0) {
     trap(L.CAUSE_FETCH, pc);
+    leave(n);
     return L.STOP_FAULT;
   }
+  modelLoad();
   while (n < limit) {
     const d = L.PREDEC + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
@@ -26,7 +28,7 @@ export function run(limit: u64): u32 {
       if (npc == L.DECODED) continue; // the word is decoded now: execute it
       if (npc == L.SWITCH) {
         n++;
-        pc = schedule(pc + 4, n);
+        pc = yieldTo(pc + 4, n);
         if (pc != L.TRAP) continue;
         reason = L.STOP_FAULT;
         break;
@@ -41,10 +43,19 @@ export function run(limit: u64): u32 {
     }
     pc = npc;
     n++;
-    if (clock > switchAt) pc = schedule(pc, n);
+    if (clock() > switchAt) pc = yieldTo(pc, n);
   }
+  modelStore();
   store<u64>(L.PC, pc);
   store<u64>(L.INSTRET, load<u64>(L.INSTRET) + n);
   leave(n);
   return reason;
+}
+
+/** Switch threads with the cycle model in memory. */
+function yieldTo(pc: u64, n: u64): u64 {
+  modelStore();
+  const next = schedule(pc, n);
+  modelLoad();
+  return next;
 }

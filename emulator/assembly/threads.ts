@@ -5,14 +5,14 @@
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
 import { setThreadBlock, tb } from './state';
-import { clock, enterModel, leaveModel, loadStalls, saveStalls, setClock } from './timing';
+import { clock, updateHorizon } from './timing';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
-export let switchAt: f64 = Infinity;
+export let switchAt: i64 = i64.MAX_VALUE;
 /** Core instructions retired when the running thread was switched in (for per-thread instret). */
 let nIn: u64 = 0;
 
-const SKEW: f64 = 32;
+const SKEW: i64 = 32 * L.TICKS;
 const FREE: u32 = 0;
 const RUNNING: u32 = 1;
 const WAITING: u32 = 2;
@@ -32,14 +32,13 @@ export function resetThreads(): void {
 /** Called by run() on entry: restore the scheduler's view of memory. */
 export function enter(n: u64): void {
   setThreadBlock(block(current()));
-  enterModel();
   nIn = n;
   plan();
 }
 
 /** Called by run() on exit: everything the host or a snapshot needs goes to memory. */
 export function leave(n: u64): void {
-  leaveModel();
+  updateHorizon();
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
   nIn = n;
 }
@@ -49,32 +48,32 @@ export function threadInstret(n: u64): u64 { return load<u64>(tb + L.T_INSTRET) 
 
 /** switchAt for the running thread: SKEW past the lowest clock of the other running threads. */
 function plan(): void {
-  let low: f64 = Infinity;
+  let low: i64 = i64.MAX_VALUE;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     if (t == me || load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
-    const c = load<f64>(block(t) + L.T_CLOCK);
+    const c = load<i64>(block(t) + L.T_CLOCK);
     if (c < low) low = c;
   }
-  switchAt = low + SKEW;
+  switchAt = low == i64.MAX_VALUE ? low : low + SKEW;
 }
 
 function save(pc: u64, n: u64): void {
   store<u64>(tb + L.T_PC, pc);
-  store<f64>(tb + L.T_CLOCK, clock);
+  store<i64>(tb + L.T_CLOCK, clock());
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
   memory.copy(tb + L.T_XSAVE, L.REGS, 33 << 3);
   memory.copy(tb + L.T_XREADY, L.XREADY, 33 << 3);
-  saveStalls(tb + L.T_STALLS);
+  memory.copy(tb + L.T_STALLS, L.STALLS, 8 << 3);
 }
 
 function restore(t: u32, n: u64): u64 {
   store<u32>(L.CUR_THREAD, t);
   setThreadBlock(block(t));
-  setClock(load<f64>(tb + L.T_CLOCK));
+  store<i64>(L.CLOCK, load<i64>(tb + L.T_CLOCK));
   memory.copy(L.REGS, tb + L.T_XSAVE, 33 << 3);
   memory.copy(L.XREADY, tb + L.T_XREADY, 33 << 3);
-  loadStalls(tb + L.T_STALLS);
+  memory.copy(L.STALLS, tb + L.T_STALLS, 8 << 3);
   nIn = n;
   plan();
   return load<u64>(tb + L.T_PC);
@@ -87,10 +86,10 @@ function restore(t: u32, n: u64): u64 {
 export function schedule(pc: u64, n: u64): u64 {
   save(pc, n);
   let best: i32 = -1;
-  let low: f64 = Infinity;
+  let low: i64 = i64.MAX_VALUE;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     if (load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
-    const c = load<f64>(block(t) + L.T_CLOCK);
+    const c = load<i64>(block(t) + L.T_CLOCK);
     if (best < 0 || c < low) {
       best = <i32>t;
       low = c;
@@ -114,7 +113,7 @@ export function spawn(entry: u64, arg: u64): i64 {
     store<u64>(b + L.T_XSAVE + (2 << 3), <u64>L.STACK_TOP - <u64>t * L.THREAD_STACK);
     store<u64>(b + L.T_XSAVE + (10 << 3), arg);
     store<u64>(b + L.T_PC, entry);
-    store<f64>(b + L.T_CLOCK, clock);
+    store<i64>(b + L.T_CLOCK, clock());
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, 64);
     store<u32>(b + L.T_STATE, RUNNING);
     plan();
@@ -131,7 +130,7 @@ export function exit(): void {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_FOR) == me) {
       store<u32>(b + L.T_STATE, RUNNING);
-      if (load<f64>(b + L.T_CLOCK) < clock) store<f64>(b + L.T_CLOCK, clock);
+      if (load<i64>(b + L.T_CLOCK) < clock()) store<i64>(b + L.T_CLOCK, clock());
     }
   }
 }

@@ -2,7 +2,8 @@
 // generated decoder calls exec_<name>, written by hand in emulator/assembly/exec/<ext>.ts):
 //   generated/layout.ts    memory map, stop reasons and causes (from emulator/layout.ts)
 //   generated/decode.ts    word -> predecoded record (op id, register slots, immediates)
-//   generated/dispatch.ts  op id -> exec_<name>, plus the cycles of the op's timing class
+//   generated/dispatch.ts  op id -> exec_<name>, with the op's cycle-model code inline
+//   generated/operands.ts  accessors of each op's immediate operands, generated/numbers.ts the formats
 // Files are deterministic and start with the generator's name and the table hash.
 import { createHash } from 'node:crypto';
 import { CSRS } from '../../isa/csr.js';
@@ -12,7 +13,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, TICKS_PER_CYCLE } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -46,7 +47,7 @@ function layoutSource(): string {
   lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
-  lines.push(`export const REDIRECT_PENALTY: f64 = ${REDIRECT_PENALTY};`);
+  lines.push(`export const TICKS: i64 = ${TICKS_PER_CYCLE};`);
   lines.push(`export const THREAD_COUNT: u32 = ${D1_CORE.threads};`);
   lines.push(`export const STACK_TOP: u64 = ${D1_CORE.stackTop};`);
   lines.push(`export const THREAD_STACK: u64 = ${D1_CORE.threadStackBytes};`);
@@ -143,39 +144,66 @@ function decodeSource(): string {
 
 const f64 = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
 
+/** A number of cycles as whole ticks of the cycle model (emulator/layout.ts TICKS_PER_CYCLE). */
+function ticks(cycles: number): string {
+  const t = cycles * TICKS_PER_CYCLE;
+  if (Math.abs(t - Math.round(t)) > 1e-6) throw new Error(`${cycles} cycles is not a whole number of ticks`);
+  return String(Math.round(t));
+}
+
 /**
- * The cycle-model code of one op (isa/timing.ts, emulator/assembly/timing.ts): wait for the source
- * registers, then for decode and the op's units and SRAM port, take them, and set when the results are
- * ready. Leaves the issue time in `t`.
+ * The cycle-model code of one op (isa/timing.ts; docs/machine.md, "Cycle model"), written into the run
+ * loop so the model's state stays in the loop's locals: clk (the thread's next issue time), the shared
+ * resources' next-free times (dec, iu, au, vi, su, vm, lp, sp) and the thread's stalls by cause. Waits for
+ * the source registers (dependency), decode and the unit (issue), the SIMD unit, vector memory pipe or
+ * matrix unit, and the SRAM port; takes them; sets when the results are ready. Leaves the issue time in t.
  */
 function timingSource(i: Instr): string[] {
   const tm = TIMING[i.timing];
   const c = D1_CORE;
   const acc = (f: string) => `O.${i.exec.slice(5)}_${f}(d)`;
-  const out = ['let r = T.clock;'];
+  const out = ['let r = clk;'];
   const reads = i.operands.filter((o) => o === 'rs1' || o === 'rs2' || o === 'vs1' || o === 'vs2' || o === 'vs3' || o === 'acc1' || (o === 'vd' && i.flags?.readsDest));
   for (const o of reads) {
     const slot = o === 'rs1' || o === 'vs1' ? 'L.REC_RS1' : o === 'rs2' || o === 'vs2' ? 'L.REC_AUX' : 'L.REC_RD';
-    if (o.startsWith('acc')) out.push(`r = T.srcAcc(${acc(o)}, r);`);
-    else out.push(`r = T.src${o.startsWith('r') ? 'X' : 'V'}(d, ${slot}, r);`);
+    const at = o.startsWith('acc')
+      ? `L.RESOURCES + L.CM_ACC_READY + (<usize>${acc(o)} << 3)`
+      : o.startsWith('r')
+        ? `L.XREADY + <usize>load<u16>(d, ${slot})`
+        : `tb + L.T_VREADY + (<usize>load<u16>(d, ${slot}) >> 3)`;
+    out.push(`{ const v = load<i64>(${at}); if (v > r) r = v; }`);
   }
+  out.push('sDep += r - clk;', 'let t = r;', 'if (dec > t) t = dec;');
   const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
-  const occ = (x: number) => f64(x);
-  const thread = `${occ(1 / c.threadDecodeWidth)}, ${occ(1 / c.decodeWidth)}`;
-  const port = tm.load ? 1 : tm.store ? 2 : 0;
+  const port = tm.load ? 'lp' : tm.store ? 'sp' : undefined;
   const portOcc = tm.load ? tm.load / c.sramLoadBytesPerCycle : tm.store ? tm.store / c.sramStoreBytesPerCycle : 0;
-  if (tm.unit === 'int') out.push(`const t = T.issueInt(T.ready(r), ${occ(busy / c.intUnits)}, ${thread});`);
-  else if (tm.unit === 'addr') out.push(`const t = T.issueAddr(T.ready(r), ${occ(busy / c.addrUnits)}, ${port === 1}, ${occ(portOcc)}, ${thread});`);
-  else {
-    const unit = tm.unit === 'simd' ? 'T.U_SIMD' : tm.unit === 'vmem' ? 'T.U_VMEM' : 'T.U_MATRIX';
-    const accIndex = tm.unit === 'matrix' ? acc(i.operands.includes('acc1') ? 'acc1' : 'acc') : '0';
-    const unitOcc = tm.unit === 'vmem' ? busy / c.vectorMemPipes : busy;
-    out.push(`const t = T.issueVec(T.ready(r), ${occ(1 / c.vectorIssue)}, ${unit}, ${accIndex}, ${occ(unitOcc)}, ${port}, ${occ(portOcc)}, ${thread});`);
+  const takes: string[] = [];
+  if (tm.unit === 'int' || tm.unit === 'addr') {
+    const u = tm.unit === 'int' ? 'iu' : 'au';
+    out.push(`if (${u} > t) t = ${u};`, 'sIssue += t - r;');
+    takes.push(`${u} = t + ${ticks(busy / (tm.unit === 'int' ? c.intUnits : c.addrUnits))};`);
+  } else {
+    out.push('if (vi > t) t = vi;', 'sIssue += t - r;');
+    takes.push(`vi = t + ${ticks(1 / c.vectorIssue)};`);
+    if (tm.unit === 'matrix') {
+      out.push(`const mu: usize = L.RESOURCES + L.CM_MATRIX + (<usize>${acc(i.operands.includes('acc1') ? 'acc1' : 'acc')} << 3);`);
+      out.push('{ const u = load<i64>(mu); if (u > t) { sMatrix += u - t; t = u; } }');
+      takes.push(`store<i64>(mu, t + ${ticks(busy)});`);
+    } else {
+      const [u, stall, occ] = tm.unit === 'simd' ? ['su', 'sSimd', busy] : ['vm', 'sSram', busy / c.vectorMemPipes];
+      out.push(`if (${u} > t) { ${stall} += ${u} - t; t = ${u}; }`);
+      takes.push(`${u} = t + ${ticks(occ)};`);
+    }
   }
-  const lat = `t + ${f64(tm.latency)}`;
-  const writes = i.operands.includes('rd') ? 'X' : i.operands.includes('vd') ? 'V' : undefined;
-  if (writes) out.push(`T.dst${writes}(d, ${lat});`);
-  if (i.operands.includes('acc')) out.push(`T.dstAcc(${acc('acc')}, ${lat});`);
+  if (port) {
+    out.push(`if (${port} > t) { sSram += ${port} - t; t = ${port}; }`);
+    takes.push(`${port} = t + ${ticks(portOcc)};`);
+  }
+  out.push(...takes, `dec = t + ${ticks(1 / c.decodeWidth)};`, `clk = t + ${ticks(1 / c.threadDecodeWidth)};`);
+  const lat = `t + ${ticks(tm.latency)}`;
+  if (i.operands.includes('rd')) out.push(`store<i64>(L.XREADY + <usize>load<u16>(d, L.REC_RD), ${lat});`);
+  else if (i.operands.includes('vd')) out.push(`store<i64>(tb + L.T_VREADY + (<usize>load<u16>(d, L.REC_RD) >> 3), ${lat});`);
+  if (i.operands.includes('acc')) out.push(`store<i64>(L.RESOURCES + L.CM_ACC_READY + (<usize>${acc('acc')} << 3), ${lat});`);
   if (tm.unit === 'simd') out.push(`T.count(L.CM_SIMD_BUSY, ${f64(busy)});`);
   if (tm.unit === 'matrix' && i.mnemonic === 'mma') out.push(`T.count(L.CM_MATRIX_BUSY, ${f64(busy)}); T.count(L.CM_MATRIX_OPS, 1.0);`);
   if (tm.load) out.push(`T.count(L.CM_LOAD_BYTES, ${f64(tm.load)});`);
@@ -184,18 +212,40 @@ function timingSource(i: Instr): string[] {
   return out;
 }
 
+/** The cycle model's state while run() runs (globals of generated/dispatch.ts), and where it rests in
+ * memory between runs and whenever code outside the loop needs it. */
+const MODEL_STATE: [string, string][] = [
+  ['clk', 'L.CLOCK'],
+  ['dec', 'L.RESOURCES + L.CM_DECODE'], ['iu', 'L.RESOURCES + L.CM_INT'], ['au', 'L.RESOURCES + L.CM_ADDR'],
+  ['vi', 'L.RESOURCES + L.CM_VISSUE'], ['su', 'L.RESOURCES + L.CM_SIMD'], ['vm', 'L.RESOURCES + L.CM_VMEM'],
+  ['lp', 'L.RESOURCES + L.CM_LOAD'], ['sp', 'L.RESOURCES + L.CM_STORE'],
+  ...STALLS.map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
+];
+
+/**
+ * The dispatch of one instruction (QEMU decodetree's contract: the generated code calls exec_<name>,
+ * written by hand in emulator/assembly/exec/<ext>.ts), with the op's cycle-model code inline. The model's
+ * state lives in this file's globals while the loop runs; modelLoad/modelStore move it from/to memory.
+ */
 function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
-  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { trap } from '../state';", "import * as T from '../timing';", "import { exec_illegal } from '../exec/illegal';"];
+  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { tb, trap } from '../state';", "import * as T from '../timing';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
+  out.push('', `let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
+  out.push('', '/** The cycle model from memory (run() entry, after a thread switch). */', 'export function modelLoad(): void {', ...MODEL_STATE.map(([v, at]) => `  ${v} = load<i64>(${at});`), '}');
+  out.push('', '/** The cycle model to memory (run() exit, before a thread switch). */', 'export function modelStore(): void {', ...MODEL_STATE.map(([v, at]) => `  store<i64>(${at}, ${v});`), '}');
+  out.push('', '/** The running thread\'s clock (ticks). */', '// @ts-ignore: decorator', '@inline export function clock(): i64 { return clk; }');
   out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or a marker (TRAP, DECODED, SWITCH). */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
   for (const i of INSTRUCTIONS) {
     const body = timingSource(i);
+    // Code outside the loop that reads the clock (rdcycle, tspawn, texit, tjoin) sees it in memory.
+    if (i.timing === 'csr' || i.timing === 'system') body.push('store<i64>(L.CLOCK, clk);');
     // CSR reads see the instructions retired so far, which the loop keeps in a local (n).
-    const args = i.timing === 'csr' ? 'd, pc, n' : 'd, pc';
-    if (i.flags?.branch) body.push(`const npc = ${i.exec}(${args}); if (npc != pc + 4) T.redirect(t); return npc;`);
-    else if (i.flags?.jump) body.push(`T.redirect(t); return ${i.exec}(${args});`);
-    else body.push(`return ${i.exec}(${args});`);
+    const call = `${i.exec}(${i.timing === 'csr' ? 'd, pc, n' : 'd, pc'})`;
+    const redirect = `{ const nx = t + ${ticks(1 + REDIRECT_PENALTY)}; if (nx > clk) { sBranch += nx - clk; clk = nx; } }`;
+    if (i.flags?.branch) body.push(`const npc = ${call};`, `if (npc != pc + 4) ${redirect}`, 'return npc;');
+    else if (i.flags?.jump) body.push(redirect, `return ${call};`);
+    else body.push(`return ${call};`);
     out.push(`    case L.${opConst(i)}: { // ${i.mnemonic}: ${i.timing}`, ...body.map((b) => `      ${b}`), '    }');
   }
   // One case for both stops that are not instructions (a separate case measurably slows the loop).

@@ -6,7 +6,7 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
-import { CAUSE, CYCLE_MODEL, LAYOUT, STOP } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, TICKS_PER_CYCLE } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
 interface CoreExports {
@@ -194,14 +194,15 @@ export class Core {
       const b = this.block(t);
       const code = this.dv.getUint32(b + LAYOUT.T_STATE, true);
       const stallsAt = t === cur ? LAYOUT.STALLS : b + LAYOUT.T_STALLS;
+      const cycles = (at: number) => Number(this.dv.getBigInt64(at, true)) / TICKS_PER_CYCLE;
       return {
         thread: t,
         state: code === 1 ? 'running' : code === 2 ? 'waiting' : 'free',
         ...(code === 2 ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
         pc: t === cur ? this.pc : this.dv.getBigUint64(b + LAYOUT.T_PC, true),
         instret: this.dv.getBigUint64(b + LAYOUT.T_INSTRET, true),
-        clock: this.dv.getFloat64(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK, true),
-        stalls: Object.fromEntries(STALLS.map((k, i) => [k, this.dv.getFloat64(stallsAt + 8 * i, true)])) as Record<StallCause, number>,
+        clock: cycles(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK),
+        stalls: Object.fromEntries(STALLS.map((k, i) => [k, cycles(stallsAt + 8 * i)])) as Record<StallCause, number>,
       };
     });
   }
@@ -219,7 +220,7 @@ export class Core {
 
   /** The core's cycle count: when the last issued instruction completes, or the furthest thread clock. */
   get cycles(): bigint {
-    let c = this.dv.getFloat64(LAYOUT.RESOURCES + CYCLE_MODEL.HORIZON, true);
+    let c = Number(this.dv.getBigInt64(LAYOUT.RESOURCES + CYCLE_MODEL.HORIZON, true)) / TICKS_PER_CYCLE;
     for (const t of this.threads()) if (t.state !== 'free' && t.clock > c) c = t.clock;
     return BigInt(Math.ceil(c));
   }

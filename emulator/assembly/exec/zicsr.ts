@@ -22,7 +22,7 @@ function storage(csr: u32): usize {
 /** Value of a read-only CSR, or -1 with `ok` cleared when there is no such CSR. */
 function readOnly(csr: u32, n: u64, ok: usize): i64 {
   store<u8>(ok, 1);
-  if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return <i64>Math.floor(clock);
+  if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return clock() / L.TICKS;
   if (csr == L.CSR_INSTRET) return <i64>threadInstret(n);
   if (csr == L.CSR_THREADID || csr == L.CSR_MHARTID) return <i64>current();
   if (csr == L.CSR_COREID || csr == L.CSR_COREX || csr == L.CSR_COREY) return 0;
