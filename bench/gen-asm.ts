@@ -4,13 +4,14 @@
 import { encode, decode } from '../isa/codec.js';
 import { printText } from '../isa/print.js';
 import { FIELDS, fieldRange } from '../isa/fields.js';
-import { INSTRUCTIONS } from '../isa/table.js';
+import { INSTRUCTIONS, isStandard } from '../isa/table.js';
 import { prng } from './prng.js';
 
 export function generateAsm(lines: number, seed = 1): string {
   const rnd = prng(seed);
   const pick = <T>(xs: T[]): T => xs[rnd() % xs.length]!;
-  const plain = INSTRUCTIONS.filter((i) => !i.operands.some((o) => FIELDS[o]!.kind === 'pcrel'));
+  // Standard RISC-V only: GNU as must assemble the same file.
+  const plain = INSTRUCTIONS.filter((i) => isStandard(i) && !i.operands.some((o) => FIELDS[o]!.kind === 'pcrel'));
   const out: string[] = ['        .text', '        .globl _start', '_start:'];
   let label = 0;
   while (out.length < lines) {
