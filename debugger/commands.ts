@@ -11,6 +11,7 @@ import { printText } from '../isa/print.js';
 import { ABI_NAMES, xreg } from '../isa/registers.js';
 import { symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
+import { DojoError, infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 
 export interface Context {
   session: Session;
@@ -21,7 +22,12 @@ export interface Context {
   quit: boolean;
   /** Where `list` continues. */
   listFrom?: { file: string; line: number };
+  /** The hardware thread whose registers the commands show (`thread N`). */
+  thread?: number;
 }
+
+/** The selected thread (default: the one that ran last). */
+const selected = (ctx: Context): number => ctx.thread ?? ctx.session.core.thread;
 
 export interface Command {
   name: string;
@@ -53,7 +59,7 @@ export function evalExpr(ctx: Context, raw: string): bigint {
         const bare = name.startsWith('$') ? name.slice(1) : name;
         if (bare === 'pc') return core.pc;
         const r = xreg(bare);
-        if (r !== undefined) return core.getReg(r);
+        if (r !== undefined) return core.getReg(r, selected(ctx));
         return ctx.session.image.symbols.find((s) => s.name === name)?.value;
       },
     });
@@ -255,14 +261,14 @@ export const COMMANDS: Command[] = [
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
   { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
   { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
-  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line', help: 'show registers, breakpoints or where the program is', run: (ctx, a) => {
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
       const only = rest.length > 0 ? rest : undefined;
       for (let i = 0; i < 32; i++) {
         if (only && !only.some((r) => xreg(r.replace(/^\$/, '')) === i)) continue;
-        const v = s.core.getReg(i);
+        const v = s.core.getReg(i, selected(ctx));
         ctx.out(`${ABI_NAMES[i]!.padEnd(8)}0x${v.toString(16).padStart(16, '0')}  ${BigInt.asIntN(64, v)}`);
       }
       if (!only || only.includes('pc')) ctx.out(`${'pc'.padEnd(8)}0x${s.core.pc.toString(16).padStart(16, '0')}  ${where(ctx, s.core.pc)}`);
@@ -271,7 +277,19 @@ export const COMMANDS: Command[] = [
       ctx.out('Num  Type   Enb  Address             What');
       for (const b of s.breakpoints) ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
     } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
-    else throw new UserError(`info ${what}: unknown (try info registers, info breakpoints, info line)`);
+    else if (what === 'vector' || what === 'v') infoVector(ctx, rest, selected(ctx));
+    else if (what === 'formats') infoFormats(ctx, selected(ctx));
+    else if (what === 'matrix') infoMatrix(ctx, rest[0]);
+    else if (what === 'threads') infoThreads(ctx, selected(ctx));
+    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads)`);
+  } },
+  { name: 'thread', aliases: ['t'], args: 'N', help: 'show the registers of hardware thread N (0..3) from now on; without N, say which is shown', run: (ctx, a) => {
+    if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);
+    const n = Number(a.trim());
+    if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`thread: expected 0..3, got '${a.trim()}'`);
+    ctx.thread = n;
+    const t = ctx.session.core.threads()[n]!;
+    ctx.out(`[Switching to thread ${n} (${t.state}${t.state === 'free' ? '' : `, pc 0x${t.pc.toString(16)}`})]`);
   } },
   { name: 'print', aliases: ['p'], args: 'EXPRESSION', help: 'evaluate an expression over $registers, $pc and symbols', run: (ctx, a) => {
     const v = evalExpr(ctx, a);
@@ -329,7 +347,7 @@ export function execute(ctx: Context, line: string): void {
   try {
     c.run(ctx, m?.[2] ?? '');
   } catch (e) {
-    if (e instanceof UserError) ctx.out(e.message);
+    if (e instanceof UserError || e instanceof DojoError) ctx.out(e.message);
     else ctx.out(`error: ${(e as Error).message}`);
   }
 }

@@ -141,8 +141,17 @@ export class Core {
     this.dv.setBigUint64(LAYOUT.PC, BigInt.asUintN(64, v), true);
   }
 
-  getReg(i: number): bigint {
-    return i === 0 ? 0n : this.dv.getBigUint64(LAYOUT.REGS + 8 * i, true);
+  /** x register i of a thread (default: the current one; a stopped thread's are in its block). */
+  getReg(i: number, thread = this.thread): bigint {
+    if (i === 0) return 0n;
+    const base = thread === this.thread ? LAYOUT.REGS : this.block(thread) + LAYOUT.T_XSAVE;
+    return this.dv.getBigUint64(base + 8 * i, true);
+  }
+
+  /** A CSR's value as the program would read it, for the debugger (D1 vector CSRs of a thread). */
+  vectorCsr(name: 'vsrstate' | 'vtbase' | 'vtrows' | 'vtcols' | 'vtstride', thread = this.thread): bigint {
+    const at = { vsrstate: LAYOUT.T_VSRSTATE, vtbase: LAYOUT.T_VTBASE, vtrows: LAYOUT.T_VTROWS, vtcols: LAYOUT.T_VTCOLS, vtstride: LAYOUT.T_VTSTRIDE }[name];
+    return this.dv.getBigUint64(this.block(thread) + at, true);
   }
 
   setReg(i: number, v: bigint): void {

@@ -50,3 +50,50 @@ describe('d1 debug --batch', () => {
     for (const c of ['break', 'continue', 'stepi', 'next', 'finish', 'info', 'print', 'x ', 'list', 'disassemble', 'backtrace']) expect(r.stdout).toContain(c);
   });
 });
+
+describe('d1 debug: the Dojo core', () => {
+  it('shows vector registers as lanes, the format table and flags, accumulators and threads', () => {
+    const dir = tempDir('d1-debug-dojo-');
+    const prog = join(dir, 'v.dasm');
+    writeFileSync(prog, [
+      '_start: li t0, 1',
+      '        csrw fmt1, t0              # bf16',
+      '        li t0, 3 | (7 << 8)',
+      '        csrw fmt2, t0              # cfp8_143 bias 7',
+      '        la a0, data',
+      '        vld v1, 0(a0)',
+      '        vcvt v2, v1, fmt2, fmt1, 0',
+      '        la a1, worker',
+      '        tspawn s1, a1, zero',
+      '        mzero m1',
+      '        mma m1, v1, v1, fmt1',
+      'stop:   tjoin s1',
+      '        li a0, 0',
+      '        li a7, 93',
+      '        ecall',
+      'worker: li a5, 42',
+      '        texit',
+      '        .data',
+      '        .p2align 6',
+      'data:   .bf16 1.5, -2, 0.25, 1000, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30',
+      '',
+    ].join('\n'));
+    const script = join(dir, 'cmds');
+    writeFileSync(script, ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue'].join('\n'));
+    const r = d1(['debug', '--batch', '-x', script, prog]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('v1 as bf16 (fmt1):\n  [ 0] 1.5 -2.0 0.25 1000.0 3.0 4.0 5.0 6.0');
+    expect(r.stdout).toContain('v2 as cfp8_143 bias 7 (fmt2):\n  [ 0] 1.5 -2.0 0.25 480.0 3.0 4.0 5.0 6.0'); // 1000 clamps to the largest value
+    expect(r.stdout).toMatch(/^fmt2 +cfp8_143 +7$/m);
+    expect(r.stdout).toMatch(/^vflags +0x4 \(overflow\)$/m);
+    // row 0 of A (v1 as 8 x 4) times B (v1 as 4 x 8): 1.5 * 1.5 - 2 * 7 + 0.25 * 15 + 1000 * 23
+    expect(r.stdout).toContain('m1 (8 x 8 fp32):\n  [0] 22992 23985');
+    expect(r.stdout).toMatch(/^\* 0 +running/m);
+    expect(r.stdout).toMatch(/^ {2}1 +running +0x/m);
+    expect(r.stdout).toContain('[Switching to thread 1 (running');
+    expect(r.stdout).toMatch(/^a5 +0x0000000000000000/m); // the worker has not run yet at the tspawn's heels
+    expect(r.stdout).toContain("unknown lane format 'bogus'");
+    expect(r.stdout).toContain("thread: expected 0..3, got '7'");
+    expect(r.stdout).toContain('[program exited with code 0]');
+  });
+});

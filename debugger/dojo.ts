@@ -1,0 +1,92 @@
+// The debugger's views of the Dojo core (docs/debugger.md, "Dojo state"): vector registers as lanes of a
+// format, the format table with flags and the rounding generator, the matrix accumulators, and the
+// hardware threads. The selected thread (`thread N`) is whose registers every command shows.
+import { FORMAT_BY_NAME, NUMBER_FLAGS, NUMBER_FORMATS, type NumberFormat } from '../isa/numbers.js';
+import { decode } from '../emulator/host/numbers.js';
+import { formatEntry, vreg } from '../isa/registers.js';
+import type { Context } from './commands.js';
+
+export class DojoError extends Error {}
+
+/** A lane format from `fmtN` (that entry of the selected thread's table) or `name[:bias]`. */
+function laneFormat(ctx: Context, spec: string | undefined, thread: number): { fmt: NumberFormat; bias: number; label: string } {
+  const text = spec ?? 'fmt0';
+  const entry = formatEntry(text);
+  if (entry !== undefined) {
+    const v = ctx.session.core.getFormatEntry(entry, thread);
+    const fmt = NUMBER_FORMATS[v & 0xff];
+    if (!fmt) throw new DojoError(`fmt${entry} holds ${v & 0xff}, which names no format`);
+    return { fmt, bias: (v >> 8) & 0x3f, label: `fmt${entry}` };
+  }
+  const [name = '', b] = text.split(':');
+  const fmt = FORMAT_BY_NAME.get(name.toLowerCase());
+  if (!fmt) throw new DojoError(`unknown lane format '${text}' (fmt0..fmt15, or one of ${[...FORMAT_BY_NAME.keys()].join(', ')}, with :BIAS for the configurable ones)`);
+  const bias = b === undefined ? 0 : Number(b);
+  if (!Number.isInteger(bias) || bias < 0 || bias > 63) throw new DojoError(`exponent bias '${b}' is out of range 0..63`);
+  return { fmt, bias, label: fmt.name };
+}
+
+const describeFormat = (fmt: NumberFormat, bias: number) => `${fmt.name}${fmt.kind === 'cfloat' ? ` bias ${bias}` : ''}`;
+
+/** The lanes of 64 bytes in a format, 8 to a line. */
+export function lanes(bytes: Uint8Array, fmt: NumberFormat, bias: number): string[] {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, 64);
+  const n = 64 / fmt.bytes;
+  const cells: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const bits = fmt.bytes === 4 ? dv.getUint32(4 * i, true) : fmt.bytes === 2 ? dv.getUint16(2 * i, true) : dv.getUint8(i);
+    const x = decode({ format: fmt.name, bias }, bits);
+    cells.push(fmt.kind === 'int' ? String(x) : Number.isInteger(x) ? x.toFixed(1) : String(Number(x.toPrecision(fmt.bytes === 4 ? 8 : 5))));
+  }
+  const per = fmt.bytes === 1 ? 16 : 8;
+  const rows: string[] = [];
+  for (let i = 0; i < n; i += per) rows.push(`  [${String(i).padStart(2)}] ${cells.slice(i, i + per).join(' ')}`);
+  return rows;
+}
+
+export function infoVector(ctx: Context, args: string[], thread: number): void {
+  const regs = args.filter((a) => vreg(a) !== undefined);
+  const rest = args.filter((a) => vreg(a) === undefined);
+  if (rest.length > 1) throw new DojoError(`info vector: one lane format at most, got ${rest.join(' ')}`);
+  const { fmt, bias, label } = laneFormat(ctx, rest[0], thread);
+  const list = regs.length > 0 ? regs.map((r) => vreg(r)!) : Array.from({ length: 32 }, (_, i) => i);
+  for (const r of list) {
+    const bytes = ctx.session.core.getVreg(r, thread);
+    if (regs.length === 0 && bytes.every((b) => b === 0)) continue;
+    ctx.out(`v${r} as ${describeFormat(fmt, bias)}${label.startsWith('fmt') ? ` (${label})` : ''}:`);
+    for (const row of lanes(bytes, fmt, bias)) ctx.out(row);
+  }
+  if (regs.length === 0) ctx.out('(registers that are all zero are not shown)');
+}
+
+export function infoFormats(ctx: Context, thread: number): void {
+  const core = ctx.session.core;
+  ctx.out('entry  format     bias');
+  for (let n = 0; n < 16; n++) {
+    const v = core.getFormatEntry(n, thread);
+    const fmt = NUMBER_FORMATS[v & 0xff];
+    ctx.out(`fmt${String(n).padEnd(4)}${(fmt?.name ?? `invalid (${v & 0xff})`).padEnd(11)}${fmt?.kind === 'cfloat' ? (v >> 8) & 0x3f : '-'}`);
+  }
+  const flags = core.vflags(thread);
+  const set = Object.entries(NUMBER_FLAGS).filter(([, bit]) => flags & bit).map(([k]) => k.toLowerCase());
+  ctx.out(`vflags   0x${flags.toString(16)}${set.length > 0 ? ` (${set.join(', ')})` : ''}`);
+  ctx.out(`vsrstate 0x${core.vectorCsr('vsrstate', thread).toString(16)}`);
+}
+
+export function infoMatrix(ctx: Context, which: string | undefined): void {
+  const list = which ? [Number(/^m([0-3])$/.exec(which)?.[1] ?? NaN)] : [0, 1, 2, 3];
+  if (list.some((m) => Number.isNaN(m))) throw new DojoError(`info matrix: expected m0..m3, got '${which}'`);
+  for (const m of list) {
+    const acc = ctx.session.core.getAccumulator(m);
+    ctx.out(`m${m} (8 x 8 fp32):`);
+    for (let r = 0; r < 8; r++) ctx.out(`  [${r}] ${Array.from(acc.slice(8 * r, 8 * r + 8), (x) => String(Number(x.toPrecision(7)))).join(' ')}`);
+  }
+}
+
+export function infoThreads(ctx: Context, selected: number): void {
+  ctx.out('  Thread  State     pc                  instructions  clock');
+  for (const t of ctx.session.core.threads()) {
+    const state = t.state === 'waiting' ? `waits t${t.waitFor}` : t.state;
+    ctx.out(`${t.thread === selected ? '*' : ' '} ${String(t.thread).padEnd(7)} ${state.padEnd(9)} 0x${t.pc.toString(16).padStart(16, '0')}  ${String(t.instret).padStart(12)}  ${Math.floor(t.clock)}`);
+  }
+}
