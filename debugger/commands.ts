@@ -213,10 +213,13 @@ function stopAndReport(ctx: Context, stop: Stop): void {
 }
 
 export const COMMANDS: Command[] = [
-  { name: 'break', aliases: ['b', 'br'], args: 'LOCATION', help: 'stop before the instruction at LOCATION: *ADDRESS, FILE:LINE, LINE or a symbol', run: (ctx, a) => {
-    const { addr, where: w } = location(ctx, a);
+  { name: 'break', aliases: ['b', 'br'], args: 'LOCATION [if EXPRESSION]', help: 'stop before the instruction at LOCATION: *ADDRESS, FILE:LINE, LINE or a symbol; with `if`, only when EXPRESSION is non-zero there', run: (ctx, a) => {
+    const [loc = '', cond] = a.split(/\s+if\s+/);
+    if (cond !== undefined) evalExpr(ctx, cond); // a bad condition is reported now, not at the first hit
+    const { addr, where: w } = location(ctx, loc);
     const bp = ctx.session.addBreakpoint(addr, w);
     if (!bp) throw new UserError(`cannot break at ${hex(addr)}: not a word-aligned SRAM address`);
+    if (cond !== undefined) bp.condition = cond.trim();
     ctx.out(`Breakpoint ${bp.id} at ${where(ctx, addr)}`);
   } },
   { name: 'tbreak', aliases: ['tb'], args: 'LOCATION', help: 'like break, but the breakpoint is deleted when hit', run: (ctx, a) => {
@@ -257,6 +260,9 @@ export const COMMANDS: Command[] = [
     for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) stop = ctx.session.stepOver(true);
     stopAndReport(ctx, stop);
   } },
+  { name: 'reverse-stepi', aliases: ['rsi'], args: '[N]', help: 'go back N instructions (default 1): registers, memory and cycles as they were', run: (ctx, a) => stopAndReport(ctx, ctx.session.reverseStepi(count(a, 'reverse-stepi'))) },
+  { name: 'reverse-step', aliases: ['rs'], args: '', help: 'go back to the beginning of the previous source line', run: (ctx) => stopAndReport(ctx, ctx.session.reverseStep()) },
+  { name: 'reverse-continue', aliases: ['rc'], args: '', help: 'go back to the previous breakpoint hit (or the start of the program)', run: (ctx) => stopAndReport(ctx, ctx.session.reverseContinue()) },
   { name: 'step', aliases: ['s'], args: '', help: 'run to the next source line, into calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(false)) },
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
   { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
@@ -275,7 +281,10 @@ export const COMMANDS: Command[] = [
     } else if ('breakpoints'.startsWith(what) && what.length >= 1) {
       if (s.breakpoints.length === 0) return ctx.out('No breakpoints.');
       ctx.out('Num  Type   Enb  Address             What');
-      for (const b of s.breakpoints) ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
+      for (const b of s.breakpoints) {
+        ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
+        if (b.condition) ctx.out(`\tstop only if ${b.condition}`);
+      }
     } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
     else if (what === 'vector' || what === 'v') infoVector(ctx, rest, selected(ctx));
     else if (what === 'formats') infoFormats(ctx, selected(ctx));
@@ -337,7 +346,7 @@ export function findCommand(word: string): Command | undefined {
 export function execute(ctx: Context, line: string): void {
   const t = line.trim();
   if (t === '' || t.startsWith('#')) return;
-  const m = /^([A-Za-z]+)(.*)$/.exec(t);
+  const m = /^([A-Za-z][A-Za-z-]*)(.*)$/.exec(t);
   const word = m?.[1] ?? t;
   const c = findCommand(word);
   if (!c) {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Image } from '../assembler/image.js';
-import { execute, type Context } from './commands.js';
+import { evalExpr, execute, type Context } from './commands.js';
 import { Session } from './session.js';
 
 export interface DebugOptions {
@@ -16,6 +16,15 @@ export async function debugMain(image: Image, opts: DebugOptions): Promise<numbe
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const session = new Session(image, { stdout: process.stdout, stderr: process.stderr });
   const ctx: Context = { session, out, source: opts.source, displays: [], quit: false };
+  // A breakpoint condition that cannot be evaluated stops the program (as gdb does), with a message.
+  session.condition = (expr) => {
+    try {
+      return evalExpr(ctx, expr) !== 0n;
+    } catch (e) {
+      out(`Error in breakpoint condition '${expr}': ${(e as Error).message}`);
+      return true;
+    }
+  };
   if (opts.script !== undefined) {
     let text: string;
     try {

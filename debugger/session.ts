@@ -15,6 +15,8 @@ export interface Breakpoint {
   enabled: boolean;
   temporary: boolean;
   hits: number;
+  /** Stop only when this expression is non-zero (`break LOC if EXPR`). */
+  condition?: string;
 }
 
 export type SessionState = 'ready' | 'stopped' | 'exited' | 'faulted';
@@ -29,6 +31,11 @@ export type Stop =
 
 /** Instructions run between checks for Ctrl-C and the limit. */
 const SLICE = 1_000_000n;
+/** Instructions between snapshots for going backwards (each ~1.3 MB: the state and SRAM). */
+const SNAPSHOT_EVERY = 200_000n;
+const MAX_SNAPSHOTS = 128;
+
+const discard: Sink = { write: () => true };
 
 export class Session {
   readonly core = new Core();
@@ -38,6 +45,12 @@ export class Session {
   /** Where the program last stopped: a breakpoint there is stepped over when it resumes. */
   private stoppedAt: bigint | undefined;
   interrupted = false;
+  /** Evaluates a breakpoint condition (set by the command layer, which owns expressions). */
+  condition?: (expr: string) => boolean;
+  /** Snapshots of the core by instructions retired, oldest first (the first is the start). */
+  private snapshots: { at: bigint; data: Uint8Array }[] = [];
+  /** While replaying to go backwards, the program's output was already seen: it is not written again. */
+  private replaying = false;
 
   constructor(
     readonly image: Image,
@@ -54,6 +67,22 @@ export class Session {
     for (const b of this.breakpoints) this.core.setBreakpoint(b.addr, b.enabled);
     this.state = 'ready';
     this.stoppedAt = undefined;
+    this.snapshots = [{ at: 0n, data: this.core.snapshot() }];
+  }
+
+  /** Take a snapshot when SNAPSHOT_EVERY instructions have passed since the last; keep at most
+   * MAX_SNAPSHOTS by dropping every other old one (the start is always kept). */
+  private maybeSnapshot(): void {
+    const last = this.snapshots[this.snapshots.length - 1]!;
+    const now = this.core.instret;
+    if (now < last.at + SNAPSHOT_EVERY) return;
+    this.snapshots.push({ at: now, data: this.core.snapshot() });
+    if (this.snapshots.length > MAX_SNAPSHOTS) this.snapshots = this.snapshots.filter((_, i) => i === 0 || i % 2 === 1 || i === this.snapshots.length - 1);
+  }
+
+  /** Instructions until the next snapshot is due. */
+  private untilSnapshot(): bigint {
+    return this.snapshots[this.snapshots.length - 1]!.at + SNAPSHOT_EVERY - this.core.instret;
   }
 
   addBreakpoint(addr: bigint, where: string, temporary = false): Breakpoint | undefined {
@@ -100,7 +129,9 @@ export class Session {
       const armed = pc === this.stoppedAt && this.armedAt(pc);
       if (armed) this.core.setBreakpoint(pc, false);
       const before = this.core.instret;
-      const stop = this.core.run(armed ? 1n : left);
+      if (!this.replaying) this.maybeSnapshot();
+      const budget = armed ? 1n : this.replaying || left < this.untilSnapshot() ? left : this.untilSnapshot();
+      const stop = this.core.run(budget > 0n ? budget : 1n);
       if (armed) this.core.setBreakpoint(pc, true);
       this.stoppedAt = undefined;
       left -= this.core.instret - before;
@@ -108,7 +139,7 @@ export class Session {
         case 'limit':
           continue;
         case 'ecall': {
-          const r = hostCall(this.core, this.io);
+          const r = hostCall(this.core, this.replaying ? { stdout: discard, stderr: discard } : this.io);
           if (r.exit !== undefined) {
             this.state = 'exited';
             return { kind: 'exit', code: r.exit };
@@ -121,6 +152,10 @@ export class Session {
         }
         case 'breakpoint': {
           const bp = this.breakpoints.find((b) => b.addr === stop.pc && b.enabled)!;
+          if (bp.condition && this.condition && !this.condition(bp.condition)) {
+            this.stoppedAt = stop.pc; // not taken: step over it and go on
+            continue;
+          }
           bp.hits++;
           if (bp.temporary) this.deleteBreakpoint(bp);
           return { kind: 'breakpoint', bp };
@@ -192,6 +227,90 @@ export class Session {
   /** Run until the current function returns (to ra). */
   finish(): Stop {
     return this.runTo(this.core.getReg(1));
+  }
+
+  /** Go back to when `target` instructions had retired: restore the latest snapshot at or before it and
+   * replay to it, breakpoints ignored and output not written again. */
+  private replayTo(target: bigint): void {
+    let k = this.snapshots.length - 1;
+    while (k > 0 && this.snapshots[k]!.at > target) k--;
+    this.core.restore(this.snapshots[k]!.data);
+    this.snapshots.length = k + 1; // the future is gone: it is re-recorded as the program runs again
+    const armed = this.breakpoints.filter((b) => b.enabled);
+    for (const b of armed) this.core.setBreakpoint(b.addr, false);
+    this.replaying = true;
+    try {
+      const n = target - this.core.instret;
+      if (n > 0n) this.goInner(n);
+    } finally {
+      this.replaying = false;
+      for (const b of armed) this.core.setBreakpoint(b.addr, true);
+    }
+    this.state = 'stopped';
+    this.stoppedAt = this.core.pc;
+  }
+
+  /** Step back n instructions (gdb's reverse-stepi). */
+  reverseStepi(n = 1n): Stop {
+    const now = this.core.instret;
+    if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
+    this.state = 'stopped';
+    this.replayTo(now > n ? now - n : 0n);
+    return { kind: 'step' };
+  }
+
+  /** Step back to the beginning of the previous source line (gdb's reverse-step). */
+  reverseStep(): Stop {
+    const start = this.line();
+    const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
+    while (this.core.instret > 0n) {
+      const stop = this.reverseStepi();
+      if (stop.kind !== 'step') return stop;
+      const exact = this.image.lines.find((l) => l.addr === this.core.pc);
+      if (exact && key(exact) !== key(start)) return stop;
+    }
+    return { kind: 'step' };
+  }
+
+  /** Run backwards to the previous breakpoint hit (gdb's reverse-continue), or to the start. */
+  reverseContinue(): Stop {
+    const now = this.core.instret;
+    if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
+    this.state = 'stopped';
+    const snaps = this.snapshots.filter((s) => s.at < now);
+    for (let k = snaps.length - 1; k >= 0; k--) {
+      const end = k + 1 < snaps.length ? snaps[k + 1]!.at : now;
+      const hits = this.hitsBetween(snaps[k]!, end);
+      if (hits.length > 0) {
+        const last = hits[hits.length - 1]!;
+        this.replayTo(last.at);
+        last.bp.hits++;
+        return { kind: 'breakpoint', bp: last.bp };
+      }
+    }
+    this.replayTo(0n);
+    return { kind: 'fault', message: 'no breakpoint was hit before: back at the start of the program' };
+  }
+
+  /** The breakpoint stops (conditions included) between a snapshot and `end` instructions, by replay. */
+  private hitsBetween(from: { at: bigint; data: Uint8Array }, end: bigint): { at: bigint; bp: Breakpoint }[] {
+    this.core.restore(from.data);
+    const hits: { at: bigint; bp: Breakpoint }[] = [];
+    const counts = this.breakpoints.map((b) => b.hits);
+    this.replaying = true;
+    this.stoppedAt = undefined;
+    try {
+      while (this.core.instret < end) {
+        const stop = this.goInner(end - this.core.instret);
+        this.stoppedAt = this.core.pc;
+        if (stop?.kind !== 'breakpoint') break;
+        if (this.core.instret < end) hits.push({ at: this.core.instret, bp: stop.bp });
+      }
+    } finally {
+      this.replaying = false;
+      this.breakpoints.forEach((b, i) => (b.hits = counts[i]!));
+    }
+    return hits;
   }
 
   inSram(addr: bigint, len = 4): boolean {

@@ -88,8 +88,6 @@ export const CYCLE_MODEL = {
   DECODE: 0, INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
   /** Four matrix units, then the four accumulators' ready times. */
   MATRIX: 64, ACC_READY: 96,
-  /** Latest completion of anything issued: the core's cycle count is ceil(max(HORIZON, thread clocks)). */
-  HORIZON: 128,
   SIMD_BUSY: 136, MATRIX_BUSY: 144, LOAD_BYTES: 152, STORE_BYTES: 160, VECTOR_INSNS: 168, MATRIX_OPS: 176,
 } as const;
 

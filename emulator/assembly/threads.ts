@@ -5,7 +5,7 @@
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
 import { setThreadBlock, tb } from './state';
-import { clock, updateHorizon } from './timing';
+import { clock } from './timing';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
 export let switchAt: i64 = i64.MAX_VALUE;
@@ -38,7 +38,6 @@ export function enter(n: u64): void {
 
 /** Called by run() on exit: everything the host or a snapshot needs goes to memory. */
 export function leave(n: u64): void {
-  updateHorizon();
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
   nIn = n;
 }

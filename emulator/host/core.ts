@@ -227,11 +227,46 @@ export class Core {
     return this.dv.getBigUint64(LAYOUT.INSTRET, true);
   }
 
-  /** The core's cycle count: when the last issued instruction completes, or the furthest thread clock. */
+  /**
+   * The core's cycle count: when everything issued so far is done, as far as the state shows it (each
+   * thread's clock, register and accumulator ready times, the units' and SRAM ports' next-free times).
+   * It depends only on the state, never on how the run was divided into calls.
+   */
   get cycles(): bigint {
-    let c = Number(this.dv.getBigInt64(LAYOUT.RESOURCES + CYCLE_MODEL.HORIZON, true)) / TICKS_PER_CYCLE;
-    for (const t of this.threads()) if (t.state !== 'free' && t.clock > c) c = t.clock;
-    return BigInt(Math.ceil(c));
+    const tick = (at: number) => this.dv.getBigInt64(at, true);
+    let t = 0n;
+    const see = (v: bigint) => {
+      if (v > t) t = v;
+    };
+    const cur = this.thread;
+    for (let th = 0; th < D1_CORE.threads; th++) {
+      const b = this.block(th);
+      if (th !== cur && this.dv.getUint32(b + LAYOUT.T_STATE, true) === 0) continue;
+      see(tick(th === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK));
+      for (let r = 0; r < 33; r++) see(tick((th === cur ? LAYOUT.XREADY : b + LAYOUT.T_XREADY) + 8 * r));
+      for (let v = 0; v < 32; v++) see(tick(b + LAYOUT.T_VREADY + 8 * v));
+    }
+    for (const k of ['INT', 'ADDR', 'VISSUE', 'SIMD', 'VMEM', 'LOAD', 'STORE'] as const) see(tick(LAYOUT.RESOURCES + CYCLE_MODEL[k]));
+    for (let m = 0; m < 4; m++) {
+      see(tick(LAYOUT.RESOURCES + CYCLE_MODEL.MATRIX + 8 * m));
+      see(tick(LAYOUT.RESOURCES + CYCLE_MODEL.ACC_READY + 8 * m));
+    }
+    const per = BigInt(TICKS_PER_CYCLE);
+    return (t + per - 1n) / per;
+  }
+
+  /**
+   * Everything a run depends on (registers, thread and cycle-model state, SRAM), for going back in time:
+   * restore() returns the core to exactly this point (the predecoded records are rebuilt on demand;
+   * breakpoints are kept).
+   */
+  snapshot(): Uint8Array {
+    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, LAYOUT.SRAM + LAYOUT.SRAM_SIZE - LAYOUT.REGS).slice();
+  }
+
+  restore(s: Uint8Array): void {
+    new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, s.length).set(s);
+    this.wasm.invalidateAll();
   }
 
   /** True when [addr, addr + len) lies inside SRAM. */
