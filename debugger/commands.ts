@@ -122,6 +122,15 @@ export function reportStop(ctx: Context, stop: Stop): void {
     case 'breakpoint':
       ctx.out(`Breakpoint ${stop.bp.id}, ${where(ctx, pc)}`);
       break;
+    case 'watchpoint': {
+      const w = stop.wp;
+      const show = (v: bigint) => `${v} (${hex(v)})`;
+      ctx.out(`${w.kind === 'watch' ? 'Watchpoint' : w.kind === 'rwatch' ? 'Read watchpoint' : 'Access watchpoint'} ${w.id}: ${w.what}`);
+      if (stop.old !== undefined) ctx.out(`Old value = ${show(stop.old)}\nNew value = ${show(stop.value)}`);
+      else ctx.out(`Value = ${show(stop.value)}`);
+      ctx.out(`at ${where(ctx, pc)}`);
+      break;
+    }
     case 'step':
       break;
   }
@@ -230,20 +239,37 @@ export const COMMANDS: Command[] = [
   } },
   { name: 'delete', aliases: ['d'], args: '[N...]', help: 'delete breakpoints N (all when none given)', run: (ctx, a) => {
     const s = ctx.session;
-    const ids = a.trim() === '' ? s.breakpoints.map((b) => b.id) : a.trim().split(/\s+/).map(Number);
+    const ids = a.trim() === '' ? [...s.breakpoints, ...s.watchpoints].map((b) => b.id) : a.trim().split(/\s+/).map(Number);
     for (const id of ids) {
       const bp = s.breakpoints.find((b) => b.id === id);
-      if (!bp) throw new UserError(`no breakpoint number ${id}`);
-      s.deleteBreakpoint(bp);
+      const wp = s.watchpoints.find((w) => w.id === id);
+      if (bp) s.deleteBreakpoint(bp);
+      else if (wp) s.deleteWatchpoint(wp);
+      else throw new UserError(`no breakpoint number ${id}`);
     }
   } },
   ...(['disable', 'enable'] as const).map((name) => ({ name, aliases: [], args: 'N...', help: `${name} breakpoints N`, run: (ctx: Context, a: string) => {
     for (const id of a.trim().split(/\s+/).map(Number)) {
       const bp = ctx.session.breakpoints.find((b) => b.id === id);
-      if (!bp) throw new UserError(`no breakpoint number ${id}`);
-      ctx.session.enableBreakpoint(bp, name === 'enable');
+      const wp = ctx.session.watchpoints.find((w) => w.id === id);
+      if (bp) ctx.session.enableBreakpoint(bp, name === 'enable');
+      else if (wp) ctx.session.enableWatchpoint(wp, name === 'enable');
+      else throw new UserError(`no breakpoint number ${id}`);
     }
   } })),
+  ...(['watch', 'rwatch', 'awatch'] as const).map((kind) => ({ name: kind, aliases: kind === 'watch' ? ['wa'] : [], args: 'ADDRESS [LENGTH]',
+    help: `stop after an instruction that ${kind === 'watch' ? 'changes' : kind === 'rwatch' ? 'reads' : 'reads or writes'} LENGTH bytes at ADDRESS (an expression or symbol; LENGTH defaults to the symbol's size, else 8)`,
+    run: (ctx: Context, a: string) => {
+      const m = /^(.*?)(?:\s+(\d+))?$/.exec(a.trim())!;
+      const expr = m[1]!.trim();
+      if (expr === '') throw new UserError(`${kind}: what should it watch? (an address or a symbol)`);
+      const addr = BigInt.asUintN(64, evalExpr(ctx, expr.replace(/^\*/, '')));
+      const sym = ctx.session.image.symbols.find((x) => x.name === expr);
+      const len = m[2] !== undefined ? Number(m[2]) : sym && sym.size > 0 && sym.size <= 8 ? Number(sym.size) : 8;
+      const wp = ctx.session.addWatchpoint(kind, addr, len, expr);
+      if (!wp) throw new UserError(`cannot watch ${len} bytes at ${hex(addr)}: outside SRAM`);
+      ctx.out(`${kind === 'watch' ? 'Watchpoint' : kind === 'rwatch' ? 'Read watchpoint' : 'Access watchpoint'} ${wp.id}: ${expr}`);
+    } })),
   { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it', run: (ctx) => {
     ctx.session.restart();
     stopAndReport(ctx, ctx.session.continue());
@@ -279,12 +305,13 @@ export const COMMANDS: Command[] = [
       }
       if (!only || only.includes('pc')) ctx.out(`${'pc'.padEnd(8)}0x${s.core.pc.toString(16).padStart(16, '0')}  ${where(ctx, s.core.pc)}`);
     } else if ('breakpoints'.startsWith(what) && what.length >= 1) {
-      if (s.breakpoints.length === 0) return ctx.out('No breakpoints.');
+      if (s.breakpoints.length === 0 && s.watchpoints.length === 0) return ctx.out('No breakpoints or watchpoints.');
       ctx.out('Num  Type   Enb  Address             What');
       for (const b of s.breakpoints) {
         ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
         if (b.condition) ctx.out(`\tstop only if ${b.condition}`);
       }
+      for (const w of s.watchpoints) ctx.out(`${String(w.id).padEnd(5)}${w.kind.padEnd(6)} ${w.enabled ? 'y' : 'n'}    0x${w.addr.toString(16).padStart(16, '0')}  ${w.what} (${w.len} bytes)${w.hits ? ` (hit ${w.hits} time${w.hits > 1 ? 's' : ''})` : ''}`);
     } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
     else if (what === 'vector' || what === 'v') infoVector(ctx, rest, selected(ctx));
     else if (what === 'formats') infoFormats(ctx, selected(ctx));

@@ -19,11 +19,24 @@ export interface Breakpoint {
   condition?: string;
 }
 
+/** A watchpoint on [addr, addr + len): `watch` stops when a store changes it, `rwatch` when a load reads
+ * it, `awatch` on either; the session stops after the instruction (as gdb does). */
+export interface Watchpoint {
+  id: number;
+  kind: 'watch' | 'rwatch' | 'awatch';
+  addr: bigint;
+  len: number;
+  what: string;
+  enabled: boolean;
+  hits: number;
+}
+
 export type SessionState = 'ready' | 'stopped' | 'exited' | 'faulted';
 
 export type Stop =
   | { kind: 'step' }
   | { kind: 'breakpoint'; bp: Breakpoint }
+  | { kind: 'watchpoint'; wp: Watchpoint; old?: bigint; value: bigint }
   | { kind: 'exit'; code: number }
   | { kind: 'fault'; message: string }
   | { kind: 'limit' }
@@ -40,6 +53,7 @@ const discard: Sink = { write: () => true };
 export class Session {
   readonly core = new Core();
   readonly breakpoints: Breakpoint[] = [];
+  readonly watchpoints: Watchpoint[] = [];
   state: SessionState = 'ready';
   private nextId = 1;
   /** Where the program last stopped: a breakpoint there is stepped over when it resumes. */
@@ -102,6 +116,63 @@ export class Session {
     this.core.setBreakpoint(bp.addr, this.breakpoints.some((b) => b.addr === bp.addr && b.enabled));
   }
 
+  addWatchpoint(kind: Watchpoint['kind'], addr: bigint, len: number, what: string): Watchpoint | undefined {
+    if (len < 1 || !this.core.inSram(addr, len)) return undefined;
+    const wp: Watchpoint = { id: this.nextId++, kind, addr, len, what, enabled: true, hits: 0 };
+    this.watchpoints.push(wp);
+    this.applyWatches();
+    return wp;
+  }
+
+  deleteWatchpoint(wp: Watchpoint): void {
+    this.watchpoints.splice(this.watchpoints.indexOf(wp), 1);
+    this.applyWatches();
+  }
+
+  enableWatchpoint(wp: Watchpoint, on: boolean): void {
+    wp.enabled = on;
+    this.applyWatches();
+  }
+
+  /** The core checks one range for loads and one for stores: the span of the enabled watchpoints. */
+  private applyWatches(off = false): void {
+    for (const isStore of [false, true]) {
+      const ws = off ? [] : this.watchpoints.filter((w) => w.enabled && (w.kind === 'awatch' || (w.kind === 'watch') === isStore));
+      const lo = ws.reduce((m, w) => (w.addr < m ? w.addr : m), 1n << 62n);
+      const hi = ws.reduce((m, w) => (w.addr + BigInt(w.len) > m ? w.addr + BigInt(w.len) : m), 0n);
+      this.core.setWatch(isStore, lo, hi);
+    }
+  }
+
+  /** The value of a watched range, little-endian. */
+  watchValue(wp: Watchpoint): bigint {
+    const bytes = this.core.readMem(wp.addr, wp.len);
+    let v = 0n;
+    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+    return v;
+  }
+
+  /**
+   * A load or store touched a watch range: run that instruction, then decide whether a watchpoint fires
+   * (a read for rwatch/awatch, a change of value for watch, any write for awatch).
+   */
+  private watchHit(stop: { access: 'read' | 'write'; addr: bigint; size: number }): Stop | undefined {
+    const touched = this.watchpoints.filter((w) => w.enabled && stop.addr < w.addr + BigInt(w.len) && stop.addr + BigInt(stop.size) > w.addr
+      && (w.kind === 'awatch' || (w.kind === 'watch') === (stop.access === 'write')));
+    const old = touched.map((w) => this.watchValue(w));
+    this.applyWatches(true);
+    const r = this.core.run(1n);
+    this.applyWatches();
+    if (r.kind !== 'limit') return { kind: 'fault', message: `stopped in a watched access: ${r.kind}` };
+    for (const [k, w] of touched.entries()) {
+      const value = this.watchValue(w);
+      if (w.kind === 'watch' && value === old[k]) continue;
+      w.hits++;
+      return { kind: 'watchpoint', wp: w, ...(stop.access === 'write' ? { old: old[k]! } : {}), value };
+    }
+    return undefined;
+  }
+
   line(pc = this.core.pc): LineEntry | undefined {
     return lineFor(this.image.lines, pc);
   }
@@ -159,6 +230,12 @@ export class Session {
           bp.hits++;
           if (bp.temporary) this.deleteBreakpoint(bp);
           return { kind: 'breakpoint', bp };
+        }
+        case 'watch': {
+          const hit = this.watchHit(stop);
+          left -= 1n;
+          if (hit) return hit;
+          continue;
         }
         case 'ebreak':
           return { kind: 'fault', message: 'ebreak in the program' };
@@ -238,6 +315,7 @@ export class Session {
     this.snapshots.length = k + 1; // the future is gone: it is re-recorded as the program runs again
     const armed = this.breakpoints.filter((b) => b.enabled);
     for (const b of armed) this.core.setBreakpoint(b.addr, false);
+    this.applyWatches(true);
     this.replaying = true;
     try {
       const n = target - this.core.instret;
@@ -245,6 +323,7 @@ export class Session {
     } finally {
       this.replaying = false;
       for (const b of armed) this.core.setBreakpoint(b.addr, true);
+      this.applyWatches();
     }
     this.state = 'stopped';
     this.stoppedAt = this.core.pc;
@@ -272,7 +351,7 @@ export class Session {
     return { kind: 'step' };
   }
 
-  /** Run backwards to the previous breakpoint hit (gdb's reverse-continue), or to the start. */
+  /** Run backwards to the previous breakpoint or watchpoint hit (gdb's reverse-continue), or to the start. */
   reverseContinue(): Stop {
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
@@ -284,8 +363,9 @@ export class Session {
       if (hits.length > 0) {
         const last = hits[hits.length - 1]!;
         this.replayTo(last.at);
-        last.bp.hits++;
-        return { kind: 'breakpoint', bp: last.bp };
+        if (last.stop.kind === 'breakpoint') last.stop.bp.hits++;
+        if (last.stop.kind === 'watchpoint') last.stop.wp.hits++;
+        return last.stop;
       }
     }
     this.replayTo(0n);
@@ -293,22 +373,22 @@ export class Session {
   }
 
   /** The breakpoint stops (conditions included) between a snapshot and `end` instructions, by replay. */
-  private hitsBetween(from: { at: bigint; data: Uint8Array }, end: bigint): { at: bigint; bp: Breakpoint }[] {
+  private hitsBetween(from: { at: bigint; data: Uint8Array }, end: bigint): { at: bigint; stop: Stop }[] {
     this.core.restore(from.data);
-    const hits: { at: bigint; bp: Breakpoint }[] = [];
-    const counts = this.breakpoints.map((b) => b.hits);
+    const hits: { at: bigint; stop: Stop }[] = [];
+    const counts = [...this.breakpoints, ...this.watchpoints].map((b) => b.hits);
     this.replaying = true;
     this.stoppedAt = undefined;
     try {
       while (this.core.instret < end) {
         const stop = this.goInner(end - this.core.instret);
         this.stoppedAt = this.core.pc;
-        if (stop?.kind !== 'breakpoint') break;
-        if (this.core.instret < end) hits.push({ at: this.core.instret, bp: stop.bp });
+        if (stop?.kind !== 'breakpoint' && stop?.kind !== 'watchpoint') break;
+        if (this.core.instret < end) hits.push({ at: this.core.instret, stop });
       }
     } finally {
       this.replaying = false;
-      this.breakpoints.forEach((b, i) => (b.hits = counts[i]!));
+      [...this.breakpoints, ...this.watchpoints].forEach((b, i) => (b.hits = counts[i]!));
     }
     return hits;
   }

@@ -113,6 +113,9 @@ export const CAUSE = {
   DEADLOCK: 11,
 } as const;
 
+/** In FAULT_WORD after a load/store trap inside SRAM: a debugger watch range was hit (low bits: the size). */
+export const WATCH_HIT = 0x100;
+
 /** Why a FORMAT fault happened. */
 export const FORMAT_FAULT = {
   /** The format-table entry names no format. */

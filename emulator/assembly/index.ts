@@ -4,6 +4,7 @@ import * as L from './generated/layout';
 import { resetThreads } from './threads';
 
 export { run } from './loop';
+export { setWatch } from './state';
 
 /** Make sure the linear memory holds every region of the layout. */
 function ensureMemory(): void {

@@ -42,10 +42,41 @@ export function trap(cause: u32, addr: u64): u64 {
   return target >= <u64>L.SRAM_SIZE || (target & 3) != 0 ? trap(L.CAUSE_FETCH, target) : target;
 }
 
-/** Address in linear memory of an SRAM access of `size` bytes at a, or 0 if any byte is outside SRAM. */
+/** Debugger watch ranges [lo, hi) for loads and for stores (empty when lo >= hi: the default), and the
+ * lowest watched address: an access that ends at or below it needs no further check. */
+let readLo: u64 = u64.MAX_VALUE, readHi: u64 = 0, writeLo: u64 = u64.MAX_VALUE, writeHi: u64 = 0;
+let watchFloor: u64 = u64.MAX_VALUE;
+export function setWatch(isStore: bool, lo: u64, hi: u64): void {
+  if (isStore) {
+    writeLo = lo;
+    writeHi = hi;
+  } else {
+    readLo = lo;
+    readHi = hi;
+  }
+  const r = readLo < readHi ? readLo : u64.MAX_VALUE;
+  const w = writeLo < writeHi ? writeLo : u64.MAX_VALUE;
+  watchFloor = r < w ? r : w;
+}
+
+/**
+ * Address in linear memory of an SRAM access of `size` bytes at a, or 0 if any byte is outside SRAM or
+ * the access touches a debugger watch range. A watch hit also leaves WATCH_HIT | size in FAULT_WORD:
+ * the caller traps with its load/store cause before the access happens, and the host tells the two apart.
+ */
 // @ts-ignore: decorator
-@inline export function sram(a: u64, size: u64): usize {
-  return a > <u64>L.SRAM_SIZE - size ? 0 : L.SRAM + <usize>a;
+@inline export function sram(a: u64, size: u64, isStore: bool): usize {
+  // (a + size cannot wrap: a is inside SRAM when the second test runs)
+  return a > <u64>L.SRAM_SIZE - size || a + size > watchFloor ? checkedSram(a, size, isStore) : L.SRAM + <usize>a;
+}
+
+function checkedSram(a: u64, size: u64, isStore: bool): usize {
+  if (a > <u64>L.SRAM_SIZE - size) return 0;
+  if (isStore ? a < writeHi && a + size > writeLo : a < readHi && a + size > readLo) {
+    store<u32>(L.FAULT_WORD, L.WATCH_HIT | <u32>size);
+    return 0;
+  }
+  return L.SRAM + <usize>a;
 }
 
 /** A store changed [a, a + size): forget the predecoded records of the words it touched. */

@@ -3,7 +3,7 @@
 import * as L from './generated/layout';
 import * as N from './generated/numbers';
 import { clearFlags, decode, encode, nflags } from './numbers';
-import { tb, trap } from './state';
+import { sram, tb, trap } from './state';
 
 /** Linear-memory address of the vector register in a record slot (vd/vs3: REC_RD, vs1: REC_RS1, vs2: REC_AUX). */
 // @ts-ignore: decorator
@@ -92,11 +92,9 @@ export function vaddr(a: u64, size: u64, align: u64, isStore: bool): usize {
     trap(L.CAUSE_MISALIGNED, a);
     return 0;
   }
-  if (a > <u64>L.SRAM_SIZE - size) {
-    trap(isStore ? L.CAUSE_STORE : L.CAUSE_LOAD, a);
-    return 0;
-  }
-  return L.SRAM + <usize>a;
+  const p = sram(a, size, isStore);
+  if (p == 0) trap(isStore ? L.CAUSE_STORE : L.CAUSE_LOAD, a);
+  return p;
 }
 
 /** A vector store changed [a, a + size): forget the predecoded records of those words. */

@@ -13,7 +13,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, TICKS_PER_CYCLE } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -48,6 +48,7 @@ function layoutSource(): string {
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
   lines.push(`export const TICKS: i64 = ${TICKS_PER_CYCLE};`);
+  lines.push(`export const WATCH_HIT: u32 = ${WATCH_HIT};`);
   lines.push(`export const THREAD_COUNT: u32 = ${D1_CORE.threads};`);
   lines.push(`export const STACK_TOP: u64 = ${D1_CORE.stackTop};`);
   lines.push(`export const THREAD_STACK: u64 = ${D1_CORE.threadStackBytes};`);

@@ -6,7 +6,7 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
-import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, TICKS_PER_CYCLE } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
 interface CoreExports {
@@ -16,6 +16,7 @@ interface CoreExports {
   invalidateAll(): void;
   invalidateRange(addr: number, len: number): void;
   setBreakpoint(addr: number, on: boolean): void;
+  setWatch(isStore: boolean, lo: bigint, hi: bigint): void;
 }
 
 export type StopReason =
@@ -23,6 +24,8 @@ export type StopReason =
   | { kind: 'ecall' }
   | { kind: 'ebreak'; pc: bigint }
   | { kind: 'breakpoint'; pc: bigint }
+  /** A load or store touched a watch range; the instruction has not run yet. */
+  | { kind: 'watch'; access: 'read' | 'write'; pc: bigint; addr: bigint; size: number }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
 
 export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format' | 'deadlock';
@@ -119,6 +122,11 @@ export class Core {
     if (stop === STOP.BREAKPOINT) return { kind: 'breakpoint', pc };
     const cause = CAUSES[this.dv.getUint32(LAYOUT.FAULT_CAUSE, true)] ?? 'illegal';
     const addr = this.dv.getBigUint64(LAYOUT.FAULT_ADDR, true);
+    const fw = this.dv.getUint32(LAYOUT.FAULT_WORD, true);
+    if ((cause === 'load' || cause === 'store') && this.inSram(addr, 1) && fw & WATCH_HIT) {
+      this.dv.setUint32(LAYOUT.FAULT_WORD, 0, true);
+      return { kind: 'watch', access: cause === 'load' ? 'read' : 'write', pc, addr, size: fw & 0xff };
+    }
     const word = cause === 'illegal' || cause === 'csr' || cause === 'format' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
     return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
   }
@@ -131,6 +139,11 @@ export class Core {
     if (addr % 4n !== 0n || !this.inSram(addr, 4)) return false;
     this.wasm.setBreakpoint(Number(addr), on);
     return true;
+  }
+
+  /** Stop before any load (isStore false) or store touching [lo, hi); lo >= hi removes the range. */
+  setWatch(isStore: boolean, lo: bigint, hi: bigint): void {
+    this.wasm.setWatch(isStore, BigInt.asUintN(64, lo), BigInt.asUintN(64, hi));
   }
 
   get pc(): bigint {

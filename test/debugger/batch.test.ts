@@ -97,3 +97,39 @@ describe('d1 debug: the Dojo core', () => {
     expect(r.stdout).toContain('[program exited with code 0]');
   });
 });
+
+describe('d1 debug: watchpoints and going backwards', () => {
+  it('watch stops after a store that changes the value, rwatch after a load, reverse-continue goes back to the last hit', () => {
+    const dir = tempDir('d1-debug-watch-');
+    const prog = join(dir, 'w.dasm');
+    writeFileSync(prog, [
+      '_start: la s0, counter',
+      '        li s1, 5',
+      '1:      ld t0, 0(s0)',
+      '        addi t0, t0, 1',
+      '        sd t0, 0(s0)',
+      '        sd t0, 0(s0)            # the same value again: watch does not stop',
+      '        addi s1, s1, -1',
+      '        bnez s1, 1b',
+      '        li a0, 0',
+      '        li a7, 93',
+      '        ecall',
+      '        .data',
+      '        .p2align 3',
+      'counter: .dword 40',
+      '',
+    ].join('\n'));
+    const script = join(dir, 'cmds');
+    writeFileSync(script, ['watch counter', 'run', 'continue', 'info breakpoints', 'delete 1', 'rwatch counter', 'continue', 'reverse-continue', 'info registers t0', 'watch 0x200000', 'delete', 'continue'].join('\n'));
+    const r = d1(['debug', '--batch', '-x', script, prog]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Watchpoint 1: counter\nOld value = 40 (0x28)\nNew value = 41 (0x29)\nat 0x1018 <_start+0x18> at w.dasm:6');
+    expect(r.stdout).toContain('Old value = 41 (0x29)\nNew value = 42 (0x2a)');
+    expect(r.stdout).toMatch(/^1 +watch +y +0x0000000000002000 +counter \(8 bytes\) \(hit 2 times\)$/m);
+    expect(r.stdout).toContain('Read watchpoint 2: counter\nValue = 42 (0x2a)\nat 0x1010');
+    expect(r.stdout).toContain('Read watchpoint 2: counter\nValue = 41 (0x29)\nat 0x1010'); // back one hit
+    expect(r.stdout).toMatch(/^t0 +0x0000000000000029 {2}41$/m); // the registers of that moment
+    expect(r.stdout).toContain('cannot watch 8 bytes at 0x200000: outside SRAM');
+    expect(r.stdout).toContain('[program exited with code 0]');
+  });
+});

@@ -42,29 +42,29 @@ import { imm, invalidate, jumpTo, setRd, sram, trap, x1, x2 } from '../state';
 // @ts-ignore: decorator
 @inline function ea(d: usize): u64 { return <u64>(x1(d) + imm(d)); }
 // @ts-ignore: decorator
-@inline export function exec_lb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i8>(p)); return pc + 4; }
+@inline export function exec_lb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i8>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i16>(p)); return pc + 4; }
+@inline export function exec_lh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i16>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i32>(p)); return pc + 4; }
+@inline export function exec_lw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i32>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_ld(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, load<i64>(p)); return pc + 4; }
+@inline export function exec_ld(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, load<i64>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lbu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u8>(p)); return pc + 4; }
+@inline export function exec_lbu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u8>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lhu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u16>(p)); return pc + 4; }
+@inline export function exec_lhu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u16>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lwu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u32>(p)); return pc + 4; }
+@inline export function exec_lwu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u32>(p)); return pc + 4; }
 
 // Stores also forget the predecoded records of the words they change (self-modifying code works).
 // @ts-ignore: decorator
-@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1); if (!p) return trap(L.CAUSE_STORE, a); store<u8>(p, <u8>x2(d)); invalidate(a, 1); return pc + 4; }
+@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, true); if (!p) return trap(L.CAUSE_STORE, a); store<u8>(p, <u8>x2(d)); invalidate(a, 1); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2); if (!p) return trap(L.CAUSE_STORE, a); store<u16>(p, <u16>x2(d)); invalidate(a, 2); return pc + 4; }
+@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, true); if (!p) return trap(L.CAUSE_STORE, a); store<u16>(p, <u16>x2(d)); invalidate(a, 2); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4); if (!p) return trap(L.CAUSE_STORE, a); store<u32>(p, <u32>x2(d)); invalidate(a, 4); return pc + 4; }
+@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, true); if (!p) return trap(L.CAUSE_STORE, a); store<u32>(p, <u32>x2(d)); invalidate(a, 4); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8); if (!p) return trap(L.CAUSE_STORE, a); store<i64>(p, x2(d)); invalidate(a, 8); return pc + 4; }
+@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, true); if (!p) return trap(L.CAUSE_STORE, a); store<i64>(p, x2(d)); invalidate(a, 8); return pc + 4; }
 
 // @ts-ignore: decorator
 @inline export function exec_addi(d: usize, pc: u64): u64 { setRd(d, x1(d) + imm(d)); return pc + 4; }
