@@ -24,6 +24,8 @@ export interface Context {
   listFrom?: { file: string; line: number };
   /** The hardware thread whose registers the commands show (`thread N`). */
   thread?: number;
+  /** Interactive: long runs yield to the event loop so Ctrl-C can stop them. */
+  interactive?: boolean;
 }
 
 /** The selected thread (default: the one that ran last). */
@@ -34,7 +36,7 @@ export interface Command {
   aliases: string[];
   args: string;
   help: string;
-  run: (ctx: Context, args: string) => void;
+  run: (ctx: Context, args: string) => void | Promise<void>;
 }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -217,6 +219,21 @@ function list(ctx: Context, args: string): void {
   ctx.listFrom = { file, line: first + 5 + 4 };
 }
 
+/** continue, N times over breakpoints; interactive sessions yield between slices so Ctrl-C works. */
+function continueN(ctx: Context, n: bigint): void | Promise<void> {
+  const s = ctx.session;
+  if (!ctx.interactive) {
+    let stop = s.continue();
+    while (--n > 0n && stop.kind === 'breakpoint') stop = s.continue();
+    return stopAndReport(ctx, stop);
+  }
+  return (async () => {
+    let stop = await s.continueAsync();
+    while (--n > 0n && stop.kind === 'breakpoint') stop = await s.continueAsync();
+    stopAndReport(ctx, stop);
+  })();
+}
+
 function stopAndReport(ctx: Context, stop: Stop): void {
   reportStop(ctx, stop);
 }
@@ -270,16 +287,11 @@ export const COMMANDS: Command[] = [
       if (!wp) throw new UserError(`cannot watch ${len} bytes at ${hex(addr)}: outside SRAM`);
       ctx.out(`${kind === 'watch' ? 'Watchpoint' : kind === 'rwatch' ? 'Read watchpoint' : 'Access watchpoint'} ${wp.id}: ${expr}`);
     } })),
-  { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it', run: (ctx) => {
+  { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it (Ctrl-C interrupts)', run: (ctx) => {
     ctx.session.restart();
-    stopAndReport(ctx, ctx.session.continue());
+    return continueN(ctx, 1n);
   } },
-  { name: 'continue', aliases: ['c', 'cont'], args: '[N]', help: 'run until a breakpoint (ignoring the current one N-1 more times)', run: (ctx, a) => {
-    let n = count(a, 'continue');
-    let stop = ctx.session.continue();
-    while (--n > 0n && stop.kind === 'breakpoint') stop = ctx.session.continue();
-    stopAndReport(ctx, stop);
-  } },
+  { name: 'continue', aliases: ['c', 'cont'], args: '[N]', help: 'run until a breakpoint (ignoring the current one N-1 more times; Ctrl-C interrupts)', run: (ctx, a) => continueN(ctx, count(a, 'continue')) },
   { name: 'stepi', aliases: ['si'], args: '[N]', help: 'execute N instructions (default 1)', run: (ctx, a) => stopAndReport(ctx, ctx.session.stepi(count(a, 'stepi'))) },
   { name: 'nexti', aliases: ['ni'], args: '[N]', help: 'execute N instructions, stepping over calls', run: (ctx, a) => {
     let stop: Stop = { kind: 'step' };
@@ -369,8 +381,8 @@ export function findCommand(word: string): Command | undefined {
   return COMMANDS.find((c) => c.name === word || c.aliases.includes(word)) ?? (word.length >= 3 ? COMMANDS.find((c) => c.name.startsWith(word)) : undefined);
 }
 
-/** Run one command line; errors become messages. */
-export function execute(ctx: Context, line: string): void {
+/** Run one command line; errors become messages. A long run returns a promise (interactive sessions). */
+export function execute(ctx: Context, line: string): void | Promise<void> {
   const t = line.trim();
   if (t === '' || t.startsWith('#')) return;
   const m = /^([A-Za-z][A-Za-z-]*)(.*)$/.exec(t);
@@ -380,10 +392,14 @@ export function execute(ctx: Context, line: string): void {
     ctx.out(`Undefined command: "${word}". Try "help".`);
     return;
   }
-  try {
-    c.run(ctx, m?.[2] ?? '');
-  } catch (e) {
+  const report = (e: unknown) => {
     if (e instanceof UserError || e instanceof DojoError) ctx.out(e.message);
     else ctx.out(`error: ${(e as Error).message}`);
+  };
+  try {
+    const r = c.run(ctx, m?.[2] ?? '');
+    if (r instanceof Promise) return r.catch(report);
+  } catch (e) {
+    report(e);
   }
 }

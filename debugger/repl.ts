@@ -34,19 +34,34 @@ export async function debugMain(image: Image, opts: DebugOptions): Promise<numbe
       return 1;
     }
     for (const line of text.split('\n')) {
-      execute(ctx, line);
+      await execute(ctx, line);
       if (ctx.quit) return 0;
     }
   }
   if (opts.batch) return 0;
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '(d1) ', historySize: 1000, terminal: process.stdin.isTTY });
+  ctx.interactive = true;
+  // Ctrl-C stops a running program and returns to the prompt; at the prompt it only clears the line.
+  let running = false;
+  const interrupt = () => {
+    if (running) session.interrupted = true;
+    else {
+      out('^C');
+      rl.prompt();
+    }
+  };
+  rl.on('SIGINT', interrupt);
+  process.on('SIGINT', interrupt);
   out(`d1 debugger: ${image.symbols.length} symbols, entry 0x${image.entry.toString(16)}. Type "help" for commands.`);
   rl.prompt();
   for await (const line of rl) {
-    execute(ctx, line);
+    running = true;
+    await execute(ctx, line);
+    running = false;
     if (ctx.quit) break;
     rl.prompt();
   }
   rl.close();
+  process.off('SIGINT', interrupt);
   return 0;
 }

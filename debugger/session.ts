@@ -252,6 +252,21 @@ export class Session {
     return this.go(n) ?? { kind: 'step' };
   }
 
+  /** As continue(), letting the event loop run between slices so Ctrl-C (interrupted) is seen. */
+  async continueAsync(): Promise<Stop> {
+    this.interrupted = false;
+    let budget = this.maxInstructions;
+    while (budget > 0n) {
+      const before = this.core.instret;
+      const stop = this.go(budget < SLICE ? budget : SLICE);
+      if (stop) return stop;
+      budget -= this.core.instret - before;
+      await new Promise((r) => setImmediate(r));
+      if (this.interrupted) return { kind: 'interrupted' };
+    }
+    return { kind: 'limit' };
+  }
+
   /** Run until a breakpoint, exit, fault, Ctrl-C or the instruction limit. */
   continue(): Stop {
     this.interrupted = false;

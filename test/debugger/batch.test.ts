@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { d1, PROGRAMS, tempDir } from '../helpers/tools.js';
+import { d1, D1_BIN, PROGRAMS, tempDir } from '../helpers/tools.js';
 
 function debug(program: string, commands: string[]) {
   const dir = tempDir('d1-debug-');
@@ -131,5 +131,28 @@ describe('d1 debug: watchpoints and going backwards', () => {
     expect(r.stdout).toMatch(/^t0 +0x0000000000000029 {2}41$/m); // the registers of that moment
     expect(r.stdout).toContain('cannot watch 8 bytes at 0x200000: outside SRAM');
     expect(r.stdout).toContain('[program exited with code 0]');
+  });
+});
+
+describe('d1 debug interactively', () => {
+  it('Ctrl-C interrupts a running program and the session goes on', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = tempDir('d1-debug-int-');
+    const prog = join(dir, 'spin.dasm');
+    writeFileSync(prog, '_start: addi a0, a0, 1\n        j _start\n');
+    const child = spawn(process.execPath, [D1_BIN, 'debug', prog], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stdin.write('run\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.write('info registers a0\nquit\n');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+    expect(out).toMatch(/Program interrupted at 0x100[04] <_start(\+0x4)?>/);
+    const a0 = /a0 +0x([0-9a-f]+)/.exec(out);
+    expect(a0).not.toBeNull();
+    expect(BigInt(`0x${a0![1]}`)).toBeGreaterThan(1000n); // it had been running
   });
 });
