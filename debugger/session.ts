@@ -55,10 +55,15 @@ export class Session {
   readonly breakpoints: Breakpoint[] = [];
   readonly watchpoints: Watchpoint[] = [];
   state: SessionState = 'ready';
+  /** The program's exit code once state is 'exited'. */
+  exitCode = 0;
   private nextId = 1;
   /** Where the program last stopped: a breakpoint there is stepped over when it resumes. */
   private stoppedAt: bigint | undefined;
   interrupted = false;
+  /** Report a watchpoint before the access instead of after it (gdb's remote protocol on RISC-V expects
+   * that: gdb then steps the instruction itself). */
+  watchBeforeAccess = false;
   /** Evaluates a breakpoint condition (set by the command layer, which owns expressions). */
   condition?: (expr: string) => boolean;
   /** Snapshots of the core by instructions retired, oldest first (the first is the start). */
@@ -69,7 +74,7 @@ export class Session {
   constructor(
     readonly image: Image,
     private readonly io: { stdout: Sink; stderr: Sink },
-    readonly maxInstructions = 10_000_000_000n,
+    readonly maxInstructions: bigint = 10_000_000_000n,
   ) {
     this.restart();
   }
@@ -160,6 +165,10 @@ export class Session {
     const touched = this.watchpoints.filter((w) => w.enabled && stop.addr < w.addr + BigInt(w.len) && stop.addr + BigInt(stop.size) > w.addr
       && (w.kind === 'awatch' || (w.kind === 'watch') === (stop.access === 'write')));
     const old = touched.map((w) => this.watchValue(w));
+    if (this.watchBeforeAccess && touched.length > 0) {
+      touched[0]!.hits++;
+      return { kind: 'watchpoint', wp: touched[0]!, value: old[0]! };
+    }
     this.applyWatches(true);
     const r = this.core.run(1n);
     this.applyWatches();
@@ -213,6 +222,7 @@ export class Session {
           const r = hostCall(this.core, this.replaying ? { stdout: discard, stderr: discard } : this.io);
           if (r.exit !== undefined) {
             this.state = 'exited';
+            this.exitCode = r.exit;
             return { kind: 'exit', code: r.exit };
           }
           if (r.unknown !== undefined) {

@@ -6,9 +6,12 @@ import { Core } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats, formatStats } from '../../emulator/host/stats.js';
+import { serveGdb } from '../../debugger/gdb/stub.js';
+import { Session } from '../../debugger/session.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 interface RunFlags {
+  gdb?: string;
   maxInstructions?: string;
   stats?: boolean;
   json?: boolean;
@@ -30,6 +33,7 @@ export function register(program: Command): void {
     .description('run a program on one emulated D1 core')
     .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
     .option('--max-instructions <n>', 'stop after N instructions (exit code 137)')
+    .option('--gdb <[host:]port>', 'wait for gdb (gdb-multiarch: target remote host:port) and run under its control; host defaults to 127.0.0.1, port 0 picks a free one')
     .option('--stats', 'print where the time went to stderr: cycles, instructions per thread, SIMD and matrix utilisation, SRAM bytes, stalls by cause')
     .option('--json', 'print the statistics as one JSON object on stdout, after the program output')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
@@ -44,6 +48,22 @@ export function register(program: Command): void {
       }
       const image = loadProgram([file]);
       if (!image) process.exit(EXIT.BAD_INPUT);
+      if (opts.gdb !== undefined) {
+        const m = /^(?:(.*):)?(\d+)$/.exec(opts.gdb);
+        if (!m || Number(m[2]) > 65535) {
+          process.stderr.write(`d1 run: --gdb takes [host:]port, got '${opts.gdb}'\n`);
+          process.exit(2);
+        }
+        const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, limit);
+        try {
+          await serveGdb(session, m[1] || '127.0.0.1', Number(m[2]), (s) => process.stderr.write(`${s}\n`));
+        } catch (e) {
+          process.stderr.write(`d1 run: cannot listen for gdb on ${opts.gdb}: ${(e as Error).message}\n`);
+          process.exit(EXIT.BAD_INPUT);
+        }
+        process.exitCode = session.state === 'exited' ? session.exitCode : 0;
+        return;
+      }
       const core = new Core();
       const errors = core.load(image, file);
       if (errors.length > 0) {

@@ -1,0 +1,86 @@
+// The GDB remote stub (`d1 run --gdb`) with gdb-multiarch as a real client: it connects, reads the
+// RISC-V 64 target description, breaks at a label (source lines from d1's DWARF), reads registers and
+// memory, steps, sets a watchpoint, continues to the exit. And hostile input: malformed packets, bad
+// checksums, huge lengths and addresses outside SRAM get error replies; the stub stays up.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { d1, D1_BIN, missing, PROGRAMS, sh, tempDir } from '../helpers/tools.js';
+
+const skip = missing('gdbMultiarch');
+
+/** Start `d1 run --gdb 127.0.0.1:0 elf` and resolve with the port it listens on. */
+function startStub(elf: string): Promise<{ child: ChildProcessWithoutNullStreams; port: number; out: () => string }> {
+  const child = spawn(process.execPath, [D1_BIN, 'run', '--gdb', '127.0.0.1:0', elf]);
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      const m = /waiting for gdb on 127\.0\.0\.1:(\d+)/.exec(err);
+      if (m) resolve({ child, port: Number(m[1]), out: () => out });
+    });
+    child.on('close', () => reject(new Error(`d1 run --gdb ended: ${err}`)));
+  });
+}
+
+function build(name: string): string {
+  const dir = tempDir('d1-gdb-');
+  const elf = join(dir, `${name}.elf`);
+  expect(d1(['as', join(PROGRAMS, `${name}.dasm`), '-o', elf]).code).toBe(0);
+  return elf;
+}
+
+describe(`d1 run --gdb${skip}`, () => {
+  it.skipIf(skip !== '')('gdb-multiarch breaks at a label, reads registers and memory, steps, watches and runs to the exit', async () => {
+    const elf = build('fib');
+    const { child, port, out } = await startStub(elf);
+    const gdb = sh('gdb-multiarch', ['--batch', '-nx',
+      '-ex', 'set architecture riscv:rv64', '-ex', `file ${elf}`, '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'break fib_rec', '-ex', 'continue', '-ex', 'info registers a0', '-ex', 'p/x $pc',
+      '-ex', 'x/2i $pc', '-ex', 'stepi', '-ex', 'info line *$pc', '-ex', 'p $sp', '-ex', 'delete',
+      '-ex', 'watch *(long *)0x13fff8', '-ex', 'continue', '-ex', 'delete', '-ex', 'continue']);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(gdb.stdout).toContain('Breakpoint 1, fib_rec () at');
+    expect(gdb.stdout).toMatch(/a0\s+0x18\s+24/);
+    expect(gdb.stdout).toMatch(/\$1 = 0x11e8/);
+    expect(gdb.stdout).toMatch(/0x11e8 <fib_rec\+4>:\s+blt\s+a0,t0,0x/);
+    expect(gdb.stdout).toMatch(/Line 45 of "[^"]*fib\.dasm"/);
+    expect(gdb.stdout).toMatch(/\$2 = \(void \*\) 0x140000/);
+    // the sd ra, 24(sp) after addi sp, sp, -32 writes the return address there
+    expect(gdb.stdout).toMatch(/Hardware watchpoint 2: \*\(long \*\)0x13fff8\s+Old value = -?\d+\s+New value = 4528\s+fib_rec \(\) at \S*fib\.dasm:47/); // ra: stopped right after the sd
+    expect(gdb.stdout).toContain('exited normally');
+    expect(out()).toContain('fib(24) by recursion = 46368');
+    expect(code).toBe(0);
+  });
+
+  it('answers malformed and hostile packets with errors and keeps serving', async () => {
+    const elf = build('hello');
+    const { child, port } = await startStub(elf);
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (got += d));
+    await new Promise((r) => socket.on('connect', r));
+    const packet = (p: string) => `$${p}#${([...p].reduce((a, c) => a + c.charCodeAt(0), 0) & 0xff).toString(16).padStart(2, '0')}`;
+    socket.write('$g#00'); // bad checksum: a NAK
+    socket.write('garbage without framing');
+    socket.write(packet('m140000,10')); // outside SRAM
+    socket.write(packet('mffffffffffffffff,ffffffff')); // huge
+    socket.write(packet('M1000,4:zz')); // bad data
+    socket.write(packet('Z0,1001,4')); // not word-aligned
+    socket.write(packet('pzz'));
+    socket.write(packet('qXfer:features:read:target.xml:0,40'));
+    socket.write(packet('?'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toContain('-');
+    expect(got.match(/\$E\w\w#/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(got).toContain('<?xml');
+    expect(got).toMatch(/\$T05thread:1;#/);
+    socket.write(packet('k'));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(0);
+  });
+});
