@@ -5,10 +5,13 @@ import { createInterface } from 'node:readline';
 import type { Image } from '../assembler/image.js';
 import { evalExpr, execute, type Context } from './commands.js';
 import { Session } from './session.js';
+import { Tui } from './tui/tui.js';
 
 export interface DebugOptions {
   script?: string;
   batch?: boolean;
+  /** The full-screen interface instead of the command line. */
+  tui?: boolean;
   source: (file: string, line: number) => string | undefined;
 }
 
@@ -39,6 +42,11 @@ export async function debugMain(image: Image, opts: DebugOptions): Promise<numbe
     }
   }
   if (opts.batch) return 0;
+  if (opts.tui) {
+    ctx.interactive = true;
+    await new Tui(ctx).run();
+    return 0;
+  }
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '(d1) ', historySize: 1000, terminal: process.stdin.isTTY });
   ctx.interactive = true;
   // Ctrl-C stops a running program and returns to the prompt; at the prompt it only clears the line.

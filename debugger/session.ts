@@ -73,7 +73,8 @@ export class Session {
 
   constructor(
     readonly image: Image,
-    private readonly io: { stdout: Sink; stderr: Sink },
+    /** Where the program's output goes (the TUI points it at its console). */
+    public io: { stdout: Sink; stderr: Sink },
     readonly maxInstructions: bigint = 10_000_000_000n,
   ) {
     this.restart();

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const cache = new Map<string, boolean>();
 export function have(tool: string): boolean {
-  if (!cache.has(tool)) cache.set(tool, spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0);
+  const runs = (flag: string) => spawnSync(tool, [flag], { stdio: 'ignore' }).status === 0;
+  if (!cache.has(tool)) cache.set(tool, runs('--version') || runs('-V')); // tmux knows only -V
   return cache.get(tool)!;
 }
 
@@ -17,6 +18,7 @@ export const PACKAGES = {
   qemu: { tools: ['qemu-riscv64'], pkg: 'qemu-user' },
   gcc: { tools: ['riscv64-unknown-elf-gcc'], pkg: 'gcc-riscv64-unknown-elf' },
   gdbMultiarch: { tools: ['gdb-multiarch'], pkg: 'gdb-multiarch' },
+  tmux: { tools: ['tmux'], pkg: 'tmux' },
 } as const;
 
 /** Title suffix saying why a suite is skipped, or '' when its tools are installed. */

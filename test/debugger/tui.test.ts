@@ -1,0 +1,54 @@
+// d1 debug --tui in a real terminal: tmux runs it, send-keys types commands, capture-pane reads the
+// screen. The panes show the source with the current line, the registers with the changed one marked
+// (NO_COLOR: an asterisk), the program's output in the console, and the layout follows a resize.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { D1_BIN, missing, PROGRAMS } from '../helpers/tools.js';
+
+const skip = missing('tmux');
+const SESSION = `d1-tui-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-t', SESSION, '-p').stdout;
+
+/** Wait until the screen matches (the TUI redraws asynchronously). */
+async function until(re: RegExp, ms = 8000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = screen();
+    if (re.test(s) || Date.now() > end) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe(`d1 debug --tui${skip}`, () => {
+  afterAll(() => {
+    if (skip === '') tmux('kill-session', '-t', SESSION);
+  });
+
+  it.skipIf(skip !== '')('shows source, registers, console; marks changed registers; follows a resize', async () => {
+    const cmd = `NO_COLOR=1 ${process.execPath} ${D1_BIN} debug --tui ${join(PROGRAMS, 'fib.dasm')}`;
+    expect(tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '36', cmd).status).toBe(0);
+    await until(/\(d1\)/);
+    tmux('send-keys', '-t', SESSION, 'break fib_rec', 'Enter', 'run', 'Enter');
+    let s = await until(/=> +43 +li +t0, 2/);
+    expect(s).toMatch(/=> +43 +li +t0, 2/);
+    expect(s).toMatch(/- \S*fib\.dasm:43 -/);
+    expect(s).toMatch(/a0 0000000000000018/); // fib_rec(24)
+    expect(s).toContain('Breakpoint 1, 0x11e4 <fib_rec> at fib.dasm:43');
+    expect(s).toContain('fib(93) = 12200160415121876738'); // the program's output, in the console
+    tmux('send-keys', '-t', SESSION, 'stepi', 'Enter');
+    s = await until(/t0 0000000000000002\*/);
+    expect(s).toMatch(/t0 0000000000000002\*/); // changed by li t0, 2
+    expect(s).toMatch(/=> +44 +blt/);
+    tmux('resize-window', '-t', SESSION, '-x', '90', '-y', '28');
+    s = await until(/^\|- \S*fib\.dasm:44 -+\|\|- registers/m);
+    const lines = s.split('\n').filter((l) => l !== '');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(90);
+    expect(lines.length).toBeLessThanOrEqual(28);
+    expect(s).toMatch(/^\|- \S*fib\.dasm:44 -+\|\|- registers \(thread 0\) -+\|$/m);
+    tmux('send-keys', '-t', SESSION, 'quit', 'Enter');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tmux('has-session', '-t', SESSION).status).not.toBe(0); // the debugger left, and tmux with it
+  });
+});
