@@ -12,6 +12,8 @@ import { VERSION } from './version.js';
 export const EXIT_INTERNAL = 70;
 
 function internalError(e: unknown): never {
+  // The reader went away (`d1 ... | head`): nothing more to say, and nothing wrong.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`d1: internal error: ${msg}\n(this is a bug in d1; please report it with the input that caused it)\n`);
   if (process.env['D1_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
@@ -19,6 +21,7 @@ function internalError(e: unknown): never {
 }
 
 process.on('uncaughtException', internalError);
+process.stdout.on('error', internalError);
 process.on('unhandledRejection', internalError);
 
 const program = new Command();

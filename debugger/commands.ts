@@ -12,6 +12,7 @@ import { ABI_NAMES, xreg } from '../isa/registers.js';
 import { symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
 import { DojoError, infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
+import { examine } from './examine.js';
 
 export interface Context {
   session: Session;
@@ -153,37 +154,6 @@ function count(args: string, what: string): bigint {
   if (args.trim() === '') return 1n;
   if (!/^\d+$/.test(args.trim())) throw new UserError(`${what} takes a count, got '${args.trim()}'`);
   return BigInt(args.trim());
-}
-
-const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
-
-function examine(ctx: Context, fmtArg: string, rest: string): void {
-  const m = /^(\d*)([xduc]?)([bhwg]?)$/.exec(fmtArg);
-  if (!m) throw new UserError(`bad format '/${fmtArg}': use /NFU, N a count, F one of x d u c, U one of b h w g`);
-  const n = Number(m[1] || '1');
-  const fmt = m[2] || 'x';
-  const size = SIZES[m[3] || 'w']!;
-  let addr = evalExpr(ctx, rest);
-  const core = ctx.session.core;
-  if (!core.inSram(addr, n * size)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
-  const bytes = core.readMem(addr, n * size);
-  const dv = new DataView(bytes.buffer);
-  const perLine = Math.max(1, 16 / size);
-  for (let i = 0; i < n; i += perLine) {
-    const cells: string[] = [];
-    for (let k = i; k < Math.min(n, i + perLine); k++) {
-      let v = 0n;
-      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(dv.getUint8(k * size + b));
-      if (fmt === 'x') cells.push(`0x${v.toString(16).padStart(size * 2, '0')}`);
-      else if (fmt === 'd') cells.push(String(BigInt.asIntN(size * 8, v)));
-      else if (fmt === 'c') cells.push(JSON.stringify(String.fromCharCode(Number(v & 0xffn))));
-      else cells.push(String(v));
-    }
-    const sym = symbolize(ctx.session.image, addr);
-    const near = sym && !/\+0x[0-9a-f]{4,}$/.test(sym); // name data only by a nearby symbol
-    ctx.out(`${hex(addr)}${near ? ` <${sym}>` : ''}:\t${cells.join('\t')}`);
-    addr += BigInt(perLine * size);
-  }
 }
 
 function list(ctx: Context, args: string): void {
@@ -343,7 +313,7 @@ export const COMMANDS: Command[] = [
     const v = evalExpr(ctx, a);
     ctx.out(`${BigInt.asIntN(64, v)} (0x${BigInt.asUintN(64, v).toString(16)})`);
   } },
-  { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c)', run: (ctx, a) => {
+  { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c), or N values of a lane format (x/8bf16, x/16cfp8_143:7)', run: (ctx, a) => {
     const m = /^\/(\S*)\s+(.*)$/.exec(a.trim());
     if (m) examine(ctx, m[1]!, m[2]!);
     else examine(ctx, '', a);

@@ -10,9 +10,10 @@ export function register(program: Command): void {
     .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
     .option('-x, --command <file>', 'run debugger commands from a file first')
     .option('--batch', 'exit after the -x commands instead of prompting')
-    .action(async (file: string, opts: { command?: string; batch?: boolean }) => {
+    .option('--tui', 'full-screen: source, registers, a vector register, the core map and the console')
+    .action(async (file: string, opts: { command?: string; batch?: boolean; tui?: boolean }) => {
       const image = loadProgram([file]);
       if (!image) process.exit(1);
-      process.exitCode = await debugMain(image, { ...(opts.command !== undefined ? { script: opts.command } : {}), batch: !!opts.batch, source: sourceLine });
+      process.exitCode = await debugMain(image, { ...(opts.command !== undefined ? { script: opts.command } : {}), batch: !!opts.batch, tui: !!opts.tui, source: sourceLine });
     });
 }

@@ -1,0 +1,63 @@
+// `x`: examining memory (docs/debugger.md): gdb's /NFU units, and N values of a lane format.
+import { decode as decodeLane } from '../emulator/host/numbers.js';
+import { symbolize } from '../emulator/host/report.js';
+import { FORMAT_BY_NAME } from '../isa/numbers.js';
+import { evalExpr, UserError, type Context } from './commands.js';
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
+
+export function examine(ctx: Context, fmtArg: string, rest: string): void {
+  const lane = /^(\d*)([a-z]+[0-9_]*\d(?::\d+)?)$/.exec(fmtArg);
+  if (lane && !/^[xduc]?[bhwg]?$/.test(lane[2]!)) return examineLanes(ctx, Number(lane[1] || '1'), lane[2]!, rest);
+  const m = /^(\d*)([xduc]?)([bhwg]?)$/.exec(fmtArg);
+  if (!m) throw new UserError(`bad format '/${fmtArg}': use /NFU (N a count, F one of x d u c, U one of b h w g) or /N followed by a lane format such as bf16, fp32, cfp8_143:7`);
+  const n = Number(m[1] || '1');
+  const fmt = m[2] || 'x';
+  const size = SIZES[m[3] || 'w']!;
+  let addr = evalExpr(ctx, rest);
+  const core = ctx.session.core;
+  if (!core.inSram(addr, n * size)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
+  const bytes = core.readMem(addr, n * size);
+  const dv = new DataView(bytes.buffer);
+  const perLine = Math.max(1, 16 / size);
+  for (let i = 0; i < n; i += perLine) {
+    const cells: string[] = [];
+    for (let k = i; k < Math.min(n, i + perLine); k++) {
+      let v = 0n;
+      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(dv.getUint8(k * size + b));
+      if (fmt === 'x') cells.push(`0x${v.toString(16).padStart(size * 2, '0')}`);
+      else if (fmt === 'd') cells.push(String(BigInt.asIntN(size * 8, v)));
+      else if (fmt === 'c') cells.push(JSON.stringify(String.fromCharCode(Number(v & 0xffn))));
+      else cells.push(String(v));
+    }
+    const sym = symbolize(ctx.session.image, addr);
+    const near = sym && !/\+0x[0-9a-f]{4,}$/.test(sym); // name data only by a nearby symbol
+    ctx.out(`${hex(addr)}${near ? ` <${sym}>` : ''}:\t${cells.join('\t')}`);
+    addr += BigInt(perLine * size);
+  }
+}
+
+/** x/N<lane format>: N values of a number format (bf16, fp16, fp32, cfp8_143:BIAS, int8, ...). */
+function examineLanes(ctx: Context, n: number, spec: string, rest: string): void {
+  const [name = '', b] = spec.split(':');
+  const f = FORMAT_BY_NAME.get(name);
+  if (!f) throw new UserError(`unknown lane format '${name}' (one of ${[...FORMAT_BY_NAME.keys()].join(', ')})`);
+  const bias = b === undefined ? 0 : Number(b);
+  if (f.kind === 'cfloat' && (bias < 0 || bias > 63)) throw new UserError(`exponent bias ${b} is out of range 0..63`);
+  let addr = evalExpr(ctx, rest);
+  if (!ctx.session.core.inSram(addr, n * f.bytes)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
+  const bytes = ctx.session.core.readMem(addr, n * f.bytes);
+  const dv = new DataView(bytes.buffer);
+  const perLine = 8;
+  for (let i = 0; i < n; i += perLine) {
+    const cells: string[] = [];
+    for (let k = i; k < Math.min(n, i + perLine); k++) {
+      const bits = f.bytes === 4 ? dv.getUint32(4 * k, true) : f.bytes === 2 ? dv.getUint16(2 * k, true) : dv.getUint8(k);
+      cells.push(String(decodeLane({ format: f.name, bias }, bits)));
+    }
+    ctx.out(`${hex(addr)}:\t${cells.join('\t')}`);
+    addr += BigInt(perLine * f.bytes);
+  }
+}
