@@ -13,6 +13,7 @@ import { writeElf } from '../assembler/elf/write.js';
 import type { Image } from '../assembler/image.js';
 import { packageRoot } from '../cli/root.js';
 import { runProgram } from '../emulator/host/run.js';
+import { Session } from '../debugger/session.js';
 import { generateAsm } from './gen-asm.js';
 
 interface Row {
@@ -115,6 +116,35 @@ async function gemmWorkload(): Promise<void> {
   rows.push({ name: 'emulator: vector instructions (gemm.dasm)', value: vector / best, unit: 'insn/s' });
 }
 
+/** Running under the debugger (breakpoints set but not hit, snapshots for reverse execution) against the
+ * plain run of the same program; and how long one `stepi` takes. Target: at most 2x the plain run. */
+async function debuggerWorkload(): Promise<void> {
+  const image = build('crc32-debug', '.equ LEN, 262144\n.equ REPEAT, 20\n        .include "crc32.dasm"\n');
+  let plain = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t = performance.now();
+    await runProgram(image, { stdout: sink, stderr: sink });
+    plain = Math.min(plain, (performance.now() - t) / 1000);
+  }
+  let debugged = Infinity;
+  let step = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const s = new Session(image, { stdout: sink, stderr: sink });
+    s.addBreakpoint(image.symbols.find((x) => x.name === 'print_u64')!.value + 0x100000n, 'never'); // armed, never reached
+    const t = performance.now();
+    const stop = s.continue();
+    debugged = Math.min(debugged, (performance.now() - t) / 1000);
+    if (stop.kind !== 'exit') throw new Error(`debugger benchmark: ${stop.kind}`);
+    const s2 = new Session(image, { stdout: sink, stderr: sink });
+    s2.stepi(1_000_000n);
+    const t2 = performance.now();
+    for (let k = 0; k < 100; k++) s2.stepi(1n);
+    step = Math.min(step, (performance.now() - t2) / 100);
+  }
+  rows.push({ name: 'debugger: crc32 under d1 debug, no breakpoint hit (s)', value: debugged, unit: 's', reference: { name: 'plain run', value: plain }, ratio: debugged / plain, target: '<= 2x the plain run' });
+  rows.push({ name: 'debugger: one stepi (ms)', value: step, unit: 'ms', target: '< 50 ms' });
+}
+
 function assemblerWorkload(lines: number): void {
   const text = generateAsm(lines);
   const file = join(tmp, 'big.dasm');
@@ -156,6 +186,8 @@ async function main(): Promise<void> {
   await emulatorWorkload('sort', 'sort', '.equ N, 100000\n.equ REPEAT, 12');
   progress('gemm');
   await gemmWorkload();
+  progress('debugger');
+  await debuggerWorkload();
   progress('assembler');
   assemblerWorkload(200_000);
   progress('start-up');
