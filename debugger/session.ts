@@ -263,8 +263,8 @@ export class Session {
     return this.go(n) ?? { kind: 'step' };
   }
 
-  /** As continue(), letting the event loop run between slices so Ctrl-C (interrupted) is seen. */
-  async continueAsync(): Promise<Stop> {
+  /** Run slice by slice until something stops it; yields between slices (where Ctrl-C is looked at). */
+  private *running(): Generator<undefined, Stop> {
     this.interrupted = false;
     let budget = this.maxInstructions;
     while (budget > 0n) {
@@ -272,7 +272,7 @@ export class Session {
       const stop = this.go(budget < SLICE ? budget : SLICE);
       if (stop) return stop;
       budget -= this.core.instret - before;
-      await new Promise((r) => setImmediate(r));
+      yield;
       if (this.interrupted) return { kind: 'interrupted' };
     }
     return { kind: 'limit' };
@@ -280,16 +280,19 @@ export class Session {
 
   /** Run until a breakpoint, exit, fault, Ctrl-C or the instruction limit. */
   continue(): Stop {
-    this.interrupted = false;
-    let budget = this.maxInstructions;
-    while (budget > 0n) {
-      const before = this.core.instret;
-      const stop = this.go(budget < SLICE ? budget : SLICE);
-      if (stop) return stop;
-      budget -= this.core.instret - before;
-      if (this.interrupted) return { kind: 'interrupted' };
+    for (const g = this.running(); ; ) {
+      const r = g.next();
+      if (r.done) return r.value;
     }
-    return { kind: 'limit' };
+  }
+
+  /** As continue(), letting the event loop run between slices so Ctrl-C (interrupted) is seen. */
+  async continueAsync(): Promise<Stop> {
+    for (const g = this.running(); ; ) {
+      const r = g.next();
+      if (r.done) return r.value;
+      await new Promise((res) => setImmediate(res));
+    }
   }
 
   /** Is the instruction at pc a call (jal/jalr that links into ra)? */

@@ -335,3 +335,21 @@ describe('format faults', () => {
     expect(await fault(`${setFormats([4, 'int8'])}\n        vexp v1, v2, fmt4`)).toMatchObject({ kind: 'fault', cause: 'format', word: 4 | (ID('int8') << 8) | (2 << 16) });
   });
 });
+
+describe('the remaining lane operations', () => {
+  it('vand, vor, vmin, vcmple, vsll on integer lanes', async () => {
+    const a = iota(16, (i) => (i * 2654435761) >>> 0);
+    const b = iota(16, (i) => ((i + 7) * 40503) >>> 0);
+    const core = await run(
+      `${setFormats([2, 'int32'], [3, 'uint32'])}\n        la a0, va\n        vld v1, 0(a0)\n        vld v2, 64(a0)\n        vand v3, v1, v2\n        vor v4, v1, v2\n        vmin v5, v1, v2, fmt2\n        vmin v6, v1, v2, fmt3\n        vcmple v7, v1, v2, fmt2\n        vsll v8, v1, v2, fmt3`,
+      `        .p2align 6\nva: .word ${a.join(', ')}\n    .word ${b.join(', ')}`,
+    );
+    const s32 = (x: number) => x | 0;
+    expect(lanes(core.getVreg(3), 4)).toEqual(a.map((x, i) => (x & b[i]!) >>> 0));
+    expect(lanes(core.getVreg(4), 4)).toEqual(a.map((x, i) => (x | b[i]!) >>> 0));
+    expect(lanes(core.getVreg(5), 4)).toEqual(a.map((x, i) => (s32(x) < s32(b[i]!) ? x : b[i]!)));
+    expect(lanes(core.getVreg(6), 4)).toEqual(a.map((x, i) => Math.min(x, b[i]!)));
+    expect(lanes(core.getVreg(7), 4)).toEqual(a.map((x, i) => (s32(x) <= s32(b[i]!) ? 0xffffffff : 0)));
+    expect(lanes(core.getVreg(8), 4)).toEqual(a.map((x, i) => (x << (b[i]! & 31)) >>> 0));
+  });
+});
