@@ -6,6 +6,7 @@ import { decode } from '../isa/codec.js';
 import { Core } from '../emulator/host/core.js';
 import { lineFor } from '../emulator/host/report.js';
 import { hostCall, type Sink } from '../emulator/host/run.js';
+import { History, type Snapshot } from './history.js';
 
 export interface Breakpoint {
   id: number;
@@ -44,9 +45,6 @@ export type Stop =
 
 /** Instructions run between checks for Ctrl-C and the limit. */
 const SLICE = 1_000_000n;
-/** Instructions between snapshots for going backwards (each ~1.3 MB: the state and SRAM). */
-const SNAPSHOT_EVERY = 200_000n;
-const MAX_SNAPSHOTS = 128;
 
 const discard: Sink = { write: () => true };
 
@@ -66,8 +64,8 @@ export class Session {
   watchBeforeAccess = false;
   /** Evaluates a breakpoint condition (set by the command layer, which owns expressions). */
   condition?: (expr: string) => boolean;
-  /** Snapshots of the core by instructions retired, oldest first (the first is the start). */
-  private snapshots: { at: bigint; data: Uint8Array }[] = [];
+  /** Snapshots of the core for going backwards. */
+  private readonly history = new History(this.core);
   /** While replaying to go backwards, the program's output was already seen: it is not written again. */
   private replaying = false;
 
@@ -87,22 +85,7 @@ export class Session {
     for (const b of this.breakpoints) this.core.setBreakpoint(b.addr, b.enabled);
     this.state = 'ready';
     this.stoppedAt = undefined;
-    this.snapshots = [{ at: 0n, data: this.core.snapshot() }];
-  }
-
-  /** Take a snapshot when SNAPSHOT_EVERY instructions have passed since the last; keep at most
-   * MAX_SNAPSHOTS by dropping every other old one (the start is always kept). */
-  private maybeSnapshot(): void {
-    const last = this.snapshots[this.snapshots.length - 1]!;
-    const now = this.core.instret;
-    if (now < last.at + SNAPSHOT_EVERY) return;
-    this.snapshots.push({ at: now, data: this.core.snapshot() });
-    if (this.snapshots.length > MAX_SNAPSHOTS) this.snapshots = this.snapshots.filter((_, i) => i === 0 || i % 2 === 1 || i === this.snapshots.length - 1);
-  }
-
-  /** Instructions until the next snapshot is due. */
-  private untilSnapshot(): bigint {
-    return this.snapshots[this.snapshots.length - 1]!.at + SNAPSHOT_EVERY - this.core.instret;
+    this.history.start();
   }
 
   addBreakpoint(addr: bigint, where: string, temporary = false): Breakpoint | undefined {
@@ -210,8 +193,9 @@ export class Session {
       const armed = pc === this.stoppedAt && this.armedAt(pc);
       if (armed) this.core.setBreakpoint(pc, false);
       const before = this.core.instret;
-      if (!this.replaying) this.maybeSnapshot();
-      const budget = armed ? 1n : this.replaying || left < this.untilSnapshot() ? left : this.untilSnapshot();
+      if (!this.replaying) this.history.record();
+      const due = this.history.untilDue();
+      const budget = armed ? 1n : this.replaying || left < due ? left : due;
       const stop = this.core.run(budget > 0n ? budget : 1n);
       if (armed) this.core.setBreakpoint(pc, true);
       this.stoppedAt = undefined;
@@ -338,10 +322,7 @@ export class Session {
   /** Go back to when `target` instructions had retired: restore the latest snapshot at or before it and
    * replay to it, breakpoints ignored and output not written again. */
   private replayTo(target: bigint): void {
-    let k = this.snapshots.length - 1;
-    while (k > 0 && this.snapshots[k]!.at > target) k--;
-    this.core.restore(this.snapshots[k]!.data);
-    this.snapshots.length = k + 1; // the future is gone: it is re-recorded as the program runs again
+    this.history.restoreBefore(target);
     const armed = this.breakpoints.filter((b) => b.enabled);
     for (const b of armed) this.core.setBreakpoint(b.addr, false);
     this.applyWatches(true);
@@ -385,7 +366,7 @@ export class Session {
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
     this.state = 'stopped';
-    const snaps = this.snapshots.filter((s) => s.at < now);
+    const snaps = this.history.before(now);
     for (let k = snaps.length - 1; k >= 0; k--) {
       const end = k + 1 < snaps.length ? snaps[k + 1]!.at : now;
       const hits = this.hitsBetween(snaps[k]!, end);
@@ -402,7 +383,7 @@ export class Session {
   }
 
   /** The breakpoint stops (conditions included) between a snapshot and `end` instructions, by replay. */
-  private hitsBetween(from: { at: bigint; data: Uint8Array }, end: bigint): { at: bigint; stop: Stop }[] {
+  private hitsBetween(from: Snapshot, end: bigint): { at: bigint; stop: Stop }[] {
     this.core.restore(from.data);
     const hits: { at: bigint; stop: Stop }[] = [];
     const counts = [...this.breakpoints, ...this.watchpoints].map((b) => b.hits);
