@@ -49,7 +49,7 @@ const SLICE = 1_000_000n;
 const discard: Sink = { write: () => true };
 
 export class Session {
-  readonly core = new Core();
+  readonly core = new Core({ watchpoints: true });
   readonly breakpoints: Breakpoint[] = [];
   readonly watchpoints: Watchpoint[] = [];
   state: SessionState = 'ready';

@@ -15,7 +15,10 @@ const PREDEC = SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
 /** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
 const BREAKS = PREDEC + PREDEC_SIZE;
-const END = BREAKS + SRAM_SIZE / 4;
+/** Lowest address a debugger watchpoint covers (u64; all ones when none): see state.ts sram(). Like the
+ * breakpoints, it is debugger state: reset and snapshots leave it alone. */
+const WATCH_FLOOR = BREAKS + SRAM_SIZE / 4;
+const END = WATCH_FLOOR + 8;
 
 export const LAYOUT = {
   /** The running thread's x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
@@ -72,6 +75,7 @@ export const LAYOUT = {
   PREDEC,
   PREDEC_RECORD: 16,
   BREAKS,
+  WATCH_FLOOR,
   PAGES: Math.ceil(END / 0x10000),
 } as const;
 

@@ -9,7 +9,7 @@ import { generateEmulatorSources } from '../emulator/gen/index.js';
 
 function main(): void {
   const root = packageRoot();
-  const files = generateEmulatorSources();
+  const files = generateEmulatorSources({ watchpoints: process.argv.includes('--watchpoints') });
   if (process.argv.includes('--docs')) files.push({ path: 'docs/isa.md', text: generateIsaDoc() });
   for (const f of files) {
     const path = join(root, f.path);

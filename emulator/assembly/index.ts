@@ -6,10 +6,13 @@ import { resetThreads } from './threads';
 export { run } from './loop';
 export { setWatch } from './state';
 
-/** Make sure the linear memory holds every region of the layout. */
+/** Make sure the linear memory holds every region of the layout (the first time: no watchpoints). */
 function ensureMemory(): void {
   const have = <usize>memory.size();
-  if (have < L.PAGES) memory.grow(<i32>(L.PAGES - have));
+  if (have < L.PAGES) {
+    memory.grow(<i32>(L.PAGES - have));
+    store<u64>(L.WATCH_FLOOR, u64.MAX_VALUE);
+  }
 }
 
 const SENTINEL: usize = L.PREDEC + (L.SRAM_SIZE << 2);

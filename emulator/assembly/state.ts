@@ -1,6 +1,7 @@
 // Access to the architectural state of the core from exec functions (Spike's state_t): registers
 // through the predecoded record's slots, the extra-cycle counter, faults, and predecode invalidation.
 import * as L from './generated/layout';
+import { WATCHPOINTS } from './generated/build';
 
 /** Address of the destination register (writes to x0 land in a sink slot, so x0 always reads 0). */
 // @ts-ignore: decorator
@@ -43,9 +44,9 @@ export function trap(cause: u32, addr: u64): u64 {
 }
 
 /** Debugger watch ranges [lo, hi) for loads and for stores (empty when lo >= hi: the default), and the
- * lowest watched address: an access that ends at or below it needs no further check. */
+ * lowest watched address (in memory, WATCH_FLOOR: cheaper to read in the loop than a global): an access
+ * that ends at or below it needs no further check. */
 let readLo: u64 = u64.MAX_VALUE, readHi: u64 = 0, writeLo: u64 = u64.MAX_VALUE, writeHi: u64 = 0;
-let watchFloor: u64 = u64.MAX_VALUE;
 export function setWatch(isStore: bool, lo: u64, hi: u64): void {
   if (isStore) {
     writeLo = lo;
@@ -56,18 +57,19 @@ export function setWatch(isStore: bool, lo: u64, hi: u64): void {
   }
   const r = readLo < readHi ? readLo : u64.MAX_VALUE;
   const w = writeLo < writeHi ? writeLo : u64.MAX_VALUE;
-  watchFloor = r < w ? r : w;
+  store<u64>(L.WATCH_FLOOR, r < w ? r : w);
 }
 
 /**
  * Address in linear memory of an SRAM access of `size` bytes at a, or 0 if any byte is outside SRAM or
- * the access touches a debugger watch range. A watch hit also leaves WATCH_HIT | size in FAULT_WORD:
+ * (in the debugging build, WATCHPOINTS) the access touches a debugger watch range. A watch hit also leaves WATCH_HIT | size in FAULT_WORD:
  * the caller traps with its load/store cause before the access happens, and the host tells the two apart.
  */
 // @ts-ignore: decorator
 @inline export function sram(a: u64, size: u64, isStore: bool): usize {
   // (a + size cannot wrap: a is inside SRAM when the second test runs)
-  return a > <u64>L.SRAM_SIZE - size || a + size > watchFloor ? checkedSram(a, size, isStore) : L.SRAM + <usize>a;
+  if (!WATCHPOINTS) return a > <u64>L.SRAM_SIZE - size ? 0 : L.SRAM + <usize>a;
+  return a > <u64>L.SRAM_SIZE - size || a + size > load<u64>(L.WATCH_FLOOR) ? checkedSram(a, size, isStore) : L.SRAM + <usize>a;
 }
 
 function checkedSram(a: u64, size: u64, isStore: bool): usize {

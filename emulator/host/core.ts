@@ -42,18 +42,22 @@ export interface ThreadInfo {
   stalls: Record<StallCause, number>;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<string, WebAssembly.Module>();
 
-function wasmModule(): WebAssembly.Module {
-  if (!compiled) {
-    const bytes = distWasm('d1-core.wasm', 'the emulator core');
+/** The core, or its debugging build that can stop at watched loads and stores (a little slower). */
+function wasmModule(watchpoints: boolean): WebAssembly.Module {
+  const file = watchpoints ? 'd1-core-watch.wasm' : 'd1-core.wasm';
+  let m = compiled.get(file);
+  if (!m) {
+    const bytes = distWasm(file, 'the emulator core');
     // The run loop is one long call: V8 cannot swap a running baseline (Liftoff) frame for optimized
     // code, so compile the core with the optimizing tier from the start.
     setFlagsFromString('--no-liftoff');
-    compiled = new WebAssembly.Module(bytes);
+    m = new WebAssembly.Module(bytes);
     setFlagsFromString('--liftoff');
+    compiled.set(file, m);
   }
-  return compiled;
+  return m;
 }
 
 const CAUSES: Record<number, FaultCause> = {
@@ -71,8 +75,9 @@ export class Core {
   private readonly wasm: CoreExports;
   private view!: DataView;
 
-  constructor() {
-    this.wasm = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as CoreExports;
+  /** `watchpoints`: the debugging build, where setWatch works. */
+  constructor(private readonly opts: { watchpoints?: boolean } = {}) {
+    this.wasm = new WebAssembly.Instance(wasmModule(!!opts.watchpoints), {}).exports as unknown as CoreExports;
     this.reset();
   }
 
@@ -143,6 +148,7 @@ export class Core {
 
   /** Stop before any load (isStore false) or store touching [lo, hi); lo >= hi removes the range. */
   setWatch(isStore: boolean, lo: bigint, hi: bigint): void {
+    if (!this.opts.watchpoints) throw new Error('watchpoints need the debugging build of the core: new Core({ watchpoints: true })');
     this.wasm.setWatch(isStore, BigInt.asUintN(64, lo), BigInt.asUintN(64, hi));
   }
 
