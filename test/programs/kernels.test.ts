@@ -26,18 +26,21 @@ async function runKernel(name: string): Promise<{ core: Core; image: Image; stdo
 
 const symbol = (image: Image, name: string): bigint => image.symbols.find((s) => s.name === name)!.value;
 
-/** The program's xorshift32 bf16 generator, from its description in gemm.dasm. */
-function* bf16Stream(seed: number): Generator<number> {
-  let x = seed >>> 0;
-  for (;;) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    const e = Math.floor((x >>> 7) / 1) % 5; // (x >> 7) mod 5
-    yield ((x >>> 31) << 15) | ((127 - 4 + e) << 7) | (x & 127);
+/** The program's bf16 inputs, from its description in gemm.dasm: 16 xorshift32 streams, one per lane. */
+function gemmInputs(count: number): number[] {
+  const xs = Array.from({ length: 16 }, (_, k) => (2463534242 + k * 0x9e3779b9) >>> 0);
+  const out: number[] = [];
+  while (out.length < count) {
+    for (let k = 0; k < 16; k++) {
+      let x = xs[k]!;
+      x = (x ^ (x << 13)) >>> 0;
+      x = (x ^ (x >>> 17)) >>> 0;
+      x = (x ^ (x << 5)) >>> 0;
+      xs[k] = x;
+      out.push(((x & 0x81ff) + (123 << 7)) & 0xffff);
+    }
   }
+  return out;
 }
 
 describe('gemm.dasm: 256x256x256 bf16 -> fp32 on the matrix units', () => {
@@ -50,9 +53,9 @@ describe('gemm.dasm: 256x256x256 bf16 -> fp32 on the matrix units', () => {
     const b = rd('mat_b', K * N * 2);
     const c = rd('mat_c', M * N * 4);
     // The inputs are the documented random stream.
-    const gen = bf16Stream(2463534242);
-    for (let i = 0; i < M * K; i++) expect(a.getUint16(2 * i, true)).toBe(gen.next().value);
-    for (let i = 0; i < K * N; i++) expect(b.getUint16(2 * i, true)).toBe(gen.next().value);
+    const inputs = gemmInputs(M * K + K * N);
+    for (let i = 0; i < M * K; i++) expect(a.getUint16(2 * i, true)).toBe(inputs[i]);
+    for (let i = 0; i < K * N; i++) expect(b.getUint16(2 * i, true)).toBe(inputs[M * K + i]);
     const A = Float64Array.from({ length: M * K }, (_, i) => decode({ format: 'bf16' }, a.getUint16(2 * i, true)));
     const B = Float64Array.from({ length: K * N }, (_, i) => decode({ format: 'bf16' }, b.getUint16(2 * i, true)));
     let worst = 0;
