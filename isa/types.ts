@@ -32,6 +32,8 @@ export interface InstrDef {
   timing: TimingClass;
   /** Cycles the unit stays busy when it differs from the class's (e.g. a transpose of R registers: R). */
   busy?: number;
+  /** Reads vs1 .. vs1+group-1 and writes vd .. vd+group-1 (the transposes). */
+  group?: number;
   summary: string;
   /** Section of the manual the instruction comes from. */
   manual: string;

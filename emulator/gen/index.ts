@@ -174,6 +174,9 @@ function timingSource(i: Instr): string[] {
         : `tb + L.T_VREADY + (<usize>load<u16>(d, ${slot}) >> 3)`;
     out.push(`{ const v = load<i64>(${at}); if (v > r) r = v; }`);
   }
+  // A register group (vtrn): every register of the source group (indices wrap: a misaligned group faults).
+  const member = (slot: string, k: number) => `tb + L.T_VREADY + (<usize>(((<u32>load<u16>(d, ${slot}) >> 6) + ${k}) & 31) << 3)`;
+  for (let k = 1; k < (i.group ?? 1); k++) out.push(`{ const v = load<i64>(${member('L.REC_RS1', k)}); if (v > r) r = v; }`);
   out.push('sDep += r - clk;', 'let t = r;', 'if (dec > t) t = dec;');
   const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
   const port = tm.load ? 'lp' : tm.store ? 'sp' : undefined;
@@ -203,7 +206,9 @@ function timingSource(i: Instr): string[] {
   out.push(...takes, `dec = t + ${ticks(1 / c.decodeWidth)};`, `clk = t + ${ticks(1 / c.threadDecodeWidth)};`);
   const lat = `t + ${ticks(tm.latency)}`;
   if (i.operands.includes('rd')) out.push(`store<i64>(L.XREADY + <usize>load<u16>(d, L.REC_RD), ${lat});`);
-  else if (i.operands.includes('vd')) out.push(`store<i64>(tb + L.T_VREADY + (<usize>load<u16>(d, L.REC_RD) >> 3), ${lat});`);
+  else if (i.operands.includes('vd')) {
+    for (let k = 0; k < (i.group ?? 1); k++) out.push(`store<i64>(${k === 0 ? 'tb + L.T_VREADY + (<usize>load<u16>(d, L.REC_RD) >> 3)' : member('L.REC_RD', k)}, ${lat});`);
+  }
   if (i.operands.includes('acc')) out.push(`store<i64>(L.RESOURCES + L.CM_ACC_READY + (<usize>${acc('acc')} << 3), ${lat});`);
   if (tm.unit === 'simd') out.push(`T.count(L.CM_SIMD_BUSY, ${f64(busy)});`);
   if (tm.unit === 'matrix' && i.mnemonic === 'mma') out.push(`T.count(L.CM_MATRIX_BUSY, ${f64(busy)}); T.count(L.CM_MATRIX_OPS, 1.0);`);

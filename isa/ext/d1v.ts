@@ -22,6 +22,7 @@ const trn = (esz: number, funct3v: number): InstrDef => ({
   ...row(`vtrn.${esz}`, 'VV', { opcode: O.CUSTOM_0, funct3: 6, funct3v, vs2: 0, fmt: 0 }, 'vd, vs1', 'vperm',
     `transpose the ${64 / esz}x${64 / esz} block of ${esz}-byte elements held in registers vs1..vs1+${64 / esz - 1} into vd..vd+${64 / esz - 1} (both groups aligned); the SIMD unit is busy one cycle per register`),
   busy: 64 / esz,
+  group: 64 / esz,
 });
 
 export const D1V: InstrDef[] = [
