@@ -36,4 +36,16 @@ describe('d1 CLI', () => {
     expect(j.sram.bytes).toBe(0x140000);
     expect(j.clockHz).toBe(2e9);
   });
+
+  it('d1 info derives the published per-core peaks from the preset (../shared/DOJO-FACTS.md)', () => {
+    const r = d1(['info']);
+    // 256 BF16 MACs per cycle x 2 FLOP x 2 GHz = 1.02 TFLOPS; one 64-byte FP32 FMA per cycle = 64 GFLOPS
+    expect(r.stdout).toMatch(/BF16 peak +1\.02 TFLOPS \(256 MACs\/cycle\)/);
+    expect(r.stdout).toMatch(/FP32 peak +64 GFLOPS/);
+    expect(r.stdout).toMatch(/SRAM b\/w +400 GB\/s load, 270 GB\/s store/);
+    expect(r.stdout).toMatch(/threads +4 \(SMT\), decode 8\/cycle/);
+    const j = JSON.parse(d1(['info', '--json']).stdout);
+    expect(j.peaks).toEqual({ bf16MacsPerCycle: 256, bf16Flops: 1.024e12, fp32Flops: 64e9, sramLoadBytesPerSecond: 400e9, sramStoreBytesPerSecond: 270e9 });
+    expect(j.pipeline).toMatchObject({ decodeWidth: 8, intUnits: 2, addrUnits: 2, vectorIssue: 2, simdBytes: 64, matrixUnits: 4, matrixShape: { m: 8, n: 8, k: 4 } });
+  });
 });
