@@ -13,6 +13,7 @@ import { symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
 import { DojoError, infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
+import { coreStats, formatStats } from '../emulator/host/stats.js';
 
 export interface Context {
   session: Session;
@@ -275,7 +276,7 @@ export const COMMANDS: Command[] = [
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
   { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
   { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
-  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads', run: (ctx, a) => {
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause)', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
@@ -299,7 +300,8 @@ export const COMMANDS: Command[] = [
     else if (what === 'formats') infoFormats(ctx, selected(ctx));
     else if (what === 'matrix') infoMatrix(ctx, rest[0]);
     else if (what === 'threads') infoThreads(ctx, selected(ctx));
-    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads)`);
+    else if (what === 'stats') ctx.out(formatStats(coreStats(s.core)));
+    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats)`);
   } },
   { name: 'thread', aliases: ['t'], args: 'N', help: 'show the registers of hardware thread N (0..3) from now on; without N, say which is shown', run: (ctx, a) => {
     if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);

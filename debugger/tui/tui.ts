@@ -10,6 +10,7 @@ import { symbolize } from '../../emulator/host/report.js';
 import { execute, type Context } from '../commands.js';
 import { lanes } from '../dojo.js';
 import { NUMBER_FORMATS } from '../../isa/numbers.js';
+import { coreStats } from '../../emulator/host/stats.js';
 
 const ESC = '\x1b[';
 
@@ -115,7 +116,9 @@ export class Tui {
   private meshPane(): Pane {
     const threads = this.ctx.session.core.threads();
     const state = threads.map((th) => `t${th.thread}:${th.state === 'running' ? 'run' : th.state === 'waiting' ? `wait t${th.waitFor}` : '-'}`).join(' ');
-    return { title: 'mesh 1x1', lines: ['+-----------+', `| core 0,0  |  ${this.ctx.session.state}`, '+-----------+', state] };
+    const st = coreStats(this.ctx.session.core);
+    const busy = `simd ${(100 * st.simd.utilisation).toFixed(0)}%  matrix ${(100 * st.matrix.utilisation).toFixed(0)}%  IPC ${st.ipc.toFixed(2)}`;
+    return { title: 'mesh 1x1', lines: ['+-----------+', `| core 0,0  |  ${this.ctx.session.state}`, '+-----------+', state, busy] };
   }
 
   /** Draw a pane into a w x h box at (x, y) of the frame. */

@@ -79,7 +79,7 @@ describe('d1 debug: the Dojo core', () => {
       '',
     ].join('\n'));
     const script = join(dir, 'cmds');
-    writeFileSync(script, ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue'].join('\n'));
+    writeFileSync(script, ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'info stats', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue'].join('\n'));
     const r = d1(['debug', '--batch', '-x', script, prog]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('v1 as bf16 (fmt1):\n  [ 0] 1.5 -2.0 0.25 1000.0 3.0 4.0 5.0 6.0');
@@ -89,6 +89,7 @@ describe('d1 debug: the Dojo core', () => {
     // row 0 of A (v1 as 8 x 4) times B (v1 as 4 x 8): 1.5 * 1.5 - 2 * 7 + 0.25 * 15 + 1000 * 23
     expect(r.stdout).toContain('m1 (8 x 8 fp32):\n  [0] 22992 23985');
     expect(r.stdout).toMatch(/^\* 0 +running/m);
+    expect(r.stdout).toMatch(/^matrix units \d+\.\d% busy, 1 ops \(256 MACs\)$/m); // info stats
     expect(r.stdout).toMatch(/^ {2}1 +running +0x/m);
     expect(r.stdout).toContain('[Switching to thread 1 (running');
     expect(r.stdout).toMatch(/^a5 +0x0000000000000000/m); // the worker has not run yet at the tspawn's heels
