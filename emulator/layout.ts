@@ -89,7 +89,7 @@ export const TICKS_PER_CYCLE = D1_CORE.sramLoadBytesPerCycle * D1_CORE.sramStore
 /** Byte offsets from RESOURCES of the per-core cycle-model values: next-free times, ready times and the
  * horizon are i64 ticks; the totals from SIMD_BUSY on are f64 cycles, bytes and counts. */
 export const CYCLE_MODEL = {
-  DECODE: 0, INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
+  INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
   /** Four matrix units, then the four accumulators' ready times. */
   MATRIX: 64, ACC_READY: 96,
   SIMD_BUSY: 136, MATRIX_BUSY: 144, LOAD_BYTES: 152, STORE_BYTES: 160, VECTOR_INSNS: 168, MATRIX_OPS: 176,

@@ -9,6 +9,21 @@ import { clock } from './timing';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
 export let switchAt: i64 = i64.MAX_VALUE;
+/**
+ * Ticks between two instructions of one thread at decode: the core decodes DECODE_WIDTH a cycle, a thread
+ * at most THREAD_DECODE_WIDTH, so with n threads running each gets max(1/THREAD_DECODE_WIDTH,
+ * n/DECODE_WIDTH) cycles per instruction (the 8 decode slots shared evenly).
+ */
+export let decodeShare: i64 = L.TICKS / L.THREAD_DECODE_WIDTH;
+
+function updateDecodeShare(): void {
+  let n: i64 = 0;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (load<u32>(block(t) + L.T_STATE) == RUNNING) n++;
+  const shared = n * L.TICKS / L.DECODE_WIDTH;
+  const alone = L.TICKS / L.THREAD_DECODE_WIDTH;
+  decodeShare = shared > alone ? shared : alone;
+}
+
 /** Core instructions retired when the running thread was switched in (for per-thread instret). */
 let nIn: u64 = 0;
 
@@ -34,6 +49,7 @@ export function enter(n: u64): void {
   setThreadBlock(block(current()));
   nIn = n;
   plan();
+  updateDecodeShare();
 }
 
 /** Called by run() on exit: everything the host or a snapshot needs goes to memory. */
@@ -75,6 +91,7 @@ function restore(t: u32, n: u64): u64 {
   memory.copy(L.STALLS, tb + L.T_STALLS, 8 << 3);
   nIn = n;
   plan();
+  updateDecodeShare();
   return load<u64>(tb + L.T_PC);
 }
 
@@ -116,6 +133,7 @@ export function spawn(entry: u64, arg: u64): i64 {
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, 64);
     store<u32>(b + L.T_STATE, RUNNING);
     plan();
+    updateDecodeShare();
     return <i64>t;
   }
   return -1;

@@ -50,6 +50,8 @@ function layoutSource(): string {
   lines.push(`export const TICKS: i64 = ${TICKS_PER_CYCLE};`);
   lines.push(`export const WATCH_HIT: u32 = ${WATCH_HIT};`);
   lines.push(`export const THREAD_COUNT: u32 = ${D1_CORE.threads};`);
+  lines.push(`export const DECODE_WIDTH: i64 = ${D1_CORE.decodeWidth};`);
+  lines.push(`export const THREAD_DECODE_WIDTH: i64 = ${D1_CORE.threadDecodeWidth};`);
   lines.push(`export const STACK_TOP: u64 = ${D1_CORE.stackTop};`);
   lines.push(`export const THREAD_STACK: u64 = ${D1_CORE.threadStackBytes};`);
   for (const [k, v] of Object.entries(RECORD)) lines.push(`export const REC_${k}: usize = ${v};`);
@@ -177,7 +179,7 @@ function timingSource(i: Instr): string[] {
   // A register group (vtrn): every register of the source group (indices wrap: a misaligned group faults).
   const member = (slot: string, k: number) => `tb + L.T_VREADY + (<usize>(((<u32>load<u16>(d, ${slot}) >> 6) + ${k}) & 31) << 3)`;
   for (let k = 1; k < (i.group ?? 1); k++) out.push(`{ const v = load<i64>(${member('L.REC_RS1', k)}); if (v > r) r = v; }`);
-  out.push('sDep += r - clk;', 'let t = r;', 'if (dec > t) t = dec;');
+  out.push('sDep += r - clk;', 'let t = r;');
   const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
   const port = tm.load ? 'lp' : tm.store ? 'sp' : undefined;
   const portOcc = tm.load ? tm.load / c.sramLoadBytesPerCycle : tm.store ? tm.store / c.sramStoreBytesPerCycle : 0;
@@ -203,7 +205,8 @@ function timingSource(i: Instr): string[] {
     out.push(`if (${port} > t) { sSram += ${port} - t; t = ${port}; }`);
     takes.push(`${port} = t + ${ticks(portOcc)};`);
   }
-  out.push(...takes, `dec = t + ${ticks(1 / c.decodeWidth)};`, `clk = t + ${ticks(1 / c.threadDecodeWidth)};`);
+  // Decode: the thread's next instruction comes its decode share later (threads.ts decodeShare).
+  out.push(...takes, 'clk = t + decodeShare;');
   const lat = `t + ${ticks(tm.latency)}`;
   if (i.operands.includes('rd')) out.push(`store<i64>(L.XREADY + <usize>load<u16>(d, L.REC_RD), ${lat});`);
   else if (i.operands.includes('vd')) {
@@ -222,7 +225,7 @@ function timingSource(i: Instr): string[] {
  * memory between runs and whenever code outside the loop needs it. */
 const MODEL_STATE: [string, string][] = [
   ['clk', 'L.CLOCK'],
-  ['dec', 'L.RESOURCES + L.CM_DECODE'], ['iu', 'L.RESOURCES + L.CM_INT'], ['au', 'L.RESOURCES + L.CM_ADDR'],
+  ['iu', 'L.RESOURCES + L.CM_INT'], ['au', 'L.RESOURCES + L.CM_ADDR'],
   ['vi', 'L.RESOURCES + L.CM_VISSUE'], ['su', 'L.RESOURCES + L.CM_SIMD'], ['vm', 'L.RESOURCES + L.CM_VMEM'],
   ['lp', 'L.RESOURCES + L.CM_LOAD'], ['sp', 'L.RESOURCES + L.CM_STORE'],
   ...STALLS.map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
@@ -235,7 +238,7 @@ const MODEL_STATE: [string, string][] = [
  */
 function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
-  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { tb, trap } from '../state';", "import * as T from '../timing';", "import { exec_illegal } from '../exec/illegal';"];
+  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { tb, trap } from '../state';", "import * as T from '../timing';", "import { decodeShare } from '../threads';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
   out.push('', `let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
   out.push('', '/** The cycle model from memory (run() entry, after a thread switch). */', 'export function modelLoad(): void {', ...MODEL_STATE.map(([v, at]) => `  ${v} = load<i64>(${at});`), '}');
