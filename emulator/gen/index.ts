@@ -179,17 +179,17 @@ function timingSource(i: Instr): string[] {
   // A register group (vtrn): every register of the source group (indices wrap: a misaligned group faults).
   const member = (slot: string, k: number) => `tb + L.T_VREADY + (<usize>(((<u32>load<u16>(d, ${slot}) >> 6) + ${k}) & 31) << 3)`;
   for (let k = 1; k < (i.group ?? 1); k++) out.push(`{ const v = load<i64>(${member('L.REC_RS1', k)}); if (v > r) r = v; }`);
-  out.push('sDep += r - clk;', 'let t = r;');
+  out.push('if (r > clk) sDep += r - clk;', 'let t = r;');
   const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);
   const port = tm.load ? 'lp' : tm.store ? 'sp' : undefined;
   const portOcc = tm.load ? tm.load / c.sramLoadBytesPerCycle : tm.store ? tm.store / c.sramStoreBytesPerCycle : 0;
   const takes: string[] = [];
   if (tm.unit === 'int' || tm.unit === 'addr') {
     const u = tm.unit === 'int' ? 'iu' : 'au';
-    out.push(`if (${u} > t) t = ${u};`, 'sIssue += t - r;');
+    out.push(`if (${u} > t) { sIssue += ${u} - t; t = ${u}; }`);
     takes.push(`${u} = t + ${ticks(busy / (tm.unit === 'int' ? c.intUnits : c.addrUnits))};`);
   } else {
-    out.push('if (vi > t) t = vi;', 'sIssue += t - r;');
+    out.push('if (vi > t) { sIssue += vi - t; t = vi; }');
     takes.push(`vi = t + ${ticks(1 / c.vectorIssue)};`);
     if (tm.unit === 'matrix') {
       out.push(`const mu: usize = L.RESOURCES + L.CM_MATRIX + (<usize>${acc(i.operands.includes('acc1') ? 'acc1' : 'acc')} << 3);`);
