@@ -56,6 +56,24 @@ describe(`d1 run --gdb${skip}`, () => {
     expect(code).toBe(0);
   });
 
+  it.skipIf(skip !== '')('shows each running hardware thread as a gdb thread with its own registers', async () => {
+    const dir = tempDir('d1-gdb-threads-');
+    const src = join(dir, 'thr.dasm');
+    const elf = join(dir, 'thr.elf');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(src, '_start: la a0, worker\n        li a1, 7\n        tspawn s1, a0, a1\n        li s2, 5\nstop:   tjoin s1\n        li a0, 0\n        li a7, 93\n        ecall\nworker: addi a5, a0, 100\n        texit\n');
+    expect(d1(['as', src, '-o', elf]).code).toBe(0);
+    const { child, port } = await startStub(elf);
+    const gdb = sh('gdb-multiarch', ['--batch', '-nx', '-ex', 'set architecture riscv:rv64', '-ex', `file ${elf}`, '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'break stop', '-ex', 'continue', '-ex', 'info threads', '-ex', 'thread 2', '-ex', 'info registers a0', '-ex', 'thread 1', '-ex', 'p $s2', '-ex', 'delete', '-ex', 'continue']);
+    await new Promise((r) => child.on('close', r));
+    expect(gdb.stdout).toMatch(/\* 1 +Thread 1 +stop \(\)/);
+    expect(gdb.stdout).toMatch(/ {2}2 +Thread 2 +worker \(\)/);
+    expect(gdb.stdout).toMatch(/a0\s+0x7\s+7/); // thread 2 started with a0 = 7
+    expect(gdb.stdout).toContain('$1 = 5'); // thread 1's s2
+    expect(gdb.stdout).toContain('exited normally');
+  });
+
   it('answers malformed and hostile packets with errors and keeps serving', async () => {
     const elf = build('hello');
     const { child, port } = await startStub(elf);
