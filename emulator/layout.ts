@@ -55,6 +55,10 @@ export const LAYOUT = {
   T_STATE: 0x120,
   T_WAIT_FOR: 0x124,
   T_CLOCK: 0x128,
+  /** The thread's clock when it started, and the ticks its instructions spent in decode (i64 each):
+   * issue stalls are what remains of its clock's advance after decode and the other causes. */
+  T_START: 0x130,
+  T_DECODE: 0x138,
   T_XREADY: 0x140,
   /** Stall ticks by cause (i64 each, STALL order). */
   T_STALLS: 0x280,

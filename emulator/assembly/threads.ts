@@ -26,6 +26,14 @@ function updateDecodeShare(): void {
 
 /** Core instructions retired when the running thread was switched in (for per-thread instret). */
 let nIn: u64 = 0;
+/** Core instructions retired when the running thread's decode time was last added up. */
+let nDecoded: u64 = 0;
+
+/** Add the running thread's decode ticks since the last time (before decodeShare changes or it stops). */
+function countDecode(n: u64): void {
+  store<i64>(tb + L.T_DECODE, load<i64>(tb + L.T_DECODE) + <i64>(n - nDecoded) * decodeShare);
+  nDecoded = n;
+}
 
 const SKEW: i64 = 32 * L.TICKS;
 const FREE: u32 = 0;
@@ -48,12 +56,14 @@ export function resetThreads(): void {
 export function enter(n: u64): void {
   setThreadBlock(block(current()));
   nIn = n;
+  nDecoded = n;
   plan();
   updateDecodeShare();
 }
 
 /** Called by run() on exit: everything the host or a snapshot needs goes to memory. */
 export function leave(n: u64): void {
+  countDecode(n);
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
   nIn = n;
 }
@@ -74,6 +84,7 @@ function plan(): void {
 }
 
 function save(pc: u64, n: u64): void {
+  countDecode(n);
   store<u64>(tb + L.T_PC, pc);
   store<i64>(tb + L.T_CLOCK, clock());
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
@@ -90,6 +101,7 @@ function restore(t: u32, n: u64): u64 {
   memory.copy(L.XREADY, tb + L.T_XREADY, 33 << 3);
   memory.copy(L.STALLS, tb + L.T_STALLS, 8 << 3);
   nIn = n;
+  nDecoded = n;
   plan();
   updateDecodeShare();
   return load<u64>(tb + L.T_PC);
@@ -121,7 +133,7 @@ export function schedule(pc: u64, n: u64): u64 {
 
 /** tspawn: the lowest free thread starts at `entry` with a0 = arg, sp below the others' stacks, the
  * spawner's format table, and the spawner's clock. Returns its number, or -1. */
-export function spawn(entry: u64, arg: u64): i64 {
+export function spawn(entry: u64, arg: u64, n: u64): i64 {
   for (let t: u32 = 1; t < L.THREAD_COUNT; t++) {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) != FREE) continue;
@@ -130,7 +142,9 @@ export function spawn(entry: u64, arg: u64): i64 {
     store<u64>(b + L.T_XSAVE + (10 << 3), arg);
     store<u64>(b + L.T_PC, entry);
     store<i64>(b + L.T_CLOCK, clock());
+    store<i64>(b + L.T_START, clock());
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, 64);
+    countDecode(n); // the share changes now
     store<u32>(b + L.T_STATE, RUNNING);
     plan();
     updateDecodeShare();
@@ -147,7 +161,13 @@ export function exit(): void {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_FOR) == me) {
       store<u32>(b + L.T_STATE, RUNNING);
-      if (load<i64>(b + L.T_CLOCK) < clock()) store<i64>(b + L.T_CLOCK, clock());
+      const c = load<i64>(b + L.T_CLOCK);
+      if (c < clock()) {
+        // waiting for another thread counts as a dependency stall
+        const at = b + L.T_STALLS + (L.STALL_DEPENDENCY << 3);
+        store<i64>(at, load<i64>(at) + clock() - c);
+        store<i64>(b + L.T_CLOCK, clock());
+      }
     }
   }
 }

@@ -186,10 +186,10 @@ function timingSource(i: Instr): string[] {
   const takes: string[] = [];
   if (tm.unit === 'int' || tm.unit === 'addr') {
     const u = tm.unit === 'int' ? 'iu' : 'au';
-    out.push(`if (${u} > t) { sIssue += ${u} - t; t = ${u}; }`);
+    out.push(`if (${u} > t) t = ${u};`); // issue stalls are derived (threads.ts), not added up here
     takes.push(`${u} = t + ${ticks(busy / (tm.unit === 'int' ? c.intUnits : c.addrUnits))};`);
   } else {
-    out.push('if (vi > t) { sIssue += vi - t; t = vi; }');
+    out.push('if (vi > t) t = vi;');
     takes.push(`vi = t + ${ticks(1 / c.vectorIssue)};`);
     if (tm.unit === 'matrix') {
       out.push(`const mu: usize = L.RESOURCES + L.CM_MATRIX + (<usize>${acc(i.operands.includes('acc1') ? 'acc1' : 'acc')} << 3);`);
@@ -228,7 +228,7 @@ const MODEL_STATE: [string, string][] = [
   ['iu', 'L.RESOURCES + L.CM_INT'], ['au', 'L.RESOURCES + L.CM_ADDR'],
   ['vi', 'L.RESOURCES + L.CM_VISSUE'], ['su', 'L.RESOURCES + L.CM_SIMD'], ['vm', 'L.RESOURCES + L.CM_VMEM'],
   ['lp', 'L.RESOURCES + L.CM_LOAD'], ['sp', 'L.RESOURCES + L.CM_STORE'],
-  ...STALLS.map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
+  ...STALLS.filter((k) => k !== 'issue').map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
 ];
 
 /**
@@ -249,8 +249,8 @@ function dispatchSource(): string {
     const body = timingSource(i);
     // Code outside the loop that reads the clock (rdcycle, tspawn, texit, tjoin) sees it in memory.
     if (i.timing === 'csr' || i.timing === 'system') body.push('store<i64>(L.CLOCK, clk);');
-    // CSR reads see the instructions retired so far, which the loop keeps in a local (n).
-    const call = `${i.exec}(${i.timing === 'csr' ? 'd, pc, n' : 'd, pc'})`;
+    // CSR reads and thread control see the instructions retired so far, which the loop keeps in n.
+    const call = `${i.exec}(${i.timing === 'csr' || i.timing === 'system' ? 'd, pc, n' : 'd, pc'})`;
     const redirect = `{ const nx = t + ${ticks(1 + REDIRECT_PENALTY)}; if (nx > clk) { sBranch += nx - clk; clk = nx; } }`;
     if (i.flags?.branch) body.push(`const npc = ${call};`, `if (npc != pc + 4) ${redirect}`, 'return npc;');
     else if (i.flags?.jump) body.push(redirect, `return ${call};`);

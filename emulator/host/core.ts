@@ -222,15 +222,22 @@ export class Core {
       const b = this.block(t);
       const code = this.dv.getUint32(b + LAYOUT.T_STATE, true);
       const stallsAt = t === cur ? LAYOUT.STALLS : b + LAYOUT.T_STALLS;
-      const cycles = (at: number) => Number(this.dv.getBigInt64(at, true)) / TICKS_PER_CYCLE;
+      const ticks = (at: number) => this.dv.getBigInt64(at, true);
+      const clock = ticks(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK);
+      const counted = STALLS.map((_, i) => ticks(stallsAt + 8 * i));
+      // Issue stalls are not added up per instruction (that costs speed): they are what the clock's
+      // advance leaves after decode and every other cause.
+      const issue = STALLS.indexOf('issue');
+      const rest = clock - ticks(b + LAYOUT.T_START) - ticks(b + LAYOUT.T_DECODE) - counted.reduce((a, v, i) => (i === issue ? a : a + v), 0n);
+      counted[issue] = code === 0 && clock === 0n ? 0n : rest > 0n ? rest : 0n;
       return {
         thread: t,
         state: code === 1 ? 'running' : code === 2 ? 'waiting' : 'free',
         ...(code === 2 ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
         pc: t === cur ? this.pc : this.dv.getBigUint64(b + LAYOUT.T_PC, true),
         instret: this.dv.getBigUint64(b + LAYOUT.T_INSTRET, true),
-        clock: cycles(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK),
-        stalls: Object.fromEntries(STALLS.map((k, i) => [k, cycles(stallsAt + 8 * i)])) as Record<StallCause, number>,
+        clock: Number(clock) / TICKS_PER_CYCLE,
+        stalls: Object.fromEntries(STALLS.map((k, i) => [k, Number(counted[i]) / TICKS_PER_CYCLE])) as Record<StallCause, number>,
       };
     });
   }

@@ -118,3 +118,23 @@ describe('hardware threads', () => {
     expect(b.threads()).toEqual(a.threads());
   });
 });
+
+describe('stall accounting', () => {
+  it('charges waiting for the integer units to issue and waiting for a result to dependency', async () => {
+    // 400 independent adds: two per cycle, a thread decodes four: each waits a quarter cycle for a unit
+    const indep = (await exec(`        .rept ${N}\n        add a1, a0, a0\n        .endr`)).threads()[0]!.stalls;
+    expect(Math.abs(indep.issue - N / 4)).toBeLessThanOrEqual(2);
+    expect(indep.dependency).toBe(0);
+    // 400 dependent adds: each waits for the last (latency 1) three quarters of a cycle after decode
+    const chain = (await exec(`        .rept ${N}\n        add a0, a0, a0\n        .endr`)).threads()[0]!.stalls;
+    expect(Math.abs(chain.dependency - (N * 3) / 4)).toBeLessThanOrEqual(2);
+    expect(chain.issue).toBeLessThanOrEqual(2);
+  });
+
+  it('the causes and decode add up to each thread clock', async () => {
+    const core = await exec(`        li t0, 300\n        la a4, buf\n1:      ld a1, 0(a4)\n        mul a2, a1, a1\n        div a3, a2, t0\n        addi t0, t0, -1\n        bnez t0, 1b`);
+    const t = core.threads()[0]!;
+    const sum = Object.values(t.stalls).reduce((a, b) => a + b, 0) + Number(t.instret) / 4;
+    expect(Math.abs(sum - t.clock)).toBeLessThan(1);
+  });
+});

@@ -133,6 +133,6 @@ import { imm, invalidate, jumpTo, setRd, sram, trap, x1, x2 } from '../state';
 // @ts-ignore: decorator
 @inline export function exec_fence_tso(d: usize, pc: u64): u64 { return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_ecall(d: usize, pc: u64): u64 { return trap(L.CAUSE_ECALL, pc); }
+@inline export function exec_ecall(d: usize, pc: u64, n: u64): u64 { return trap(L.CAUSE_ECALL, pc); }
 // @ts-ignore: decorator
-@inline export function exec_ebreak(d: usize, pc: u64): u64 { return trap(L.CAUSE_EBREAK, pc); }
+@inline export function exec_ebreak(d: usize, pc: u64, n: u64): u64 { return trap(L.CAUSE_EBREAK, pc); }
