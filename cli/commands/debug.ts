@@ -1,6 +1,5 @@
 // `d1 debug`: the step debugger (docs/debugger.md).
 import type { Command } from 'commander';
-import { debugMain } from '../../debugger/repl.js';
 import { loadProgram, sourceLine } from '../load.js';
 
 export function register(program: Command): void {
@@ -14,6 +13,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { command?: string; batch?: boolean; tui?: boolean }) => {
       const image = loadProgram([file]);
       if (!image) process.exit(1);
+      const { debugMain } = await import('../../debugger/repl.js'); // not loaded by the other commands
       process.exitCode = await debugMain(image, { ...(opts.command !== undefined ? { script: opts.command } : {}), batch: !!opts.batch, tui: !!opts.tui, source: sourceLine });
     });
 }

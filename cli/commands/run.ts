@@ -6,8 +6,6 @@ import { Core } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats, formatStats } from '../../emulator/host/stats.js';
-import { serveGdb } from '../../debugger/gdb/stub.js';
-import { Session } from '../../debugger/session.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 interface RunFlags {
@@ -54,6 +52,9 @@ export function register(program: Command): void {
           process.stderr.write(`d1 run: --gdb takes [host:]port, got '${opts.gdb}'\n`);
           process.exit(2);
         }
+        // Loaded only here: plain runs start faster without the debugger's modules.
+        const { Session } = await import('../../debugger/session.js');
+        const { serveGdb } = await import('../../debugger/gdb/stub.js');
         const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, limit);
         try {
           await serveGdb(session, m[1] || '127.0.0.1', Number(m[2]), (s) => process.stderr.write(`${s}\n`));
