@@ -13,6 +13,16 @@ function debug(program: string, commands: string[]) {
   return d1(['debug', '--batch', '-x', script, join(PROGRAMS, program)]);
 }
 
+/** d1 debug --batch over a program written here (its lines) and a command script. */
+function debugSource(lines: string[], commands: string[]) {
+  const dir = tempDir('d1-debug-src-');
+  const prog = join(dir, 'p.dasm');
+  writeFileSync(prog, `${lines.join('\n')}\n`);
+  const script = join(dir, 'cmds');
+  writeFileSync(script, commands.join('\n'));
+  return d1(['debug', '--batch', '-x', script, prog]);
+}
+
 describe('d1 debug --batch', () => {
   it('breaks at a label, shows the source line and registers, finishes and continues to the exit', () => {
     const r = debug('fib.dasm', ['break fib_rec', 'run', 'info registers a0', 'p $a0 + 1', 'delete', 'finish', 'continue']);
@@ -53,9 +63,7 @@ describe('d1 debug --batch', () => {
 
 describe('d1 debug: the Dojo core', () => {
   it('shows vector registers as lanes, the format table and flags, accumulators and threads', () => {
-    const dir = tempDir('d1-debug-dojo-');
-    const prog = join(dir, 'v.dasm');
-    writeFileSync(prog, [
+    const r = debugSource([
       '_start: li t0, 1',
       '        csrw fmt1, t0              # bf16',
       '        li t0, 3 | (7 << 8)',
@@ -76,11 +84,7 @@ describe('d1 debug: the Dojo core', () => {
       '        .data',
       '        .p2align 6',
       'data:   .bf16 1.5, -2, 0.25, 1000, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30',
-      '',
-    ].join('\n'));
-    const script = join(dir, 'cmds');
-    writeFileSync(script, ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'info stats', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue'].join('\n'));
-    const r = d1(['debug', '--batch', '-x', script, prog]);
+    ], ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'info stats', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('v1 as bf16 (fmt1):\n  [ 0] 1.5 -2.0 0.25 1000.0 3.0 4.0 5.0 6.0');
     expect(r.stdout).toContain('v2 as cfp8_143 bias 7 (fmt2):\n  [ 0] 1.5 -2.0 0.25 480.0 3.0 4.0 5.0 6.0'); // 1000 clamps to the largest value
@@ -101,9 +105,7 @@ describe('d1 debug: the Dojo core', () => {
 
 describe('d1 debug: watchpoints and going backwards', () => {
   it('watch stops after a store that changes the value, rwatch after a load, reverse-continue goes back to the last hit', () => {
-    const dir = tempDir('d1-debug-watch-');
-    const prog = join(dir, 'w.dasm');
-    writeFileSync(prog, [
+    const r = debugSource([
       '_start: la s0, counter',
       '        li s1, 5',
       '1:      ld t0, 0(s0)',
@@ -118,13 +120,9 @@ describe('d1 debug: watchpoints and going backwards', () => {
       '        .data',
       '        .p2align 3',
       'counter: .dword 40',
-      '',
-    ].join('\n'));
-    const script = join(dir, 'cmds');
-    writeFileSync(script, ['watch counter', 'run', 'continue', 'info breakpoints', 'delete 1', 'rwatch counter', 'continue', 'reverse-continue', 'info registers t0', 'watch 0x200000', 'delete', 'continue'].join('\n'));
-    const r = d1(['debug', '--batch', '-x', script, prog]);
+    ], ['watch counter', 'run', 'continue', 'info breakpoints', 'delete 1', 'rwatch counter', 'continue', 'reverse-continue', 'info registers t0', 'watch 0x200000', 'delete', 'continue']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Watchpoint 1: counter\nOld value = 40 (0x28)\nNew value = 41 (0x29)\nat 0x1018 <_start+0x18> at w.dasm:6');
+    expect(r.stdout).toContain('Watchpoint 1: counter\nOld value = 40 (0x28)\nNew value = 41 (0x29)\nat 0x1018 <_start+0x18> at p.dasm:6');
     expect(r.stdout).toContain('Old value = 41 (0x29)\nNew value = 42 (0x2a)');
     expect(r.stdout).toMatch(/^1 +watch +y +0x0000000000002000 +counter \(8 bytes\) \(hit 2 times\)$/m);
     expect(r.stdout).toContain('Read watchpoint 2: counter\nValue = 42 (0x2a)\nat 0x1010');
