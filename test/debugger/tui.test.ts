@@ -31,14 +31,15 @@ describe(`d1 debug --tui${skip}`, () => {
     expect(tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '36', cmd).status).toBe(0);
     await until(/\(d1\)/);
     tmux('send-keys', '-t', SESSION, 'break fib_rec', 'Enter', 'run', 'Enter');
-    let s = await until(/=> +43 +li +t0, 2/);
+    // tmux may show a frame half drawn: wait until every part expected is on the screen
+    let s = await until(/=> +43 +li +t0, 2[\s\S]*Breakpoint 1, 0x11e4 <fib_rec> at fib\.dasm:43/);
     expect(s).toMatch(/=> +43 +li +t0, 2/);
     expect(s).toMatch(/- \S*fib\.dasm:43 -/);
     expect(s).toMatch(/a0 0000000000000018/); // fib_rec(24)
     expect(s).toContain('Breakpoint 1, 0x11e4 <fib_rec> at fib.dasm:43');
     expect(s).toContain('fib(93) = 12200160415121876738'); // the program's output, in the console
     tmux('send-keys', '-t', SESSION, 'stepi', 'Enter');
-    s = await until(/t0 0000000000000002\*/);
+    s = await until(/=> +44 +blt[\s\S]*t0 0000000000000002\*/);
     expect(s).toMatch(/t0 0000000000000002\*/); // changed by li t0, 2
     expect(s).toMatch(/=> +44 +blt/);
     tmux('resize-window', '-t', SESSION, '-x', '90', '-y', '28');
