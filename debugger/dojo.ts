@@ -1,7 +1,7 @@
 // The debugger's views of the Dojo core (docs/debugger.md, "Dojo state"): vector registers as lanes of a
 // format, the format table with flags and the rounding generator, the matrix accumulators, and the
 // hardware threads. The selected thread (`thread N`) is whose registers every command shows.
-import { FORMAT_BY_NAME, NUMBER_FLAGS, NUMBER_FORMATS, type NumberFormat } from '../isa/numbers.js';
+import { entryFormat, FORMAT_BY_NAME, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
 import { decode } from '../emulator/host/numbers.js';
 import { formatEntry, vreg } from '../isa/registers.js';
 import type { Context } from './commands.js';
@@ -13,10 +13,9 @@ function laneFormat(ctx: Context, spec: string | undefined, thread: number): { f
   const text = spec ?? 'fmt0';
   const entry = formatEntry(text);
   if (entry !== undefined) {
-    const v = ctx.session.core.getFormatEntry(entry, thread);
-    const fmt = NUMBER_FORMATS[v & 0xff];
-    if (!fmt) throw new DojoError(`fmt${entry} holds ${v & 0xff}, which names no format`);
-    return { fmt, bias: (v >> 8) & 0x3f, label: `fmt${entry}` };
+    const { id, format: fmt, bias } = entryFormat(ctx.session.core.getFormatEntry(entry, thread));
+    if (!fmt) throw new DojoError(`fmt${entry} holds ${id}, which names no format`);
+    return { fmt, bias, label: `fmt${entry}` };
   }
   const [name = '', b] = text.split(':');
   const fmt = FORMAT_BY_NAME.get(name.toLowerCase());
@@ -63,9 +62,8 @@ export function infoFormats(ctx: Context, thread: number): void {
   const core = ctx.session.core;
   ctx.out('entry  format     bias');
   for (let n = 0; n < 16; n++) {
-    const v = core.getFormatEntry(n, thread);
-    const fmt = NUMBER_FORMATS[v & 0xff];
-    ctx.out(`fmt${String(n).padEnd(4)}${(fmt?.name ?? `invalid (${v & 0xff})`).padEnd(11)}${fmt?.kind === 'cfloat' ? (v >> 8) & 0x3f : '-'}`);
+    const { id, format: fmt, bias } = entryFormat(core.getFormatEntry(n, thread));
+    ctx.out(`fmt${String(n).padEnd(4)}${(fmt?.name ?? `invalid (${id})`).padEnd(11)}${fmt?.kind === 'cfloat' ? bias : '-'}`);
   }
   const flags = core.vflags(thread);
   const set = Object.entries(NUMBER_FLAGS).filter(([, bit]) => flags & bit).map(([k]) => k.toLowerCase());

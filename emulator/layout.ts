@@ -90,13 +90,13 @@ export const LAYOUT = {
  */
 export const TICKS_PER_CYCLE = D1_CORE.sramLoadBytesPerCycle * D1_CORE.sramStoreBytesPerCycle;
 
-/** Byte offsets from RESOURCES of the per-core cycle-model values: next-free times, ready times and the
- * horizon are i64 ticks; the totals from SIMD_BUSY on are f64 cycles, bytes and counts. */
+/** Byte offsets from RESOURCES of the per-core cycle-model values: next-free times and ready times
+ * are i64 ticks; the totals from SIMD_BUSY on are f64 cycles, bytes and counts. */
 export const CYCLE_MODEL = {
-  INT: 8, ADDR: 16, VISSUE: 24, SIMD: 32, VMEM: 40, LOAD: 48, STORE: 56,
+  INT: 0, ADDR: 8, VISSUE: 16, SIMD: 24, VMEM: 32, LOAD: 40, STORE: 48,
   /** Four matrix units, then the four accumulators' ready times. */
-  MATRIX: 64, ACC_READY: 96,
-  SIMD_BUSY: 136, MATRIX_BUSY: 144, LOAD_BYTES: 152, STORE_BYTES: 160, VECTOR_INSNS: 168, MATRIX_OPS: 176,
+  MATRIX: 56, ACC_READY: 88,
+  SIMD_BUSY: 120, MATRIX_BUSY: 128, LOAD_BYTES: 136, STORE_BYTES: 144, VECTOR_INSNS: 152, MATRIX_OPS: 160,
 } as const;
 
 /** Why run() returned. */

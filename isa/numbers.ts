@@ -56,6 +56,11 @@ export const MAX_BIAS = 63;
  */
 export const ENTRY = { ID_MASK: 0xff, BIAS_SHIFT: 8, BIAS_MASK: 0x3f } as const;
 export const entryValue = (id: number, bias = 0): number => id | (bias << ENTRY.BIAS_SHIFT);
+/** The format id and bias a format-table entry holds (the format is undefined if the id names none). */
+export function entryFormat(v: number): { id: number; format: NumberFormat | undefined; bias: number } {
+  const id = v & ENTRY.ID_MASK;
+  return { id, format: NUMBER_FORMATS[id], bias: (v >> ENTRY.BIAS_SHIFT) & ENTRY.BIAS_MASK };
+}
 
 /** Sticky exception flags (CSR vflags), the guide's four. */
 export const NUMBER_FLAGS = { INVALID: 1, DENORMAL: 2, OVERFLOW: 4, UNDERFLOW: 8 } as const;

@@ -9,7 +9,7 @@ import { ABI_NAMES } from '../../isa/registers.js';
 import { symbolize } from '../../emulator/host/report.js';
 import { execute, type Context } from '../commands.js';
 import { lanes } from '../dojo.js';
-import { NUMBER_FORMATS } from '../../isa/numbers.js';
+import { entryFormat, NUMBER_FORMATS } from '../../isa/numbers.js';
 import { coreStats } from '../../emulator/host/stats.js';
 
 const ESC = '\x1b[';
@@ -108,9 +108,9 @@ export class Tui {
   private vectorPane(): Pane {
     const core = this.ctx.session.core;
     const t = this.ctx.thread ?? core.thread;
-    const entry = core.getFormatEntry(0, t);
-    const fmt = NUMBER_FORMATS[entry & 0xff] ?? NUMBER_FORMATS[0]!;
-    return { title: `v${this.vshown} as ${fmt.name} (fmt0; 'vshow N' picks the register)`, lines: lanes(core.getVreg(this.vshown, t), fmt, (entry >> 8) & 0x3f) };
+    const { format, bias } = entryFormat(core.getFormatEntry(0, t));
+    const fmt = format ?? NUMBER_FORMATS[0]!;
+    return { title: `v${this.vshown} as ${fmt.name} (fmt0; 'vshow N' picks the register)`, lines: lanes(core.getVreg(this.vshown, t), fmt, bias) };
   }
 
   private meshPane(): Pane {

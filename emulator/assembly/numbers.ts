@@ -155,10 +155,6 @@ function encodeInt(id: u32, x: f64, rounding: u32, rnd: u32): u32 {
   return <u32>(<u64>(<i64>r) & mask);
 }
 
-/** Lane size of a format in bytes. */
-// @ts-ignore: decorator
-@inline export function formatBytes(id: u32): u32 { return <u32>unchecked(N.FMT_BYTES[id]); }
-
 /** The next state of the stochastic-rounding generator (SplitMix64). */
 // @ts-ignore: decorator
 @inline export function srStep(state: u64): u64 { return state + N.SPLITMIX_GOLDEN; }

@@ -1,6 +1,6 @@
-// The cycle model's state outside the run loop (docs/machine.md, "Cycle model"). The loop itself
-// (generated/run.ts, written by emulator/gen from isa/timing.ts) keeps the running thread's clock, the
-// shared resources' next-free times and the stalls in locals; between runs they rest in linear memory
+// The cycle model's state outside the run loop (docs/machine.md, "Cycle model"). While the loop runs,
+// generated/dispatch.ts (written by emulator/gen from isa/timing.ts) keeps the running thread's clock, the
+// shared resources' next-free times and the stalls in its globals; between runs they rest in linear memory
 // (CLOCK, RESOURCES, STALLS), where threads.ts, the CSR reads and the host find them. The host computes
 // a run's cycle count from that state alone, so it does not depend on how the run was sliced.
 import * as L from './generated/layout';

@@ -9,35 +9,35 @@ import { sram, tb, trap } from './state';
 // @ts-ignore: decorator
 @inline export function vreg(d: usize, slot: usize): usize { return tb + L.T_VREGS + <usize>load<u16>(d + slot); }
 
-/** A resolved format-table entry: format id in bits [7:0], bias in [15:8]. */
+/** The two fields of a format-table entry (isa/numbers.ts ENTRY). */
 // @ts-ignore: decorator
-@inline export function fmtId(f: u32): u32 { return f & 0xff; }
+@inline export function fmtId(f: u32): u32 { return f & N.ENTRY_ID_MASK; }
 // @ts-ignore: decorator
-@inline export function fmtBias(f: u32): u32 { return (f >> 8) & 0x3f; }
+@inline export function fmtBias(f: u32): u32 { return (f >> N.ENTRY_BIAS_SHIFT) & N.ENTRY_BIAS_MASK; }
 // @ts-ignore: decorator
-@inline export function laneBytes(f: u32): u32 { return <u32>unchecked(N.FMT_BYTES[f & 0xff]); }
+@inline export function laneBytes(f: u32): u32 { return <u32>unchecked(N.FMT_BYTES[fmtId(f)]); }
 // @ts-ignore: decorator
-@inline export function isInt(f: u32): bool { return unchecked(N.FMT_KIND[f & 0xff]) == N.KIND_INT; }
+@inline export function isInt(f: u32): bool { return unchecked(N.FMT_KIND[fmtId(f)]) == N.KIND_INT; }
 // @ts-ignore: decorator
-@inline export function isSigned(f: u32): bool { return unchecked(N.FMT_SIGNED[f & 0xff]) != 0; }
+@inline export function isSigned(f: u32): bool { return unchecked(N.FMT_SIGNED[fmtId(f)]) != 0; }
 
 /** Returned by format() when the entry is unusable; the fault is recorded. */
 export const BAD: u32 = 0xffffffff;
 
 /** Record a FORMAT fault: which entry, which format, why. */
 export function formatFault(entry: u32, f: u32, reason: u32): u64 {
-  store<u32>(L.FAULT_WORD, entry | ((f & 0xff) << 8) | (reason << 16));
+  store<u32>(L.FAULT_WORD, entry | (fmtId(f) << 8) | (reason << 16));
   return trap(L.CAUSE_FORMAT, entry);
 }
 
 /** The format of table entry `entry`, or BAD (fault recorded) if it names no format. */
 export function format(entry: u32): u32 {
   const v = load<u32>(tb + L.T_FMT_TABLE + (<usize>entry << 2));
-  if ((v & 0xff) >= N.FORMAT_COUNT) {
+  if (fmtId(v) >= N.FORMAT_COUNT) {
     formatFault(entry, v, L.FORMAT_NO_FORMAT);
     return BAD;
   }
-  return v & 0x3fff;
+  return fmtId(v) | (fmtBias(v) << N.ENTRY_BIAS_SHIFT);
 }
 
 /** Raw bits of lane i of a register at address r. */

@@ -7,7 +7,7 @@
 // Files are deterministic and start with the generator's name and the table hash.
 import { createHash } from 'node:crypto';
 import { CSRS } from '../../isa/csr.js';
-import { NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../isa/numbers.js';
+import { ENTRY, NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../isa/numbers.js';
 import { FIELDS } from '../../isa/fields.js';
 import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
@@ -274,7 +274,7 @@ function numbersSource(): string {
     `export const ${name}: StaticArray<${type}> = [${F.map(v).join(', ')}];`;
   const kinds = ['ieee', 'cfloat', 'int'];
   return [
-    header(JSON.stringify({ F, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
+    header(JSON.stringify({ F, ENTRY, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
     '// Number formats (isa/numbers.ts), indexed by format id.',
     `export const FORMAT_COUNT: u32 = ${F.length};`,
     ...F.map((f) => `export const ID_${f.name.toUpperCase()}: u32 = ${f.id};`),
@@ -285,6 +285,7 @@ function numbersSource(): string {
     table('FMT_EXP', 'i32', (f) => f.exp),
     table('FMT_MAN', 'i32', (f) => f.man),
     table('FMT_BIAS', 'i32', (f) => f.bias ?? -1),
+    ...Object.entries(ENTRY).map(([k, v]) => `export const ENTRY_${k}: u32 = ${v};`),
     ...Object.entries(NUMBER_FLAGS).map(([k, v]) => `export const FLAG_${k}: u32 = ${v};`),
     ...Object.entries(ROUNDING).map(([k, v]) => `export const ROUND_${k}: u32 = ${v};`),
     ...Object.entries(SPLITMIX).map(([k, v]) => `export const SPLITMIX_${k}: u64 = 0x${v.toString(16)};`),

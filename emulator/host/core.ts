@@ -192,10 +192,6 @@ export class Core {
     return new Uint8Array(this.wasm.memory.buffer, at, 64).slice();
   }
 
-  setVreg(i: number, bytes: Uint8Array, thread = this.thread): void {
-    new Uint8Array(this.wasm.memory.buffer, this.block(thread) + LAYOUT.T_VREGS + 64 * i, 64).set(bytes.subarray(0, 64));
-  }
-
   /** Format-table entry n (fmt0..fmt15): format id | bias << 8. */
   getFormatEntry(n: number, thread = this.thread): number {
     return this.dv.getUint32(this.block(thread) + LAYOUT.T_FMT_TABLE + 4 * n, true);

@@ -7,7 +7,7 @@ import * as O from '../generated/operands';
 import { encode, srDraw, srStep } from '../numbers';
 import { imm, rdAddr, tb, x1, x2 } from '../state';
 import {
-  BAD, commitFlags, floatLane, format, formatFault, intLane, invalidateBytes, isInt, isSigned, lane, laneBytes,
+  BAD, commitFlags, floatLane, fmtBias, fmtId, format, formatFault, intLane, invalidateBytes, isInt, isSigned, lane, laneBytes,
   setFloatLane, setLane, vaddr, vreg,
 } from '../vector';
 
@@ -288,7 +288,7 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
       state = srStep(state);
       rnd = srDraw(state);
     }
-    setLane(vd, d0 + i, db, encode(df & 0xff, (df >> 8) & 0x3f, x, rounding, rnd));
+    setLane(vd, d0 + i, db, encode(fmtId(df), fmtBias(df), x, rounding, rnd));
   }
   store<u64>(tb + L.T_VSRSTATE, state);
   commitFlags();
