@@ -27,10 +27,10 @@ function laneFormat(ctx: Context, spec: string | undefined, thread: number): { f
 
 const describeFormat = (fmt: NumberFormat, bias: number) => `${fmt.name}${fmt.kind === 'cfloat' ? ` bias ${bias}` : ''}`;
 
-/** The lanes of 64 bytes in a format, 8 to a line. */
+/** The lanes of a vector register's bytes in a format, 8 to a line. */
 export function lanes(bytes: Uint8Array, fmt: NumberFormat, bias: number): string[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, 64);
-  const n = 64 / fmt.bytes;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const n = bytes.length / fmt.bytes;
   const cells: string[] = [];
   for (let i = 0; i < n; i++) {
     const bits = fmt.bytes === 4 ? dv.getUint32(4 * i, true) : fmt.bytes === 2 ? dv.getUint16(2 * i, true) : dv.getUint8(i);

@@ -1,6 +1,7 @@
 // The WebAssembly core's linear memory map, stop reasons and fault causes: one table shared by the
 // AssemblyScript core (emulator/gen writes it out as AssemblyScript constants) and the TypeScript host.
 // Regions are chained, each after the last (WasmBoy's constants.ts is the model).
+import { VREG_BYTES } from '../isa/ext/d1v.js';
 import { D1_CORE } from './presets.js';
 
 const STATE = 0x10000;
@@ -72,8 +73,9 @@ export const LAYOUT = {
   T_VTSTRIDE: 0x368,
   /** Vector register ready times (i64 ticks each). */
   T_VREADY: 0x400,
-  /** v0..v31, 64 bytes each. */
+  /** v0..v31, VREG_BYTES each (a register's slot in a predecoded record is its offset from T_VREGS). */
   T_VREGS: 0x800,
+  VREG_BYTES,
   SRAM,
   SRAM_SIZE,
   PREDEC,
@@ -113,7 +115,7 @@ export const CAUSE = {
   EBREAK: 6,
   CSR: 7,
   BREAKPOINT: 8,
-  /** A vector access not aligned to its size (64 bytes, or the lane size); FAULT_ADDR holds the address. */
+  /** A vector access not aligned to its size (a register's size, or the lane size); FAULT_ADDR holds the address. */
   MISALIGNED: 9,
   /** A lane-format problem; FAULT_WORD holds entry | format id << 8 | FORMAT_FAULT reason << 16. */
   FORMAT: 10,

@@ -1,5 +1,6 @@
 // Machine presets: the one place the machine's numbers live (../shared/DOJO-FACTS.md). `d1 info` prints
 // them, the assembler takes its default link address from them, the emulator sizes its memory by them.
+import { VREG_BYTES } from '../isa/ext/d1v.js';
 
 export interface CorePreset {
   name: string;
@@ -22,7 +23,7 @@ export interface CorePreset {
   addrUnits: number;
   /** Vector instructions issued per cycle, to the one SIMD unit of simdBytes or the matrix units. */
   vectorIssue: number;
-  /** Vector memory pipes: vector loads/stores per cycle (each 64 bytes; SRAM ports permitting). */
+  /** Vector memory pipes: vector loads/stores per cycle (each one vector register; SRAM ports permitting). */
   vectorMemPipes: number;
   simdBytes: number;
   /** Matrix units, each an m x n x k multiply-accumulate taking `matrixCycles` cycles per operation. */
@@ -50,7 +51,7 @@ export const D1_CORE: CorePreset = {
   addrUnits: 2,
   vectorIssue: 2,
   vectorMemPipes: 2,
-  simdBytes: 64,
+  simdBytes: VREG_BYTES,
   matrixUnits: 4,
   matrixShape: { m: 8, n: 8, k: 4 },
   matrixCycles: 4,

@@ -1,5 +1,6 @@
 // Control and status registers (RISC-V privileged spec, table 2.2 "Currently allocated RISC-V
 // user-level CSR addresses", and the custom read-only range 0xCC0-0xCFF that D1 uses for identity).
+import { ENTRY_DOC } from './numbers.js';
 
 export interface CsrDef {
   name: string;
@@ -25,7 +26,7 @@ export const CSRS: CsrDef[] = [
     number: 0x800 + n,
     writable: true,
     d1: true,
-    summary: `D1: format-table entry ${n} of this thread: format id in bits [7:0], exponent bias of a configurable float in [13:8]`,
+    summary: `D1: format-table entry ${n} of this thread: ${ENTRY_DOC}`,
   })),
   { name: 'vflags', number: 0x810, writable: true, d1: true, summary: 'D1: sticky lane flags of this thread: 1 Invalid, 2 Denormal, 4 Overflow, 8 Underflow' },
   { name: 'vsrstate', number: 0x811, writable: true, d1: true, summary: 'D1: stochastic-rounding generator state of this thread (SplitMix64); writing it seeds' },

@@ -54,7 +54,10 @@ export const MAX_BIAS = 63;
  * A format-table entry (CSR fmt0..fmt15): the format id in bits [7:0], the exponent bias of a configurable
  * float in bits [13:8]. An entry whose id names no format makes the instructions that use it fault.
  */
-export const ENTRY = { ID_MASK: 0xff, BIAS_SHIFT: 8, BIAS_MASK: 0x3f } as const;
+export const ENTRY = { ID_MASK: 0xff, BIAS_SHIFT: 8, BIAS_MASK: MAX_BIAS } as const;
+const bitSpan = (mask: number, shift: number) => `[${shift + Math.log2(mask + 1) - 1}:${shift}]`;
+/** The entry's layout in words, for the CSR reference. */
+export const ENTRY_DOC = `format id in bits ${bitSpan(ENTRY.ID_MASK, 0)}, exponent bias of a configurable float in bits ${bitSpan(ENTRY.BIAS_MASK, ENTRY.BIAS_SHIFT)}`;
 export const entryValue = (id: number, bias = 0): number => id | (bias << ENTRY.BIAS_SHIFT);
 /** The format id and bias a format-table entry holds (the format is undefined if the id names none). */
 export function entryFormat(v: number): { id: number; format: NumberFormat | undefined; bias: number } {

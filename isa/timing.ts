@@ -1,11 +1,12 @@
 // Timing classes of the D1 core's cycle model (docs/machine.md, "Cycle model"). Each class names the
 // unit an instruction occupies and for how long, and the latency until its result can be used. The
 // widths of the machine (decode, issue, unit counts, SRAM bandwidth) are in emulator/presets.ts.
+import { VREG_BYTES } from './ext/d1v.js';
 import type { TimingClass } from './types.js';
 
 /**
- * int: the two integer units; addr: the two address units (scalar loads/stores); simd: the one 64-byte
- * SIMD unit; vmem: the vector memory pipe; matrix: the matrix unit of the instruction's accumulator.
+ * int: the two integer units; addr: the two address units (scalar loads/stores); simd: the one SIMD
+ * unit; vmem: the vector memory pipe; matrix: the matrix unit of the instruction's accumulator.
  * Every vector-side class (simd, vmem, matrix) also takes a slot of the 2-wide vector issue.
  */
 export type Unit = 'int' | 'addr' | 'simd' | 'vmem' | 'matrix';
@@ -38,10 +39,10 @@ export const TIMING: Record<TimingClass, Timing> = {
   vfma: { unit: 'simd', busy: 1, latency: 4, doc: 'vector multiply and multiply-add' },
   vlong: { unit: 'simd', busy: 4, latency: 8, doc: 'vector divide, exp, rsqrt and reductions' },
   vperm: { unit: 'simd', busy: 1, latency: 2, doc: 'vector shuffle/transpose/broadcast' },
-  vload: { unit: 'vmem', busy: 1, latency: 4, load: 64, doc: 'vector load of 64 bytes' },
-  vstore: { unit: 'vmem', busy: 1, latency: 1, store: 64, doc: 'vector store of 64 bytes' },
-  vgather: { unit: 'vmem', busy: 4, latency: 8, load: 64, doc: 'strided, gathered or tiled lane loads' },
-  vscatter: { unit: 'vmem', busy: 4, latency: 1, store: 64, doc: 'strided lane stores' },
+  vload: { unit: 'vmem', busy: 1, latency: 4, load: VREG_BYTES, doc: 'vector load of one register' },
+  vstore: { unit: 'vmem', busy: 1, latency: 1, store: VREG_BYTES, doc: 'vector store of one register' },
+  vgather: { unit: 'vmem', busy: 4, latency: 8, load: VREG_BYTES, doc: 'strided, gathered or tiled lane loads' },
+  vscatter: { unit: 'vmem', busy: 4, latency: 1, store: VREG_BYTES, doc: 'strided lane stores' },
   vmove: { unit: 'simd', busy: 1, latency: 2, doc: 'vector <-> scalar and accumulator moves' },
   macc: { unit: 'matrix', busy: 1, latency: 2, doc: 'accumulator clear, read or write (mzero, mget, mset) on its matrix unit' },
   matrix: { unit: 'matrix', latency: 4, doc: 'matrix-unit operation: 8x8x4 multiply-accumulate' },

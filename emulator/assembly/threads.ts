@@ -143,7 +143,7 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
     store<u64>(b + L.T_PC, entry);
     store<i64>(b + L.T_CLOCK, clock());
     store<i64>(b + L.T_START, clock());
-    memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, 64);
+    memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, L.T_VFLAGS - L.T_FMT_TABLE);
     countDecode(n); // the share changes now
     store<u32>(b + L.T_STATE, RUNNING);
     plan();

@@ -47,6 +47,7 @@ function layoutSource(): string {
   lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
+  lines.push(`export const VREG_SHIFT: u32 = ${Math.log2(LAYOUT.VREG_BYTES)};`);
   lines.push(`export const TICKS: i64 = ${TICKS_PER_CYCLE};`);
   lines.push(`export const WATCH_HIT: u32 = ${WATCH_HIT};`);
   lines.push(`export const THREAD_COUNT: u32 = ${D1_CORE.threads};`);
@@ -130,7 +131,7 @@ function decodeSource(): string {
     for (const [f, slot] of Object.entries(s.reg)) {
       const target = slot === 'aux' ? 'aux' : slot;
       out.push(FIELDS[f]!.kind === 'vreg'
-        ? `    ${target} = <u16>(<u32>${extract(f)} << 6);`
+        ? `    ${target} = <u16>(<u32>${extract(f)} << L.VREG_SHIFT);`
         : `    ${target} = regOffset(<u32>${extract(f)}, ${slot === 'rd'});`);
     }
     if (s.packed) out.push(`    imm = ${s.packed.map((f, k) => (k === 0 ? extract(f) : `(${extract(f)} << ${16 * k})`)).join(' | ')};`);
@@ -177,7 +178,7 @@ function timingSource(i: Instr): string[] {
     out.push(`{ const v = load<i64>(${at}); if (v > r) r = v; }`);
   }
   // A register group (vtrn): every register of the source group (indices wrap: a misaligned group faults).
-  const member = (slot: string, k: number) => `tb + L.T_VREADY + (<usize>(((<u32>load<u16>(d, ${slot}) >> 6) + ${k}) & 31) << 3)`;
+  const member = (slot: string, k: number) => `tb + L.T_VREADY + (<usize>(((<u32>load<u16>(d, ${slot}) >> L.VREG_SHIFT) + ${k}) & 31) << 3)`;
   for (let k = 1; k < (i.group ?? 1); k++) out.push(`{ const v = load<i64>(${member('L.REC_RS1', k)}); if (v > r) r = v; }`);
   out.push('if (r > clk) sDep += r - clk;', 'let t = r;');
   const busy = i.busy ?? tm.busy ?? (tm.unit === 'matrix' ? c.matrixCycles : 1);

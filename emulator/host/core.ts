@@ -186,10 +186,10 @@ export class Core {
     return LAYOUT.THREADS + LAYOUT.THREAD_BLOCK * thread;
   }
 
-  /** A copy of vector register v0..v31 (64 bytes) of a thread (default: the current one). */
+  /** A copy of vector register v0..v31 (VREG_BYTES) of a thread (default: the current one). */
   getVreg(i: number, thread = this.thread): Uint8Array {
-    const at = this.block(thread) + LAYOUT.T_VREGS + 64 * i;
-    return new Uint8Array(this.wasm.memory.buffer, at, 64).slice();
+    const at = this.block(thread) + LAYOUT.T_VREGS + LAYOUT.VREG_BYTES * i;
+    return new Uint8Array(this.wasm.memory.buffer, at, LAYOUT.VREG_BYTES).slice();
   }
 
   /** Format-table entry n (fmt0..fmt15): format id | bias << 8. */

@@ -1,9 +1,12 @@
 // Dojo D1 vector and matrix instructions (docs/machine.md, "Vector unit" and "Matrix units"). The
 // opcodes are RISC-V's custom-0..3; the public record gives the operations, not the encodings, so the
-// encodings are ours. Every lane operation names a format-table entry (CSR fmt0..fmt15): one 64-byte
-// register always holds lanes of one format.
+// encodings are ours. Every lane operation names a format-table entry (CSR fmt0..fmt15): one register
+// always holds lanes of one format.
 import type { InstrDef, TimingClass } from '../types.js';
 import { OPCODES as O } from '../formats.js';
+
+/** Bytes of a vector register v0..v31 (512 bits, the width of the SIMD unit). */
+export const VREG_BYTES = 64;
 
 const MANUAL = 'D1 machine.md';
 
@@ -18,12 +21,15 @@ const unary = (mnemonic: string, funct3: number, funct3v: number, timing: Timing
   row(mnemonic, 'VV', { opcode: O.CUSTOM_0, funct3, funct3v, vs2: 0 }, 'vd, vs1, fmt', timing, summary);
 const bitwise = (mnemonic: string, funct3v: number, summary: string): InstrDef =>
   row(mnemonic, 'VV', { opcode: O.CUSTOM_0, funct3: 3, funct3v, fmt: 0 }, 'vd, vs1, vs2', 'valu', summary);
-const trn = (esz: number, funct3v: number): InstrDef => ({
-  ...row(`vtrn.${esz}`, 'VV', { opcode: O.CUSTOM_0, funct3: 6, funct3v, vs2: 0, fmt: 0 }, 'vd, vs1', 'vperm',
-    `transpose the ${64 / esz}x${64 / esz} block of ${esz}-byte elements held in registers vs1..vs1+${64 / esz - 1} into vd..vd+${64 / esz - 1} (both groups aligned); the SIMD unit is busy one cycle per register`),
-  busy: 64 / esz,
-  group: 64 / esz,
-});
+const trn = (esz: number, funct3v: number): InstrDef => {
+  const n = VREG_BYTES / esz;
+  return {
+    ...row(`vtrn.${esz}`, 'VV', { opcode: O.CUSTOM_0, funct3: 6, funct3v, vs2: 0, fmt: 0 }, 'vd, vs1', 'vperm',
+      `transpose the ${n}x${n} block of ${esz}-byte elements held in registers vs1..vs1+${n - 1} into vd..vd+${n - 1} (both groups aligned); the SIMD unit is busy one cycle per register`),
+    busy: n,
+    group: n,
+  };
+};
 
 export const D1V: InstrDef[] = [
   vv('vadd', 0, 0, 'valu', 'vd[i] = vs1[i] + vs2[i]'),
@@ -59,8 +65,8 @@ export const D1V: InstrDef[] = [
   trn(32, 2),
   trn(4, 3),
 
-  row('vld', 'VI', { opcode: O.CUSTOM_1, funct3: 0 }, 'vd, imm12(rs1)', 'vload', 'vd = the 64 bytes at rs1 + imm12 (64-byte aligned)', { mayLoad: true }),
-  row('vst', 'VS', { opcode: O.CUSTOM_1, funct3: 1 }, 'vs2, simm12(rs1)', 'vstore', 'the 64 bytes at rs1 + simm12 (64-byte aligned) = vs2', { mayStore: true }),
+  row('vld', 'VI', { opcode: O.CUSTOM_1, funct3: 0 }, 'vd, imm12(rs1)', 'vload', `vd = the ${VREG_BYTES} bytes at rs1 + imm12 (${VREG_BYTES}-byte aligned)`, { mayLoad: true }),
+  row('vst', 'VS', { opcode: O.CUSTOM_1, funct3: 1 }, 'vs2, simm12(rs1)', 'vstore', `the ${VREG_BYTES} bytes at rs1 + simm12 (${VREG_BYTES}-byte aligned) = vs2`, { mayStore: true }),
   row('vlds', 'VX', { opcode: O.CUSTOM_1, funct3: 2, funct3v: 0 }, 'vd, rs1, rs2, fmt', 'vgather', 'vd[i] = lane at rs1 + i * rs2 (strided load; lane-aligned)', { mayLoad: true }),
   row('vgather', 'VXV', { opcode: O.CUSTOM_1, funct3: 2, funct3v: 1 }, 'vd, rs1, vs2, fmt', 'vgather', 'vd[i] = lane at rs1 + vs2[i] * lane bytes (local gather; vs2 lanes unsigned)', { mayLoad: true }),
   row('vldt', 'VX', { opcode: O.CUSTOM_1, funct3: 2, funct3v: 2 }, 'vd, rs1, rs2, fmt', 'vgather', 'vd[i] = tensor[rs1][rs2 + i] of the tile CSRs, 0 outside the tensor (implicit padding)', { mayLoad: true }),

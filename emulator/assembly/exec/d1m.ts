@@ -58,11 +58,11 @@ export function exec_mzero(d: usize, pc: u64): u64 {
 }
 
 export function exec_mget(d: usize, pc: u64): u64 {
-  memory.copy(vreg(d, L.REC_RD), accAddr(O.mget_acc1(d)) + (<usize>O.mget_mpart(d) << 6), 64);
+  memory.copy(vreg(d, L.REC_RD), accAddr(O.mget_acc1(d)) + (<usize>O.mget_mpart(d) << L.VREG_SHIFT), L.VREG_BYTES);
   return pc + 4;
 }
 
 export function exec_mset(d: usize, pc: u64): u64 {
-  memory.copy(accAddr(O.mset_acc(d)) + (<usize>O.mset_mpart(d) << 6), vreg(d, L.REC_RS1), 64);
+  memory.copy(accAddr(O.mset_acc(d)) + (<usize>O.mset_mpart(d) << L.VREG_SHIFT), vreg(d, L.REC_RS1), L.VREG_BYTES);
   return pc + 4;
 }

@@ -81,7 +81,7 @@ function elementwise(d: usize, pc: u64, e: u32, op: u32): u64 {
   if (op >= EXP && op <= RSQRT && int) return formatFault(e, f, L.FORMAT_NEEDS_FLOAT);
   if (op >= SLL && !int) return formatFault(e, f, L.FORMAT_NEEDS_INT);
   const bytes = laneBytes(f);
-  const lanes = <u32>64 / bytes;
+  const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
   for (let i: u32 = 0; i < lanes; i++) {
     if (int) setLane(vd, i, bytes, <u32>intOp(op, intLane(va, i, f), intLane(vb, i, f), intLane(vd, i, f), f));
@@ -96,7 +96,7 @@ function compare(d: usize, pc: u64, e: u32, op: u32): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const lanes = <u32>64 / bytes;
+  const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
   for (let i: u32 = 0; i < lanes; i++) {
     let t: bool;
@@ -133,14 +133,14 @@ export function exec_vcmplt(d: usize, pc: u64): u64 { return compare(d, pc, O.vc
 export function exec_vcmple(d: usize, pc: u64): u64 { return compare(d, pc, O.vcmple_fmt(d), CMPLE); }
 
 export function exec_vmov(d: usize, pc: u64): u64 {
-  memory.copy(vreg(d, L.REC_RD), vreg(d, L.REC_RS1), 64);
+  memory.copy(vreg(d, L.REC_RD), vreg(d, L.REC_RS1), L.VREG_BYTES);
   return pc + 4;
 }
 
 /** Bitwise operations, 8 bytes at a time: 0 and, 1 or, 2 xor, 3 select (mask in vd). */
 function bitwise(d: usize, pc: u64, op: u32): u64 {
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
-  for (let k: usize = 0; k < 64; k += 8) {
+  for (let k: usize = 0; k < L.VREG_BYTES; k += 8) {
     const a = load<u64>(va + k), b = load<u64>(vb + k), m = load<u64>(vd + k);
     store<u64>(vd + k, op == 0 ? a & b : op == 1 ? a | b : op == 2 ? a ^ b : (m & a) | (~m & b));
   }
@@ -156,17 +156,17 @@ function reduce(d: usize, pc: u64, e: u32, op: u32): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const lanes = <u32>64 / bytes;
+  const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1);
   if (isInt(f)) {
     let r = intLane(va, 0, f);
     for (let i: u32 = 1; i < lanes; i++) r = intOp(op == 0 ? ADD : op == 1 ? MAX : MIN, r, intLane(va, i, f), 0, f);
-    memory.fill(vd, 0, 64);
+    memory.fill(vd, 0, L.VREG_BYTES);
     setLane(vd, 0, bytes, <u32>r);
   } else {
     let r = floatLane(va, 0, f);
     for (let i: u32 = 1; i < lanes; i++) r = floatOp(op == 0 ? ADD : op == 1 ? MAX : MIN, r, floatLane(va, i, f), 0);
-    memory.fill(vd, 0, 64);
+    memory.fill(vd, 0, L.VREG_BYTES);
     setFloatLane(vd, 0, f, r);
   }
   commitFlags();
@@ -181,12 +181,12 @@ function permute(d: usize, pc: u64, e: u32, pattern: i32): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const lanes = <u32>64 / bytes;
+  const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), vb = vreg(d, L.REC_AUX);
-  memory.copy(L.VTMP, vreg(d, L.REC_RS1), 64);
-  memory.copy(L.VTMP + 64, vb, 64);
+  memory.copy(L.VTMP, vreg(d, L.REC_RS1), L.VREG_BYTES);
+  memory.copy(L.VTMP + L.VREG_BYTES, vb, L.VREG_BYTES);
   for (let i: u32 = 0; i < lanes; i++) {
-    const j = pattern < 0 ? lane(L.VTMP + 64, i, bytes) & (lanes - 1) : (i ^ <u32>pattern) & (lanes - 1);
+    const j = pattern < 0 ? lane(L.VTMP + L.VREG_BYTES, i, bytes) & (lanes - 1) : (i ^ <u32>pattern) & (lanes - 1);
     setLane(vd, i, bytes, lane(L.VTMP, j, bytes));
   }
   return pc + 4;
@@ -194,15 +194,15 @@ function permute(d: usize, pc: u64, e: u32, pattern: i32): u64 {
 export function exec_vperm(d: usize, pc: u64): u64 { return permute(d, pc, O.vperm_fmt(d), -1); }
 export function exec_vshuf(d: usize, pc: u64): u64 { return permute(d, pc, O.vshuf_fmt(d), <i32>O.vshuf_pat5(d)); }
 
-/** Transpose the R x R block of esz-byte elements (R = <u32>64 / esz) in registers vs1.. into vd.. */
+/** Transpose the R x R block of esz-byte elements (R = VREG_BYTES / esz) in registers vs1.. into vd.. */
 function transpose(d: usize, pc: u64, esz: u32): u64 {
-  const r = <u32>64 / esz;
-  const dst = <u32>load<u16>(d, L.REC_RD) >> 6, src = <u32>load<u16>(d, L.REC_RS1) >> 6;
+  const r = <u32>L.VREG_BYTES / esz;
+  const dst = <u32>load<u16>(d, L.REC_RD) >> L.VREG_SHIFT, src = <u32>load<u16>(d, L.REC_RS1) >> L.VREG_SHIFT;
   if (dst % r != 0 || src % r != 0) return formatFault(src % r != 0 ? src : dst, 0, L.FORMAT_BAD_GROUP);
-  memory.copy(L.VTMP, tb + L.T_VREGS + (<usize>src << 6), <usize>r << 6);
+  memory.copy(L.VTMP, tb + L.T_VREGS + (<usize>src << L.VREG_SHIFT), <usize>r << L.VREG_SHIFT);
   for (let row: u32 = 0; row < r; row++) {
     for (let col: u32 = 0; col < r; col++) {
-      memory.copy(tb + L.T_VREGS + (<usize>(dst + col) << 6) + <usize>(row * esz), L.VTMP + (<usize>row << 6) + <usize>(col * esz), esz);
+      memory.copy(tb + L.T_VREGS + (<usize>(dst + col) << L.VREG_SHIFT) + <usize>(row * esz), L.VTMP + (<usize>row << L.VREG_SHIFT) + <usize>(col * esz), esz);
     }
   }
   return pc + 4;
@@ -214,18 +214,18 @@ export function exec_vtrn_4(d: usize, pc: u64): u64 { return transpose(d, pc, 4)
 
 export function exec_vld(d: usize, pc: u64): u64 {
   const a = <u64>(x1(d) + imm(d));
-  const m = vaddr(a, 64, 64, false);
+  const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, false);
   if (m == 0) return L.TRAP;
-  memory.copy(vreg(d, L.REC_RD), m, 64);
+  memory.copy(vreg(d, L.REC_RD), m, L.VREG_BYTES);
   return pc + 4;
 }
 
 export function exec_vst(d: usize, pc: u64): u64 {
   const a = <u64>(x1(d) + imm(d));
-  const m = vaddr(a, 64, 64, true);
+  const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, true);
   if (m == 0) return L.TRAP;
-  memory.copy(m, vreg(d, L.REC_AUX), 64);
-  invalidateBytes(a, 64);
+  memory.copy(m, vreg(d, L.REC_AUX), L.VREG_BYTES);
+  invalidateBytes(a, L.VREG_BYTES);
   return pc + 4;
 }
 
@@ -234,10 +234,10 @@ function lanes(d: usize, pc: u64, e: u32, mode: u32): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const n = <u32>64 / bytes;
+  const n = <u32>L.VREG_BYTES / bytes;
   const v = vreg(d, L.REC_RD);
   const base = x1(d);
-  if (mode == 1) memory.copy(L.VTMP, vreg(d, L.REC_AUX), 64);
+  if (mode == 1) memory.copy(L.VTMP, vreg(d, L.REC_AUX), L.VREG_BYTES);
   const stride = mode == 1 ? 0 : x2(d);
   for (let i: u32 = 0; i < n; i++) {
     let a: u64;
@@ -265,7 +265,7 @@ export function exec_vldt(d: usize, pc: u64): u64 { return lanes(d, pc, O.vldt_f
 export function exec_vsts(d: usize, pc: u64): u64 { return lanes(d, pc, O.vsts_fmt(d), 3); }
 
 /**
- * Convert lanes: n = 64 / (wider lane size) lanes; the narrower side uses lanes [part*n, part*n + n),
+ * Convert lanes: n = VREG_BYTES / (wider lane size) lanes; the narrower side uses lanes [part*n, part*n + n),
  * the wider side all of its lanes. Narrowing leaves vd's other lanes as they were.
  */
 function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32): u64 {
@@ -275,10 +275,10 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
   if (sf == BAD) return L.TRAP;
   const db = laneBytes(df), sb = laneBytes(sf);
   const wide = db > sb ? db : sb;
-  const n = <u32>64 / wide;
+  const n = <u32>L.VREG_BYTES / wide;
   if (part >= wide / (db < sb ? db : sb)) return formatFault(de, df, L.FORMAT_BAD_PART);
   const vd = vreg(d, L.REC_RD);
-  memory.copy(L.VTMP, vreg(d, L.REC_RS1), 64);
+  memory.copy(L.VTMP, vreg(d, L.REC_RS1), L.VREG_BYTES);
   const s0 = sb < db ? part * n : 0, d0 = db < sb ? part * n : 0;
   let state = load<u64>(tb + L.T_VSRSTATE);
   for (let i: u32 = 0; i < n; i++) {
@@ -298,12 +298,12 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
 export function exec_vcvt(d: usize, pc: u64): u64 { return convert(d, pc, O.vcvt_fmt(d), O.vcvt_sfmt(d), O.vcvt_part(d), N.ROUND_RNE); }
 export function exec_vcvt_sr(d: usize, pc: u64): u64 { return convert(d, pc, O.vcvt_sr_fmt(d), O.vcvt_sr_sfmt(d), O.vcvt_sr_part(d), N.ROUND_SR); }
 
-/** Fill every lane of vd with `bits` (mode 0), or lane `at` only (mode 1). */
+/** Fill every lane of vd with `bits` (all), or lane `at` only. */
 function put(d: usize, pc: u64, e: u32, bits: u32, at: i64, all: bool): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const n = <u32>64 / bytes;
+  const n = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD);
   if (all) for (let i: u32 = 0; i < n; i++) setLane(vd, i, bytes, bits);
   else setLane(vd, <u32>at & (n - 1), bytes, bits);
@@ -316,7 +316,7 @@ export function exec_vbcastl(d: usize, pc: u64): u64 {
   const f = format(O.vbcastl_fmt(d));
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const bits = lane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>64 / bytes - 1), bytes);
+  const bits = lane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>L.VREG_BYTES / bytes - 1), bytes);
   return put(d, pc, O.vbcastl_fmt(d), bits, 0, true);
 }
 
@@ -324,7 +324,7 @@ export function exec_vext(d: usize, pc: u64): u64 {
   const f = format(O.vext_fmt(d));
   if (f == BAD) return L.TRAP;
   const bytes = laneBytes(f);
-  const v = isInt(f) ? intLane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>64 / bytes - 1), f) : <i64>lane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>64 / bytes - 1), bytes);
+  const v = isInt(f) ? intLane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>L.VREG_BYTES / bytes - 1), f) : <i64>lane(vreg(d, L.REC_RS1), <u32>x2(d) & (<u32>L.VREG_BYTES / bytes - 1), bytes);
   store<i64>(rdAddr(d), v);
   return pc + 4;
 }
