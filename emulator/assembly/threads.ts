@@ -83,23 +83,27 @@ function plan(): void {
   switchAt = low == i64.MAX_VALUE ? low : low + SKEW;
 }
 
+/** Bytes of the x registers with the x0 sink (and of their ready times), and of the stall counters. */
+const XBYTES: usize = (L.X0_SINK + 1) << 3;
+const STALL_BYTES: usize = L.STALL_COUNT << 3;
+
 function save(pc: u64, n: u64): void {
   countDecode(n);
   store<u64>(tb + L.T_PC, pc);
   store<i64>(tb + L.T_CLOCK, clock());
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
-  memory.copy(tb + L.T_XSAVE, L.REGS, 33 << 3);
-  memory.copy(tb + L.T_XREADY, L.XREADY, 33 << 3);
-  memory.copy(tb + L.T_STALLS, L.STALLS, 8 << 3);
+  memory.copy(tb + L.T_XSAVE, L.REGS, XBYTES);
+  memory.copy(tb + L.T_XREADY, L.XREADY, XBYTES);
+  memory.copy(tb + L.T_STALLS, L.STALLS, STALL_BYTES);
 }
 
 function restore(t: u32, n: u64): u64 {
   store<u32>(L.CUR_THREAD, t);
   setThreadBlock(block(t));
   store<i64>(L.CLOCK, load<i64>(tb + L.T_CLOCK));
-  memory.copy(L.REGS, tb + L.T_XSAVE, 33 << 3);
-  memory.copy(L.XREADY, tb + L.T_XREADY, 33 << 3);
-  memory.copy(L.STALLS, tb + L.T_STALLS, 8 << 3);
+  memory.copy(L.REGS, tb + L.T_XSAVE, XBYTES);
+  memory.copy(L.XREADY, tb + L.T_XREADY, XBYTES);
+  memory.copy(L.STALLS, tb + L.T_STALLS, STALL_BYTES);
   nIn = n;
   nDecoded = n;
   plan();

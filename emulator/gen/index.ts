@@ -47,6 +47,7 @@ function layoutSource(): string {
   lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
+  lines.push(`export const STALL_COUNT: usize = ${STALLS.length};`);
   lines.push(`export const VREG_SHIFT: u32 = ${Math.log2(LAYOUT.VREG_BYTES)};`);
   lines.push(`export const TICKS: i64 = ${TICKS_PER_CYCLE};`);
   lines.push(`export const WATCH_HIT: u32 = ${WATCH_HIT};`);
@@ -156,9 +157,9 @@ function ticks(cycles: number): string {
 }
 
 /**
- * The cycle-model code of one op (isa/timing.ts; docs/machine.md, "Cycle model"), written into the run
- * loop so the model's state stays in the loop's locals: clk (the thread's next issue time), the shared
- * resources' next-free times (dec, iu, au, vi, su, vm, lp, sp) and the thread's stalls by cause. Waits for
+ * The cycle-model code of one op (isa/timing.ts; docs/machine.md, "Cycle model"), written into dispatch
+ * so the model's state stays in globals (MODEL_STATE) while the loop runs: clk (the thread's next issue
+ * time), the shared resources' next-free times (iu, au, vi, su, vm, lp, sp) and the thread's stalls by cause. Waits for
  * the source registers (dependency), decode and the unit (issue), the SIMD unit, vector memory pipe or
  * matrix unit, and the SRAM port; takes them; sets when the results are ready. Leaves the issue time in t.
  */
