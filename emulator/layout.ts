@@ -134,7 +134,7 @@ export const FORMAT_FAULT = {
   NEEDS_FLOAT: 2,
   /** The instruction needs an integer format. */
   NEEDS_INT: 3,
-  /** The matrix units take bf16, fp16, cfp8_143 or cfp8_152. */
+  /** The format is not one of the matrix units' inputs (isa/ext/d1m.ts MATRIX_FORMATS). */
   NEEDS_MATRIX: 4,
   /** vcvt's part selects beyond the wider side. */
   BAD_PART: 5,

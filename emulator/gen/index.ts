@@ -7,6 +7,7 @@
 // Files are deterministic and start with the generator's name and the table hash.
 import { createHash } from 'node:crypto';
 import { CSRS } from '../../isa/csr.js';
+import { MATRIX_FORMATS } from '../../isa/ext/d1m.js';
 import { ENTRY, NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../isa/numbers.js';
 import { FIELDS } from '../../isa/fields.js';
 import { tableHash } from '../../isa/gen/hash.js';
@@ -276,7 +277,7 @@ function numbersSource(): string {
     `export const ${name}: StaticArray<${type}> = [${F.map(v).join(', ')}];`;
   const kinds = ['ieee', 'cfloat', 'int'];
   return [
-    header(JSON.stringify({ F, ENTRY, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
+    header(JSON.stringify({ F, MATRIX_FORMATS, ENTRY, NUMBER_FLAGS, ROUNDING, SPLITMIX: Object.values(SPLITMIX).map(String) })),
     '// Number formats (isa/numbers.ts), indexed by format id.',
     `export const FORMAT_COUNT: u32 = ${F.length};`,
     ...F.map((f) => `export const ID_${f.name.toUpperCase()}: u32 = ${f.id};`),
@@ -287,6 +288,7 @@ function numbersSource(): string {
     table('FMT_EXP', 'i32', (f) => f.exp),
     table('FMT_MAN', 'i32', (f) => f.man),
     table('FMT_BIAS', 'i32', (f) => f.bias ?? -1),
+    table('FMT_MATRIX', 'u8', (f) => ((MATRIX_FORMATS as readonly string[]).includes(f.name) ? 1 : 0)),
     ...Object.entries(ENTRY).map(([k, v]) => `export const ENTRY_${k}: u32 = ${v};`),
     ...Object.entries(NUMBER_FLAGS).map(([k, v]) => `export const FLAG_${k}: u32 = ${v};`),
     ...Object.entries(ROUNDING).map(([k, v]) => `export const ROUND_${k}: u32 = ${v};`),

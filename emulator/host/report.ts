@@ -2,6 +2,7 @@
 // cause, pc, the instruction there disassembled, its source file:line and text, and the registers.
 import type { Image, LineEntry, SymbolDef } from '../../assembler/image.js';
 import { decode } from '../../isa/codec.js';
+import { MATRIX_FORMATS } from '../../isa/ext/d1m.js';
 import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
 import { FORMAT_FAULT, LAYOUT } from '../layout.js';
@@ -54,10 +55,10 @@ export function describeInstruction(core: Core, image: Image, pc: bigint): strin
 }
 
 const FORMAT_REASONS: Record<number, string> = {
-  [FORMAT_FAULT.NO_FORMAT]: 'names no format (write a format id 0..12 into it: docs/machine.md, "Format table")',
+  [FORMAT_FAULT.NO_FORMAT]: `names no format (write a format id 0..${NUMBER_FORMATS.length - 1} into it: docs/machine.md, "Format table")`,
   [FORMAT_FAULT.NEEDS_FLOAT]: 'is an integer format, and this instruction needs a floating-point one',
   [FORMAT_FAULT.NEEDS_INT]: 'is a floating-point format, and this instruction needs an integer one',
-  [FORMAT_FAULT.NEEDS_MATRIX]: 'is not a matrix-unit input format (bf16, fp16, cfp8_143, cfp8_152)',
+  [FORMAT_FAULT.NEEDS_MATRIX]: `is not a matrix-unit input format (${MATRIX_FORMATS.join(', ')})`,
   [FORMAT_FAULT.BAD_PART]: 'is converted with a part beyond the wider side (part < wider lane size / narrower lane size)',
 };
 
@@ -80,7 +81,7 @@ function cause(o: Outcome): string {
         case 'fetch': return `instruction fetch fault: jump to ${hex(o.addr)} (${o.addr % 4n !== 0n ? 'not word-aligned' : `outside ${SRAM}`})`;
         case 'load': return `load access fault at ${hex(o.addr)} (outside ${SRAM})`;
         case 'store': return `store access fault at ${hex(o.addr)} (outside ${SRAM})`;
-        case 'misaligned': return `misaligned vector access at ${hex(o.addr)} (vld/vst need 64-byte alignment, lane accesses their lane size)`;
+        case 'misaligned': return `misaligned vector access at ${hex(o.addr)} (vld/vst need ${LAYOUT.VREG_BYTES}-byte alignment, lane accesses their lane size)`;
         case 'format': return formatFault(o.word ?? 0);
       }
       break;

@@ -20,7 +20,7 @@ export function exec_mma(d: usize, pc: u64): u64 {
   const f = format(e);
   if (f == BAD) return L.TRAP;
   const id = fmtId(f);
-  if (id != N.ID_BF16 && id != N.ID_FP16 && id != N.ID_CFP8_143 && id != N.ID_CFP8_152) return formatFault(e, f, L.FORMAT_NEEDS_MATRIX);
+  if (unchecked(N.FMT_MATRIX[id]) == 0) return formatFault(e, f, L.FORMAT_NEEDS_MATRIX);
   const va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
   const a = L.VTMP, b = L.VTMP + 256;
   if (id == N.ID_BF16) {
