@@ -11,7 +11,7 @@ import { printText } from '../isa/print.js';
 import { ABI_NAMES, xreg } from '../isa/registers.js';
 import { symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
-import { DojoError, infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
+import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
 import { coreStats, formatStats } from '../emulator/host/stats.js';
 
@@ -365,7 +365,7 @@ export function execute(ctx: Context, line: string): void | Promise<void> {
     return;
   }
   const report = (e: unknown) => {
-    if (e instanceof UserError || e instanceof DojoError) ctx.out(e.message);
+    if (e instanceof UserError) ctx.out(e.message);
     else ctx.out(`error: ${(e as Error).message}`);
   };
   try {

@@ -1,12 +1,20 @@
 // The debugger's views of the Dojo core (docs/debugger.md, "Dojo state"): vector registers as lanes of a
 // format, the format table with flags and the rounding generator, the matrix accumulators, and the
 // hardware threads. The selected thread (`thread N`) is whose registers every command shows.
-import { entryFormat, FORMAT_BY_NAME, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
+import { entryFormat, FORMAT_BY_NAME, FORMAT_ENTRIES, MAX_BIAS, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
 import { decode } from '../emulator/host/numbers.js';
 import { formatEntry, vreg } from '../isa/registers.js';
-import type { Context } from './commands.js';
+import { type Context, UserError } from './commands.js';
 
-export class DojoError extends Error {}
+/** A number format named `name[:bias]` (bf16, cfp8_143:7, ...); `also` lists other accepted spellings. */
+export function namedFormat(text: string, also = ''): { fmt: NumberFormat; bias: number } {
+  const [name = '', b] = text.split(':');
+  const fmt = FORMAT_BY_NAME.get(name.toLowerCase());
+  if (!fmt) throw new UserError(`unknown lane format '${text}' (${also}one of ${[...FORMAT_BY_NAME.keys()].join(', ')}, with :BIAS for the configurable ones)`);
+  const bias = b === undefined ? 0 : Number(b);
+  if (!Number.isInteger(bias) || bias < 0 || bias > MAX_BIAS) throw new UserError(`exponent bias '${b}' is out of range 0..${MAX_BIAS}`);
+  return { fmt, bias };
+}
 
 /** A lane format from `fmtN` (that entry of the selected thread's table) or `name[:bias]`. */
 function laneFormat(ctx: Context, spec: string | undefined, thread: number): { fmt: NumberFormat; bias: number; label: string } {
@@ -14,39 +22,36 @@ function laneFormat(ctx: Context, spec: string | undefined, thread: number): { f
   const entry = formatEntry(text);
   if (entry !== undefined) {
     const { id, format: fmt, bias } = entryFormat(ctx.session.core.getFormatEntry(entry, thread));
-    if (!fmt) throw new DojoError(`fmt${entry} holds ${id}, which names no format`);
+    if (!fmt) throw new UserError(`fmt${entry} holds ${id}, which names no format`);
     return { fmt, bias, label: `fmt${entry}` };
   }
-  const [name = '', b] = text.split(':');
-  const fmt = FORMAT_BY_NAME.get(name.toLowerCase());
-  if (!fmt) throw new DojoError(`unknown lane format '${text}' (fmt0..fmt15, or one of ${[...FORMAT_BY_NAME.keys()].join(', ')}, with :BIAS for the configurable ones)`);
-  const bias = b === undefined ? 0 : Number(b);
-  if (!Number.isInteger(bias) || bias < 0 || bias > 63) throw new DojoError(`exponent bias '${b}' is out of range 0..63`);
+  const { fmt, bias } = namedFormat(text, `fmt0..fmt${FORMAT_ENTRIES - 1}, or `);
   return { fmt, bias, label: fmt.name };
+}
+
+/** The values of the lanes in bytes (little-endian) in a format. */
+export function laneValues(bytes: Uint8Array, fmt: NumberFormat, bias: number): number[] {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  return Array.from({ length: Math.floor(bytes.length / fmt.bytes) }, (_, i) =>
+    decode({ format: fmt.name, bias }, fmt.bytes === 4 ? dv.getUint32(4 * i, true) : fmt.bytes === 2 ? dv.getUint16(2 * i, true) : dv.getUint8(i)));
 }
 
 const describeFormat = (fmt: NumberFormat, bias: number) => `${fmt.name}${fmt.kind === 'cfloat' ? ` bias ${bias}` : ''}`;
 
 /** The lanes of a vector register's bytes in a format, 8 to a line. */
 export function lanes(bytes: Uint8Array, fmt: NumberFormat, bias: number): string[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const n = bytes.length / fmt.bytes;
-  const cells: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const bits = fmt.bytes === 4 ? dv.getUint32(4 * i, true) : fmt.bytes === 2 ? dv.getUint16(2 * i, true) : dv.getUint8(i);
-    const x = decode({ format: fmt.name, bias }, bits);
-    cells.push(fmt.kind === 'int' ? String(x) : Number.isInteger(x) ? x.toFixed(1) : String(Number(x.toPrecision(fmt.bytes === 4 ? 8 : 5))));
-  }
+  const cells = laneValues(bytes, fmt, bias).map((x) =>
+    fmt.kind === 'int' ? String(x) : Number.isInteger(x) ? x.toFixed(1) : String(Number(x.toPrecision(fmt.bytes === 4 ? 8 : 5))));
   const per = fmt.bytes === 1 ? 16 : 8;
   const rows: string[] = [];
-  for (let i = 0; i < n; i += per) rows.push(`  [${String(i).padStart(2)}] ${cells.slice(i, i + per).join(' ')}`);
+  for (let i = 0; i < cells.length; i += per) rows.push(`  [${String(i).padStart(2)}] ${cells.slice(i, i + per).join(' ')}`);
   return rows;
 }
 
 export function infoVector(ctx: Context, args: string[], thread: number): void {
   const regs = args.filter((a) => vreg(a) !== undefined);
   const rest = args.filter((a) => vreg(a) === undefined);
-  if (rest.length > 1) throw new DojoError(`info vector: one lane format at most, got ${rest.join(' ')}`);
+  if (rest.length > 1) throw new UserError(`info vector: one lane format at most, got ${rest.join(' ')}`);
   const { fmt, bias, label } = laneFormat(ctx, rest[0], thread);
   const list = regs.length > 0 ? regs.map((r) => vreg(r)!) : Array.from({ length: 32 }, (_, i) => i);
   for (const r of list) {
@@ -61,7 +66,7 @@ export function infoVector(ctx: Context, args: string[], thread: number): void {
 export function infoFormats(ctx: Context, thread: number): void {
   const core = ctx.session.core;
   ctx.out('entry  format     bias');
-  for (let n = 0; n < 16; n++) {
+  for (let n = 0; n < FORMAT_ENTRIES; n++) {
     const { id, format: fmt, bias } = entryFormat(core.getFormatEntry(n, thread));
     ctx.out(`fmt${String(n).padEnd(4)}${(fmt?.name ?? `invalid (${id})`).padEnd(11)}${fmt?.kind === 'cfloat' ? bias : '-'}`);
   }
@@ -73,7 +78,7 @@ export function infoFormats(ctx: Context, thread: number): void {
 
 export function infoMatrix(ctx: Context, which: string | undefined): void {
   const list = which ? [Number(/^m([0-3])$/.exec(which)?.[1] ?? NaN)] : [0, 1, 2, 3];
-  if (list.some((m) => Number.isNaN(m))) throw new DojoError(`info matrix: expected m0..m3, got '${which}'`);
+  if (list.some((m) => Number.isNaN(m))) throw new UserError(`info matrix: expected m0..m3, got '${which}'`);
   for (const m of list) {
     const acc = ctx.session.core.getAccumulator(m);
     ctx.out(`m${m} (8 x 8 fp32):`);

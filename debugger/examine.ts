@@ -1,8 +1,7 @@
 // `x`: examining memory (docs/debugger.md): gdb's /NFU units, and N values of a lane format.
-import { decode as decodeLane } from '../emulator/host/numbers.js';
-import { symbolize } from '../emulator/host/report.js';
-import { FORMAT_BY_NAME } from '../isa/numbers.js';
+import { SRAM, symbolize } from '../emulator/host/report.js';
 import { evalExpr, UserError, type Context } from './commands.js';
+import { laneValues, namedFormat } from './dojo.js';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -17,9 +16,7 @@ export function examine(ctx: Context, fmtArg: string, rest: string): void {
   const fmt = m[2] || 'x';
   const size = SIZES[m[3] || 'w']!;
   let addr = evalExpr(ctx, rest);
-  const core = ctx.session.core;
-  if (!core.inSram(addr, n * size)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
-  const bytes = core.readMem(addr, n * size);
+  const bytes = read(ctx, addr, n * size);
   const dv = new DataView(bytes.buffer);
   const perLine = Math.max(1, 16 / size);
   for (let i = 0; i < n; i += perLine) {
@@ -41,23 +38,18 @@ export function examine(ctx: Context, fmtArg: string, rest: string): void {
 
 /** x/N<lane format>: N values of a number format (bf16, fp16, fp32, cfp8_143:BIAS, int8, ...). */
 function examineLanes(ctx: Context, n: number, spec: string, rest: string): void {
-  const [name = '', b] = spec.split(':');
-  const f = FORMAT_BY_NAME.get(name);
-  if (!f) throw new UserError(`unknown lane format '${name}' (one of ${[...FORMAT_BY_NAME.keys()].join(', ')})`);
-  const bias = b === undefined ? 0 : Number(b);
-  if (f.kind === 'cfloat' && (bias < 0 || bias > 63)) throw new UserError(`exponent bias ${b} is out of range 0..63`);
+  const { fmt, bias } = namedFormat(spec);
   let addr = evalExpr(ctx, rest);
-  if (!ctx.session.core.inSram(addr, n * f.bytes)) throw new UserError(`cannot access memory at ${hex(addr)}: outside SRAM [0x0, 0x140000)`);
-  const bytes = ctx.session.core.readMem(addr, n * f.bytes);
-  const dv = new DataView(bytes.buffer);
+  const values = laneValues(read(ctx, addr, n * fmt.bytes), fmt, bias);
   const perLine = 8;
   for (let i = 0; i < n; i += perLine) {
-    const cells: string[] = [];
-    for (let k = i; k < Math.min(n, i + perLine); k++) {
-      const bits = f.bytes === 4 ? dv.getUint32(4 * k, true) : f.bytes === 2 ? dv.getUint16(2 * k, true) : dv.getUint8(k);
-      cells.push(String(decodeLane({ format: f.name, bias }, bits)));
-    }
-    ctx.out(`${hex(addr)}:\t${cells.join('\t')}`);
-    addr += BigInt(perLine * f.bytes);
+    ctx.out(`${hex(addr)}:\t${values.slice(i, i + perLine).join('\t')}`);
+    addr += BigInt(perLine * fmt.bytes);
   }
+}
+
+/** n bytes of SRAM at addr, or a UserError. */
+function read(ctx: Context, addr: bigint, n: number): Uint8Array {
+  if (!ctx.session.core.inSram(addr, n)) throw new UserError(`cannot access memory at ${hex(addr)}: outside ${SRAM}`);
+  return ctx.session.core.readMem(addr, n);
 }

@@ -1,6 +1,6 @@
 // Control and status registers (RISC-V privileged spec, table 2.2 "Currently allocated RISC-V
 // user-level CSR addresses", and the custom read-only range 0xCC0-0xCFF that D1 uses for identity).
-import { ENTRY_DOC } from './numbers.js';
+import { ENTRY_DOC, FORMAT_ENTRIES } from './numbers.js';
 
 export interface CsrDef {
   name: string;
@@ -21,7 +21,7 @@ export const CSRS: CsrDef[] = [
   { name: 'corey', number: 0xcc3, writable: false, d1: true, summary: 'D1: y coordinate of this core in the mesh' },
   { name: 'meshw', number: 0xcc4, writable: false, d1: true, summary: 'D1: width of the mesh in cores' },
   { name: 'meshh', number: 0xcc5, writable: false, d1: true, summary: 'D1: height of the mesh in cores' },
-  ...Array.from({ length: 16 }, (_, n) => ({
+  ...Array.from({ length: FORMAT_ENTRIES }, (_, n) => ({
     name: `fmt${n}`,
     number: 0x800 + n,
     writable: true,

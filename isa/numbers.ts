@@ -54,6 +54,8 @@ export const MAX_BIAS = 63;
  * A format-table entry (CSR fmt0..fmt15): the format id in bits [7:0], the exponent bias of a configurable
  * float in bits [13:8]. An entry whose id names no format makes the instructions that use it fault.
  */
+/** Entries in a thread's format table (fmt0..fmt15, the 4-bit fmt field's range). */
+export const FORMAT_ENTRIES = 16;
 export const ENTRY = { ID_MASK: 0xff, BIAS_SHIFT: 8, BIAS_MASK: MAX_BIAS } as const;
 const bitSpan = (mask: number, shift: number) => `[${shift + Math.log2(mask + 1) - 1}:${shift}]`;
 /** The entry's layout in words, for the CSR reference. */

@@ -11,7 +11,8 @@ import type { Core } from './core.js';
 import type { Outcome } from './run.js';
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
-const SRAM = `SRAM [0x0, ${hex(BigInt(LAYOUT.SRAM_SIZE))})`;
+/** The SRAM's address range, for messages about accesses outside it. */
+export const SRAM = `SRAM [0x0, ${hex(BigInt(LAYOUT.SRAM_SIZE))})`;
 
 /** The line-table row for an address: exact match, else the closest one below it. */
 export function lineFor(lines: LineEntry[], addr: bigint): LineEntry | undefined {

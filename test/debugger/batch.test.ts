@@ -84,7 +84,7 @@ describe('d1 debug: the Dojo core', () => {
       '        .data',
       '        .p2align 6',
       'data:   .bf16 1.5, -2, 0.25, 1000, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30',
-    ], ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'info stats', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'continue']);
+    ], ['break stop', 'run', 'info vector v1 fmt1', 'info vector v2 fmt2', 'info formats', 'info matrix m1', 'info threads', 'info stats', 'thread 1', 'info registers a5', 'thread 0', 'info vector v1 bogus', 'thread 7', 'x/4bf16 data', 'x/2cfp8_143:99 data', 'continue']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('v1 as bf16 (fmt1):\n  [ 0] 1.5 -2.0 0.25 1000.0 3.0 4.0 5.0 6.0');
     expect(r.stdout).toContain('v2 as cfp8_143 bias 7 (fmt2):\n  [ 0] 1.5 -2.0 0.25 480.0 3.0 4.0 5.0 6.0'); // 1000 clamps to the largest value
@@ -99,6 +99,8 @@ describe('d1 debug: the Dojo core', () => {
     expect(r.stdout).toMatch(/^a5 +0x0000000000000000/m); // the worker has not run yet at the tspawn's heels
     expect(r.stdout).toContain("unknown lane format 'bogus'");
     expect(r.stdout).toContain("thread: expected 0..3, got '7'");
+    expect(r.stdout).toMatch(/^0x[0-9a-f]+:\t1\.5\t-2\t0\.25\t1000$/m); // x/N<lane format>
+    expect(r.stdout).toContain("exponent bias '99' is out of range 0..63");
     expect(r.stdout).toContain('[program exited with code 0]');
   });
 });
