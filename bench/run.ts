@@ -34,16 +34,22 @@ function have(tool: string): boolean {
   return spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function timeCommand(cmd: string, args: string[], runs = 3): number {
+/** The fastest of `runs` calls of fn, in seconds. */
+async function bestOf(runs: number, fn: () => unknown): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const dt = (performance.now() - t) / 1000;
-    if (r.status !== 0 && r.status !== null && cmd !== 'qemu-riscv64') throw new Error(`${cmd} failed: ${r.stderr}`);
-    best = Math.min(best, dt);
+    await fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
   }
   return best;
+}
+
+function timeCommand(cmd: string, args: string[], runs = 3): Promise<number> {
+  return bestOf(runs, () => {
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0 && r.status !== null && cmd !== 'qemu-riscv64') throw new Error(`${cmd} failed: ${r.stderr}`);
+  });
 }
 
 function build(name: string, text: string): Image {
@@ -58,18 +64,14 @@ async function emulatorWorkload(name: string, program: string, knobs: string): P
   const image = build(name, `${knobs}\n        .include "${program}.dasm"\n`);
   const elf = join(tmp, `${name}.elf`);
   writeFileSync(elf, writeElf(image), { mode: 0o755 });
-  let best = Infinity;
   let instructions = 0;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    const r = await runProgram(image, { stdout: sink, stderr: sink });
-    best = Math.min(best, (performance.now() - t) / 1000);
-    instructions = Number(r.stats.instructions);
-  }
+  const best = await bestOf(3, async () => {
+    instructions = Number((await runProgram(image, { stdout: sink, stderr: sink })).stats.instructions);
+  });
   const mips = instructions / best / 1e6;
   const row: Row = { name: `emulator: ${name} (${(instructions / 1e6).toFixed(0)} M instructions)`, value: mips, unit: 'MIPS', target: '>= 400 MIPS' };
   if (have('qemu-riscv64')) {
-    const q = timeCommand('qemu-riscv64', [elf]);
+    const q = await timeCommand('qemu-riscv64', [elf]);
     const qmips = instructions / q / 1e6;
     row.reference = { name: 'qemu-riscv64', value: qmips };
     row.ratio = mips / qmips;
@@ -82,14 +84,10 @@ async function emulatorWorkload(name: string, program: string, knobs: string): P
 async function gemmWorkload(): Promise<void> {
   const repeat = 6;
   const image = build('gemm', `.equ REPEAT, ${repeat}\n        .include "gemm.dasm"\n`);
-  let best = Infinity;
   let vector = 0;
-  for (let i = 0; i < 2; i++) {
-    const t = performance.now();
-    const r = await runProgram(image, { stdout: sink, stderr: sink });
-    best = Math.min(best, (performance.now() - t) / 1000);
-    vector = r.core.model().vectorInsns;
-  }
+  const best = await bestOf(2, async () => {
+    vector = (await runProgram(image, { stdout: sink, stderr: sink })).core.model().vectorInsns;
+  });
   const n = 256;
   const macs = n * n * n * repeat;
   // The reference: bf16 bits widened to fp32 by a shift, fp32 products and sums.
@@ -98,9 +96,7 @@ async function gemmWorkload(): Promise<void> {
   const wide = new Uint32Array(1);
   const f = new Float32Array(wide.buffer);
   const toF = (h: number) => ((wide[0] = h << 16), f[0]!);
-  let ref = Infinity;
-  for (let rep = 0; rep < 3; rep++) {
-    const t = performance.now();
+  const ref = await bestOf(3, () => {
     const bf = Float32Array.from(b, toF);
     const c = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
@@ -109,8 +105,7 @@ async function gemmWorkload(): Promise<void> {
         for (let j = 0; j < n; j++) c[i * n + j] = Math.fround(c[i * n + j]! + Math.fround(x * bf[k * n + j]!));
       }
     }
-    ref = Math.min(ref, (performance.now() - t) / 1000);
-  }
+  });
   const value = macs / best;
   rows.push({ name: `emulator: gemm.dasm 256^3 bf16 x${repeat} (MACs/s)`, value, unit: 'MAC/s', reference: { name: 'JS GEMM', value: (n * n * n) / ref }, ratio: value / ((n * n * n) / ref), target: 'ratio >= 0.25' });
   rows.push({ name: 'emulator: vector instructions (gemm.dasm)', value: vector / best, unit: 'insn/s' });
@@ -120,55 +115,45 @@ async function gemmWorkload(): Promise<void> {
  * plain run of the same program; and how long one `stepi` takes. Target: at most 2x the plain run. */
 async function debuggerWorkload(): Promise<void> {
   const image = build('crc32-debug', '.equ LEN, 262144\n.equ REPEAT, 20\n        .include "crc32.dasm"\n');
-  let plain = Infinity;
-  for (let i = 0; i < 2; i++) {
-    const t = performance.now();
-    await runProgram(image, { stdout: sink, stderr: sink });
-    plain = Math.min(plain, (performance.now() - t) / 1000);
-  }
-  let debugged = Infinity;
-  let step = Infinity;
-  for (let i = 0; i < 2; i++) {
+  const plain = await bestOf(2, () => runProgram(image, { stdout: sink, stderr: sink }));
+  const debugged = await bestOf(2, () => {
     const s = new Session(image, { stdout: sink, stderr: sink });
     s.addBreakpoint(image.symbols.find((x) => x.name === 'print_u64')!.value + 0x100000n, 'never'); // armed, never reached
-    const t = performance.now();
     const stop = s.continue();
-    debugged = Math.min(debugged, (performance.now() - t) / 1000);
     if (stop.kind !== 'exit') throw new Error(`debugger benchmark: ${stop.kind}`);
-    const s2 = new Session(image, { stdout: sink, stderr: sink });
-    s2.stepi(1_000_000n);
-    const t2 = performance.now();
-    for (let k = 0; k < 100; k++) s2.stepi(1n);
-    step = Math.min(step, (performance.now() - t2) / 100);
-  }
+  });
+  const s = new Session(image, { stdout: sink, stderr: sink });
+  s.stepi(1_000_000n);
+  const step = ((await bestOf(2, () => {
+    for (let k = 0; k < 100; k++) s.stepi(1n);
+  })) * 1000) / 100; // ms per stepi
   rows.push({ name: 'debugger: crc32 under d1 debug, no breakpoint hit (s)', value: debugged, unit: 's', reference: { name: 'plain run', value: plain }, ratio: debugged / plain, target: '<= 2x the plain run' });
   rows.push({ name: 'debugger: one stepi (ms)', value: step, unit: 'ms', target: '< 50 ms' });
 }
 
-function assemblerWorkload(lines: number): void {
+async function assemblerWorkload(lines: number): Promise<void> {
   const text = generateAsm(lines);
   const file = join(tmp, 'big.dasm');
   writeFileSync(file, text);
-  let best = Infinity;
-  // One warm-up run for the JIT, then the best of five (GNU as gets its best of three process runs).
-  for (let i = 0; i < 6; i++) {
-    const t = performance.now();
+  const once = () => {
     const { image, diagnostics } = assemble([{ path: file, text }]);
     if (!image) throw new Error(`assembler benchmark input rejected: ${diagnostics[0]?.message}`);
     writeElf(image);
-    if (i > 0) best = Math.min(best, (performance.now() - t) / 1000);
-  }
+  };
+  // One warm-up run for the JIT, then the best of five (GNU as gets its best of three process runs).
+  once();
+  const best = await bestOf(5, once);
   const row: Row = { name: `assembler: ${lines} lines`, value: lines / best, unit: 'lines/s', target: '>= 0.3x GNU as' };
   if (have('riscv64-unknown-elf-as')) {
-    const g = timeCommand('riscv64-unknown-elf-as', ['-march=rv64im', '-mno-relax', file, '-o', join(tmp, 'big.o')]);
+    const g = await timeCommand('riscv64-unknown-elf-as', ['-march=rv64im', '-mno-relax', file, '-o', join(tmp, 'big.o')]);
     row.reference = { name: 'GNU as', value: lines / g };
     row.ratio = g / best;
   }
   rows.push(row);
 }
 
-function startup(): void {
-  const t = timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
+async function startup(): Promise<void> {
+  const t = await timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
   rows.push({ name: 'start-up: d1 run programs/hello.dasm', value: t, unit: 's', target: '< 0.3 s' });
 }
 
@@ -189,9 +174,9 @@ async function main(): Promise<void> {
   progress('debugger');
   await debuggerWorkload();
   progress('assembler');
-  assemblerWorkload(200_000);
+  await assemblerWorkload(200_000);
   progress('start-up');
-  startup();
+  await startup();
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
