@@ -2,6 +2,7 @@
 import { SRAM, symbolize } from '../emulator/host/report.js';
 import { evalExpr, UserError, type Context } from './commands.js';
 import { laneValues, namedFormat } from './dojo.js';
+import { littleEndian } from './session.js';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -17,13 +18,11 @@ export function examine(ctx: Context, fmtArg: string, rest: string): void {
   const size = SIZES[m[3] || 'w']!;
   let addr = evalExpr(ctx, rest);
   const bytes = read(ctx, addr, n * size);
-  const dv = new DataView(bytes.buffer);
   const perLine = Math.max(1, 16 / size);
   for (let i = 0; i < n; i += perLine) {
     const cells: string[] = [];
     for (let k = i; k < Math.min(n, i + perLine); k++) {
-      let v = 0n;
-      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(dv.getUint8(k * size + b));
+      const v = littleEndian(bytes.subarray(k * size, (k + 1) * size));
       if (fmt === 'x') cells.push(`0x${v.toString(16).padStart(size * 2, '0')}`);
       else if (fmt === 'd') cells.push(String(BigInt.asIntN(size * 8, v)));
       else if (fmt === 'c') cells.push(JSON.stringify(String.fromCharCode(Number(v & 0xffn))));

@@ -48,6 +48,13 @@ const SLICE = 1_000_000n;
 
 const discard: Sink = { write: () => true };
 
+/** The unsigned number bytes hold, little-endian. */
+export function littleEndian(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  return v;
+}
+
 export class Session {
   readonly core = new Core({ watchpoints: true });
   readonly breakpoints: Breakpoint[] = [];
@@ -133,12 +140,9 @@ export class Session {
     }
   }
 
-  /** The value of a watched range, little-endian. */
+  /** The value of a watched range. */
   watchValue(wp: Watchpoint): bigint {
-    const bytes = this.core.readMem(wp.addr, wp.len);
-    let v = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
-    return v;
+    return littleEndian(this.core.readMem(wp.addr, wp.len));
   }
 
   /**
