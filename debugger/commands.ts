@@ -14,6 +14,7 @@ import type { Session, Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
 import { coreStats, formatStats } from '../emulator/host/stats.js';
+import { D1_CORE } from '../emulator/presets.js';
 
 export interface Context {
   session: Session;
@@ -42,6 +43,8 @@ export interface Command {
 }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
+const WATCH_TITLE = { watch: 'Watchpoint', rwatch: 'Read watchpoint', awatch: 'Access watchpoint' } as const;
+const hitsText = (hits: number) => (hits ? ` (hit ${hits} time${hits > 1 ? 's' : ''})` : '');
 
 export class UserError extends Error {}
 
@@ -129,7 +132,7 @@ export function reportStop(ctx: Context, stop: Stop): void {
     case 'watchpoint': {
       const w = stop.wp;
       const show = (v: bigint) => `${v} (${hex(v)})`;
-      ctx.out(`${w.kind === 'watch' ? 'Watchpoint' : w.kind === 'rwatch' ? 'Read watchpoint' : 'Access watchpoint'} ${w.id}: ${w.what}`);
+      ctx.out(`${WATCH_TITLE[w.kind]} ${w.id}: ${w.what}`);
       if (stop.old !== undefined) ctx.out(`Old value = ${show(stop.old)}\nNew value = ${show(stop.value)}`);
       else ctx.out(`Value = ${show(stop.value)}`);
       ctx.out(`at ${where(ctx, pc)}`);
@@ -256,7 +259,7 @@ export const COMMANDS: Command[] = [
       const len = m[2] !== undefined ? Number(m[2]) : sym && sym.size > 0 && sym.size <= 8 ? Number(sym.size) : 8;
       const wp = ctx.session.addWatchpoint(kind, addr, len, expr);
       if (!wp) throw new UserError(`cannot watch ${len} bytes at ${hex(addr)}: outside SRAM`);
-      ctx.out(`${kind === 'watch' ? 'Watchpoint' : kind === 'rwatch' ? 'Read watchpoint' : 'Access watchpoint'} ${wp.id}: ${expr}`);
+      ctx.out(`${WATCH_TITLE[kind]} ${wp.id}: ${expr}`);
     } })),
   { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it (Ctrl-C interrupts)', run: (ctx) => {
     ctx.session.restart();
@@ -291,10 +294,10 @@ export const COMMANDS: Command[] = [
       if (s.breakpoints.length === 0 && s.watchpoints.length === 0) return ctx.out('No breakpoints or watchpoints.');
       ctx.out('Num  Type   Enb  Address             What');
       for (const b of s.breakpoints) {
-        ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${b.hits ? ` (hit ${b.hits} time${b.hits > 1 ? 's' : ''})` : ''}`);
+        ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${hitsText(b.hits)}`);
         if (b.condition) ctx.out(`\tstop only if ${b.condition}`);
       }
-      for (const w of s.watchpoints) ctx.out(`${String(w.id).padEnd(5)}${w.kind.padEnd(6)} ${w.enabled ? 'y' : 'n'}    0x${w.addr.toString(16).padStart(16, '0')}  ${w.what} (${w.len} bytes)${w.hits ? ` (hit ${w.hits} time${w.hits > 1 ? 's' : ''})` : ''}`);
+      for (const w of s.watchpoints) ctx.out(`${String(w.id).padEnd(5)}${w.kind.padEnd(6)} ${w.enabled ? 'y' : 'n'}    0x${w.addr.toString(16).padStart(16, '0')}  ${w.what} (${w.len} bytes)${hitsText(w.hits)}`);
     } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
     else if (what === 'vector' || what === 'v') infoVector(ctx, rest, selected(ctx));
     else if (what === 'formats') infoFormats(ctx, selected(ctx));
@@ -303,10 +306,10 @@ export const COMMANDS: Command[] = [
     else if (what === 'stats') ctx.out(formatStats(coreStats(s.core)));
     else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats)`);
   } },
-  { name: 'thread', aliases: ['t'], args: 'N', help: 'show the registers of hardware thread N (0..3) from now on; without N, say which is shown', run: (ctx, a) => {
+  { name: 'thread', aliases: ['t'], args: 'N', help: `show the registers of hardware thread N (0..${D1_CORE.threads - 1}) from now on; without N, say which is shown`, run: (ctx, a) => {
     if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);
     const n = Number(a.trim());
-    if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`thread: expected 0..3, got '${a.trim()}'`);
+    if (!Number.isInteger(n) || n < 0 || n >= D1_CORE.threads) throw new UserError(`thread: expected 0..${D1_CORE.threads - 1}, got '${a.trim()}'`);
     ctx.thread = n;
     const t = ctx.session.core.threads()[n]!;
     ctx.out(`[Switching to thread ${n} (${t.state}${t.state === 'free' ? '' : `, pc 0x${t.pc.toString(16)}`})]`);

@@ -3,7 +3,7 @@
 // hardware threads. The selected thread (`thread N`) is whose registers every command shows.
 import { entryFormat, FORMAT_BY_NAME, FORMAT_ENTRIES, MAX_BIAS, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
 import { decode } from '../emulator/host/numbers.js';
-import { formatEntry, vreg } from '../isa/registers.js';
+import { accumulator, formatEntry, vreg } from '../isa/registers.js';
 import { type Context, UserError } from './commands.js';
 
 /** A number format named `name[:bias]` (bf16, cfp8_143:7, ...); `also` lists other accepted spellings. */
@@ -77,8 +77,9 @@ export function infoFormats(ctx: Context, thread: number): void {
 }
 
 export function infoMatrix(ctx: Context, which: string | undefined): void {
-  const list = which ? [Number(/^m([0-3])$/.exec(which)?.[1] ?? NaN)] : [0, 1, 2, 3];
-  if (list.some((m) => Number.isNaN(m))) throw new UserError(`info matrix: expected m0..m3, got '${which}'`);
+  const one = which === undefined ? undefined : accumulator(which);
+  if (which !== undefined && one === undefined) throw new UserError(`info matrix: expected m0..m3, got '${which}'`);
+  const list = one !== undefined ? [one] : [0, 1, 2, 3];
   for (const m of list) {
     const acc = ctx.session.core.getAccumulator(m);
     ctx.out(`m${m} (8 x 8 fp32):`);
