@@ -40,8 +40,9 @@ export const LAYOUT = {
   /** Per-core cycle-model state (f64 each, offsets in CYCLE_MODEL): when each shared resource is next
    * free, accumulator ready times, and totals. */
   RESOURCES: STATE + 0x400,
-  /** The four matrix accumulators: 8x8 fp32 each, row-major. */
+  /** The four matrix accumulators: 8x8 fp32 each (ACC_BYTES), row-major. */
   ACC: STATE + 0x800,
+  ACC_BYTES: 256,
   /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
   VTMP: STATE + 0xc00,
   /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
@@ -52,7 +53,7 @@ export const LAYOUT = {
   T_XSAVE: 0x0,
   T_PC: 0x110,
   T_INSTRET: 0x118,
-  /** 0 free, 1 running, 2 waiting in tjoin for thread T_WAIT_FOR. */
+  /** A THREAD_STATE (u32); a waiting thread waits in tjoin for thread T_WAIT_FOR. */
   T_STATE: 0x120,
   T_WAIT_FOR: 0x124,
   T_CLOCK: 0x128,
@@ -100,6 +101,9 @@ export const CYCLE_MODEL = {
   MATRIX: 56, ACC_READY: 88,
   SIMD_BUSY: 120, MATRIX_BUSY: 128, LOAD_BYTES: 136, STORE_BYTES: 144, VECTOR_INSNS: 152, MATRIX_OPS: 160,
 } as const;
+
+/** What a hardware thread is doing (T_STATE). */
+export const THREAD_STATE = { FREE: 0, RUNNING: 1, WAITING: 2 } as const;
 
 /** Why run() returned. */
 export const STOP = { LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3, BREAKPOINT: 4 } as const;

@@ -36,9 +36,9 @@ function countDecode(n: u64): void {
 }
 
 const SKEW: i64 = 32 * L.TICKS;
-const FREE: u32 = 0;
-const RUNNING: u32 = 1;
-const WAITING: u32 = 2;
+const FREE = L.THREAD_FREE;
+const RUNNING = L.THREAD_RUNNING;
+const WAITING = L.THREAD_WAITING;
 
 // @ts-ignore: decorator
 @inline function block(t: u32): usize { return L.THREADS + <usize>t * L.THREAD_BLOCK; }

@@ -14,7 +14,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -36,9 +36,10 @@ export const OP_FETCH_END = OP_ILLEGAL + 1;
 export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
-  const lines = [header(JSON.stringify({ LAYOUT, STOP, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY })), '// Memory map of the core (emulator/layout.ts).'];
+  const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
+  for (const [k, v] of Object.entries(THREAD_STATE)) lines.push(`export const THREAD_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(FORMAT_FAULT)) lines.push(`export const FORMAT_${k}: u32 = ${v};`);
   lines.push(`export const TRAP: u64 = 0x${((1n << 64n) - 1n).toString(16)};`);

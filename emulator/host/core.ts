@@ -6,7 +6,7 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
-import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
 interface CoreExports {
@@ -208,7 +208,7 @@ export class Core {
 
   /** The 8x8 fp32 values of matrix accumulator m0..m3, row-major. */
   getAccumulator(n: number): Float32Array {
-    return new Float32Array(this.wasm.memory.buffer.slice(LAYOUT.ACC + 256 * n, LAYOUT.ACC + 256 * (n + 1)));
+    return new Float32Array(this.wasm.memory.buffer.slice(LAYOUT.ACC + LAYOUT.ACC_BYTES * n, LAYOUT.ACC + LAYOUT.ACC_BYTES * (n + 1)));
   }
 
   /** Each hardware thread: state, pc, instructions retired, issue clock and stall cycles by cause. */
@@ -225,11 +225,11 @@ export class Core {
       // advance leaves after decode and every other cause.
       const issue = STALLS.indexOf('issue');
       const rest = clock - ticks(b + LAYOUT.T_START) - ticks(b + LAYOUT.T_DECODE) - counted.reduce((a, v, i) => (i === issue ? a : a + v), 0n);
-      counted[issue] = code === 0 && clock === 0n ? 0n : rest > 0n ? rest : 0n;
+      counted[issue] = code === THREAD_STATE.FREE && clock === 0n ? 0n : rest > 0n ? rest : 0n;
       return {
         thread: t,
-        state: code === 1 ? 'running' : code === 2 ? 'waiting' : 'free',
-        ...(code === 2 ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
+        state: code === THREAD_STATE.RUNNING ? 'running' : code === THREAD_STATE.WAITING ? 'waiting' : 'free',
+        ...(code === THREAD_STATE.WAITING ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
         pc: t === cur ? this.pc : this.dv.getBigUint64(b + LAYOUT.T_PC, true),
         instret: this.dv.getBigUint64(b + LAYOUT.T_INSTRET, true),
         clock: Number(clock) / TICKS_PER_CYCLE,
@@ -263,13 +263,13 @@ export class Core {
     const cur = this.thread;
     for (let th = 0; th < D1_CORE.threads; th++) {
       const b = this.block(th);
-      if (th !== cur && this.dv.getUint32(b + LAYOUT.T_STATE, true) === 0) continue;
+      if (th !== cur && this.dv.getUint32(b + LAYOUT.T_STATE, true) === THREAD_STATE.FREE) continue;
       see(tick(th === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK));
-      for (let r = 0; r < 33; r++) see(tick((th === cur ? LAYOUT.XREADY : b + LAYOUT.T_XREADY) + 8 * r));
+      for (let r = 0; r <= LAYOUT.X0_SINK; r++) see(tick((th === cur ? LAYOUT.XREADY : b + LAYOUT.T_XREADY) + 8 * r));
       for (let v = 0; v < 32; v++) see(tick(b + LAYOUT.T_VREADY + 8 * v));
     }
     for (const k of ['INT', 'ADDR', 'VISSUE', 'SIMD', 'VMEM', 'LOAD', 'STORE'] as const) see(tick(LAYOUT.RESOURCES + CYCLE_MODEL[k]));
-    for (let m = 0; m < 4; m++) {
+    for (let m = 0; m < D1_CORE.matrixUnits; m++) {
       see(tick(LAYOUT.RESOURCES + CYCLE_MODEL.MATRIX + 8 * m));
       see(tick(LAYOUT.RESOURCES + CYCLE_MODEL.ACC_READY + 8 * m));
     }

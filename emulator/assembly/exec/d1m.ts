@@ -8,7 +8,7 @@ import { BAD, floatLane, fmtId, format, formatFault, vreg } from '../vector';
 
 
 // @ts-ignore: decorator
-@inline function accAddr(n: u32): usize { return L.ACC + (<usize>n << 8); }
+@inline function accAddr(n: u32): usize { return L.ACC + <usize>n * L.ACC_BYTES; }
 
 /**
  * acc[i][j] += sum over k < 4 of A[i][k] * B[k][j], A = vs1 read as 8 rows of 4 lanes, B = vs2 as 4 rows
@@ -53,7 +53,7 @@ export function exec_mma(d: usize, pc: u64): u64 {
 }
 
 export function exec_mzero(d: usize, pc: u64): u64 {
-  memory.fill(accAddr(O.mzero_acc(d)), 0, 256);
+  memory.fill(accAddr(O.mzero_acc(d)), 0, L.ACC_BYTES);
   return pc + 4;
 }
 
