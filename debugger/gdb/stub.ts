@@ -5,7 +5,8 @@
 // client sends can crash the emulator or the process.
 import { createServer, type Server, type Socket } from 'node:net';
 import { ABI_NAMES } from '../../isa/registers.js';
-import type { Session, Stop } from '../session.js';
+import { D1_CORE } from '../../emulator/presets.js';
+import { littleEndian, type Session, type Stop } from '../session.js';
 
 /** The target description: RISC-V RV64 integer registers and pc (gdb's features/riscv/64bit-cpu.xml). */
 function targetXml(): string {
@@ -13,16 +14,13 @@ function targetXml(): string {
   return `<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target version="1.0"><architecture>riscv:rv64</architecture><feature name="org.gnu.gdb.riscv.cpu">${regs.join('')}<reg name="pc" bitsize="64" type="code_ptr" regnum="32"/></feature></target>`;
 }
 
+/** A register in the protocol: 8 bytes, little-endian, in hex (a malformed value reads as far as it goes). */
 const hex64 = (v: bigint): string => {
-  let s = '';
-  for (let i = 0; i < 8; i++) s += Number((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0');
-  return s;
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt.asUintN(64, v));
+  return b.toString('hex');
 };
-const fromHex64 = (s: string): bigint => {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(parseInt(s.slice(2 * i, 2 * i + 2), 16) || 0);
-  return v;
-};
+const fromHex64 = (s: string): bigint => littleEndian(Buffer.from(s.slice(0, 16), 'hex'));
 const checksum = (s: string): string => ([...s].reduce((a, c) => a + c.charCodeAt(0), 0) & 0xff).toString(16).padStart(2, '0');
 
 const MAX_PACKET = 0x4000;
@@ -146,7 +144,7 @@ export class GdbStub {
     if (p === 'qC') return this.send(`QC${this.thread.toString(16)}`);
     if (p.startsWith('H')) {
       const t = parseInt(p.slice(2), 16);
-      if (t > 0 && t <= 4) this.thread = t;
+      if (t > 0 && t <= D1_CORE.threads) this.thread = t;
       return this.send('OK');
     }
     if (p.startsWith('T')) return this.send(core.threads()[parseInt(p.slice(1), 16) - 1]?.state === 'free' ? 'E01' : 'OK');
@@ -233,7 +231,8 @@ export function serveGdb(session: Session, host: string, port: number, log: (s: 
     server.on('error', reject);
     server.listen(port, host, () => {
       const a = server.address();
-      log(`d1: waiting for gdb on ${host}:${typeof a === 'object' && a ? a.port : port} (target remote ${host}:${typeof a === 'object' && a ? a.port : port})`);
+      const at = `${host}:${typeof a === 'object' && a ? a.port : port}`;
+      log(`d1: waiting for gdb on ${at} (target remote ${at})`);
     });
   });
 }
