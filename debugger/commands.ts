@@ -6,10 +6,8 @@ import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
 import { lexer } from '../assembler/tokens.js';
 import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
-import { decode } from '../isa/codec.js';
-import { printText } from '../isa/print.js';
 import { ABI_NAMES, xreg } from '../isa/registers.js';
-import { symbolize } from '../emulator/host/report.js';
+import { instructionText, symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
@@ -32,7 +30,7 @@ export interface Context {
 }
 
 /** The selected thread (default: the one that ran last). */
-const selected = (ctx: Context): number => ctx.thread ?? ctx.session.core.thread;
+export const selected = (ctx: Context): number => ctx.thread ?? ctx.session.core.thread;
 
 export interface Command {
   name: string;
@@ -102,11 +100,7 @@ function where(ctx: Context, pc: bigint): string {
 }
 
 function instructionAt(ctx: Context, pc: bigint): string {
-  const core = ctx.session.core;
-  if (!core.inSram(pc, 4)) return '(outside SRAM)';
-  const w = new DataView(core.readMem(pc, 4).buffer).getUint32(0, true);
-  const d = decode(w);
-  return d ? printText(d, pc, { symbolize: (a) => symbolize(ctx.session.image, a) }).replace('\t', ' ') : `.word 0x${w.toString(16).padStart(8, '0')}`;
+  return instructionText(ctx.session.core, ctx.session.image, pc) ?? '(outside SRAM)';
 }
 
 /** What gdb shows when the program stops: the reason, then the source line (or the instruction). */

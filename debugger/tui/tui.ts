@@ -3,11 +3,9 @@
 // map, and the command console, redrawn after every command and on every resize. Plain ANSI escapes;
 // colour only when the terminal has it and NO_COLOR is not set (then changes are marked with '*').
 import { emitKeypressEvents } from 'node:readline';
-import { decode } from '../../isa/codec.js';
-import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
-import { symbolize } from '../../emulator/host/report.js';
-import { execute, type Context } from '../commands.js';
+import { instructionText } from '../../emulator/host/report.js';
+import { execute, selected, type Context } from '../commands.js';
 import { lanes } from '../dojo.js';
 import { entryFormat, NUMBER_FORMATS } from '../../isa/numbers.js';
 import { coreStats } from '../../emulator/host/stats.js';
@@ -56,7 +54,7 @@ export class Tui {
     const core = this.ctx.session.core;
     this.changed.clear();
     for (let i = 1; i < 32; i++) {
-      const v = core.getReg(i, this.ctx.thread ?? core.thread);
+      const v = core.getReg(i, selected(this.ctx));
       if (this.previous.has(i) && this.previous.get(i) !== v) this.changed.add(i);
       this.previous.set(i, v);
     }
@@ -82,20 +80,18 @@ export class Tui {
       }
       return { title: `${l.file}:${l.line}`, lines: out };
     }
-    // no source: disassembly around pc
-    for (let k = -Math.floor(rows / 2); out.length < rows; k++) {
+    // no source: disassembly around pc (fewer lines at the ends of SRAM)
+    for (let k = -Math.floor(rows / 2); k < rows - Math.floor(rows / 2); k++) {
       const a = pc + BigInt(4 * k);
-      if (!s.inSram(a)) continue;
-      const w = new DataView(s.core.readMem(a, 4).buffer).getUint32(0, true);
-      const d = decode(w);
-      out.push(`${a === pc ? '=>' : '  '} ${a.toString(16).padStart(6)}  ${d ? printText(d, a, { symbolize: (x) => symbolize(s.image, x) }).replace('\t', ' ') : `.word 0x${w.toString(16)}`}`);
+      const text = instructionText(s.core, s.image, a);
+      if (text !== undefined) out.push(`${a === pc ? '=>' : '  '} ${a.toString(16).padStart(6)}  ${text}`);
     }
     return { title: 'disassembly', lines: out };
   }
 
   private registerPane(): Pane {
     const core = this.ctx.session.core;
-    const t = this.ctx.thread ?? core.thread;
+    const t = selected(this.ctx);
     const out: string[] = [`pc   ${core.pc.toString(16).padStart(16, '0')}`];
     for (let i = 1; i < 32; i += 2) {
       const cell = (r: number) => this.mark(`${ABI_NAMES[r]!.padStart(4)} ${core.getReg(r, t).toString(16).padStart(16, '0')}`, this.changed.has(r));
@@ -107,7 +103,7 @@ export class Tui {
 
   private vectorPane(): Pane {
     const core = this.ctx.session.core;
-    const t = this.ctx.thread ?? core.thread;
+    const t = selected(this.ctx);
     const { format, bias } = entryFormat(core.getFormatEntry(0, t));
     const fmt = format ?? NUMBER_FORMATS[0]!;
     return { title: `v${this.vshown} as ${fmt.name} (fmt0; 'vshow N' picks the register)`, lines: lanes(core.getVreg(this.vshown, t), fmt, bias) };

@@ -46,11 +46,18 @@ export function symbolize(image: Image, addr: bigint): string | undefined {
   return off === 0n ? best.name : `${best.name}+${hex(off)}`;
 }
 
-export function describeInstruction(core: Core, image: Image, pc: bigint): string {
-  if (!core.inSram(pc, 4)) return `pc ${hex(pc)}`;
+/** The instruction at pc disassembled with symbols, or `.word 0x...` and `note` for a word that is none;
+ * undefined outside SRAM. */
+export function instructionText(core: Core, image: Image, pc: bigint, note = ''): string | undefined {
+  if (!core.inSram(pc, 4)) return undefined;
   const word = new DataView(core.readMem(pc, 4).buffer).getUint32(0, true);
   const d = decode(word);
-  const text = d ? printText(d, pc, { symbolize: (a) => symbolize(image, a) }).replace('\t', ' ') : `.word 0x${word.toString(16).padStart(8, '0')} (not an instruction)`;
+  return d ? printText(d, pc, { symbolize: (a) => symbolize(image, a) }).replace('\t', ' ') : `.word 0x${word.toString(16).padStart(8, '0')}${note}`;
+}
+
+export function describeInstruction(core: Core, image: Image, pc: bigint): string {
+  const text = instructionText(core, image, pc, ' (not an instruction)');
+  if (text === undefined) return `pc ${hex(pc)}`;
   const sym = symbolize(image, pc);
   return `pc ${hex(pc)}${sym ? ` <${sym}>` : ''}: ${text}`;
 }
