@@ -3,7 +3,7 @@
 // map, and the command console, redrawn after every command and on every resize. Plain ANSI escapes;
 // colour only when the terminal has it and NO_COLOR is not set (then changes are marked with '*').
 import { emitKeypressEvents } from 'node:readline';
-import { ABI_NAMES } from '../../isa/registers.js';
+import { ABI_NAMES, vreg } from '../../isa/registers.js';
 import { instructionText } from '../../emulator/host/report.js';
 import { execute, selected, type Context } from '../commands.js';
 import { lanes } from '../dojo.js';
@@ -189,7 +189,8 @@ export class Tui {
     }
     this.console.push(`(d1) ${line}`);
     const m = /^vshow\s+v?(\d+)$/.exec(line);
-    if (m && Number(m[1]) < 32) this.vshown = Number(m[1]);
+    const v = m ? vreg(`v${m[1]}`) : undefined;
+    if (v !== undefined) this.vshown = v;
     else {
       this.busy = true;
       this.render();
