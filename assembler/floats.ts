@@ -2,7 +2,7 @@
 // configurable .cfp8_143, .cfp8_152, .shp, .uhp whose first operand is the exponent bias. Each value is
 // rounded to nearest even, correctly from its decimal text (not via an intermediate double when that
 // would round twice), by the number-format library the emulator runs.
-import { FORMAT_BY_NAME, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
+import { FORMAT_BY_NAME, MAX_BIAS, NUMBER_FLAGS, type NumberFormat } from '../isa/numbers.js';
 import { decode, encode } from '../emulator/host/numbers.js';
 import { ExprError, type Expr } from './expr.js';
 
@@ -82,9 +82,9 @@ export function floatData(directive: string, operands: Expr[], constant: (e: Exp
   let bias = 0;
   if (fmt.kind === 'cfloat') {
     const b = operands[0];
-    if (!b) throw new ExprError(`${directive} expects the exponent bias (0..63) and then values`, loc, 'bad-directive');
+    if (!b) throw new ExprError(`${directive} expects the exponent bias (0..${MAX_BIAS}) and then values`, loc, 'bad-directive');
     const v = constant(b);
-    if (v < 0n || v > 63n) throw new ExprError(`exponent bias ${v} is out of range 0..63`, b.loc, 'bad-bias');
+    if (v < 0n || v > BigInt(MAX_BIAS)) throw new ExprError(`exponent bias ${v} is out of range 0..${MAX_BIAS}`, b.loc, 'bad-bias');
     bias = Number(v);
     values = operands.slice(1);
   }

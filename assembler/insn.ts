@@ -86,7 +86,13 @@ export class AsmError extends Error {
 /** Shared, immutable field values for the 32 registers (one object each, not one per operand). */
 const REG_VALUES: readonly FieldValue[] = Array.from({ length: 32 }, (_, n) => Object.freeze({ n }));
 
-const isRegister = (o: Operand): number | undefined => (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? xreg(o.e.name) : undefined);
+/** The operand's name when it is a bare symbol (a register, accumulator or format-entry name, or a label). */
+const bareName = (o: Operand): string | undefined => (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? o.e.name : undefined);
+
+const isRegister = (o: Operand): number | undefined => {
+  const name = bareName(o);
+  return name === undefined ? undefined : xreg(name);
+};
 
 const vregName = (o: Operand): boolean => o.kind === 'expr' && o.e.k === 'sym' && vreg(o.e.name) !== undefined;
 
@@ -110,20 +116,21 @@ function operandValue(field: string, o: Operand): FieldValue | string {
       return `expected a register, got ${describe(o)}`;
     }
     case 'vreg': {
-      const r = o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? vreg(o.e.name) : undefined;
+      const r = vreg(bareName(o) ?? '');
       if (r !== undefined) return REG_VALUES[r]!;
       return `expected a vector register (v0..v31), got ${describe(o)}`;
     }
     case 'acc': {
-      const r = o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren ? accumulator(o.e.name) : undefined;
+      const r = accumulator(bareName(o) ?? '');
       if (r !== undefined) return REG_VALUES[r]!;
       return `expected a matrix accumulator (m0..m3), got ${describe(o)}`;
     }
     case 'fmt': {
-      if (o.kind === 'expr' && o.e.k === 'sym' && !o.e.paren) {
-        const n = formatEntry(o.e.name);
+      const name = bareName(o);
+      if (name !== undefined) {
+        const n = formatEntry(name);
         if (n !== undefined) return REG_VALUES[n]!;
-        if (/^fmt[0-9]+$/i.test(o.e.name)) return `'${o.e.name}' is not a format-table entry (fmt0..fmt15)`;
+        if (/^fmt[0-9]+$/i.test(name)) return `'${name}' is not a format-table entry (fmt0..fmt15)`;
       }
       if (o.kind !== 'expr' || isRegister(o) !== undefined || vregName(o)) return `expected a format-table entry (fmt0..fmt15), got ${describe(o)}`;
       return { e: o.e };
