@@ -292,6 +292,7 @@ function numbersSource(): string {
     table('FMT_MATRIX', 'u8', (f) => ((MATRIX_FORMATS as readonly string[]).includes(f.name) ? 1 : 0)),
     ...Object.entries(ENTRY).map(([k, v]) => `export const ENTRY_${k}: u32 = ${v};`),
     ...Object.entries(NUMBER_FLAGS).map(([k, v]) => `export const FLAG_${k}: u32 = ${v};`),
+    `export const FLAG_ALL: u32 = ${Object.values(NUMBER_FLAGS).reduce((a, b) => a | b, 0)};`,
     ...Object.entries(ROUNDING).map(([k, v]) => `export const ROUND_${k}: u32 = ${v};`),
     ...Object.entries(SPLITMIX).map(([k, v]) => `export const SPLITMIX_${k}: u64 = 0x${v.toString(16)};`),
     '',

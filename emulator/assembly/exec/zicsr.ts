@@ -3,6 +3,7 @@
 // are read/write. Writing a read-only CSR, or naming one that does not exist, is an illegal instruction.
 // `n` is the number of instructions this run has retired before the current one.
 import * as L from '../generated/layout';
+import * as N from '../generated/numbers';
 import { aux, imm, rs1IsZero, setRd, tb, trap, x1 } from '../state';
 import { current, threadInstret } from '../threads';
 import { clock } from '../timing';
@@ -40,11 +41,11 @@ function access(d: usize, pc: u64, n: u64, writes: bool, op: u32, src: u64): u64
   const csr = <u32>imm(d);
   const at = storage(csr);
   if (at != 0) {
-    const narrow = csr <= L.CSR_VFLAGS;
+    const narrow = csr <= L.CSR_VFLAGS; // the format table and vflags are u32, the others u64
     const old: u64 = narrow ? <u64>load<u32>(at) : load<u64>(at);
     if (writes) {
       let v = op == OP_WRITE ? src : op == OP_SET ? old | src : old & ~src;
-      if (csr == L.CSR_VFLAGS) v &= 0xf;
+      if (csr == L.CSR_VFLAGS) v &= N.FLAG_ALL;
       if (narrow) store<u32>(at, <u32>v);
       else store<u64>(at, v);
     }
