@@ -5,21 +5,55 @@ import { VREG_BYTES } from '../isa/ext/d1v.js';
 import { D1_CORE } from './presets.js';
 
 const STATE = 0x10000;
-/** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
-const THREADS = STATE + 0x1000;
+/** The running core's hot state (REGS .. ACC below) is swapped with its core block's CORE_SAVE copy when
+ * the emulator switches cores: SWAP_BYTES of it (VTMP, scratch, is not part of it). */
+const SWAP_BYTES = 0xc00;
+/** Machine configuration (mesh size, this partition, window end, link costs): MESH_* offsets. */
+const MESH = STATE + 0x1000;
+/** Per router of the partition: slot + 1 of its core in this instance, 0 for a disabled core (u16). */
+const SLOT_MAP = MESH + 0x1000;
+const MAX_ROUTERS = 4096;
+/** Per router of the partition, LINK_COUNT links (LINK_* order), LINK_BYTES each: next-free tick (i64),
+ * busy ticks (i64), bytes carried (f64), messages (f64). */
+const LINKS = SLOT_MAP + MAX_ROUTERS * 2;
+const LINK_COUNT = 6;
+const LINK_BYTES = 32;
+/** The network's messages in flight: a binary heap of message numbers (u32) ordered by (time, seq). */
+const HEAP = LINKS + MAX_ROUTERS * LINK_COUNT * LINK_BYTES;
+const MSG_COUNT = 16384;
+/** Events for the host after a window (EVENT_BYTES each): barrier arrivals, engine faults. */
+const EVENTS = HEAP + MSG_COUNT * 4;
+const EVENT_COUNT = 2048;
+const EVENT_BYTES = 32;
+/** Message records: a MSG_* header, then up to MSG_PAYLOAD bytes of data. */
+const MSGS = EVENTS + EVENT_COUNT * EVENT_BYTES;
+const MSG_HEADER = 64;
+const MSG_PAYLOAD = 1024;
+const MSG_BYTES = MSG_HEADER + MSG_PAYLOAD;
+/** Messages leaving this partition for another (the host moves them to that partition's INBOX). */
+const OUTBOX = MSGS + MSG_COUNT * MSG_BYTES;
+const BOX_COUNT = 4096;
+const INBOX = OUTBOX + BOX_COUNT * MSG_BYTES;
+/** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
+ * predecoded records, breakpoint marks. */
+const CORES = Math.ceil((INBOX + BOX_COUNT * MSG_BYTES) / 0x10000) * 0x10000;
 const THREAD_BLOCK = 0x1000;
-const SRAM = THREADS + THREAD_BLOCK * D1_CORE.threads;
+const CORE_SAVE = 0;
+/** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
+const CORE_THREADS = 0x1000;
+/** The core's semaphores, identity and engines (C_* offsets). */
+const CORE_NET = CORE_THREADS + THREAD_BLOCK * D1_CORE.threads;
+const CORE_SRAM = 0x10000;
 const SRAM_SIZE = D1_CORE.sramBytes;
 /** Predecoded instruction records: 16 bytes per 4-byte SRAM word, plus one sentinel record just past
  * the end of SRAM whose op is a fetch fault, so sequential execution needs no bounds check. */
-const PREDEC = SRAM + SRAM_SIZE;
+const CORE_PREDEC = CORE_SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
 /** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
-const BREAKS = PREDEC + PREDEC_SIZE;
-/** Lowest address a debugger watchpoint covers (u64; all ones when none): see state.ts sram(). Like the
- * breakpoints, it is debugger state: reset and snapshots leave it alone. */
-const WATCH_FLOOR = BREAKS + SRAM_SIZE / 4;
-const END = WATCH_FLOOR + 8;
+const CORE_BREAKS = CORE_PREDEC + PREDEC_SIZE;
+const CORE_BYTES = Math.ceil((CORE_BREAKS + SRAM_SIZE / 4) / 0x10000) * 0x10000;
+/** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
+const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
 export const LAYOUT = {
   /** The running thread's x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
@@ -47,7 +81,6 @@ export const LAYOUT = {
   VTMP: STATE + 0xc00,
   /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
   STALLS: STATE + 0x180,
-  THREADS,
   THREAD_BLOCK,
   /** Offsets in a thread block: a stopped thread's saved x registers, pc and ready times. */
   T_XSAVE: 0x0,
@@ -56,6 +89,9 @@ export const LAYOUT = {
   /** A THREAD_STATE (u32); a waiting thread waits in tjoin for thread T_WAIT_FOR. */
   T_STATE: 0x120,
   T_WAIT_FOR: 0x124,
+  /** A WAIT kind (u32), and its argument (u64: a barrier's group, a semaphore's count). */
+  T_WAIT_KIND: 0x2f0,
+  T_WAIT_ARG: 0x2f8,
   T_CLOCK: 0x128,
   /** The thread's clock when it started, and the ticks its instructions spent in decode (i64 each):
    * issue stalls are what remains of its clock's advance after decode and the other causes. */
@@ -77,13 +113,38 @@ export const LAYOUT = {
   /** v0..v31, VREG_BYTES each (a register's slot in a predecoded record is its offset from T_VREGS). */
   T_VREGS: 0x800,
   VREG_BYTES,
-  SRAM,
+  SWAP_BYTES,
+  MESH,
+  SLOT_MAP,
+  MAX_ROUTERS,
+  LINKS,
+  LINK_COUNT,
+  LINK_BYTES,
+  HEAP,
+  MSG_COUNT,
+  EVENTS,
+  EVENT_COUNT,
+  EVENT_BYTES,
+  MSGS,
+  MSG_HEADER,
+  MSG_PAYLOAD,
+  MSG_BYTES,
+  OUTBOX,
+  INBOX,
+  BOX_COUNT,
+  CORES,
+  CORE_BYTES,
+  MAX_CORES,
+  CORE_SAVE,
+  CORE_THREADS,
+  CORE_NET,
+  CORE_SRAM,
   SRAM_SIZE,
-  PREDEC,
+  CORE_PREDEC,
   PREDEC_RECORD: 16,
-  BREAKS,
-  WATCH_FLOOR,
-  PAGES: Math.ceil(END / 0x10000),
+  CORE_BREAKS,
+  /** Semaphores per core (u32 counters at C_SEMS). */
+  SEM_COUNT: 32,
 } as const;
 
 /**
@@ -148,3 +209,94 @@ export const FORMAT_FAULT = {
 
 /** The value an exec function returns instead of a next pc to say "stop: see FAULT_CAUSE". */
 export const TRAP = 0xffff_ffff_ffff_ffffn;
+
+/** Byte offsets in MESH: the machine and this instance's partition of it (u32 unless said). */
+export const MESH_CFG = {
+  /** The whole mesh, and the rectangle of it this instance emulates. */
+  W: 0, H: 4, PX: 8, PY: 12, PW: 16, PH: 20,
+  /** Cores (enabled ones) in this instance. */
+  CORES: 24,
+  /** Die size: links that cross a die edge are die-to-die links. */
+  DIE_W: 28, DIE_H: 32,
+  /** The core the hot state belongs to (its slot). */
+  CUR: 36,
+  /** Ticks (i64): the end of the current window, a router hop's latency, a 64-byte packet's time on an
+   * on-die link and on a die-to-die link crossing a vertical (x) or horizontal (y) die edge. */
+  WINDOW_END: 40, HOP: 48, LINK_TICKS: 56, EDGE_X_TICKS: 64, EDGE_Y_TICKS: 72,
+  /** Lowest address a debugger watchpoint covers (u64; all ones when none): see state.ts sram(). */
+  WATCH_FLOOR: 80,
+  /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),
+   * records never used yet (u32), OUTBOX and INBOX fill (u32), EVENTS fill (u32). */
+  HEAP_N: 88, FREE: 92, FRESH: 96, OUT_N: 100, IN_N: 104, EVENT_N: 108,
+  /** Set when a core ran, a message moved or a thread woke in this window (u32): not a deadlock. */
+  PROGRESS: 112,
+} as const;
+
+/** Byte offsets in a core's CORE_NET block. */
+export const CORE_NET_FIELDS = {
+  /** SEM_COUNT semaphores (u32). */
+  SEMS: 0,
+  /** Where the core is: x, y in the whole mesh, its rank among enabled cores, its router index in the partition (u32). */
+  X: 0x80, Y: 0x84, RANK: 0x88, ROUTER: 0x8c,
+  /** Messages this core has sent (u64): with the core's rank, the deterministic tie-break of equal times. */
+  SEQ: 0x90,
+  /** Network totals (f64): bytes sent and received, remote loads, remote stores. */
+  SENT: 0x98, RECEIVED: 0xa0,
+  /** Three engines (DMA, list parser, gather), ENGINE_BYTES each: queue of descriptor addresses. */
+  ENGINES: 0x100,
+} as const;
+
+/** An engine's state (offsets in its block): the descriptor it works on and where it is in it, a ring
+ * of queued descriptor addresses, Brent's cycle check over the list parser's walk. */
+export const ENGINE = {
+  BUSY: 0, KIND: 4, DESC: 8, ROW: 16, OFFSET: 20, NEXT_AT: 24, STARTED: 32, PC: 40,
+  QHEAD: 48, QTAIL: 52, WALKED: 56, POWER: 60, MARK: 64, WHO: 72, QUEUE: 80, QSIZE: 16,
+} as const;
+export const ENGINE_BYTES = 0x100;
+export const ENGINE_KIND = { DMA: 0, LIST: 1, GATHER: 2 } as const;
+
+/** Message header offsets (MSG_HEADER bytes). */
+export const MSG = {
+  TIME: 0, SEQ: 8, KIND: 16, SIZE: 18, SRC: 20, DST: 24, AT: 28, ADDR: 32, AUX: 40, AUX2: 48, NEXT: 56, STAGE: 60,
+} as const;
+/** What a message does when it arrives. */
+export const MSG_KIND = {
+  /** Write the payload at ADDR. */
+  STORE: 1,
+  /** Read SIZE bytes at ADDR and answer with LOAD_REPLY to the thread in AUX (slot | thread << 16 | rd
+   * offset << 32 | vector << 48). */
+  LOAD: 2,
+  LOAD_REPLY: 3,
+  /** Add AUX2 to semaphore AUX. */
+  POST: 4,
+  /** Part of an engine transfer: write the payload at ADDR; the last one posts AUX (a semaphore
+   * reference, AUX2 = count | 1 << 32 when set). */
+  CHUNK: 5,
+  /** An engine asks the source core for a chunk: read SIZE bytes at AUX and send a CHUNK to ADDR's core. */
+  FETCH: 6,
+  /** An engine's next step on core SRC. */
+  ENGINE: 7,
+} as const;
+/** Where a message is: injected (to be routed) or routed (to be delivered at TIME). */
+export const MSG_STAGE = { INJECT: 0, ARRIVE: 1 } as const;
+
+/** Why a thread waits (T_WAIT_KIND); T_WAIT_FOR and T_WAIT_ARG say for what. */
+export const WAIT = { JOIN: 0, SEMAPHORE: 1, BARRIER: 2, REMOTE: 3 } as const;
+
+/** Host events (EVENT_BYTES each): kind u32, slot u32, thread u32, then two u64 arguments. */
+export const EVENT = {
+  /** A thread arrived at a barrier: ARG0 the group rectangle, ARG1 its clock. */
+  BARRIER: 1,
+  /** An engine failed: ARG0 the cause (ENGINE_FAULT), ARG1 the address. */
+  ENGINE_FAULT: 2,
+} as const;
+export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 4, TOO_LONG: 5 } as const;
+
+/** Links of a router, in LINKS order: the four neighbours, then the local SRAM read (inject) and write (eject) ports. */
+export const LINK = { EAST: 0, WEST: 1, NORTH: 2, SOUTH: 3, INJECT: 4, EJECT: 5 } as const;
+
+/**
+ * The flat global address space (docs/machine.md, "Global addresses"): bit 48 set, the core's y in bits
+ * 40..47 and x in 32..39, the local SRAM offset below.
+ */
+export const GLOBAL = { FLAG_BIT: 48, Y_SHIFT: 40, X_SHIFT: 32, COORD_BITS: 8 } as const;

@@ -51,5 +51,9 @@ export const TIMING: Record<TimingClass, Timing> = {
 /** Cycles a thread's fetch loses after a taken branch or a jump (front-end redirect). */
 export const REDIRECT_PENALTY = 2;
 
+/** Stall causes of a thread that waits outside the pipeline (docs/machine.md, "Mesh"): for a remote load's
+ * reply, a semaphore, a barrier. They are added when the thread wakes, never in the run loop. */
+export const WAIT_STALLS = ['network', 'semaphore', 'barrier'] as const;
+
 /** Stall causes reported by `d1 run --stats`, in the emulator's order. */
-export const STALLS = ['dependency', 'issue', 'simd', 'matrix', 'sram', 'branch'] as const;
+export const STALLS = ['dependency', 'issue', 'simd', 'matrix', 'sram', 'branch', ...WAIT_STALLS] as const;

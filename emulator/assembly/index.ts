@@ -1,46 +1,62 @@
-// The wasm core's exports: the ABI between the core and the host (emulator/host/core.ts).
+// The wasm core's exports: the ABI between the core and the host (emulator/host/core.ts, mesh.ts).
 import * as L from './generated/layout';
 
 import { resetThreads } from './threads';
+import { breaksAt, predecAt, selectCore, setBases } from './state';
 
 export { run } from './loop';
-export { setWatch } from './state';
+export { setWatch, selectCore } from './state';
 
-/** Make sure the linear memory holds every region of the layout (the first time: no watchpoints). */
-function ensureMemory(): void {
+/** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero). */
+function ensureMemory(cores: u32): void {
+  const need = (L.CORES + <usize>cores * L.CORE_BYTES + 0xffff) >> 16;
   const have = <usize>memory.size();
-  if (have < L.PAGES) {
-    memory.grow(<i32>(L.PAGES - have));
-    store<u64>(L.WATCH_FLOOR, u64.MAX_VALUE);
+  if (have < need) {
+    if (memory.grow(<i32>(need - have)) < 0) unreachable();
+    if (load<u64>(L.MESH + L.MESH_WATCH_FLOOR) == 0) store<u64>(L.MESH + L.MESH_WATCH_FLOOR, u64.MAX_VALUE);
   }
 }
 
-const SENTINEL: usize = L.PREDEC + (L.SRAM_SIZE << 2);
-
-/** Power-on reset: state, SRAM and predecoded records all zero. */
+/** Power-on reset of a one-core machine: state, SRAM and predecoded records all zero. */
 export function reset(): void {
-  ensureMemory();
-  memory.fill(L.REGS, 0, SENTINEL - L.REGS);
+  ensureMemory(1);
+  store<u32>(L.MESH + L.MESH_CUR, 0);
+  setBases(0);
+  memory.fill(L.REGS, 0, L.SWAP_BYTES);
+  memory.fill(L.CORES, 0, L.CORE_PREDEC);
   resetThreads();
   invalidateAll();
 }
 
-/** Forget every predecoded record (after the host wrote SRAM). */
-export function invalidateAll(): void {
-  memory.fill(L.PREDEC, 0, L.SRAM_SIZE << 2);
-  store<u16>(SENTINEL, <u16>L.OP_FETCH_END, L.REC_OP);
+/** A fresh instance for `cores` cores (the host writes the configuration into MESH, SLOT_MAP and each
+ * core's CORE_NET): thread 0 of every core runs, every sentinel record is in place. Pages nobody
+ * touches stay untouched, so an idle core costs almost no memory. */
+export function initCores(cores: u32): void {
+  ensureMemory(cores);
+  for (let s: u32 = 0; s < cores; s++) {
+    selectCore(s);
+    resetThreads();
+    store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
+  }
+  selectCore(0);
 }
 
-/** Forget the predecoded records of [addr, addr + len). */
+/** Forget every predecoded record of the selected core (after the host wrote SRAM). */
+export function invalidateAll(): void {
+  memory.fill(predecAt, 0, L.SRAM_SIZE << 2);
+  store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
+}
+
+/** Forget the predecoded records of [addr, addr + len) of the selected core. */
 export function invalidateRange(addr: u32, len: u32): void {
   if (len == 0) return;
   const first = <usize>(addr >> 2);
   const last = <usize>((addr + len - 1) >> 2);
-  memory.fill(L.PREDEC + (first << 4), 0, (last - first + 1) << 4);
+  memory.fill(predecAt + (first << 4), 0, (last - first + 1) << 4);
 }
 
-/** Set or clear a debugger breakpoint on the word at addr (kept across reset and loads). */
+/** Set or clear a debugger breakpoint on the selected core's word at addr (kept across reset and loads). */
 export function setBreakpoint(addr: u32, on: bool): void {
-  store<u8>(L.BREAKS + <usize>(addr >> 2), on ? 1 : 0);
+  store<u8>(breaksAt + <usize>(addr >> 2), on ? 1 : 0);
   invalidateRange(addr & ~3, 4);
 }

@@ -6,7 +6,7 @@
 // can replace this function behind the same contract.
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
-import { trap } from './state';
+import { predecAt, trap } from './state';
 import { enter, leave, schedule, switchAt } from './threads';
 
 export function run(limit: u64): u32 {
@@ -22,7 +22,7 @@ export function run(limit: u64): u32 {
   }
   modelLoad();
   while (n < limit) {
-    const d = L.PREDEC + (<usize>pc << 2);
+    const d = predecAt + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
     if (npc >= L.SWITCH) {
       if (npc == L.DECODED) continue; // the word is decoded now: execute it

@@ -24,8 +24,41 @@ import { WATCHPOINTS } from './generated/build';
 @inline export function aux(d: usize): u32 { return <u32>load<u16>(d, L.REC_AUX); }
 
 /** Base address of the running thread's state block (threads.ts switches it). */
-export let tb: usize = L.THREADS;
+export let tb: usize = L.CORES + L.CORE_THREADS;
 export function setThreadBlock(b: usize): void { tb = b; }
+
+/** The selected core's block and its regions (selectCore switches them). */
+export let coreAt: usize = L.CORES;
+export let sramAt: usize = L.CORES + L.CORE_SRAM;
+export let predecAt: usize = L.CORES + L.CORE_PREDEC;
+export let breaksAt: usize = L.CORES + L.CORE_BREAKS;
+export let netAt: usize = L.CORES + L.CORE_NET;
+
+// @ts-ignore: decorator
+@inline export function coreBlock(slot: u32): usize { return L.CORES + <usize>slot * L.CORE_BYTES; }
+// @ts-ignore: decorator
+@inline export function currentSlot(): u32 { return load<u32>(L.MESH + L.MESH_CUR); }
+
+/**
+ * Make `slot` the running core: its hot state (registers, pc, clock, cycle model, accumulators) goes to
+ * the fixed STATE addresses the loop uses, the previous core's back to its block.
+ */
+export function selectCore(slot: u32): void {
+  const cur = currentSlot();
+  if (slot == cur) return;
+  memory.copy(coreBlock(cur) + L.CORE_SAVE, L.REGS, L.SWAP_BYTES);
+  memory.copy(L.REGS, coreBlock(slot) + L.CORE_SAVE, L.SWAP_BYTES);
+  store<u32>(L.MESH + L.MESH_CUR, slot);
+  setBases(slot);
+}
+
+export function setBases(slot: u32): void {
+  coreAt = coreBlock(slot);
+  sramAt = coreAt + L.CORE_SRAM;
+  predecAt = coreAt + L.CORE_PREDEC;
+  breaksAt = coreAt + L.CORE_BREAKS;
+  netAt = coreAt + L.CORE_NET;
+}
 
 /** Record a fault (or ecall/ebreak) and return the TRAP marker for the loop. */
 export function trap(cause: u32, addr: u64): u64 {
@@ -57,7 +90,7 @@ export function setWatch(isStore: bool, lo: u64, hi: u64): void {
   }
   const r = readLo < readHi ? readLo : u64.MAX_VALUE;
   const w = writeLo < writeHi ? writeLo : u64.MAX_VALUE;
-  store<u64>(L.WATCH_FLOOR, r < w ? r : w);
+  store<u64>(L.MESH + L.MESH_WATCH_FLOOR, r < w ? r : w);
 }
 
 /**
@@ -68,8 +101,8 @@ export function setWatch(isStore: bool, lo: u64, hi: u64): void {
 // @ts-ignore: decorator
 @inline export function sram(a: u64, size: u64, isStore: bool): usize {
   // (a + size cannot wrap: a is inside SRAM when the second test runs)
-  if (!WATCHPOINTS) return a > <u64>L.SRAM_SIZE - size ? 0 : L.SRAM + <usize>a;
-  return a > <u64>L.SRAM_SIZE - size || a + size > load<u64>(L.WATCH_FLOOR) ? checkedSram(a, size, isStore) : L.SRAM + <usize>a;
+  if (!WATCHPOINTS) return a > <u64>L.SRAM_SIZE - size ? 0 : sramAt + <usize>a;
+  return a > <u64>L.SRAM_SIZE - size || a + size > load<u64>(L.MESH + L.MESH_WATCH_FLOOR) ? checkedSram(a, size, isStore) : sramAt + <usize>a;
 }
 
 function checkedSram(a: u64, size: u64, isStore: bool): usize {
@@ -78,13 +111,13 @@ function checkedSram(a: u64, size: u64, isStore: bool): usize {
     store<u32>(L.FAULT_WORD, L.WATCH_HIT | <u32>size);
     return 0;
   }
-  return L.SRAM + <usize>a;
+  return sramAt + <usize>a;
 }
 
 /** A store changed [a, a + size): forget the predecoded records of the words it touched. */
 // @ts-ignore: decorator
 @inline export function invalidate(a: u64, size: u64): void {
-  store<u16>(L.PREDEC + (<usize>(a >> 2) << 4), 0);
-  if (size == 8) store<u16>(L.PREDEC + (<usize>((a + 4) >> 2) << 4), 0);
-  store<u16>(L.PREDEC + (<usize>((a + size - 1) >> 2) << 4), 0);
+  store<u16>(predecAt + (<usize>(a >> 2) << 4), 0);
+  if (size == 8) store<u16>(predecAt + (<usize>((a + 4) >> 2) << 4), 0);
+  store<u16>(predecAt + (<usize>((a + size - 1) >> 2) << 4), 0);
 }

@@ -4,7 +4,7 @@
 // register; switching threads swaps them with the blocks. The scheduler runs the thread whose clock is
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
-import { setThreadBlock, tb } from './state';
+import { coreAt, setThreadBlock, tb } from './state';
 import { clock } from './timing';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
@@ -41,7 +41,7 @@ const RUNNING = L.THREAD_RUNNING;
 const WAITING = L.THREAD_WAITING;
 
 // @ts-ignore: decorator
-@inline function block(t: u32): usize { return L.THREADS + <usize>t * L.THREAD_BLOCK; }
+@inline export function block(t: u32): usize { return coreAt + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK; }
 // @ts-ignore: decorator
 @inline export function current(): u32 { return load<u32>(L.CUR_THREAD); }
 

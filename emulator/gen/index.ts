@@ -12,9 +12,9 @@ import { ENTRY, NUMBER_FLAGS, NUMBER_FORMATS, ROUNDING, SPLITMIX } from '../../i
 import { FIELDS } from '../../isa/fields.js';
 import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
-import { REDIRECT_PENALTY, STALLS, TIMING } from '../../isa/timing.js';
+import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CYCLE_MODEL, FORMAT_FAULT, LAYOUT, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, FORMAT_FAULT, GLOBAL, LAYOUT, LINK, MESH_CFG, MSG, MSG_KIND, MSG_STAGE, STOP, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -36,8 +36,11 @@ export const OP_FETCH_END = OP_ILLEGAL + 1;
 export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
-  const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY })), '// Memory map of the core (emulator/layout.ts).'];
+  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, WAIT_: WAIT, EVENT_: EVENT, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL };
+  const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
+  for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: usize = ${v};`);
+  lines.push(`export const ENGINE_BYTES: usize = ${ENGINE_BYTES};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(THREAD_STATE)) lines.push(`export const THREAD_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
@@ -120,7 +123,7 @@ function operandsSource(): string {
 }
 
 function decodeSource(): string {
-  const out = [header('decode'), "import * as L from './layout';", '', '// @ts-ignore: decorator', '@inline function regOffset(r: u32, sink: bool): u16 {', '  return <u16>((sink && r == 0 ? <u32>L.X0_SINK : r) << 3);', '}', ''];
+  const out = [header('decode'), "import * as L from './layout';", "import { breaksAt, predecAt } from '../state';", '', '// @ts-ignore: decorator', '@inline function regOffset(r: u32, sink: bool): u16 {', '  return <u16>((sink && r == 0 ? <u32>L.X0_SINK : r) << 3);', '}', ''];
   out.push('/** Decode the word at SRAM offset pc into the record at d; returns the op id. */');
   out.push('export function predecode(w: u32, d: usize): u32 {');
   out.push('  let op: u32 = L.OP_ILLEGAL;');
@@ -143,7 +146,7 @@ function decodeSource(): string {
   }
   out.push('  }');
   out.push('  // A word under a debugger breakpoint decodes to a break (its fields stay for when it is cleared).');
-  out.push('  if (load<u8>(L.BREAKS + ((d - L.PREDEC) >> 4))) op = L.OP_BREAK;');
+  out.push('  if (load<u8>(breaksAt + ((d - predecAt) >> 4))) op = L.OP_BREAK;');
   out.push('  store<u16>(d, <u16>op, L.REC_OP);', '  store<u16>(d, rd, L.REC_RD);', '  store<u16>(d, rs1, L.REC_RS1);', '  store<u16>(d, aux, L.REC_AUX);', '  store<i64>(d, imm, L.REC_IMM);');
   out.push('  return op;', '}', '');
   return out.join('\n');
@@ -232,7 +235,7 @@ const MODEL_STATE: [string, string][] = [
   ['iu', 'L.RESOURCES + L.CM_INT'], ['au', 'L.RESOURCES + L.CM_ADDR'],
   ['vi', 'L.RESOURCES + L.CM_VISSUE'], ['su', 'L.RESOURCES + L.CM_SIMD'], ['vm', 'L.RESOURCES + L.CM_VMEM'],
   ['lp', 'L.RESOURCES + L.CM_LOAD'], ['sp', 'L.RESOURCES + L.CM_STORE'],
-  ...STALLS.filter((k) => k !== 'issue').map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
+  ...STALLS.filter((k) => k !== 'issue' && !(WAIT_STALLS as readonly string[]).includes(k)).map((k): [string, string] => [`s${k === 'dependency' ? 'Dep' : k[0]!.toUpperCase() + k.slice(1)}`, `L.STALLS + (L.STALL_${k.toUpperCase()} << 3)`]),
 ];
 
 /**
@@ -242,7 +245,7 @@ const MODEL_STATE: [string, string][] = [
  */
 function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
-  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { tb, trap } from '../state';", "import * as T from '../timing';", "import { decodeShare } from '../threads';", "import { exec_illegal } from '../exec/illegal';"];
+  const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { sramAt, tb, trap } from '../state';", "import * as T from '../timing';", "import { decodeShare } from '../threads';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
   out.push('', `let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
   out.push('', '/** The cycle model from memory (run() entry, after a thread switch). */', 'export function modelLoad(): void {', ...MODEL_STATE.map(([v, at]) => `  ${v} = load<i64>(${at});`), '}');
@@ -263,7 +266,7 @@ function dispatchSource(): string {
   }
   // One case for both stops that are not instructions (a separate case measurably slows the loop).
   out.push('    case L.OP_FETCH_END: case L.OP_BREAK: return trap(op == L.OP_BREAK ? L.CAUSE_BREAKPOINT : L.CAUSE_FETCH, pc);');
-  out.push('    case 0: { predecode(load<u32>(L.SRAM + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
+  out.push('    case 0: { predecode(load<u32>(sramAt + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
   out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
   return out.join('\n');
 }

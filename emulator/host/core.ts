@@ -9,10 +9,12 @@ import { distWasm } from './wasm.js';
 import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
-interface CoreExports {
+export interface CoreExports {
   memory: WebAssembly.Memory;
   run(limit: bigint): number;
   reset(): void;
+  initCores(cores: number): void;
+  selectCore(slot: number): void;
   invalidateAll(): void;
   invalidateRange(addr: number, len: number): void;
   setBreakpoint(addr: number, on: boolean): void;
@@ -71,23 +73,53 @@ const CAUSES: Record<number, FaultCause> = {
   [CAUSE.DEADLOCK]: 'deadlock',
 };
 
+/** A new instance of the core's wasm: the debugging build when `watchpoints`. */
+export function instantiate(watchpoints = false): CoreExports {
+  return new WebAssembly.Instance(wasmModule(watchpoints), {}).exports as unknown as CoreExports;
+}
+
+/** Where a core's regions are in its instance's linear memory. */
+export function coreRegions(slot: number) {
+  const base = LAYOUT.CORES + slot * LAYOUT.CORE_BYTES;
+  return { base, sram: base + LAYOUT.CORE_SRAM, threads: base + LAYOUT.CORE_THREADS, net: base + LAYOUT.CORE_NET };
+}
+
 export class Core {
   private readonly wasm: CoreExports;
   private view!: DataView;
+  /** This core's slot in its instance, and where its SRAM and thread blocks are. */
+  readonly slot: number;
+  private readonly sramAt: number;
+  private readonly threadsAt: number;
 
-  /** `watchpoints`: the debugging build, where setWatch works. */
-  constructor(private readonly opts: { watchpoints?: boolean } = {}) {
-    this.wasm = new WebAssembly.Instance(wasmModule(!!opts.watchpoints), {}).exports as unknown as CoreExports;
-    this.reset();
+  /**
+   * A one-core machine (`watchpoints`: the debugging build, where setWatch works), or a view of core
+   * `slot` of a mesh instance (emulator/host/mesh.ts), which owns and configures that instance.
+   */
+  constructor(private readonly opts: { watchpoints?: boolean; instance?: CoreExports; slot?: number } = {}) {
+    this.slot = opts.slot ?? 0;
+    const r = coreRegions(this.slot);
+    this.sramAt = r.sram;
+    this.threadsAt = r.threads;
+    if (opts.instance) {
+      this.wasm = opts.instance;
+      this.view = new DataView(this.wasm.memory.buffer);
+    } else {
+      this.wasm = instantiate(!!opts.watchpoints);
+      this.reset();
+    }
   }
 
+  /** Linear memory, with this core's hot state at the fixed addresses (the instance switches to it). */
   private get dv(): DataView {
+    this.wasm.selectCore(this.slot);
     if (this.view.buffer !== this.wasm.memory.buffer) this.view = new DataView(this.wasm.memory.buffer);
     return this.view;
   }
 
   /** Power-on state: everything zero, sp at the top of SRAM. */
   reset(): void {
+    if (this.opts.instance) throw new Error('a mesh core is reset with its mesh');
     this.wasm.reset();
     this.view = new DataView(this.wasm.memory.buffer);
     this.setReg(2, BigInt(D1_CORE.stackTop));
@@ -106,19 +138,21 @@ export class Core {
       errors.push(diag('bad-entry', `entry point 0x${image.entry.toString(16)} is not a word-aligned SRAM address`, { file }));
     }
     if (errors.length > 0) return errors;
-    this.reset();
+    if (!this.opts.instance) this.reset();
     for (const s of image.segments) {
-      const at = LAYOUT.SRAM + Number(s.vaddr);
+      const at = this.sramAt + Number(s.vaddr);
       new Uint8Array(this.wasm.memory.buffer, at, s.memsz).fill(0);
       new Uint8Array(this.wasm.memory.buffer, at, s.data.length).set(s.data);
+      this.dv; // selects this core
+      this.wasm.invalidateRange(Number(s.vaddr), s.memsz);
     }
-    this.wasm.invalidateAll();
     this.pc = image.entry;
     return [];
   }
 
   /** Run at most `limit` instructions. */
   run(limit: bigint): StopReason {
+    this.wasm.selectCore(this.slot);
     const stop = this.wasm.run(limit);
     if (stop === STOP.LIMIT) return { kind: 'limit' };
     if (stop === STOP.ECALL) return { kind: 'ecall' };
@@ -142,6 +176,7 @@ export class Core {
    */
   setBreakpoint(addr: bigint, on: boolean): boolean {
     if (addr % 4n !== 0n || !this.inSram(addr, 4)) return false;
+    this.wasm.selectCore(this.slot);
     this.wasm.setBreakpoint(Number(addr), on);
     return true;
   }
@@ -183,7 +218,7 @@ export class Core {
   }
 
   private block(thread: number): number {
-    return LAYOUT.THREADS + LAYOUT.THREAD_BLOCK * thread;
+    return this.threadsAt + LAYOUT.THREAD_BLOCK * thread;
   }
 
   /** A copy of vector register v0..v31 (VREG_BYTES) of a thread (default: the current one). */
@@ -283,11 +318,20 @@ export class Core {
    * breakpoints are kept).
    */
   snapshot(): Uint8Array {
-    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, LAYOUT.SRAM + LAYOUT.SRAM_SIZE - LAYOUT.REGS).slice();
+    this.dv; // selects this core
+    const hot = LAYOUT.SWAP_BYTES;
+    const rest = this.sramAt + LAYOUT.SRAM_SIZE - this.threadsAt;
+    const s = new Uint8Array(hot + rest);
+    s.set(new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot));
+    s.set(new Uint8Array(this.wasm.memory.buffer, this.threadsAt, rest), hot);
+    return s;
   }
 
   restore(s: Uint8Array): void {
-    new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, s.length).set(s);
+    this.dv; // selects this core
+    const hot = LAYOUT.SWAP_BYTES;
+    new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot).set(s.subarray(0, hot));
+    new Uint8Array(this.wasm.memory.buffer, this.threadsAt, s.length - hot).set(s.subarray(hot));
     this.wasm.invalidateAll();
   }
 
@@ -299,12 +343,13 @@ export class Core {
   /** A copy of SRAM bytes; the range must be inside SRAM (see inSram). */
   readMem(addr: bigint, len: number): Uint8Array {
     if (!this.inSram(addr, len)) throw new RangeError(`[0x${addr.toString(16)}, +${len}) is outside SRAM`);
-    return new Uint8Array(this.wasm.memory.buffer, LAYOUT.SRAM + Number(addr), len).slice();
+    return new Uint8Array(this.wasm.memory.buffer, this.sramAt + Number(addr), len).slice();
   }
 
   writeMem(addr: bigint, bytes: Uint8Array): void {
     if (!this.inSram(addr, bytes.length)) throw new RangeError(`[0x${addr.toString(16)}, +${bytes.length}) is outside SRAM`);
-    new Uint8Array(this.wasm.memory.buffer, LAYOUT.SRAM + Number(addr), bytes.length).set(bytes);
+    new Uint8Array(this.wasm.memory.buffer, this.sramAt + Number(addr), bytes.length).set(bytes);
+    this.wasm.selectCore(this.slot);
     this.wasm.invalidateRange(Number(addr), bytes.length);
   }
 }
