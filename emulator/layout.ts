@@ -167,7 +167,12 @@ export const CYCLE_MODEL = {
 export const THREAD_STATE = { FREE: 0, RUNNING: 1, WAITING: 2 } as const;
 
 /** Why run() returned. */
-export const STOP = { LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3, BREAKPOINT: 4 } as const;
+export const STOP = {
+  LIMIT: 0, ECALL: 1, EBREAK: 2, FAULT: 3, BREAKPOINT: 4,
+  /** Mesh runs: every running thread of the core reached the window's end; no thread can run until the
+   * network, a semaphore or a barrier wakes one; every core of the instance is done with the window. */
+  WINDOW: 5, BLOCKED: 6,
+} as const;
 
 /** What went wrong, in FAULT_CAUSE. ECALL and EBREAK are not faults but travel the same way. */
 export const CAUSE = {
@@ -186,7 +191,15 @@ export const CAUSE = {
   FORMAT: 10,
   /** No thread can run: all wait in tjoin (or all have stopped without exit); see the thread blocks. */
   DEADLOCK: 11,
+  /** A semaphore number or barrier group that does not exist; FAULT_WORD holds a SYNC_FAULT reason. */
+  SYNC: 12,
+  /** A global address outside the mesh or naming a disabled core (FAULT_ADDR), or a remote access that
+   * crosses the end of the remote core's SRAM. */
+  REMOTE: 13,
 } as const;
+
+/** Why a SYNC fault happened. */
+export const SYNC_FAULT = { SEMAPHORE: 1, GROUP: 2, QUEUE_FULL: 3 } as const;
 
 /** In FAULT_WORD after a load/store trap inside SRAM: a debugger watch range was hit (low bits: the size). */
 export const WATCH_HIT = 0x100;
@@ -230,6 +243,14 @@ export const MESH_CFG = {
   HEAP_N: 88, FREE: 92, FRESH: 96, OUT_N: 100, IN_N: 104, EVENT_N: 108,
   /** Set when a core ran, a message moved or a thread woke in this window (u32): not a deadlock. */
   PROGRESS: 112,
+  /** Ticks a die-to-die hop adds to HOP (SerDes), i64. */
+  EDGE_HOP: 120,
+  /** The window's length in ticks (i64): cores meet, and the network moves, at its multiples. */
+  WINDOW: 128,
+  /** Enabled cores in the whole machine (u32). */
+  NCORES: 136,
+  /** Enabled cores of the whole mesh, one bit per global core number. */
+  ENABLED: 0x100,
 } as const;
 
 /** Byte offsets in a core's CORE_NET block. */
@@ -242,23 +263,39 @@ export const CORE_NET_FIELDS = {
   SEQ: 0x90,
   /** Network totals (f64): bytes sent and received, remote loads, remote stores. */
   SENT: 0x98, RECEIVED: 0xa0,
-  /** Three engines (DMA, list parser, gather), ENGINE_BYTES each: queue of descriptor addresses. */
+  /** Set when the core has stopped for good (u32: 1 exited, 2 faulted), and its exit code (u32). */
+  HALT: 0xa8, EXIT_CODE: 0xac,
+  /** Three engines (DMA, list parser, gather, ENGINE_KIND order), ENGINE_BYTES each. */
   ENGINES: 0x100,
 } as const;
 
-/** An engine's state (offsets in its block): the descriptor it works on and where it is in it, a ring
- * of queued descriptor addresses, Brent's cycle check over the list parser's walk. */
+/** An engine's state (offsets in its block of ENGINE_BYTES): busy flag, the descriptor it works on and
+ * where it is in it, the pc of the instruction that started it, Brent's cycle check over the list
+ * parser's walk (steps, power, marked descriptor), a ring of QSIZE queued (descriptor, pc) pairs, and a
+ * copy of the current descriptor (DESC offsets). */
 export const ENGINE = {
-  BUSY: 0, KIND: 4, DESC: 8, ROW: 16, OFFSET: 20, NEXT_AT: 24, STARTED: 32, PC: 40,
-  QHEAD: 48, QTAIL: 52, WALKED: 56, POWER: 60, MARK: 64, WHO: 72, QUEUE: 80, QSIZE: 16,
+  BUSY: 0, DESC: 8, ROW: 16, OFFSET: 20, PC: 24, WALKED: 32, POWER: 36, MARK: 40, QHEAD: 48, QTAIL: 52,
+  COPY: 64, QUEUE: 128, QSIZE: 16,
 } as const;
-export const ENGINE_BYTES = 0x100;
+export const ENGINE_BYTES = 0x200;
 export const ENGINE_KIND = { DMA: 0, LIST: 1, GATHER: 2 } as const;
+/** A transfer descriptor in SRAM (8-byte aligned, DESC_BYTES): docs/machine.md, "Descriptors". */
+export const DESC = { SRC: 0, DST: 8, LEN: 16, ROWS: 20, SSTRIDE: 24, DSTRIDE: 32, SEM: 40, COUNT: 48, NEXT: 56 } as const;
+export const DESC_BYTES = 64;
+/** The most bytes one network message carries (an engine moves a row in pieces of this size). */
+export const CHUNK_BYTES = 1024;
 
 /** Message header offsets (MSG_HEADER bytes). */
 export const MSG = {
-  TIME: 0, SEQ: 8, KIND: 16, SIZE: 18, SRC: 20, DST: 24, AT: 28, ADDR: 32, AUX: 40, AUX2: 48, NEXT: 56, STAGE: 60,
+  /** When (i64 ticks) and tie-break (u64): the heap's order. Kind and payload bytes (u16 each). */
+  TIME: 0, SEQ: 8, KIND: 16, SIZE: 18,
+  /** Global core numbers (y * meshw + x, u32) of source and destination, and the router it is at. */
+  SRC: 20, DST: 24, AT: 28,
+  /** Per kind (u64 each); NEXT links free records (u32); STAGE (u8), FLAGS (u8), POSTN (u16). */
+  ADDR: 32, AUX: 40, AUX2: 48, NEXT: 56, STAGE: 60, FLAGS: 61, POSTN: 62,
 } as const;
+/** FLAGS: the message has taken its source's SRAM read port; it is the last piece of a transfer. */
+export const MSG_FLAG = { INJECTED: 1, LAST: 2 } as const;
 /** What a message does when it arrives. */
 export const MSG_KIND = {
   /** Write the payload at ADDR. */
@@ -283,11 +320,13 @@ export const MSG_STAGE = { INJECT: 0, ARRIVE: 1 } as const;
 /** Why a thread waits (T_WAIT_KIND); T_WAIT_FOR and T_WAIT_ARG say for what. */
 export const WAIT = { JOIN: 0, SEMAPHORE: 1, BARRIER: 2, REMOTE: 3 } as const;
 
-/** Host events (EVENT_BYTES each): kind u32, slot u32, thread u32, then two u64 arguments. */
+/** Host events (EVENT_BYTES each): EVENT_FIELDS offsets. */
+export const EVENT_FIELDS = { KIND: 0, SLOT: 4, THREAD: 8, CODE: 12, ARG0: 16, ARG1: 24 } as const;
 export const EVENT = {
   /** A thread arrived at a barrier: ARG0 the group rectangle, ARG1 its clock. */
   BARRIER: 1,
-  /** An engine failed: ARG0 the cause (ENGINE_FAULT), ARG1 the address. */
+  /** An engine failed: THREAD the engine (ENGINE_KIND), CODE the cause (ENGINE_FAULT), ARG0 the
+   * descriptor's address, ARG1 the pc of the instruction that started the engine. */
   ENGINE_FAULT: 2,
 } as const;
 export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 4, TOO_LONG: 5 } as const;

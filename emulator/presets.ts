@@ -72,3 +72,56 @@ export function corePeaks(c: CorePreset) {
     sramStoreBytesPerSecond: c.sramStoreBytesPerCycle * c.clockHz,
   };
 }
+
+/** The network-on-chip and the machines built from D1 cores (docs/machine.md, "Mesh"). */
+export interface MeshPreset {
+  name: string;
+  /** The mesh in cores, and the die size within it: links that cross a die edge are die-to-die links. */
+  w: number;
+  h: number;
+  dieW: number;
+  dieH: number;
+  /** Cores that are fused off (spares), as [x, y] pairs; their routers still forward traffic. */
+  disabled: [number, number][];
+}
+
+export const NOC = {
+  /** One 64-byte packet per cycle per link and direction; one 64-byte SRAM read and write per router. */
+  packetBytes: 64,
+  linkBytesPerCycle: 64,
+  /** Cycles a message's head takes per router hop (our choice: the public record gives no figure). */
+  hopCycles: 2,
+  /** A die edge carries 2 TB/s each way, shared by the links that cross it; a die-to-die hop adds
+   * SerDes latency (our choice). */
+  dieEdgeBytesPerSecond: 2e12,
+  dieHopExtraCycles: 8,
+  /** Cores meet every `windowCycles`: a remote write is visible from the window after it arrives. */
+  windowCycles: 128,
+  /** Barrier release after the last arrival: a reduction and a broadcast across the group, hops each way. */
+} as const;
+
+/** The D1 die: 18 x 20 cores, 354 enabled. Which six are spares is not public: we disable six of the
+ * last column by default (docs/machine.md), so the first 17 columns are a full 17 x 20 rectangle. */
+export const D1_DIE: MeshPreset = {
+  name: 'd1-die',
+  w: 18,
+  h: 20,
+  dieW: 18,
+  dieH: 20,
+  disabled: [[17, 14], [17, 15], [17, 16], [17, 17], [17, 18], [17, 19]],
+};
+
+/** The training tile: 5 x 5 D1 dies as one 90 x 100 mesh (8,850 enabled cores). */
+export const D1_TILE: MeshPreset = {
+  name: 'd1-tile',
+  w: D1_DIE.w * 5,
+  h: D1_DIE.h * 5,
+  dieW: D1_DIE.w,
+  dieH: D1_DIE.h,
+  disabled: Array.from({ length: 25 }, (_, d) => D1_DIE.disabled.map(([x, y]): [number, number] => [x + D1_DIE.w * (d % 5), y + D1_DIE.h * Math.floor(d / 5)])).flat(),
+};
+
+/** A plain w x h mesh of cores on one die (no spares). */
+export function meshPreset(w: number, h: number): MeshPreset {
+  return { name: `mesh-${w}x${h}`, w, h, dieW: w, dieH: h, disabled: [] };
+}

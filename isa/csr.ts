@@ -21,6 +21,9 @@ export const CSRS: CsrDef[] = [
   { name: 'corey', number: 0xcc3, writable: false, d1: true, summary: 'D1: y coordinate of this core in the mesh' },
   { name: 'meshw', number: 0xcc4, writable: false, d1: true, summary: 'D1: width of the mesh in cores' },
   { name: 'meshh', number: 0xcc5, writable: false, d1: true, summary: 'D1: height of the mesh in cores' },
+  { name: 'corerank', number: 0xcc6, writable: false, d1: true, summary: 'D1: rank of this core among the enabled cores, in row-major order (0 .. ncores-1)' },
+  { name: 'ncores', number: 0xcc7, writable: false, d1: true, summary: 'D1: number of enabled cores in the machine' },
+  { name: 'coreaddr', number: 0xcc8, writable: false, d1: true, summary: "D1: this core's global base address (docs/machine.md, \"Global addresses\"); add a local offset" },
   ...Array.from({ length: FORMAT_ENTRIES }, (_, n) => ({
     name: `fmt${n}`,
     number: 0x800 + n,

@@ -5,6 +5,7 @@ import { RV64I } from './ext/rv64i.js';
 import { RV64M } from './ext/rv64m.js';
 import { ZICSR } from './ext/zicsr.js';
 import { D1M } from './ext/d1m.js';
+import { D1N } from './ext/d1n.js';
 import { D1T } from './ext/d1t.js';
 import { D1V } from './ext/d1v.js';
 import type { Instr, InstrDef } from './types.js';
@@ -17,6 +18,7 @@ export const EXTENSIONS: { name: string; title: string; rows: InstrDef[]; standa
   { name: 'd1v', title: 'Dojo D1 vector unit', rows: D1V },
   { name: 'd1m', title: 'Dojo D1 matrix units', rows: D1M },
   { name: 'd1t', title: 'Dojo D1 hardware threads', rows: D1T },
+  { name: 'd1n', title: 'Dojo D1 data movement and synchronisation', rows: D1N },
 ];
 
 export class TableError extends Error {}

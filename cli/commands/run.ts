@@ -7,8 +7,9 @@ import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats, formatStats } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
+import { OptionError, presetOf, runMesh, type MeshFlags } from './run-mesh.js';
 
-interface RunFlags {
+interface RunFlags extends MeshFlags {
   gdb?: string;
   maxInstructions?: string;
   stats?: boolean;
@@ -28,12 +29,20 @@ function statsJson(r: RunResult) {
 export function register(program: Command): void {
   program
     .command('run')
-    .description('run a program on one emulated D1 core')
+    .description('run a program on one emulated D1 core, or on every core of a mesh, a die or a tile')
     .argument('<program>', 'an ELF executable, or a .dasm source (assembled first)')
     .option('--max-instructions <n>', 'stop after N instructions (exit code 137)')
     .option('--gdb <[host:]port>', 'wait for gdb (gdb-multiarch: target remote host:port) and run under its control; host defaults to 127.0.0.1, port 0 picks a free one')
     .option('--stats', 'print where the time went to stderr: cycles, instructions per thread, SIMD and matrix utilisation, SRAM bytes, stalls by cause')
     .option('--json', 'print the statistics as one JSON object on stdout, after the program output')
+    .option('--mesh <WxH>', 'run on a W x H mesh of cores (one program on every core; CSRs corex/corey tell them apart)')
+    .option('--die', 'run on a D1 die: 18 x 20 cores, 354 enabled')
+    .option('--tile', 'run on a training tile: 5 x 5 D1 dies, 8,850 cores')
+    .option('--disable <list>', "the disabled (spare) cores, 'x,y;x,y;...' or 'none' (default: the machine's, docs/machine.md)")
+    .option('--max-cycles <n>', 'stop a mesh run at cycle N (exit code 137)')
+    .option('--load <spec...>', 'before the run, CORE:ADDR=FILE copies a file into a core\'s SRAM (CORE is x,y or *)')
+    .option('--dump <spec...>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file')
+    .option('--heatmap <file.svg>', 'draw the mesh: cores by IPC, links by utilisation')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
       let limit: bigint | undefined;
@@ -44,8 +53,26 @@ export function register(program: Command): void {
         }
         limit = BigInt(opts.maxInstructions);
       }
+      let preset;
+      try {
+        preset = presetOf(opts);
+      } catch (e) {
+        if (!(e instanceof OptionError)) throw e;
+        process.stderr.write(`d1 run: ${e.message}\n`);
+        process.exit(2);
+      }
       const image = loadProgram([file]);
       if (!image) process.exit(EXIT.BAD_INPUT);
+      if (preset) {
+        try {
+          process.exitCode = await runMesh(preset, image, file, opts);
+        } catch (e) {
+          if (!(e instanceof OptionError)) throw e;
+          process.stderr.write(`d1 run: ${e.message}\n`);
+          process.exitCode = 2;
+        }
+        return;
+      }
       if (opts.gdb !== undefined) {
         const m = /^(?:(.*):)?(\d+)$/.exec(opts.gdb);
         if (!m || Number(m[2]) > 65535) {

@@ -6,6 +6,8 @@ import { breaksAt, predecAt, selectCore, setBases } from './state';
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
+export { runWindows, release, runnableCores, earliest, nextWindowEnd } from './mesh';
+export { netWindow, heapMin } from './net';
 
 /** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero). */
 function ensureMemory(cores: u32): void {
@@ -21,6 +23,7 @@ function ensureMemory(cores: u32): void {
 export function reset(): void {
   ensureMemory(1);
   store<u32>(L.MESH + L.MESH_CUR, 0);
+  store<i64>(L.MESH + L.MESH_WINDOW_END, i64.MAX_VALUE);
   setBases(0);
   memory.fill(L.REGS, 0, L.SWAP_BYTES);
   memory.fill(L.CORES, 0, L.CORE_PREDEC);

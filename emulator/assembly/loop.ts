@@ -6,8 +6,9 @@
 // can replace this function behind the same contract.
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
-import { predecAt, trap } from './state';
-import { enter, leave, schedule, switchAt } from './threads';
+import { predecAt, tb, trap } from './state';
+import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
+import { progress } from './mesh';
 
 export function run(limit: u64): u32 {
   let pc = load<u64>(L.PC);
@@ -21,16 +22,30 @@ export function run(limit: u64): u32 {
     return L.STOP_FAULT;
   }
   modelLoad();
+  // In a mesh the running thread may be waiting or past the window: start with the one that should run.
+  if (load<u32>(tb + L.T_STATE) != L.THREAD_RUNNING || clock() >= load<i64>(L.MESH + L.MESH_WINDOW_END)) {
+    pc = yieldTo(pc, n);
+    if (pc == L.TRAP) reason = L.STOP_FAULT;
+    else if (stopWhy != 0) reason = stopWhy;
+    if (reason != L.STOP_LIMIT) limit = 0;
+  }
   while (n < limit) {
     const d = predecAt + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
-    if (npc >= L.SWITCH) {
+    if (npc >= L.RETRY) {
       if (npc == L.DECODED) continue; // the word is decoded now: execute it
-      if (npc == L.SWITCH) {
-        n++;
-        pc = yieldTo(pc + 4, n);
-        if (pc != L.TRAP) continue;
-        reason = L.STOP_FAULT;
+      if (npc == L.SWITCH || npc == L.RETRY) {
+        if (npc == L.SWITCH) {
+          n++;
+          pc += 4;
+        }
+        pc = yieldTo(pc, n);
+        if (pc == L.TRAP) {
+          reason = L.STOP_FAULT;
+          break;
+        }
+        if (stopWhy == 0) continue;
+        reason = stopWhy;
         break;
       }
       const cause = load<u32>(L.FAULT_CAUSE);
@@ -46,8 +61,16 @@ export function run(limit: u64): u32 {
     const taken = npc != pc + 4;
     pc = npc;
     n++;
-    if (taken && clock() > switchAt) pc = yieldTo(pc, n);
+    if (taken && clock() > switchAt) {
+      pc = yieldTo(pc, n);
+      if (stopWhy != 0) {
+        reason = stopWhy;
+        break;
+      }
+    }
   }
+  clearStop();
+  if (n > 0) progress();
   modelStore();
   store<u64>(L.PC, pc);
   store<u64>(L.INSTRET, load<u64>(L.INSTRET) + n);

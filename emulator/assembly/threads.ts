@@ -71,7 +71,18 @@ export function leave(n: u64): void {
 /** Instructions the running thread has retired, n being the core's count in this run. */
 export function threadInstret(n: u64): u64 { return load<u64>(tb + L.T_INSTRET) + (n - nIn); }
 
-/** switchAt for the running thread: SKEW past the lowest clock of the other running threads. */
+/** A message is due before the window would end (one-core machines): switch no later than t. */
+export function lowerSwitch(t: i64): void { if (t < switchAt) switchAt = t; }
+
+/** Set by schedule() when the core stops for now: STOP_WINDOW or STOP_BLOCKED (mesh runs), else 0. */
+export let stopWhy: u32 = 0;
+export function clearStop(): void { stopWhy = 0; }
+
+// @ts-ignore: decorator
+@inline function windowEnd(): i64 { return load<i64>(L.MESH + L.MESH_WINDOW_END); }
+
+/** switchAt for the running thread: SKEW past the lowest clock of the other running threads, and never
+ * past the end of the window. */
 function plan(): void {
   let low: i64 = i64.MAX_VALUE;
   const me = current();
@@ -81,6 +92,8 @@ function plan(): void {
     if (c < low) low = c;
   }
   switchAt = low == i64.MAX_VALUE ? low : low + SKEW;
+  const end = windowEnd();
+  if (switchAt >= end) switchAt = end - 1;
 }
 
 /** Bytes of the x registers with the x0 sink (and of their ready times), and of the stall counters. */
@@ -128,10 +141,19 @@ export function schedule(pc: u64, n: u64): u64 {
     }
   }
   if (best < 0) {
+    for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+      const b = block(t);
+      if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) != L.WAIT_JOIN) {
+        // something outside the core (the network, a semaphore post, a barrier) can wake it
+        stopWhy = L.STOP_BLOCKED;
+        return restore(current(), n);
+      }
+    }
     store<u32>(L.FAULT_CAUSE, L.CAUSE_DEADLOCK);
     store<u64>(L.FAULT_ADDR, pc);
     return L.TRAP;
   }
+  if (low >= windowEnd()) stopWhy = L.STOP_WINDOW;
   return restore(<u32>best, n);
 }
 
@@ -163,7 +185,7 @@ export function exit(): void {
   store<u32>(tb + L.T_STATE, FREE);
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = block(t);
-    if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_FOR) == me) {
+    if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) == L.WAIT_JOIN && load<u32>(b + L.T_WAIT_FOR) == me) {
       store<u32>(b + L.T_STATE, RUNNING);
       const c = load<i64>(b + L.T_CLOCK);
       if (c < clock()) {
@@ -180,6 +202,7 @@ export function exit(): void {
 export function join(t: u64): bool {
   if (t >= <u64>L.THREAD_COUNT || t == <u64>current() || load<u32>(block(<u32>t) + L.T_STATE) == FREE) return false;
   store<u32>(tb + L.T_STATE, WAITING);
+  store<u32>(tb + L.T_WAIT_KIND, <u32>L.WAIT_JOIN);
   store<u32>(tb + L.T_WAIT_FOR, <u32>t);
   return true;
 }

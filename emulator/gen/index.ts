@@ -14,7 +14,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, FORMAT_FAULT, GLOBAL, LAYOUT, LINK, MESH_CFG, MSG, MSG_KIND, MSG_STAGE, STOP, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT } from '../layout.js';
+import { CAUSE, CHUNK_BYTES, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, STOP, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -36,11 +36,12 @@ export const OP_FETCH_END = OP_ILLEGAL + 1;
 export const OP_BREAK = OP_FETCH_END + 1;
 
 function layoutSource(): string {
-  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, WAIT_: WAIT, EVENT_: EVENT, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL };
+  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT };
   const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
-  for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: usize = ${v};`);
-  lines.push(`export const ENGINE_BYTES: usize = ${ENGINE_BYTES};`);
+  const codes = new Set(['ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_']);
+  for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: ${codes.has(prefix) ? 'u32' : 'usize'} = ${v};`);
+  lines.push(`export const ENGINE_BYTES: usize = ${ENGINE_BYTES};`, `export const DESC_BYTES: usize = ${DESC_BYTES};`, `export const CHUNK_BYTES: usize = ${CHUNK_BYTES};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(THREAD_STATE)) lines.push(`export const THREAD_${k}: u32 = ${v};`);
   for (const [k, v] of Object.entries(CAUSE)) lines.push(`export const CAUSE_${k}: u32 = ${v};`);
@@ -50,6 +51,8 @@ function layoutSource(): string {
   lines.push(`export const DECODED: u64 = 0x${((1n << 64n) - 2n).toString(16)};`);
   lines.push('/** Returned by texit and a waiting tjoin: save this thread, run another. */');
   lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
+  lines.push('/** Returned by an instruction that cannot go on yet (the network is full): yield, then run it again. */');
+  lines.push(`export const RETRY: u64 = 0x${((1n << 64n) - 4n).toString(16)};`);
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
   lines.push(`export const STALL_COUNT: usize = ${STALLS.length};`);
@@ -250,7 +253,7 @@ function dispatchSource(): string {
   out.push('', `let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
   out.push('', '/** The cycle model from memory (run() entry, after a thread switch). */', 'export function modelLoad(): void {', ...MODEL_STATE.map(([v, at]) => `  ${v} = load<i64>(${at});`), '}');
   out.push('', '/** The cycle model to memory (run() exit, before a thread switch). */', 'export function modelStore(): void {', ...MODEL_STATE.map(([v, at]) => `  store<i64>(${at}, ${v});`), '}');
-  out.push('', '/** The running thread\'s clock (ticks). */', '// @ts-ignore: decorator', '@inline export function clock(): i64 { return clk; }');
+  out.push('', '/** The running thread\'s clock (ticks). */', '// @ts-ignore: decorator', '@inline export function clock(): i64 { return clk; }', '/** Move the running thread\'s clock (an instruction that waits for the network). */', 'export function setClock(t: i64): void { clk = t; }');
   out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or a marker (TRAP, DECODED, SWITCH). */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
   for (const i of INSTRUCTIONS) {
     const body = timingSource(i);

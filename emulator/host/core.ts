@@ -6,12 +6,22 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
-import { CAUSE, CYCLE_MODEL, LAYOUT, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CYCLE_MODEL, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { writeSoloConfig } from './config.js';
 import { STALLS } from '../../isa/timing.js';
+
+const I64_MAX = (1n << 63n) - 1n;
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
   run(limit: bigint): number;
+  runWindows(windows: number, auto: boolean, limit: bigint): number;
+  release(slot: number, thread: number, time: bigint): void;
+  runnableCores(): number;
+  earliest(): bigint;
+  nextWindowEnd(earliest: bigint): bigint;
+  netWindow(drain: boolean): void;
+  heapMin(): bigint;
   reset(): void;
   initCores(cores: number): void;
   selectCore(slot: number): void;
@@ -30,14 +40,18 @@ export type StopReason =
   | { kind: 'watch'; access: 'read' | 'write'; pc: bigint; addr: bigint; size: number }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
 
-export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format' | 'deadlock';
+export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format' | 'deadlock' | 'sync' | 'remote';
 
 export type StallCause = (typeof STALLS)[number];
 
 export interface ThreadInfo {
   thread: number;
   state: 'running' | 'waiting' | 'free';
+  /** What a waiting thread waits for: a thread (join), a semaphore's number, a barrier, a remote core's answer. */
+  waitKind?: WaitKind;
   waitFor?: number;
+  /** The semaphore count it needs, the barrier's group, the remote address. */
+  waitArg?: bigint;
   pc: bigint;
   instret: bigint;
   clock: number;
@@ -71,7 +85,12 @@ const CAUSES: Record<number, FaultCause> = {
   [CAUSE.MISALIGNED]: 'misaligned',
   [CAUSE.FORMAT]: 'format',
   [CAUSE.DEADLOCK]: 'deadlock',
+  [CAUSE.SYNC]: 'sync',
+  [CAUSE.REMOTE]: 'remote',
 };
+
+const WAIT_KINDS = ['join', 'semaphore', 'barrier', 'remote'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /** A new instance of the core's wasm: the debugging build when `watchpoints`. */
 export function instantiate(watchpoints = false): CoreExports {
@@ -122,6 +141,7 @@ export class Core {
     if (this.opts.instance) throw new Error('a mesh core is reset with its mesh');
     this.wasm.reset();
     this.view = new DataView(this.wasm.memory.buffer);
+    writeSoloConfig(this.wasm.memory.buffer);
     this.setReg(2, BigInt(D1_CORE.stackTop));
   }
 
@@ -153,7 +173,41 @@ export class Core {
   /** Run at most `limit` instructions. */
   run(limit: bigint): StopReason {
     this.wasm.selectCore(this.slot);
-    const stop = this.wasm.run(limit);
+    for (;;) {
+      const start = this.instret;
+      const stop = this.wasm.run(limit);
+      if (stop !== STOP.WINDOW && stop !== STOP.BLOCKED) return this.decodeStop(stop);
+      // A one-core machine with something in flight (DMA, a semaphore post to itself): move the
+      // network to the window's end, then go on.
+      this.wasm.netWindow(false);
+      const fault = this.soloEvents();
+      if (fault) return fault;
+      const blocked = this.wasm.runnableCores() === 0;
+      if (blocked && this.wasm.heapMin() === I64_MAX) return { kind: 'fault', cause: 'deadlock', pc: this.pc, addr: this.pc };
+      this.dv.setBigInt64(LAYOUT.MESH + MESH_CFG.WINDOW_END, this.wasm.nextWindowEnd(this.wasm.earliest()), true);
+      this.wasm.selectCore(this.slot);
+      limit -= this.instret - start;
+      if (limit <= 0n) return { kind: 'limit' };
+    }
+  }
+
+  /** A one-core machine's events: its barriers complete at once (it is the whole group); an engine
+   * fault stops the run as a remote-access fault at the descriptor. */
+  private soloEvents(): StopReason | undefined {
+    const dv = this.dv;
+    const n = dv.getUint32(LAYOUT.MESH + MESH_CFG.EVENT_N, true);
+    dv.setUint32(LAYOUT.MESH + MESH_CFG.EVENT_N, 0, true);
+    for (let i = 0; i < n; i++) {
+      const at = LAYOUT.EVENTS + i * LAYOUT.EVENT_BYTES;
+      const kind = dv.getUint32(at + EVENT_FIELDS.KIND, true);
+      if (kind === EVENT.ENGINE_FAULT) return { kind: 'fault', cause: 'remote', pc: dv.getBigUint64(at + EVENT_FIELDS.ARG1, true), addr: dv.getBigUint64(at + EVENT_FIELDS.ARG0, true) };
+      this.wasm.release(this.slot, dv.getUint32(at + EVENT_FIELDS.THREAD, true), dv.getBigUint64(at + EVENT_FIELDS.ARG1, true));
+    }
+    return undefined;
+  }
+
+  /** A stop code of the wasm core (STOP) as a StopReason, with the fault's details. */
+  decodeStop(stop: number): StopReason {
     if (stop === STOP.LIMIT) return { kind: 'limit' };
     if (stop === STOP.ECALL) return { kind: 'ecall' };
     const pc = this.pc;
@@ -166,7 +220,7 @@ export class Core {
       this.dv.setUint32(LAYOUT.FAULT_WORD, 0, true);
       return { kind: 'watch', access: cause === 'load' ? 'read' : 'write', pc, addr, size: fw & 0xff };
     }
-    const word = cause === 'illegal' || cause === 'csr' || cause === 'format' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
+    const word = cause === 'illegal' || cause === 'csr' || cause === 'format' || cause === 'sync' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
     return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
   }
 
@@ -264,7 +318,13 @@ export class Core {
       return {
         thread: t,
         state: code === THREAD_STATE.RUNNING ? 'running' : code === THREAD_STATE.WAITING ? 'waiting' : 'free',
-        ...(code === THREAD_STATE.WAITING ? { waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true) } : {}),
+        ...(code === THREAD_STATE.WAITING
+          ? {
+              waitKind: WAIT_KINDS[this.dv.getUint32(b + LAYOUT.T_WAIT_KIND, true)] ?? 'join',
+              waitFor: this.dv.getUint32(b + LAYOUT.T_WAIT_FOR, true),
+              waitArg: this.dv.getBigUint64(b + LAYOUT.T_WAIT_ARG, true),
+            }
+          : {}),
         pc: t === cur ? this.pc : this.dv.getBigUint64(b + LAYOUT.T_PC, true),
         instret: this.dv.getBigUint64(b + LAYOUT.T_INSTRET, true),
         clock: Number(clock) / TICKS_PER_CYCLE,

@@ -5,7 +5,7 @@ import { decode } from '../../isa/codec.js';
 import { MATRIX_FORMATS } from '../../isa/ext/d1m.js';
 import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
-import { FORMAT_FAULT, LAYOUT } from '../layout.js';
+import { FORMAT_FAULT, LAYOUT, SYNC_FAULT } from '../layout.js';
 import { NUMBER_FORMATS } from '../../isa/numbers.js';
 import type { Core } from './core.js';
 import type { Outcome } from './run.js';
@@ -91,6 +91,9 @@ function cause(o: Outcome): string {
         case 'store': return `store access fault at ${hex(o.addr)} (outside ${SRAM})`;
         case 'misaligned': return `misaligned vector access at ${hex(o.addr)} (vld/vst need ${LAYOUT.VREG_BYTES}-byte alignment, lane accesses their lane size)`;
         case 'format': return formatFault(o.word ?? 0);
+        case 'sync': return (o.word ?? 0) === SYNC_FAULT.GROUP ? 'barrier group is not a rectangle of the mesh (x0 | y0 << 8 | x1 << 16 | y1 << 24 with x0 <= x1 < meshw, y0 <= y1 < meshh, or -1)' : (o.word ?? 0) === SYNC_FAULT.QUEUE_FULL ? 'engine queue full (16 descriptors wait already)' : `semaphore number outside 0..${LAYOUT.SEM_COUNT - 1}`;
+        case 'remote': return `remote access fault at ${hex(o.addr)}: not a global address of an enabled core's SRAM (docs/machine.md, "Global addresses")`;
+        case 'deadlock': return 'deadlock: every thread waits and nothing can wake one';
       }
       break;
     case 'ebreak': return 'breakpoint (ebreak) with no debugger attached';
@@ -103,18 +106,24 @@ function cause(o: Outcome): string {
 }
 
 /** The full report; `source(file, line)` gives a source line's text when it can be read. */
-export function stopReport(core: Core, image: Image, o: Outcome, source: (file: string, line: number) => string | undefined): string {
+export function stopReport(core: Core, image: Image, o: Outcome, source: (file: string, line: number) => string | undefined, where = 'core 0'): string {
   const pc = o.kind === 'hostcall' ? o.pc : core.pc;
-  const out = [`d1: ${o.kind === 'fault' || o.kind === 'hostcall' || o.kind === 'ebreak' ? 'fault' : 'stopped'} on core 0 thread 0: ${cause(o)}`];
-  out.push(`  ${describeInstruction(core, image, pc)}`);
+  const out = [`d1: ${o.kind === 'fault' || o.kind === 'hostcall' || o.kind === 'ebreak' ? 'fault' : 'stopped'} on ${where} thread ${core.thread}: ${cause(o)}`];
+  out.push(...placeLines(core, image, pc, source));
+  out.push(`  after ${core.instret} instructions, ${core.cycles} cycles`);
+  if (o.kind !== 'limit' && o.kind !== 'interrupted') out.push(registerDump(core));
+  return out.join('\n');
+}
+
+/** The instruction at pc and its source line, as report lines. */
+export function placeLines(core: Core, image: Image, pc: bigint, source: (file: string, line: number) => string | undefined): string[] {
+  const out = [`  ${describeInstruction(core, image, pc)}`];
   const l = lineFor(image.lines, pc);
   if (l) {
     const text = source(l.file, l.line);
     out.push(`  at ${l.file}:${l.line}${text !== undefined ? `: ${text.trim()}` : ''}`);
   }
-  out.push(`  after ${core.instret} instructions, ${core.cycles} cycles`);
-  if (o.kind !== 'limit' && o.kind !== 'interrupted') out.push(registerDump(core));
-  return out.join('\n');
+  return out;
 }
 
 export function registerDump(core: Core): string {

@@ -1,6 +1,7 @@
 // Semantics of the D1 vector instructions (isa/ext/d1v.ts; docs/machine.md, "Vector unit"). Float lanes
 // compute in binary64 and round once into the lane format (emulator/assembly/numbers.ts); integer lanes
 // wrap. Every function returns the next pc, or TRAP with the fault recorded.
+import { farLoad, farStore, isGlobal } from '../net';
 import * as L from '../generated/layout';
 import * as N from '../generated/numbers';
 import * as O from '../generated/operands';
@@ -214,6 +215,7 @@ export function exec_vtrn_4(d: usize, pc: u64): u64 { return transpose(d, pc, 4)
 
 export function exec_vld(d: usize, pc: u64): u64 {
   const a = <u64>(x1(d) + imm(d));
+  if (isGlobal(a) && (a & (L.VREG_BYTES - 1)) == 0) return farLoad(d, pc, a, <u32>L.VREG_BYTES, false, vreg(d, L.REC_RD));
   const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, false);
   if (m == 0) return L.TRAP;
   memory.copy(vreg(d, L.REC_RD), m, L.VREG_BYTES);
@@ -222,6 +224,7 @@ export function exec_vld(d: usize, pc: u64): u64 {
 
 export function exec_vst(d: usize, pc: u64): u64 {
   const a = <u64>(x1(d) + imm(d));
+  if (isGlobal(a) && (a & (L.VREG_BYTES - 1)) == 0) return farStore(pc, a, vreg(d, L.REC_AUX), <u32>L.VREG_BYTES);
   const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, true);
   if (m == 0) return L.TRAP;
   memory.copy(m, vreg(d, L.REC_AUX), L.VREG_BYTES);

@@ -2,6 +2,7 @@
 // named exec_<mnemonic>. Each returns the next pc, or TRAP after recording a fault.
 import * as L from '../generated/layout';
 import { imm, invalidate, jumpTo, setRd, sram, trap, x1, x2 } from '../state';
+import { farLoad, farStore, isGlobal } from '../net';
 
 // @ts-ignore: decorator
 @inline function sext32(v: i64): i64 { return <i64><i32>v; }
@@ -42,29 +43,36 @@ import { imm, invalidate, jumpTo, setRd, sram, trap, x1, x2 } from '../state';
 // @ts-ignore: decorator
 @inline function ea(d: usize): u64 { return <u64>(x1(d) + imm(d)); }
 // @ts-ignore: decorator
-@inline export function exec_lb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i8>(p)); return pc + 4; }
+@inline export function exec_lb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return farLoad(d, pc, a, 1, true, 0); setRd(d, <i64>load<i8>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i16>(p)); return pc + 4; }
+@inline export function exec_lh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return farLoad(d, pc, a, 2, true, 0); setRd(d, <i64>load<i16>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<i32>(p)); return pc + 4; }
+@inline export function exec_lw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return farLoad(d, pc, a, 4, true, 0); setRd(d, <i64>load<i32>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_ld(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, load<i64>(p)); return pc + 4; }
+@inline export function exec_ld(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, false); if (!p) return farLoad(d, pc, a, 8, true, 0); setRd(d, load<i64>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lbu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u8>(p)); return pc + 4; }
+@inline export function exec_lbu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, false); if (!p) return farLoad(d, pc, a, 1, false, 0); setRd(d, <i64>load<u8>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lhu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u16>(p)); return pc + 4; }
+@inline export function exec_lhu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, false); if (!p) return farLoad(d, pc, a, 2, false, 0); setRd(d, <i64>load<u16>(p)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_lwu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return trap(L.CAUSE_LOAD, a); setRd(d, <i64>load<u32>(p)); return pc + 4; }
+@inline export function exec_lwu(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, false); if (!p) return farLoad(d, pc, a, 4, false, 0); setRd(d, <i64>load<u32>(p)); return pc + 4; }
+
+/** A store outside local SRAM: to a global address (the value's low `size` bytes), or a store fault. */
+function far(pc: u64, a: u64, size: u32, v: u64, cause: u32): u64 {
+  if (!isGlobal(a)) return trap(cause, a);
+  store<u64>(L.VTMP, v);
+  return farStore(pc, a, L.VTMP, size);
+}
 
 // Stores also forget the predecoded records of the words they change (self-modifying code works).
 // @ts-ignore: decorator
-@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, true); if (!p) return trap(L.CAUSE_STORE, a); store<u8>(p, <u8>x2(d)); invalidate(a, 1); return pc + 4; }
+@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, true); if (!p) return far(pc, a, 1, <u64>x2(d), L.CAUSE_STORE); store<u8>(p, <u8>x2(d)); invalidate(a, 1); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, true); if (!p) return trap(L.CAUSE_STORE, a); store<u16>(p, <u16>x2(d)); invalidate(a, 2); return pc + 4; }
+@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, true); if (!p) return far(pc, a, 2, <u64>x2(d), L.CAUSE_STORE); store<u16>(p, <u16>x2(d)); invalidate(a, 2); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, true); if (!p) return trap(L.CAUSE_STORE, a); store<u32>(p, <u32>x2(d)); invalidate(a, 4); return pc + 4; }
+@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, true); if (!p) return far(pc, a, 4, <u64>x2(d), L.CAUSE_STORE); store<u32>(p, <u32>x2(d)); invalidate(a, 4); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, true); if (!p) return trap(L.CAUSE_STORE, a); store<i64>(p, x2(d)); invalidate(a, 8); return pc + 4; }
+@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, true); if (!p) return far(pc, a, 8, <u64>x2(d), L.CAUSE_STORE); store<i64>(p, x2(d)); invalidate(a, 8); return pc + 4; }
 
 // @ts-ignore: decorator
 @inline export function exec_addi(d: usize, pc: u64): u64 { setRd(d, x1(d) + imm(d)); return pc + 4; }

@@ -4,7 +4,7 @@
 // `n` is the number of instructions this run has retired before the current one.
 import * as L from '../generated/layout';
 import * as N from '../generated/numbers';
-import { aux, imm, rs1IsZero, setRd, tb, trap, x1 } from '../state';
+import { aux, imm, netAt, rs1IsZero, setRd, tb, trap, x1 } from '../state';
 import { current, threadInstret } from '../threads';
 import { clock } from '../timing';
 
@@ -25,9 +25,18 @@ function readOnly(csr: u32, n: u64, ok: usize): i64 {
   store<u8>(ok, 1);
   if (csr == L.CSR_CYCLE || csr == L.CSR_TIME) return clock() / L.TICKS;
   if (csr == L.CSR_INSTRET) return <i64>threadInstret(n);
-  if (csr == L.CSR_THREADID || csr == L.CSR_MHARTID) return <i64>current();
-  if (csr == L.CSR_COREID || csr == L.CSR_COREX || csr == L.CSR_COREY) return 0;
-  if (csr == L.CSR_MESHW || csr == L.CSR_MESHH) return 1;
+  if (csr == L.CSR_THREADID) return <i64>current();
+  const w = <i64>load<u32>(L.MESH + L.MESH_W);
+  const x = <i64>load<u32>(netAt + L.C_X), y = <i64>load<u32>(netAt + L.C_Y);
+  if (csr == L.CSR_MHARTID) return (y * w + x) * L.THREAD_COUNT + <i64>current();
+  if (csr == L.CSR_COREID) return y * w + x;
+  if (csr == L.CSR_COREX) return x;
+  if (csr == L.CSR_COREY) return y;
+  if (csr == L.CSR_MESHW) return w;
+  if (csr == L.CSR_MESHH) return <i64>load<u32>(L.MESH + L.MESH_H);
+  if (csr == L.CSR_CORERANK) return <i64>load<u32>(netAt + L.C_RANK);
+  if (csr == L.CSR_NCORES) return <i64>load<u32>(L.MESH + L.MESH_NCORES);
+  if (csr == L.CSR_COREADDR) return <i64>((<u64>1 << L.GLOBAL_FLAG_BIT) | (<u64>y << L.GLOBAL_Y_SHIFT) | (<u64>x << L.GLOBAL_X_SHIFT));
   store<u8>(ok, 0);
   return -1;
 }

@@ -1,0 +1,194 @@
+// `d1 run --mesh WxH | --die | --tile`: one program on every enabled core (SPMD), data in and out of
+// chosen cores' SRAM (--load, --dump), and the machine's report: faults with core and source line,
+// deadlocks with what each core waits for, statistics, the heatmap.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Image } from '../../assembler/image.js';
+import { LAYOUT } from '../../emulator/layout.js';
+import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
+import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh-stats.js';
+import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
+import { placeLines, stopReport } from '../../emulator/host/report.js';
+import { EXIT } from '../../emulator/host/run.js';
+import { printDiagnostics, sourceLine } from '../load.js';
+
+export interface MeshFlags {
+  mesh?: string;
+  die?: boolean;
+  tile?: boolean;
+  disable?: string;
+  maxCycles?: string;
+  load?: string[];
+  dump?: string[];
+  stats?: boolean;
+  json?: boolean;
+  heatmap?: string;
+}
+
+/** A user error in the options: the message, exit code 2. */
+export class OptionError extends Error {}
+
+const int = (s: string, what: string): number => {
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(s)) throw new OptionError(`${what} must be a whole number, got '${s}'`);
+  return Number(s);
+};
+
+/** The machine the flags ask for, or undefined for the plain one-core run. */
+export function presetOf(f: MeshFlags): MeshPreset | undefined {
+  const chosen = [f.mesh !== undefined, !!f.die, !!f.tile].filter(Boolean).length;
+  if (chosen > 1) throw new OptionError('choose one machine: --mesh WxH, --die or --tile');
+  let p: MeshPreset | undefined;
+  if (f.mesh !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(f.mesh);
+    if (!m) throw new OptionError(`--mesh takes WxH (e.g. 4x4), got '${f.mesh}'`);
+    const w = Number(m[1]), h = Number(m[2]);
+    if (w < 1 || h < 1 || w * h > LAYOUT.MAX_CORES || w > 255 || h > 255) throw new OptionError(`--mesh ${f.mesh}: a mesh has 1 to ${LAYOUT.MAX_CORES} cores (larger machines: --die, --tile)`);
+    p = meshPreset(w, h);
+  } else if (f.die) p = { ...D1_DIE };
+  else if (f.tile) p = { ...D1_TILE };
+  if (f.disable !== undefined) {
+    if (!p) throw new OptionError('--disable needs a machine (--mesh, --die or --tile)');
+    const list: [number, number][] = [];
+    if (f.disable !== 'none') {
+      for (const item of f.disable.split(';')) {
+        const m = /^(\d+),(\d+)$/.exec(item.trim());
+        if (!m || Number(m[1]) >= p.w || Number(m[2]) >= p.h) throw new OptionError(`--disable takes 'x,y;x,y;...' inside the ${p.w}x${p.h} mesh (or 'none'), got '${item}'`);
+        list.push([Number(m[1]), Number(m[2])]);
+      }
+    }
+    p = { ...p, disabled: list };
+  }
+  return p;
+}
+
+/** `x,y` or `*` (every enabled core). */
+function coresOf(m: Machine, spec: string, what: string): number[] {
+  if (spec === '*') return [...m.cores.keys()];
+  const c = /^(\d+),(\d+)$/.exec(spec);
+  if (!c) throw new OptionError(`${what}: a core is 'x,y' or '*', got '${spec}'`);
+  const g = Number(c[2]) * m.preset.w + Number(c[1]);
+  if (Number(c[1]) >= m.preset.w || Number(c[2]) >= m.preset.h) throw new OptionError(`${what}: core (${c[1]},${c[2]}) is outside the ${m.preset.w}x${m.preset.h} mesh`);
+  if (!m.cores.has(g)) throw new OptionError(`${what}: core (${c[1]},${c[2]}) is disabled`);
+  return [g];
+}
+
+function applyLoads(m: Machine, specs: string[]): void {
+  for (const spec of specs) {
+    const s = /^([^:]+):([^=]+)=(.+)$/.exec(spec);
+    if (!s) throw new OptionError(`--load takes CORE:ADDR=FILE (e.g. 0,0:0x80000=in.bin), got '${spec}'`);
+    const addr = int(s[2]!, '--load address');
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(s[3]!);
+    } catch {
+      throw new OptionError(`--load: cannot read '${s[3]}'`);
+    }
+    for (const g of coresOf(m, s[1]!, '--load')) {
+      const { core } = m.cores.get(g)!;
+      if (!core.inSram(BigInt(addr), bytes.length)) throw new OptionError(`--load ${spec}: ${bytes.length} bytes at 0x${addr.toString(16)} do not fit in SRAM`);
+      core.writeMem(BigInt(addr), bytes);
+    }
+  }
+}
+
+function applyDumps(m: Machine, specs: string[]): void {
+  for (const spec of specs) {
+    const s = /^([^:]+):([^:]+):([^=]+)=(.+)$/.exec(spec);
+    if (!s) throw new OptionError(`--dump takes CORE:ADDR:LEN=FILE (e.g. 0,0:0x80000:4096=out.bin), got '${spec}'`);
+    const addr = int(s[2]!, '--dump address');
+    const len = int(s[3]!, '--dump length');
+    const [g] = coresOf(m, s[1]!, '--dump');
+    const { core } = m.cores.get(g!)!;
+    if (!core.inSram(BigInt(addr), len)) throw new OptionError(`--dump ${spec}: the range is outside SRAM`);
+    writeFileSync(s[4]!, core.readMem(BigInt(addr), len));
+  }
+}
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+/** What the machine says when the run did not end with every core exiting. */
+export function meshReport(m: Machine, image: Image, o: MeshOutcome): string {
+  switch (o.kind) {
+    case 'stop': {
+      const { core } = m.cores.get(o.core)!;
+      return stopReport(core, image, o.stop, sourceLine, `core ${m.name(o.core)}`);
+    }
+    case 'hostcall': {
+      const { core } = m.cores.get(o.core)!;
+      return stopReport(core, image, { kind: 'hostcall', number: o.number, pc: o.pc }, sourceLine, `core ${m.name(o.core)}`);
+    }
+    case 'engine': {
+      const { core } = m.cores.get(o.core)!;
+      return [`d1: fault on core ${m.name(o.core)}: ${o.engine} engine: ${o.why} (descriptor at ${hex(o.desc)})`, '  started by', ...placeLines(core, image, o.pc, sourceLine).map((l) => `  ${l}`)].join('\n');
+    }
+    case 'barrier':
+      return `d1: barrier misuse: ${o.why}\n${waiting(m, image)}`;
+    case 'deadlock':
+      return `d1: deadlock: every core that has not exited waits, and nothing is in flight to wake one\n${waiting(m, image)}`;
+    case 'limit':
+      return `d1: stopped: cycle limit reached (--max-cycles) at cycle ${m.cycles}`;
+    case 'interrupted':
+      return 'd1: stopped: interrupted (Ctrl-C)';
+    case 'exit':
+      return '';
+  }
+}
+
+/** Each waiting thread: where, and what for. */
+function waiting(m: Machine, image: Image): string {
+  const out: string[] = [];
+  const barriers = m.barrierWaits();
+  for (const [g, { part, slot, core }] of [...m.cores].sort(([a], [b]) => a - b)) {
+    if (m.halted(part, slot)) continue;
+    for (const t of core.threads()) {
+      if (t.state !== 'waiting') continue;
+      let what = '';
+      if (t.waitKind === 'semaphore') what = `semaphore ${t.waitFor} (needs ${t.waitArg})`;
+      else if (t.waitKind === 'barrier') {
+        const arrived = barriers.get(t.waitArg!) ?? [];
+        what = `barrier of group ${m.groupName(t.waitArg!)} (${arrived.length} arrived)`;
+      } else if (t.waitKind === 'remote') what = `a remote load from core ${m.name(t.waitFor!)}`;
+      else what = `thread ${t.waitFor} (tjoin)`;
+      out.push(`  core ${m.name(g)} thread ${t.thread} waits for ${what}`);
+      out.push(...placeLines(core, image, t.pc - 4n, sourceLine).map((l) => `  ${l}`));
+    }
+  }
+  return out.join('\n');
+}
+
+export async function runMesh(preset: MeshPreset, image: Image, file: string, f: MeshFlags): Promise<number> {
+  const maxCycles = f.maxCycles !== undefined ? BigInt(int(f.maxCycles, '--max-cycles')) : undefined;
+  const m = new Machine(preset);
+  const errors = m.load(image, file);
+  if (errors.length > 0) {
+    printDiagnostics(errors);
+    return EXIT.BAD_INPUT;
+  }
+  applyLoads(m, f.load ?? []);
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.INTERRUPTED);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const tty = process.stderr.isTTY && !f.json;
+  const o = await m.run({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    ...(maxCycles !== undefined ? { maxCycles } : {}),
+    interrupted: () => interrupted,
+    ...(tty ? { progress: (c: bigint) => process.stderr.write(`\r\x1b[2K${preset.name}: cycle ${c}, ${m.exits.size}/${m.cores.size} cores done`) } : {}),
+  });
+  if (tty) process.stderr.write('\r\x1b[2K');
+  process.off('SIGINT', onSigint);
+  if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, image, o)}\n`);
+  applyDumps(m, f.dump ?? []);
+  const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
+  if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));
+  if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: exitCodeOf(o), outcome: o.kind, ...s })}\n`);
+  else if (f.stats) process.stderr.write(`${formatMeshStats(s!)}\n`);
+  return exitCodeOf(o);
+}
+
+function exitCodeOf(o: MeshOutcome): number {
+  return o.kind === 'exit' ? o.code : o.kind === 'limit' ? EXIT.LIMIT : o.kind === 'interrupted' ? EXIT.INTERRUPTED : EXIT.FAULT;
+}

@@ -1,0 +1,188 @@
+// Many cores in one instance (docs/machine.md, "Mesh"): running every core of the instance up to the end
+// of a window, waking waiting threads, semaphores, barrier arrivals, and the core's place in the mesh.
+// The network between cores is net.ts; the host drives windows and resolves barriers (host/mesh.ts).
+import * as L from './generated/layout';
+import { run } from './loop';
+import { coreBlock, currentSlot, netAt, selectCore } from './state';
+import { heapMin, netWindow } from './net';
+
+// @ts-ignore: decorator
+@inline export function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
+// @ts-ignore: decorator
+@inline export function netOf(slot: u32): usize { return coreBlock(slot) + L.CORE_NET; }
+// @ts-ignore: decorator
+@inline export function threadBlockOf(slot: u32, t: u32): usize { return coreBlock(slot) + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK; }
+
+/** Where a hot-state value (an address in STATE) of core `slot` is now: STATE if it runs, else its save area. */
+export function hotOf(slot: u32, at: usize): usize {
+  return slot == currentSlot() ? at : coreBlock(slot) + L.CORE_SAVE + (at - L.REGS);
+}
+
+/** The thread whose registers are in core `slot`'s hot state. */
+export function curThreadOf(slot: u32): u32 { return load<u32>(hotOf(slot, L.CUR_THREAD)); }
+
+/** Where a per-thread value is: in the hot state for the core's current thread (`hot`), else its block. */
+export function threadAt(slot: u32, t: u32, hot: usize, inBlock: usize): usize {
+  return t == curThreadOf(slot) ? hotOf(slot, hot) : threadBlockOf(slot, t) + inBlock;
+}
+
+export function progress(): void { store<u32>(L.MESH + L.MESH_PROGRESS, 1); }
+
+/** A waiting thread runs again from `time` (or its own clock if later); the wait counts as `cause` stalls. */
+export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
+  store<u32>(threadBlockOf(slot, t) + L.T_STATE, L.THREAD_RUNNING);
+  const ca = threadAt(slot, t, L.CLOCK, L.T_CLOCK);
+  const c = load<i64>(ca);
+  if (c < time) {
+    store<i64>(ca, time);
+    const sa = threadAt(slot, t, L.STALLS + (cause << 3), L.T_STALLS + (cause << 3));
+    store<i64>(sa, load<i64>(sa) + time - c);
+  }
+  progress();
+}
+
+/** The running thread waits (kind WAIT_*, for what, with what argument); the caller returns SWITCH. */
+export function waitFor(tb: usize, kind: usize, what: u32, arg: u64): void {
+  store<u32>(tb + L.T_STATE, L.THREAD_WAITING);
+  store<u32>(tb + L.T_WAIT_KIND, <u32>kind);
+  store<u32>(tb + L.T_WAIT_FOR, what);
+  store<u64>(tb + L.T_WAIT_ARG, arg);
+}
+
+// @ts-ignore: decorator
+@inline export function semAt(slot: u32, n: u32): usize { return netOf(slot) + L.C_SEMS + (<usize>n << 2); }
+
+/** Add `count` to semaphore n of core `slot` at `time`; waiting threads whose count is now there take it
+ * and run (lowest thread first). */
+export function post(slot: u32, n: u32, count: u32, time: i64): void {
+  const at = semAt(slot, n);
+  store<u32>(at, load<u32>(at) + count);
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    const b = threadBlockOf(slot, t);
+    if (load<u32>(b + L.T_STATE) != L.THREAD_WAITING || load<u32>(b + L.T_WAIT_KIND) != L.WAIT_SEMAPHORE || load<u32>(b + L.T_WAIT_FOR) != n) continue;
+    const want = <u32>load<u64>(b + L.T_WAIT_ARG);
+    const have = load<u32>(at);
+    if (have < want) continue;
+    store<u32>(at, have - want);
+    wake(slot, t, time, L.STALL_SEMAPHORE);
+  }
+}
+
+/** A host event (EVENT_*); false when the buffer is full. */
+export function event(kind: usize, slot: u32, thread: u32, code: u32, arg0: u64, arg1: u64): bool {
+  const n = cfg(L.MESH_EVENT_N);
+  if (<usize>n >= L.EVENT_COUNT) return false;
+  const e = L.EVENTS + <usize>n * L.EVENT_BYTES;
+  store<u32>(e + L.EV_KIND, <u32>kind);
+  store<u32>(e + L.EV_SLOT, slot);
+  store<u32>(e + L.EV_THREAD, thread);
+  store<u32>(e + L.EV_CODE, code);
+  store<u64>(e + L.EV_ARG0, arg0);
+  store<u64>(e + L.EV_ARG1, arg1);
+  store<u32>(L.MESH + L.MESH_EVENT_N, n + 1);
+  return true;
+}
+
+/** The host resolved a barrier: thread t of core `slot` runs on from `time`. */
+export function release(slot: u32, t: u32, time: i64): void { wake(slot, t, time, L.STALL_BARRIER); }
+
+/** The next core to run in this window (runCores resumes there after a stop the host handled). */
+let resume: u32 = 0;
+
+/**
+ * Run every core that has not halted up to the window's end (MESH_WINDOW_END), in slot order. Returns
+ * STOP_WINDOW when all are there, or the first other stop (ecall, fault, breakpoint) with that core
+ * selected: the host handles it and calls again, and that core goes on.
+ */
+export function runCores(limit: u64): u32 {
+  const cores = cfg(L.MESH_CORES);
+  while (resume < cores) {
+    const s = resume;
+    if (load<u32>(netOf(s) + L.C_HALT) != 0) {
+      resume++;
+      continue;
+    }
+    selectCore(s);
+    const why = run(limit);
+    if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
+      resume++;
+      continue;
+    }
+    return why;
+  }
+  resume = 0;
+  return L.STOP_WINDOW;
+}
+
+/** Cores of this instance with a thread that can run (0: every core halted or waiting). */
+export function runnableCores(): u32 {
+  let n: u32 = 0;
+  const cores = cfg(L.MESH_CORES);
+  for (let s: u32 = 0; s < cores; s++) {
+    if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
+    for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+      if (load<u32>(threadBlockOf(s, t) + L.T_STATE) == L.THREAD_RUNNING) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/** The lowest clock of a running thread in this instance (i64 max when none): windows can skip ahead. */
+export function earliestClock(): i64 {
+  let low = i64.MAX_VALUE;
+  const cores = cfg(L.MESH_CORES);
+  for (let s: u32 = 0; s < cores; s++) {
+    if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
+    for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+      if (load<u32>(threadBlockOf(s, t) + L.T_STATE) != L.THREAD_RUNNING) continue;
+      const c = load<i64>(threadAt(s, t, L.CLOCK, L.T_CLOCK));
+      if (c < low) low = c;
+    }
+  }
+  return low;
+}
+
+/** The running core's identity, for the CSRs. */
+export function myX(): u32 { return load<u32>(netAt + L.C_X); }
+export function myY(): u32 { return load<u32>(netAt + L.C_Y); }
+
+/**
+ * The window after this one: the next multiple of the window length, or, when every running thread and
+ * every message is further ahead, the window that holds the earliest of them (nothing happens between).
+ * A one-core machine has no windows while nothing is in flight.
+ */
+export function nextWindowEnd(earliest: i64): i64 {
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  const end = load<i64>(L.MESH + L.MESH_WINDOW_END);
+  if (cfg(L.MESH_W) * cfg(L.MESH_H) == 1) return heapMin() == i64.MAX_VALUE ? i64.MAX_VALUE : (heapMin() / q + 1) * q;
+  if (earliest == i64.MAX_VALUE || earliest < end) return end + q;
+  return (earliest / q + 1) * q;
+}
+
+/** The earliest thing that will happen in this instance: a running thread's clock or a message. */
+export function earliest(): i64 {
+  const a = earliestClock(), b = heapMin();
+  return a < b ? a : b;
+}
+
+/**
+ * Run up to `windows` windows: every core, then the network, then the next window (chosen here when
+ * `auto`; else the host sets MESH_WINDOW_END, as it does for machines of several instances). Returns
+ * STOP_WINDOW when the host has something to do (events, outbox) or the windows are done, STOP_BLOCKED
+ * when no core can run and nothing is in flight, or a core's stop (ecall, fault, breakpoint).
+ */
+export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
+  for (let w: u32 = 0; w < windows; w++) {
+    const why = runCores(limit);
+    if (why != L.STOP_WINDOW) return why;
+    netWindow(false);
+    if (!auto) return L.STOP_WINDOW;
+    if (runnableCores() == 0 && heapMin() == i64.MAX_VALUE) return L.STOP_BLOCKED;
+    store<i64>(L.MESH + L.MESH_WINDOW_END, nextWindowEnd(earliest()));
+    if (cfg(L.MESH_EVENT_N) > 0 || cfg(L.MESH_OUT_N) > 0) return L.STOP_WINDOW;
+  }
+  return L.STOP_WINDOW;
+}

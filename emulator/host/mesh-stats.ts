@@ -1,0 +1,120 @@
+// Where the time went on a machine of many cores (docs/machine.md, "Statistics"): per core and in total
+// (instructions, cycles, stalls by cause, network bytes), per-link traffic, and the heatmap drawing.
+import { STALLS } from '../../isa/timing.js';
+import type { StallCause } from './core.js';
+import type { Machine } from './mesh.js';
+import { coreStats } from './stats.js';
+
+export interface MeshStats {
+  machine: string;
+  cores: number;
+  cycles: number;
+  instructions: number;
+  /** Stall cycles summed over every thread of every core, by cause. */
+  stalls: Record<StallCause, number>;
+  matrix: { macs: number; utilisation: number };
+  network: { bytes: number; messages: number; busiestLinks: { x: number; y: number; dir: string; utilisation: number; bytes: number }[] };
+  perCore: { x: number; y: number; instructions: number; cycles: number; ipc: number; stalls: Record<StallCause, number>; sent: number; received: number }[];
+  wallSeconds: number;
+  mips: number;
+}
+
+export function meshStats(m: Machine): MeshStats {
+  const cycles = Number(m.cycles);
+  const stalls = Object.fromEntries(STALLS.map((c) => [c, 0])) as Record<StallCause, number>;
+  let macs = 0;
+  let matrixBusy = 0;
+  const perCore = [...m.cores].sort(([a], [b]) => a - b).map(([g, { core }]) => {
+    const s = coreStats(core);
+    const mine = Object.fromEntries(STALLS.map((c) => [c, s.threads.reduce((a, t) => a + t.stalls[c], 0)])) as Record<StallCause, number>;
+    for (const c of STALLS) stalls[c] += mine[c];
+    macs += s.matrix.macs;
+    matrixBusy += s.matrix.utilisation * s.cycles;
+    const [x, y] = m.xy(g);
+    return { x, y, instructions: s.instructions, cycles: s.cycles, ipc: s.ipc, stalls: mine, ...m.traffic(g) };
+  });
+  const links = m.links().filter((l) => l.dir !== 'INJECT' && l.dir !== 'EJECT');
+  const instructions = perCore.reduce((a, c) => a + c.instructions, 0);
+  return {
+    machine: m.preset.name,
+    cores: m.cores.size,
+    cycles,
+    instructions,
+    stalls,
+    matrix: { macs, utilisation: cycles > 0 ? Number((matrixBusy / (m.cores.size * cycles)).toFixed(4)) : 0 },
+    network: {
+      bytes: links.reduce((a, l) => a + l.bytes, 0),
+      messages: m.links().filter((l) => l.dir === 'INJECT').reduce((a, l) => a + l.messages, 0),
+      busiestLinks: links
+        .sort((a, b) => b.busy - a.busy)
+        .slice(0, 5)
+        .map((l) => ({ x: l.x, y: l.y, dir: l.dir.toLowerCase(), utilisation: Number((cycles > 0 ? l.busy / cycles : 0).toFixed(4)), bytes: l.bytes })),
+    },
+    perCore,
+    wallSeconds: Number(m.wallSeconds.toFixed(6)),
+    mips: m.wallSeconds > 0 ? Number((instructions / m.wallSeconds / 1e6).toFixed(1)) : 0,
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function formatMeshStats(s: MeshStats): string {
+  const lines = [
+    `machine      ${s.machine}, ${s.cores} cores`,
+    `cycles       ${s.cycles}`,
+    `instructions ${s.instructions} (IPC per core ${(s.instructions / Math.max(1, s.cycles * s.cores)).toFixed(2)})`,
+    `matrix units ${pct(s.matrix.utilisation)} busy over all cores, ${s.matrix.macs} MACs`,
+    `stalls       ${STALLS.filter((c) => s.stalls[c] > 0).map((c) => `${c} ${s.stalls[c]}`).join(', ') || 'none'} (thread-cycles, all cores)`,
+    `network      ${s.network.bytes} bytes over links, ${s.network.messages} messages`,
+  ];
+  for (const l of s.network.busiestLinks) lines.push(`  link (${l.x},${l.y}) ${l.dir.padEnd(5)} ${pct(l.utilisation)} busy, ${l.bytes} bytes`);
+  if (s.perCore.length <= 64) {
+    lines.push('core      instructions   cycles   IPC  sent B  recv B  stalls');
+    for (const c of s.perCore) {
+      const st = STALLS.filter((k) => c.stalls[k] > 0).map((k) => `${k} ${c.stalls[k]}`).join(', ') || 'none';
+      lines.push(`${`(${c.x},${c.y})`.padEnd(9)} ${String(c.instructions).padStart(12)} ${String(c.cycles).padStart(8)} ${c.ipc.toFixed(2).padStart(5)} ${String(c.sent).padStart(7)} ${String(c.received).padStart(7)}  ${st}`);
+    }
+  }
+  lines.push(`wall time    ${s.wallSeconds.toFixed(3)} s`, `speed        ${s.mips.toFixed(1)} MIPS (all cores)`);
+  return lines.join('\n');
+}
+
+/** An SVG of the mesh: each core shaded by its IPC (relative to the busiest), each link by utilisation. */
+export function heatmapSvg(m: Machine, s: MeshStats): string {
+  const cell = 28;
+  const gap = 10;
+  const pitch = cell + gap;
+  const w = m.preset.w * pitch + gap;
+  const h = m.preset.h * pitch + gap + 24;
+  const maxIpc = Math.max(1e-9, ...s.perCore.map((c) => c.ipc));
+  const heat = (v: number) => `hsl(${Math.round(220 - 220 * Math.min(1, v))},80%,${Math.round(88 - 40 * Math.min(1, v))}%)`;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="monospace" font-size="9">`, `<rect width="${w}" height="${h}" fill="white"/>`];
+  out.push(`<text x="${gap}" y="${h - 8}" font-size="12">${m.preset.name}: ${s.cycles} cycles; cores by IPC (max ${maxIpc.toFixed(2)}), links by utilisation</text>`);
+  const centre = (x: number, y: number) => [gap + x * pitch + cell / 2, gap + y * pitch + cell / 2] as const;
+  for (const l of m.links()) {
+    if (l.dir === 'INJECT' || l.dir === 'EJECT') continue;
+    const [dx, dy] = { EAST: [1, 0], WEST: [-1, 0], NORTH: [0, -1], SOUTH: [0, 1] }[l.dir];
+    const [x0, y0] = centre(l.x, l.y);
+    const [x1, y1] = centre(l.x + dx, l.y + dy);
+    // the two directions of a link side by side
+    const ox = dy !== 0 ? (dy > 0 ? 3 : -3) : 0;
+    const oy = dx !== 0 ? (dx > 0 ? 3 : -3) : 0;
+    const u = s.cycles > 0 ? l.busy / s.cycles : 0;
+    out.push(`<line x1="${x0 + ox}" y1="${y0 + oy}" x2="${x1 + ox}" y2="${y1 + oy}" stroke="${heat(u)}" stroke-width="3"><title>(${l.x},${l.y}) ${l.dir.toLowerCase()}: ${(100 * u).toFixed(1)}% busy, ${l.bytes} bytes</title></line>`);
+  }
+  const byXy = new Map(s.perCore.map((c) => [`${c.x},${c.y}`, c]));
+  for (let y = 0; y < m.preset.h; y++) {
+    for (let x = 0; x < m.preset.w; x++) {
+      const c = byXy.get(`${x},${y}`);
+      const px = gap + x * pitch;
+      const py = gap + y * pitch;
+      if (!c) {
+        out.push(`<rect x="${px}" y="${py}" width="${cell}" height="${cell}" fill="#bbb"><title>(${x},${y}) disabled</title></rect>`);
+        continue;
+      }
+      out.push(`<rect x="${px}" y="${py}" width="${cell}" height="${cell}" fill="${heat(c.ipc / maxIpc)}" stroke="#444"><title>(${x},${y}): ${c.instructions} instructions, IPC ${c.ipc.toFixed(2)}</title></rect>`);
+    }
+  }
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

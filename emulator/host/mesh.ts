@@ -1,0 +1,385 @@
+// A machine of many cores (docs/machine.md, "Mesh"): one wasm instance per partition (a die, or the whole
+// of a small mesh), loading, and the run: windows of every instance, host calls, the messages between
+// instances, barriers, the end (every core exited), faults, deadlock and the cycle limit.
+import { performance } from 'node:perf_hooks';
+import type { Diagnostic } from '../../assembler/diagnostics.js';
+import type { Image } from '../../assembler/image.js';
+import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE } from '../layout.js';
+import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
+import { enabledCores, writeConfig, type Partition } from './config.js';
+import { Core, coreRegions, instantiate, type CoreExports, type StopReason } from './core.js';
+import { hostCall, type Sink } from './run.js';
+
+const I64_MAX = (1n << 63n) - 1n;
+const TICKS = BigInt(TICKS_PER_CYCLE);
+const ENGINES = ['DMA', 'list-parser', 'gather'] as const;
+const ENGINE_FAULTS: Record<number, string> = {
+  1: 'the descriptor list loops: this descriptor comes round again',
+  2: 'a descriptor, a source or a destination lies outside SRAM or the mesh',
+  3: 'a source or destination is on a disabled core',
+  4: 'the descriptor is not 8-byte aligned',
+  5: 'a gather row is longer than 1024 bytes',
+};
+
+/** One wasm instance and the cores it holds. */
+export interface Part {
+  rect: Partition;
+  wasm: CoreExports;
+  /** Global core number of each slot, and a Core view of each. */
+  globals: number[];
+  cores: Core[];
+}
+
+export type MeshOutcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'limit' }
+  | { kind: 'interrupted' }
+  | { kind: 'stop'; core: number; stop: Exclude<StopReason, { kind: 'limit' } | { kind: 'ecall' }> }
+  | { kind: 'hostcall'; core: number; number: bigint; pc: bigint }
+  | { kind: 'engine'; core: number; engine: string; why: string; desc: bigint; pc: bigint }
+  | { kind: 'barrier'; core: number; why: string }
+  | { kind: 'deadlock' };
+
+export interface MeshRunOptions {
+  stdout: Sink;
+  stderr: Sink;
+  maxCycles?: bigint;
+  interrupted?: () => boolean;
+  /** Called about every 0.2 s with the machine's time in cycles (progress on a TTY). */
+  progress?: (cycles: bigint) => void;
+}
+
+interface Arrival {
+  part: Part;
+  slot: number;
+  thread: number;
+  time: bigint;
+}
+
+/** Partitions of a machine: the whole mesh when it fits one instance, else one per die. */
+export function partitionsOf(m: MeshPreset): Partition[] {
+  if (m.w * m.h <= LAYOUT.MAX_CORES && m.w <= m.dieW && m.h <= m.dieH) return [{ x: 0, y: 0, w: m.w, h: m.h }];
+  const out: Partition[] = [];
+  for (let y = 0; y < m.h; y += m.dieH) for (let x = 0; x < m.w; x += m.dieW) out.push({ x, y, w: Math.min(m.dieW, m.w - x), h: Math.min(m.dieH, m.h - y) });
+  return out;
+}
+
+export class Machine {
+  readonly parts: Part[];
+  /** Every enabled core by global number. */
+  readonly cores = new Map<number, { part: Part; slot: number; core: Core }>();
+  /** The program's exit code per core that has exited. */
+  readonly exits = new Map<number, number>();
+  private readonly barriers = new Map<bigint, Map<number, Arrival>>();
+  wallSeconds = 0;
+
+  constructor(readonly preset: MeshPreset) {
+    this.parts = partitionsOf(preset).map((rect) => {
+      const wasm = instantiate();
+      // the instance sets each core up (growing its memory), then the configuration goes in
+      const enabled = new Set(enabledCores(preset));
+      let n = 0;
+      for (let y = rect.y; y < rect.y + rect.h; y++) for (let x = rect.x; x < rect.x + rect.w; x++) if (enabled.has(y * preset.w + x)) n++;
+      wasm.initCores(n);
+      const globals = writeConfig(wasm.memory.buffer, preset, rect);
+      const cores = globals.map((_, slot) => new Core({ instance: wasm, slot }));
+      const part: Part = { rect, wasm, globals, cores };
+      globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
+      return part;
+    });
+  }
+
+  xy(g: number): [number, number] {
+    return [g % this.preset.w, Math.floor(g / this.preset.w)];
+  }
+
+  name(g: number): string {
+    const [x, y] = this.xy(g);
+    return `(${x},${y})`;
+  }
+
+  /** Cores that have a program (the others stay idle: they count as exited with 0). */
+  private readonly loaded = new Set<number>();
+
+  /** Load one image into every enabled core for which `where(x, y)` holds (default: all). */
+  load(image: Image, file: string, where: (x: number, y: number) => boolean = () => true): Diagnostic[] {
+    for (const [g, { core }] of this.cores) {
+      const [x, y] = this.xy(g);
+      if (!where(x, y)) continue;
+      const errors = core.load(image, file);
+      if (errors.length > 0) return errors;
+      core.setReg(2, BigInt(D1_CORE.stackTop));
+      this.loaded.add(g);
+    }
+    return [];
+  }
+
+  private net(p: Part, slot: number): DataView {
+    return new DataView(p.wasm.memory.buffer, coreRegions(slot).net, 0x100);
+  }
+
+  private cfg(p: Part): DataView {
+    return new DataView(p.wasm.memory.buffer, LAYOUT.MESH, 0x100);
+  }
+
+  halted(p: Part, slot: number): boolean {
+    return this.net(p, slot).getUint32(CORE_NET_FIELDS.HALT, true) !== 0;
+  }
+
+  private halt(p: Part, slot: number, code: number): void {
+    const n = this.net(p, slot);
+    n.setUint32(CORE_NET_FIELDS.HALT, 1, true);
+    n.setUint32(CORE_NET_FIELDS.EXIT_CODE, code, true);
+    this.exits.set(p.globals[slot]!, code);
+  }
+
+  /** Network bytes a core sent and received. */
+  traffic(g: number): { sent: number; received: number } {
+    const { part, slot } = this.cores.get(g)!;
+    const n = this.net(part, slot);
+    return { sent: n.getFloat64(CORE_NET_FIELDS.SENT, true), received: n.getFloat64(CORE_NET_FIELDS.RECEIVED, true) };
+  }
+
+  /** Every link that carried something: router (x, y), direction, busy cycles, bytes, messages. */
+  links(): { x: number; y: number; dir: keyof typeof LINK; busy: number; bytes: number; messages: number; free: bigint }[] {
+    const out = [];
+    const dirs = Object.keys(LINK) as (keyof typeof LINK)[];
+    for (const p of this.parts) {
+      const dv = new DataView(p.wasm.memory.buffer, LAYOUT.LINKS, p.rect.w * p.rect.h * LAYOUT.LINK_COUNT * LAYOUT.LINK_BYTES);
+      for (let r = 0; r < p.rect.w * p.rect.h; r++) {
+        for (let l = 0; l < LAYOUT.LINK_COUNT; l++) {
+          const at = (r * LAYOUT.LINK_COUNT + l) * LAYOUT.LINK_BYTES;
+          const messages = dv.getFloat64(at + 24, true);
+          if (messages === 0) continue;
+          out.push({
+            x: p.rect.x + (r % p.rect.w),
+            y: p.rect.y + Math.floor(r / p.rect.w),
+            dir: dirs[l]!,
+            busy: Number(dv.getBigInt64(at + 8, true)) / TICKS_PER_CYCLE,
+            bytes: dv.getFloat64(at + 16, true),
+            messages,
+            free: dv.getBigInt64(at, true),
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The machine's time: when the last core and the last message were done. */
+  get cycles(): bigint {
+    let t = 0n;
+    for (const { core } of this.cores.values()) if (core.cycles > t) t = core.cycles;
+    for (const l of this.links()) {
+      const c = (l.free + TICKS - 1n) / TICKS;
+      if (c > t) t = c;
+    }
+    return t;
+  }
+
+  get instructions(): bigint {
+    let n = 0n;
+    for (const { core } of this.cores.values()) n += core.instret;
+    return n;
+  }
+
+  /** The group of a barrier: enabled cores of its rectangle (all for -1). */
+  private members(group: bigint): number[] {
+    const all = group === (1n << 64n) - 1n;
+    const x0 = all ? 0 : Number(group & 0xffn), y0 = all ? 0 : Number((group >> 8n) & 0xffn);
+    const x1 = all ? this.preset.w - 1 : Number((group >> 16n) & 0xffn), y1 = all ? this.preset.h - 1 : Number((group >> 24n) & 0xffn);
+    const out: number[] = [];
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (this.cores.has(y * this.preset.w + x)) out.push(y * this.preset.w + x);
+    return out;
+  }
+
+  groupName(group: bigint): string {
+    if (group === (1n << 64n) - 1n) return 'all cores';
+    const n = (s: bigint) => Number((group >> s) & 0xffn);
+    return `(${n(0n)},${n(8n)})-(${n(16n)},${n(24n)})`;
+  }
+
+  /** Barrier latency: a reduction to a corner and a broadcast back, hop by hop across the group. */
+  private barrierTicks(group: bigint): bigint {
+    const m = this.members(group).map((g) => this.xy(g));
+    const w = Math.max(...m.map(([x]) => x)) - Math.min(...m.map(([x]) => x)) + 1;
+    const h = Math.max(...m.map(([, y]) => y)) - Math.min(...m.map(([, y]) => y)) + 1;
+    return BigInt(2 * (w + h - 2) * NOC.hopCycles) * TICKS;
+  }
+
+  /** Events after a window: barrier arrivals and engine faults. Returns an outcome when one ends the run. */
+  private takeEvents(): MeshOutcome | undefined {
+    for (const p of this.parts) {
+      const cfg = this.cfg(p);
+      const n = cfg.getUint32(MESH_CFG.EVENT_N, true);
+      const dv = new DataView(p.wasm.memory.buffer, LAYOUT.EVENTS, n * LAYOUT.EVENT_BYTES);
+      for (let i = 0; i < n; i++) {
+        const at = i * LAYOUT.EVENT_BYTES;
+        const kind = dv.getUint32(at + EVENT_FIELDS.KIND, true);
+        const slot = dv.getUint32(at + EVENT_FIELDS.SLOT, true);
+        const g = p.globals[slot]!;
+        if (kind === EVENT.ENGINE_FAULT) {
+          return {
+            kind: 'engine',
+            core: g,
+            engine: ENGINES[dv.getUint32(at + EVENT_FIELDS.THREAD, true)]!,
+            why: ENGINE_FAULTS[dv.getUint32(at + EVENT_FIELDS.CODE, true)] ?? 'unknown',
+            desc: dv.getBigUint64(at + EVENT_FIELDS.ARG0, true),
+            pc: dv.getBigUint64(at + EVENT_FIELDS.ARG1, true),
+          };
+        }
+        const group = dv.getBigUint64(at + EVENT_FIELDS.ARG0, true);
+        const time = dv.getBigUint64(at + EVENT_FIELDS.ARG1, true);
+        const members = this.members(group);
+        if (!members.includes(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} arrived at a barrier of group ${this.groupName(group)}, which it is not in` };
+        let waiting = this.barriers.get(group);
+        if (!waiting) this.barriers.set(group, (waiting = new Map()));
+        if (waiting.has(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} arrived twice at the barrier of group ${this.groupName(group)} (two of its threads?)` };
+        for (const [other, arrivals] of this.barriers) {
+          if (other !== group && arrivals.has(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} waits at two barriers, ${this.groupName(other)} and ${this.groupName(group)}` };
+        }
+        waiting.set(g, { part: p, slot, thread: dv.getUint32(at + EVENT_FIELDS.THREAD, true), time });
+      }
+      cfg.setUint32(MESH_CFG.EVENT_N, 0, true);
+    }
+    return undefined;
+  }
+
+  /** Release every barrier whose group has all arrived; a group with an exited member is misuse. */
+  private resolveBarriers(): { released: boolean; outcome?: MeshOutcome } {
+    let released = false;
+    for (const [group, waiting] of [...this.barriers]) {
+      const members = this.members(group);
+      const gone = members.find((g) => this.exits.has(g));
+      if (gone !== undefined) {
+        return { released, outcome: { kind: 'barrier', core: [...waiting.keys()][0]!, why: `the barrier of group ${this.groupName(group)} can never complete: core ${this.name(gone)} has exited (${waiting.size} of ${members.length} cores arrived)` } };
+      }
+      if (waiting.size < members.length) continue;
+      let t = 0n;
+      for (const a of waiting.values()) if (a.time > t) t = a.time;
+      t += this.barrierTicks(group);
+      for (const a of waiting.values()) a.part.wasm.release(a.slot, a.thread, t);
+      this.barriers.delete(group);
+      released = true;
+    }
+    return { released };
+  }
+
+  /** Waiting barriers, for the deadlock report: group -> cores arrived. */
+  barrierWaits(): Map<bigint, number[]> {
+    return new Map([...this.barriers].map(([g, w]) => [g, [...w.keys()]]));
+  }
+
+  /** Move messages that left one instance into the next one's inbox. */
+  private exchange(): boolean {
+    if (this.parts.length === 1) return false;
+    let moved = false;
+    for (const p of this.parts) {
+      const cfg = this.cfg(p);
+      const n = cfg.getUint32(MESH_CFG.OUT_N, true);
+      for (let i = 0; i < n; i++) {
+        const rec = new Uint8Array(p.wasm.memory.buffer, LAYOUT.OUTBOX + i * LAYOUT.MSG_BYTES, LAYOUT.MSG_BYTES);
+        const at = new DataView(rec.buffer, rec.byteOffset).getUint32(28, true);
+        const [x, y] = this.xy(at);
+        const q = this.parts.find((o) => x >= o.rect.x && x < o.rect.x + o.rect.w && y >= o.rect.y && y < o.rect.y + o.rect.h)!;
+        const qc = this.cfg(q);
+        const k = qc.getUint32(MESH_CFG.IN_N, true);
+        if (k >= LAYOUT.BOX_COUNT) throw new Error('inbox overflow');
+        new Uint8Array(q.wasm.memory.buffer, LAYOUT.INBOX + k * LAYOUT.MSG_BYTES, LAYOUT.MSG_BYTES).set(rec);
+        qc.setUint32(MESH_CFG.IN_N, k + 1, true);
+        moved = true;
+      }
+      cfg.setUint32(MESH_CFG.OUT_N, 0, true);
+    }
+    return moved;
+  }
+
+  private allHalted(): boolean {
+    return this.exits.size === this.cores.size;
+  }
+
+  /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */
+  async run(opts: MeshRunOptions): Promise<MeshOutcome> {
+    const start = performance.now();
+    const multi = this.parts.length > 1;
+    const limitTicks = opts.maxCycles !== undefined ? opts.maxCycles * TICKS : I64_MAX;
+    let lastPoll = start;
+    let outcome: MeshOutcome | undefined;
+    // a one-instance machine runs many windows per call; several instances meet after every window
+    const windows = multi ? 1 : 64;
+    for (const [g, { part, slot }] of this.cores) if (!this.loaded.has(g) && !this.halted(part, slot)) this.halt(part, slot, 0);
+    while (!outcome) {
+      let blocked = true;
+      for (const p of this.parts) {
+        for (;;) {
+          const r = p.wasm.runWindows(windows, !multi, 1n << 40n);
+          if (r === STOP.WINDOW) {
+            blocked = false;
+            break;
+          }
+          if (r === STOP.BLOCKED) break;
+          const slot = this.cfg(p).getUint32(MESH_CFG.CUR, true);
+          const core = p.cores[slot]!;
+          const g = p.globals[slot]!;
+          if (r === STOP.ECALL) {
+            const h = hostCall(core, opts);
+            if (h.exit !== undefined) this.halt(p, slot, h.exit);
+            else if (h.unknown !== undefined) outcome = { kind: 'hostcall', core: g, number: h.unknown, pc: core.pc - 4n };
+            if (outcome) break;
+            continue;
+          }
+          outcome = { kind: 'stop', core: g, stop: core.decodeStop(r) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
+          break;
+        }
+        if (outcome) break;
+      }
+      if (outcome) break;
+      outcome = this.takeEvents();
+      if (outcome) break;
+      const moved = this.exchange();
+      const { released, outcome: misuse } = this.resolveBarriers();
+      if (misuse) {
+        outcome = misuse;
+        break;
+      }
+      if (this.allHalted()) {
+        // deliver what is still in flight, then stop
+        for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) for (const p of this.parts) p.wasm.netWindow(true);
+        outcome = { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
+        break;
+      }
+      let earliest = I64_MAX;
+      for (const p of this.parts) {
+        const e = p.wasm.earliest();
+        if (e < earliest) earliest = e;
+      }
+      const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
+      if (!runnable && earliest === I64_MAX && !released && !moved) {
+        outcome = { kind: 'deadlock' };
+        break;
+      }
+      if (multi) {
+        const next = this.parts[0]!.wasm.nextWindowEnd(earliest);
+        for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
+      } else if (blocked || released) {
+        // woken by a barrier: make sure the window reaches the woken threads
+        this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, this.parts[0]!.wasm.nextWindowEnd(earliest), true);
+      }
+      const end = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
+      if (earliest !== I64_MAX && earliest >= limitTicks) {
+        outcome = { kind: 'limit' };
+        break;
+      }
+      if (end > limitTicks && end !== I64_MAX) this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, end, true);
+      const now = performance.now();
+      if (now - lastPoll > 200) {
+        lastPoll = now;
+        opts.progress?.(earliest === I64_MAX ? 0n : earliest / TICKS);
+        await new Promise((r) => setImmediate(r));
+        if (opts.interrupted?.()) outcome = { kind: 'interrupted' };
+      }
+    }
+    this.wallSeconds = (performance.now() - start) / 1000;
+    return outcome;
+  }
+}
