@@ -125,3 +125,35 @@ export const D1_TILE: MeshPreset = {
 export function meshPreset(w: number, h: number): MeshPreset {
   return { name: `mesh-${w}x${h}`, w, h, dieW: w, dieH: h, disabled: [] };
 }
+
+/** Figures that follow from a machine preset (`d1 info --die/--tile`; checked against DOJO-FACTS.md by
+ * tests). Bandwidths are per direction. */
+export function machinePeaks(m: MeshPreset, c: CorePreset = D1_CORE) {
+  const cores = m.w * m.h - m.disabled.length;
+  const core = corePeaks(c);
+  const link = NOC.linkBytesPerCycle * c.clockHz;
+  const dies = (m.w / m.dieW) * (m.h / m.dieH);
+  // a cut between columns crosses h links; on a die edge each carries that edge's share
+  const edgeLinkX = NOC.dieEdgeBytesPerSecond / m.dieH;
+  const edgeLinkY = NOC.dieEdgeBytesPerSecond / m.dieW;
+  const cutX = Math.floor(m.w / 2 / m.dieW) * m.dieW;
+  const cutY = Math.floor(m.h / 2 / m.dieH) * m.dieH;
+  const bisectX = m.h * (cutX > 0 && cutX % m.dieW === 0 ? edgeLinkX : link);
+  const bisectY = m.w * (cutY > 0 && cutY % m.dieH === 0 ? edgeLinkY : link);
+  return {
+    cores,
+    dies,
+    sramBytes: cores * c.sramBytes,
+    bf16Flops: cores * core.bf16Flops,
+    fp32Flops: cores * core.fp32Flops,
+    linkBytesPerSecond: link,
+    dieEdgeLinkBytesPerSecond: { x: edgeLinkX, y: edgeLinkY },
+    /** The cut between the middle columns (at a die edge when the machine has several dies) and rows. */
+    bisectionBytesPerSecond: { x: bisectX, y: bisectY },
+    /** Both cuts, both directions: what the die's published "10 TB/s directional on-chip" matches. */
+    bisectionAllDirections: 2 * (bisectX + bisectY),
+    offDieBytesPerSecond: 4 * NOC.dieEdgeBytesPerSecond,
+    hopCycles: NOC.hopCycles,
+    diameterHops: m.w + m.h - 2,
+  };
+}

@@ -76,13 +76,14 @@ function applyLoads(m: Machine, specs: string[]): void {
     const s = /^([^:]+):([^=]+)=(.+)$/.exec(spec);
     if (!s) throw new OptionError(`--load takes CORE:ADDR=FILE (e.g. 0,0:0x80000=in.bin), got '${spec}'`);
     const addr = int(s[2]!, '--load address');
+    const targets = coresOf(m, s[1]!, '--load');
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(s[3]!);
     } catch {
       throw new OptionError(`--load: cannot read '${s[3]}'`);
     }
-    for (const g of coresOf(m, s[1]!, '--load')) {
+    for (const g of targets) {
       const { core } = m.cores.get(g)!;
       if (!core.inSram(BigInt(addr), bytes.length)) throw new OptionError(`--load ${spec}: ${bytes.length} bytes at 0x${addr.toString(16)} do not fit in SRAM`);
       core.writeMem(BigInt(addr), bytes);

@@ -26,6 +26,8 @@ function statsJson(r: RunResult) {
   };
 }
 
+const collect = (v: string, all: string[]) => [...all, v];
+
 export function register(program: Command): void {
   program
     .command('run')
@@ -40,8 +42,8 @@ export function register(program: Command): void {
     .option('--tile', 'run on a training tile: 5 x 5 D1 dies, 8,850 cores')
     .option('--disable <list>', "the disabled (spare) cores, 'x,y;x,y;...' or 'none' (default: the machine's, docs/machine.md)")
     .option('--max-cycles <n>', 'stop a mesh run at cycle N (exit code 137)')
-    .option('--load <spec...>', 'before the run, CORE:ADDR=FILE copies a file into a core\'s SRAM (CORE is x,y or *)')
-    .option('--dump <spec...>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file')
+    .option('--load <spec>', 'before the run, CORE:ADDR=FILE copies a file into a core\'s SRAM (CORE is x,y or *; repeatable)', collect, [])
+    .option('--dump <spec>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file (repeatable)', collect, [])
     .option('--heatmap <file.svg>', 'draw the mesh: cores by IPC, links by utilisation')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {

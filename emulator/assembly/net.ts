@@ -202,9 +202,9 @@ function route(m: u32): void {
     const each = edge ? load<i64>(L.MESH + (dir <= L.LINK_WEST ? L.MESH_EDGE_X_TICKS : L.MESH_EDGE_Y_TICKS)) : pkt;
     const l = link(<u32>routerOf(at), dir);
     const s = reserve(l, t, packets * each, size);
-    // wormhole: the link is held until the tail has crossed it
+    // wormhole: the link is held until the tail, right behind the packets before it, has crossed it
     let end = s + packets * each;
-    if (tail + hop + each > end) end = tail + hop + each;
+    if (tail + each > end) end = tail + each;
     store<i64>(l, end);
     tail = end;
     t = s + hop + (edge ? load<i64>(L.MESH + L.MESH_EDGE_HOP) : 0);

@@ -38,7 +38,7 @@ describe('codec', () => {
     expect(decode(0x00000000)).toBeUndefined();
     expect(decode(0xffffffff)).toBeUndefined();
     expect(decode(0x0000700b)).toBeUndefined(); // custom-0, funct3 7: not assigned
-    expect(decode(0x0000707b)).toBeUndefined(); // custom-3, funct3 7: not assigned
+    expect(decode(0xfe00707b)).toBeUndefined(); // custom-3, funct3 7, funct7 0x7f: not assigned
   });
 
   it('encodes known words', () => {

@@ -277,7 +277,7 @@ describe('listing layout', () => {
   });
 
   it('a word that is no D1 instruction prints as .4byte', () => {
-    const text = listing(wordsImage([0x0000707b]), 'w.elf', { aliases: true, source: false });
-    expect(text).toContain('    1000:\t0000707b          \t.4byte\t0x707b\n');
+    const text = listing(wordsImage([0xfe00707b]), 'w.elf', { aliases: true, source: false });
+    expect(text).toContain('    1000:\tfe00707b          \t.4byte\t0xfe00707b\n');
   });
 });

@@ -1,0 +1,270 @@
+// The mesh (docs/machine.md, "Mesh"): the network's latency and bandwidth sharing against hand-computed
+// figures, semaphores, barriers, deadlock and misuse reports, bad addresses, determinism, and the
+// machine figures `d1 info --die/--tile` derives, against ../shared/DOJO-FACTS.md.
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../assembler/index.js';
+import type { Image } from '../../assembler/image.js';
+import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
+import { meshStats } from '../../emulator/host/mesh-stats.js';
+import { D1_DIE, D1_TILE, machinePeaks, meshPreset, NOC, type MeshPreset } from '../../emulator/presets.js';
+import { d1 as runCli, tempDir } from '../helpers/tools.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function image(text: string): Image {
+  const { image, diagnostics } = assemble([{ path: 'mesh.dasm', text }]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return image!;
+}
+
+async function run(preset: MeshPreset, text: string): Promise<{ m: Machine; o: MeshOutcome; out: string; img: Image }> {
+  const m = new Machine(preset);
+  const img = image(text);
+  m.load(img, 'mesh.dasm');
+  let out = '';
+  const o = await m.run({ stdout: { write: (s) => (out += typeof s === 'string' ? s : Buffer.from(s).toString()) }, stderr: process.stderr, maxCycles: 10_000_000n });
+  return { m, o, out, img };
+}
+
+const word = (m: Machine, x: number, y: number, img: Image, sym: string, i = 0): bigint => {
+  const at = img.symbols.find((s) => s.name === sym)!.value + BigInt(8 * i);
+  return new DataView(m.cores.get(y * m.preset.w + x)!.core.readMem(at, 8).buffer).getBigInt64(0, true);
+};
+
+// Core (0,0) reads `cycle`, posts semaphore 0 of core (H,0); that core waits for it and reads `cycle`.
+const latency = (h: number) => `
+  .text
+  .globl _start
+_start:
+  csrr t0, corex
+  beqz t0, send
+  li t1, ${h}
+  bne t0, t1, quit
+  li t2, 0
+  li t3, 1
+  swait t2, t3
+  csrr t4, cycle
+  la t5, when
+  sd t4, 0(t5)
+  j quit
+send:
+  li t1, ${h}
+  slli t1, t1, 32
+  li t2, 1
+  slli t2, t2, 48
+  or t1, t1, t2
+  li t3, 1
+  la t5, when
+  csrr t4, cycle
+  spost t1, t3
+  sd t4, 0(t5)
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+  .align 3
+when: .dword 0
+`;
+
+describe('network latency (docs/machine.md, "Network")', () => {
+  it('a one-packet message takes 2 + 2 x hops cycles: each hop adds exactly hopCycles', async () => {
+    const delta: number[] = [];
+    for (const h of [1, 2, 4, 7]) {
+      const { m, o, img } = await run(meshPreset(8, 1), latency(h));
+      expect(o).toEqual({ kind: 'exit', code: 0 });
+      delta.push(Number(word(m, h, 0, img, 'when') - word(m, 0, 0, img, 'when')));
+    }
+    // the post leaves half a cycle after the sender's csrr; the receiver reads cycle as it wakes
+    for (const [i, h] of [1, 2, 4, 7].entries()) expect(delta[i]! - (delta[0]! + NOC.hopCycles * (h - 1))).toBe(0);
+    expect(delta[0]).toBeGreaterThanOrEqual(2 + 2 * 1);
+    expect(delta[0]).toBeLessThanOrEqual(2 + 2 * 1 + 1);
+  });
+});
+
+// Cores listed in SENDERS each DMA 16 KiB to core (3,0), which waits for all of them.
+const flows = (senders: number[]) => `
+  .text
+  .globl _start
+_start:
+  csrr s0, corex
+  li t0, 3
+  beq s0, t0, sink
+${senders.map((x) => `  li t0, ${x}\n  beq s0, t0, source`).join('\n')}
+  j quit
+source:
+  la a0, desc
+  la t1, buf
+  sd t1, 0(a0)            # src: local buffer
+  li t2, 3
+  slli t2, t2, 32
+  li t3, 1
+  slli t3, t3, 48
+  or t2, t2, t3           # core (3,0)
+  li t4, 0x80000
+  slli t5, s0, 14
+  add t4, t4, t5
+  or t4, t4, t2
+  sd t4, 8(a0)            # dst: core (3,0) + 0x80000 + x * 16 KiB
+  li t5, 16384
+  sw t5, 16(a0)           # len
+  li t5, 1
+  sw t5, 20(a0)           # rows
+  sd t2, 40(a0)           # sem 0 of core (3,0)
+  li t5, 1
+  sw t5, 48(a0)           # count
+  dma.copy a0
+  j quit
+sink:
+  li t1, 0
+  li t2, ${senders.length}
+  swait t1, t2
+  csrr t3, cycle
+  la t4, done
+  sd t3, 0(t4)
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+  .align 6
+desc: .zero 64
+done: .dword 0
+  .align 6
+buf: .zero 16384
+`;
+
+describe('bandwidth sharing', () => {
+  it('one 16 KiB flow takes 256 link cycles; two flows over a shared link take it twice as long, the link carrying both', async () => {
+    const one = await run(meshPreset(4, 1), flows([1]));
+    expect(one.o).toEqual({ kind: 'exit', code: 0 });
+    const two = await run(meshPreset(4, 1), flows([0, 1]));
+    expect(two.o).toEqual({ kind: 'exit', code: 0 });
+    const t1 = Number(word(one.m, 3, 0, one.img, 'done'));
+    const t2 = Number(word(two.m, 3, 0, two.img, 'done'));
+    // 256 packets at one per cycle, plus the path's latency (a few cycles)
+    expect(t1).toBeGreaterThanOrEqual(256);
+    expect(t1).toBeLessThan(256 + 40);
+    expect(t2).toBeGreaterThanOrEqual(512);
+    expect(t2).toBeLessThan(512 + 40);
+    const shared = two.m.links().find((l) => l.x === 2 && l.y === 0 && l.dir === 'EAST')!;
+    expect(shared.bytes).toBe(2 * 16384);
+    expect(shared.busy).toBe(512);
+    expect(one.m.links().find((l) => l.x === 2 && l.dir === 'EAST')!.bytes).toBe(16384);
+  });
+});
+
+describe('synchronisation and its failures', () => {
+  it('a barrier over all cores releases every core after the last arrives', async () => {
+    const { m, o, img } = await run(meshPreset(3, 2), `
+  .text
+  .globl _start
+_start:
+  csrr t0, corerank
+  li t1, 100
+  mul t1, t1, t0
+spin:
+  addi t1, t1, -1
+  bgtz t1, spin
+  li t2, -1
+  barrier t2
+  csrr t3, cycle
+  la t4, after
+  sd t3, 0(t4)
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+  .align 3
+after: .dword 0
+`);
+    expect(o).toEqual({ kind: 'exit', code: 0 });
+    const times = [0, 1, 2].flatMap((x) => [0, 1].map((y) => word(m, x, y, img, 'after')));
+    expect(new Set(times).size).toBeLessThanOrEqual(2); // everyone leaves together (within a cycle)
+    const s = meshStats(m);
+    expect(s.stalls.barrier).toBeGreaterThan(0);
+  });
+
+  it('a deadlock names every waiting core, thread, source line and semaphore, and exits 134', () => {
+    const dir = tempDir();
+    const f = join(dir, 'dead.dasm');
+    writeFileSync(f, '  .text\n  .globl _start\n_start:\n  li t0, 3\n  li t1, 1\n  swait t0, t1\n  li a7, 93\n  ecall\n');
+    const r = runCli(['run', '--mesh', '2x1', f]);
+    expect(r.code).toBe(134);
+    expect(r.stderr).toContain('deadlock');
+    expect(r.stderr).toMatch(/core \(1,0\) thread 0 waits for semaphore 3 \(needs 1\)/);
+    expect(r.stderr).toContain('dead.dasm:6');
+  });
+
+  it('a barrier one core never reaches (it exited) is reported as misuse', () => {
+    const dir = tempDir();
+    const f = join(dir, 'misuse.dasm');
+    writeFileSync(f, '  .text\n  .globl _start\n_start:\n  csrr t0, corerank\n  beqz t0, out\n  li t1, -1\n  barrier t1\nout:\n  li a0, 0\n  li a7, 93\n  ecall\n');
+    const r = runCli(['run', '--mesh', '2x2', f]);
+    expect(r.code).toBe(134);
+    expect(r.stderr).toMatch(/barrier misuse: .*can never complete: core \(0,0\) has exited/);
+  });
+
+  it('an address outside the mesh, or on a disabled core, is a located fault', () => {
+    const dir = tempDir();
+    const f = join(dir, 'far.dasm');
+    // core (17,19) is disabled on the die; (40,0) is outside it
+    for (const [x, y] of [[17, 19], [40, 0]]) {
+      writeFileSync(f, `  .text\n  .globl _start\n_start:\n  li t0, 1\n  slli t0, t0, 48\n  li t1, ${x}\n  slli t1, t1, 32\n  or t0, t0, t1\n  li t1, ${y}\n  slli t1, t1, 40\n  or t0, t0, t1\n  sd zero, 0x100(t0)\n  li a7, 93\n  ecall\n`);
+      const r = runCli(['run', '--die', f]);
+      expect(r.code).toBe(134);
+      expect(r.stderr).toMatch(/fault on core \(0,0\) thread 0: remote access fault/);
+      expect(r.stderr).toContain('far.dasm:12');
+    }
+  });
+
+  it('unknown machines and bad options are clear errors', () => {
+    const dir = tempDir();
+    const f = join(dir, 'x.dasm');
+    writeFileSync(f, '  .text\n  .globl _start\n_start:\n  li a7, 93\n  ecall\n');
+    for (const [args, msg] of [
+      [['--mesh', 'abc'], /--mesh takes WxH/],
+      [['--mesh', '0x3'], /a mesh has 1 to/],
+      [['--die', '--tile'], /choose one machine/],
+      [['--mesh', '2x2', '--disable', '5,5'], /--disable takes/],
+      [['--mesh', '2x2', '--load', '9,9:0=x'], /outside the 2x2 mesh/],
+    ] as const) {
+      const r = runCli(['run', ...args, f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+});
+
+describe('determinism', () => {
+  it('the same program gives the same output, cycles and statistics, run after run', async () => {
+    const text = flows([0, 1, 2]);
+    const a = await run(meshPreset(4, 2), text);
+    const b = await run(meshPreset(4, 2), text);
+    const strip = (s: ReturnType<typeof meshStats>) => ({ ...s, wallSeconds: 0, mips: 0 });
+    expect(strip(meshStats(a.m))).toEqual(strip(meshStats(b.m)));
+  });
+});
+
+describe('machine figures against DOJO-FACTS.md', () => {
+  it('the die: 354 cores, ~440 MB SRAM, 362-376 TFLOPS BF16, ~22 TFLOPS FP32, 8 TB/s off-die, ~10 TB/s both bisections both ways', () => {
+    const d = machinePeaks(D1_DIE);
+    expect(d.cores).toBe(354);
+    expect(d.sramBytes / 2 ** 20).toBeCloseTo(442.5, 1); // 354 x 1.25 MiB: "440 MB"
+    expect(d.bf16Flops / 1e12).toBeGreaterThanOrEqual(362);
+    expect(d.bf16Flops / 1e12).toBeLessThanOrEqual(376);
+    expect(Math.round(d.fp32Flops / 1e12)).toBe(23);
+    expect(d.offDieBytesPerSecond).toBe(8e12);
+    expect(d.bisectionAllDirections / 1e12).toBeGreaterThan(9.5);
+    expect(d.bisectionAllDirections / 1e12).toBeLessThan(10.5);
+  });
+  it('the tile: 8,850 cores, ~9 PFLOPS, 11 GB SRAM, 10 TB/s bisection', () => {
+    const t = machinePeaks(D1_TILE);
+    expect(t.cores).toBe(8850);
+    expect(t.dies).toBe(25);
+    expect(t.bf16Flops / 1e15).toBeCloseTo(9, 0);
+    expect(t.sramBytes / 2 ** 30).toBeCloseTo(10.8, 1); // "11 GB"
+    expect(t.bisectionBytesPerSecond.x).toBe(10e12);
+    expect(t.bisectionBytesPerSecond.y).toBe(10e12);
+  });
+});
