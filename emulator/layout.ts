@@ -7,7 +7,7 @@ import { D1_CORE } from './presets.js';
 const STATE = 0x10000;
 /** The running core's hot state (REGS .. ACC below) is swapped with its core block's CORE_SAVE copy when
  * the emulator switches cores: SWAP_BYTES of it (VTMP, scratch, is not part of it). */
-const SWAP_BYTES = 0xc00;
+const SWAP_BYTES = 0x800;
 /** Machine configuration (mesh size, this partition, window end, link costs): MESH_* offsets. */
 const MESH = STATE + 0x1000;
 /** Per router of the partition: slot + 1 of its core in this instance, 0 for a disabled core (u16). */
@@ -73,12 +73,12 @@ export const LAYOUT = {
   XREADY: STATE + 0x200,
   /** Per-core cycle-model state (f64 each, offsets in CYCLE_MODEL): when each shared resource is next
    * free, accumulator ready times, and totals. */
-  RESOURCES: STATE + 0x400,
+  RESOURCES: STATE + 0x310,
   /** The four matrix accumulators: 8x8 fp32 each (ACC_BYTES), row-major. */
-  ACC: STATE + 0x800,
+  ACC: STATE + 0x400,
   ACC_BYTES: 256,
   /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
-  VTMP: STATE + 0xc00,
+  VTMP: STATE + 0x800,
   /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
   STALLS: STATE + 0x180,
   THREAD_BLOCK,

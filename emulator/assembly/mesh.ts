@@ -26,7 +26,13 @@ export function threadAt(slot: u32, t: u32, hot: usize, inBlock: usize): usize {
   return t == curThreadOf(slot) ? hotOf(slot, hot) : threadBlockOf(slot, t) + inBlock;
 }
 
+/** Set when an instruction retired, a message moved or a thread woke in this window. */
 export function progress(): void { store<u32>(L.MESH + L.MESH_PROGRESS, 1); }
+
+/** Cores that reached the window's end with a thread still running (in the last runCores). */
+let ranCores: u32 = 0;
+/** A thread woke during the network's part of the window. */
+let woke = false;
 
 /** A waiting thread runs again from `time` (or its own clock if later); the wait counts as `cause` stalls. */
 export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
@@ -38,6 +44,7 @@ export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
     const sa = threadAt(slot, t, L.STALLS + (cause << 3), L.T_STALLS + (cause << 3));
     store<i64>(sa, load<i64>(sa) + time - c);
   }
+  woke = true;
   progress();
 }
 
@@ -105,6 +112,7 @@ export function runCores(limit: u64): u32 {
     selectCore(s);
     const why = run(limit);
     if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
+      if (why == L.STOP_WINDOW) ranCores++;
       resume++;
       continue;
     }
@@ -176,12 +184,21 @@ export function earliest(): i64 {
  */
 export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
   for (let w: u32 = 0; w < windows; w++) {
+    if (resume == 0) {
+      ranCores = 0;
+      store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+    }
     const why = runCores(limit);
     if (why != L.STOP_WINDOW) return why;
+    const retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;
+    woke = false;
     netWindow(false);
     if (!auto) return L.STOP_WINDOW;
-    if (runnableCores() == 0 && heapMin() == i64.MAX_VALUE) return L.STOP_BLOCKED;
-    store<i64>(L.MESH + L.MESH_WINDOW_END, nextWindowEnd(earliest()));
+    if (ranCores == 0 && !woke && heapMin() == i64.MAX_VALUE) return L.STOP_BLOCKED;
+    // while cores retire instructions the next window follows; when none did, skip to the earliest event
+    const q = load<i64>(L.MESH + L.MESH_WINDOW);
+    const solo = cfg(L.MESH_W) * cfg(L.MESH_H) == 1;
+    store<i64>(L.MESH + L.MESH_WINDOW_END, retired && !solo ? load<i64>(L.MESH + L.MESH_WINDOW_END) + q : nextWindowEnd(earliest()));
     if (cfg(L.MESH_EVENT_N) > 0 || cfg(L.MESH_OUT_N) > 0) return L.STOP_WINDOW;
   }
   return L.STOP_WINDOW;

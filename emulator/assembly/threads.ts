@@ -100,23 +100,32 @@ function plan(): void {
 const XBYTES: usize = (L.X0_SINK + 1) << 3;
 const STALL_BYTES: usize = L.STALL_COUNT << 3;
 
+/** The running thread's pc, clock and counts to its block (its registers stay hot: see saveRegs). */
 function save(pc: u64, n: u64): void {
   countDecode(n);
   store<u64>(tb + L.T_PC, pc);
   store<i64>(tb + L.T_CLOCK, clock());
   store<u64>(tb + L.T_INSTRET, load<u64>(tb + L.T_INSTRET) + (n - nIn));
+}
+
+/** The running thread's registers, ready times and stalls to its block (it is switched out). */
+function saveRegs(): void {
   memory.copy(tb + L.T_XSAVE, L.REGS, XBYTES);
   memory.copy(tb + L.T_XREADY, L.XREADY, XBYTES);
   memory.copy(tb + L.T_STALLS, L.STALLS, STALL_BYTES);
 }
 
+/** Make thread t the running one; when it already is, its registers are hot and stay. */
 function restore(t: u32, n: u64): u64 {
-  store<u32>(L.CUR_THREAD, t);
-  setThreadBlock(block(t));
+  if (t != current()) {
+    saveRegs();
+    store<u32>(L.CUR_THREAD, t);
+    setThreadBlock(block(t));
+    memory.copy(L.REGS, tb + L.T_XSAVE, XBYTES);
+    memory.copy(L.XREADY, tb + L.T_XREADY, XBYTES);
+    memory.copy(L.STALLS, tb + L.T_STALLS, STALL_BYTES);
+  }
   store<i64>(L.CLOCK, load<i64>(tb + L.T_CLOCK));
-  memory.copy(L.REGS, tb + L.T_XSAVE, XBYTES);
-  memory.copy(L.XREADY, tb + L.T_XREADY, XBYTES);
-  memory.copy(L.STALLS, tb + L.T_STALLS, STALL_BYTES);
   nIn = n;
   nDecoded = n;
   plan();
