@@ -20,7 +20,7 @@ const LINK_COUNT = 6;
 const LINK_BYTES = 32;
 /** The network's messages in flight: a binary heap of message numbers (u32) ordered by (time, seq). */
 const HEAP = LINKS + MAX_ROUTERS * LINK_COUNT * LINK_BYTES;
-const MSG_COUNT = 16384;
+const MSG_COUNT = 65536;
 /** Events for the host after a window (EVENT_BYTES each): barrier arrivals, engine faults. */
 const EVENTS = HEAP + MSG_COUNT * 4;
 const EVENT_COUNT = 2048;
@@ -34,9 +34,13 @@ const MSG_BYTES = MSG_HEADER + MSG_PAYLOAD;
 const OUTBOX = MSGS + MSG_COUNT * MSG_BYTES;
 const BOX_COUNT = 4096;
 const INBOX = OUTBOX + BOX_COUNT * MSG_BYTES;
+/** Trace records for `--trace` (TRACE_BYTES each, TRACE_* offsets): thread waits and engine work. */
+const TRACE = INBOX + BOX_COUNT * MSG_BYTES;
+const TRACE_COUNT = 65536;
+const TRACE_BYTES = 40;
 /** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
  * predecoded records, breakpoint marks. */
-const CORES = Math.ceil((INBOX + BOX_COUNT * MSG_BYTES) / 0x10000) * 0x10000;
+const CORES = Math.ceil((TRACE + TRACE_COUNT * TRACE_BYTES) / 0x10000) * 0x10000;
 const THREAD_BLOCK = 0x1000;
 const CORE_SAVE = 0;
 /** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
@@ -122,6 +126,9 @@ export const LAYOUT = {
   LINK_BYTES,
   HEAP,
   MSG_COUNT,
+  /** Records kept for the network's own messages (replies, posts, engine steps, the inbox): cores and
+   * engines wait while fewer are free. */
+  MSG_RESERVE: 8192,
   EVENTS,
   EVENT_COUNT,
   EVENT_BYTES,
@@ -132,6 +139,9 @@ export const LAYOUT = {
   OUTBOX,
   INBOX,
   BOX_COUNT,
+  TRACE,
+  TRACE_COUNT,
+  TRACE_BYTES,
   CORES,
   CORE_BYTES,
   MAX_CORES,
@@ -249,6 +259,10 @@ export const MESH_CFG = {
   WINDOW: 128,
   /** Enabled cores in the whole machine (u32). */
   NCORES: 136,
+  /** Non-zero when trace records are kept (u32), and how many TRACE holds (u32). */
+  TRACE_ON: 140, TRACE_N: 144,
+  /** Message records in use (u32). */
+  IN_USE: 148,
   /** Enabled cores of the whole mesh, one bit per global core number. */
   ENABLED: 0x100,
 } as const;
@@ -274,7 +288,7 @@ export const CORE_NET_FIELDS = {
  * parser's walk (steps, power, marked descriptor), a ring of QSIZE queued (descriptor, pc) pairs, and a
  * copy of the current descriptor (DESC offsets). */
 export const ENGINE = {
-  BUSY: 0, DESC: 8, ROW: 16, OFFSET: 20, PC: 24, WALKED: 32, POWER: 36, MARK: 40, QHEAD: 48, QTAIL: 52,
+  BUSY: 0, DESC: 8, ROW: 16, OFFSET: 20, PC: 24, WALKED: 32, POWER: 36, MARK: 40, QHEAD: 48, QTAIL: 52, T0: 56,
   COPY: 64, QUEUE: 128, QSIZE: 16,
 } as const;
 export const ENGINE_BYTES = 0x200;
@@ -330,6 +344,11 @@ export const EVENT = {
   ENGINE_FAULT: 2,
 } as const;
 export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 4, TOO_LONG: 5 } as const;
+
+/** A trace record: what (TRACE_KIND), core slot, thread or engine, detail (a WAIT kind), start and end
+ * ticks (i64), an argument (u64: semaphore number, barrier group, remote core, descriptor address). */
+export const TRACE_FIELDS = { KIND: 0, SLOT: 4, WHO: 8, DETAIL: 12, START: 16, END: 24, ARG: 32 } as const;
+export const TRACE_KIND = { WAIT: 1, ENGINE: 2 } as const;
 
 /** Links of a router, in LINKS order: the four neighbours, then the local SRAM read (inject) and write (eject) ports. */
 export const LINK = { EAST: 0, WEST: 1, NORTH: 2, SOUTH: 3, INJECT: 4, EJECT: 5 } as const;

@@ -9,6 +9,7 @@ import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh
 import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
 import { placeLines, stopReport } from '../../emulator/host/report.js';
 import { EXIT } from '../../emulator/host/run.js';
+import { traceJson } from '../../emulator/host/trace.js';
 import { printDiagnostics, sourceLine } from '../load.js';
 
 export interface MeshFlags {
@@ -22,6 +23,8 @@ export interface MeshFlags {
   stats?: boolean;
   json?: boolean;
   heatmap?: string;
+  trace?: string;
+  workers?: string;
 }
 
 /** A user error in the options: the message, exit code 2. */
@@ -36,6 +39,8 @@ const int = (s: string, what: string): number => {
 export function presetOf(f: MeshFlags): MeshPreset | undefined {
   const chosen = [f.mesh !== undefined, !!f.die, !!f.tile].filter(Boolean).length;
   if (chosen > 1) throw new OptionError('choose one machine: --mesh WxH, --die or --tile');
+  // the machine's views (trace, heatmap, data files) work on one core too
+  if (chosen === 0 && (f.trace || f.heatmap || f.load?.length || f.dump?.length || f.maxCycles !== undefined)) f.mesh = '1x1';
   let p: MeshPreset | undefined;
   if (f.mesh !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(f.mesh);
@@ -165,6 +170,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     return EXIT.BAD_INPUT;
   }
   applyLoads(m, f.load ?? []);
+  if (f.trace) m.trace();
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT.INTERRUPTED);
@@ -177,6 +183,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     stderr: process.stderr,
     ...(maxCycles !== undefined ? { maxCycles } : {}),
     interrupted: () => interrupted,
+    workers: f.workers !== undefined ? int(f.workers, '--workers') : 1,
     ...(tty ? { progress: (c: bigint) => process.stderr.write(`\r\x1b[2K${preset.name}: cycle ${c}, ${m.exits.size}/${m.cores.size} cores done`) } : {}),
   });
   if (tty) process.stderr.write('\r\x1b[2K');
@@ -185,6 +192,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
   applyDumps(m, f.dump ?? []);
   const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
   if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));
+  if (f.trace) writeFileSync(f.trace, traceJson(m));
   if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: exitCodeOf(o), outcome: o.kind, ...s })}\n`);
   else if (f.stats) process.stderr.write(`${formatMeshStats(s!)}\n`);
   return exitCodeOf(o);

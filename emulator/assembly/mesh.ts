@@ -34,11 +34,30 @@ let ranCores: u32 = 0;
 /** A thread woke during the network's part of the window. */
 let woke = false;
 
+/** Keep a trace record (when tracing; a full buffer drops it). */
+export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, end: i64, arg: u64): void {
+  if (cfg(L.MESH_TRACE_ON) == 0) return;
+  const n = cfg(L.MESH_TRACE_N);
+  if (<usize>n >= L.TRACE_COUNT) return;
+  const r = L.TRACE + <usize>n * L.TRACE_BYTES;
+  store<u32>(r + L.TR_KIND, kind);
+  store<u32>(r + L.TR_SLOT, slot);
+  store<u32>(r + L.TR_WHO, who);
+  store<u32>(r + L.TR_DETAIL, detail);
+  store<i64>(r + L.TR_START, start);
+  store<i64>(r + L.TR_END, end);
+  store<u64>(r + L.TR_ARG, arg);
+  store<u32>(L.MESH + L.MESH_TRACE_N, n + 1);
+}
+
 /** A waiting thread runs again from `time` (or its own clock if later); the wait counts as `cause` stalls. */
 export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
-  store<u32>(threadBlockOf(slot, t) + L.T_STATE, L.THREAD_RUNNING);
+  const b = threadBlockOf(slot, t);
+  store<u32>(b + L.T_STATE, L.THREAD_RUNNING);
   const ca = threadAt(slot, t, L.CLOCK, L.T_CLOCK);
   const c = load<i64>(ca);
+  const kind = load<u32>(b + L.T_WAIT_KIND);
+  trace(L.TRACE_WAIT, slot, t, kind, c, time > c ? time : c, kind == L.WAIT_BARRIER || kind == L.WAIT_REMOTE ? load<u64>(b + L.T_WAIT_ARG) : <u64>load<u32>(b + L.T_WAIT_FOR));
   if (c < time) {
     store<i64>(ca, time);
     const sa = threadAt(slot, t, L.STALLS + (cause << 3), L.T_STALLS + (cause << 3));
@@ -199,7 +218,7 @@ export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
     const q = load<i64>(L.MESH + L.MESH_WINDOW);
     const solo = cfg(L.MESH_W) * cfg(L.MESH_H) == 1;
     store<i64>(L.MESH + L.MESH_WINDOW_END, retired && !solo ? load<i64>(L.MESH + L.MESH_WINDOW_END) + q : nextWindowEnd(earliest()));
-    if (cfg(L.MESH_EVENT_N) > 0 || cfg(L.MESH_OUT_N) > 0) return L.STOP_WINDOW;
+    if (cfg(L.MESH_EVENT_N) > 0 || cfg(L.MESH_OUT_N) > 0 || <usize>cfg(L.MESH_TRACE_N) > L.TRACE_COUNT / 2) return L.STOP_WINDOW;
   }
   return L.STOP_WINDOW;
 }

@@ -4,7 +4,7 @@
 // wait in a heap ordered by (time, seq); netWindow() moves every message whose time falls in the window.
 import * as L from './generated/layout';
 import { clock as liveClock, setClock } from './generated/dispatch';
-import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, wake } from './mesh';
+import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
 import { coreBlock, currentSlot, netAt, setRd, tb, trap } from './state';
 import { current, lowerSwitch } from './threads';
 
@@ -108,24 +108,27 @@ function capWindow(t: i64): void {
 
 /** A free message record, or -1 when all are in flight. */
 function alloc(): i32 {
+  store<u32>(L.MESH + L.MESH_IN_USE, cfg(L.MESH_IN_USE) + 1);
   const f = cfg(L.MESH_FREE);
   if (f != 0) {
     store<u32>(L.MESH + L.MESH_FREE, load<u32>(msg(f - 1) + L.MSG_NEXT));
     return <i32>(f - 1);
   }
   const fresh = cfg(L.MESH_FRESH);
-  if (<usize>fresh >= L.MSG_COUNT) return -1;
+  if (<usize>fresh >= L.MSG_COUNT) unreachable(); // MSG_RESERVE keeps records for the network's own messages
   store<u32>(L.MESH + L.MESH_FRESH, fresh + 1);
   return <i32>fresh;
 }
 
 function release(m: u32): void {
+  store<u32>(L.MESH + L.MESH_IN_USE, cfg(L.MESH_IN_USE) - 1);
   store<u32>(msg(m) + L.MSG_NEXT, cfg(L.MESH_FREE));
   store<u32>(L.MESH + L.MESH_FREE, m + 1);
 }
 
-/** Room for `n` more messages (instructions that send retry when there is not). */
-export function room(n: u32): bool { return <usize>(cfg(L.MESH_FRESH) + n) <= L.MSG_COUNT || cfg(L.MESH_FREE) != 0; }
+/** Room for `n` more messages from a core or an engine, past the records the network keeps for its own
+ * (a core's instruction retries, an engine waits, when there is not). */
+export function room(n: u32): bool { return <usize>(cfg(L.MESH_IN_USE) + n) + L.MSG_RESERVE <= L.MSG_COUNT; }
 
 /** A new message from core `slot` of this instance (its global number `from`), at `time`. */
 function make(kind: usize, slot: u32, from: u32, to: u32, time: i64, size: u32): u32 {
@@ -182,6 +185,10 @@ function route(m: u32): void {
   const dx = dst % w, dy = dst / w;
   let at = load<u32>(h + L.MSG_AT);
   let t = load<i64>(h + L.MSG_TIME);
+  if (routerOf(at) < 0) {
+    outbox(m); // it waited for room in the outbox
+    return;
+  }
   // the tail: when the message's last packet has left the link it last crossed
   let tail = t;
   if ((load<u8>(h + L.MSG_FLAGS) & <u8>L.MF_INJECTED) == 0) {
@@ -227,7 +234,13 @@ function route(m: u32): void {
 
 function outbox(m: u32): void {
   const n = cfg(L.MESH_OUT_N);
-  if (<usize>n >= L.BOX_COUNT) unreachable(); // the host empties it every window; BOX_COUNT bounds a window's traffic
+  if (<usize>n >= L.BOX_COUNT) {
+    // the host empties the outbox every window: leave in the next one
+    const end = load<i64>(L.MESH + L.MESH_WINDOW_END);
+    if (load<i64>(msg(m) + L.MSG_TIME) < end) store<i64>(msg(m) + L.MSG_TIME, end);
+    push(m);
+    return;
+  }
   memory.copy(L.OUTBOX + <usize>n * L.MSG_BYTES, msg(m), L.MSG_BYTES);
   store<u32>(L.MESH + L.MESH_OUT_N, n + 1);
   release(m);
@@ -275,7 +288,8 @@ function postFrom(slot: u32, ref: u64, count: u32, time: i64): void {
   push(m);
 }
 
-function arrive(m: u32): void {
+/** A message takes effect; false when it must wait and stays in the heap (its TIME moved on). */
+function arrive(m: u32): bool {
   const h = msg(m);
   const kind = <usize>load<u16>(h + L.MSG_KIND);
   const slot = slotOf(load<u32>(h + L.MSG_DST));
@@ -324,8 +338,13 @@ function arrive(m: u32): void {
     store<u16>(msg(c) + L.MSG_POSTN, load<u16>(h + L.MSG_POSTN));
     push(c);
   } else if (kind == L.KIND_ENGINE) {
-    engineStep(slot, <u32>load<u64>(h + L.MSG_AUX), t);
+    if (!engineStep(slot, <u32>load<u64>(h + L.MSG_AUX), t)) {
+      // no room in the network: this step comes back later
+      store<i64>(h + L.MSG_TIME, t + ENGINE_BACKOFF * L.TICKS);
+      return false;
+    }
   }
+  return true;
 }
 
 /**
@@ -343,8 +362,8 @@ export function netWindow(drain: bool): void {
       route(m);
       continue;
     }
-    arrive(m);
-    release(m);
+    if (arrive(m)) release(m);
+    else push(m);
   }
 }
 
@@ -485,28 +504,34 @@ function globalize(slot: u32, a: u64): u64 {
   return (<u64>1 << L.GLOBAL_FLAG_BIT) | (<u64>load<u32>(netOf(slot) + L.C_Y) << L.GLOBAL_Y_SHIFT) | (<u64>load<u32>(netOf(slot) + L.C_X) << L.GLOBAL_X_SHIFT) | a;
 }
 
+/** Cycles an engine waits for room among the messages before it tries again. */
+const ENGINE_BACKOFF: i64 = 16;
+
 /** The engine's next piece: send it (or ask its source for it), and come back when the engine's SRAM
  * port is free again; after a descriptor's last piece take the next one (list parser: the next field,
- * with Brent's cycle check; others: the queue). */
-function engineStep(slot: u32, e: u32, t: i64): void {
+ * with Brent's cycle check; others: the queue). Returns false when the network has no room: the caller
+ * keeps the step for later. */
+function engineStep(slot: u32, e: u32, t: i64): bool {
+  if (!room(2)) return false;
   const en = engineAt(slot, e);
   const me = load<u32>(netOf(slot) + L.C_Y) * cfg(L.MESH_W) + load<u32>(netOf(slot) + L.C_X);
-  if (load<u32>(en + L.E_BUSY) == IDLE) return;
+  if (load<u32>(en + L.E_BUSY) == IDLE) return true;
   if (load<u32>(en + L.E_BUSY) == BETWEEN) {
     // take the next queued descriptor
     const head = load<u32>(en + L.E_QHEAD);
     if (head == load<u32>(en + L.E_QTAIL)) {
       store<u32>(en + L.E_BUSY, IDLE);
-      return;
+      return true;
     }
     store<u32>(en + L.E_BUSY, INSIDE);
+    store<i64>(en + L.E_T0, t);
     const q = en + L.E_QUEUE + (<usize>(head % <u32>L.E_QSIZE) << 4);
     store<u32>(en + L.E_QHEAD, head + 1);
     store<u64>(en + L.E_PC, load<u64>(q + 8));
     store<u32>(en + L.E_WALKED, 0);
     store<u32>(en + L.E_POWER, 1);
     store<u64>(en + L.E_MARK, load<u64>(q));
-    if (!loadDescriptor(slot, e, load<u64>(q))) return;
+    if (!loadDescriptor(slot, e, load<u64>(q))) return true;
   }
   const c = en + L.E_COPY;
   const len = load<u32>(c + L.D_LEN), rows = load<u32>(c + L.D_ROWS);
@@ -518,13 +543,13 @@ function engineStep(slot: u32, e: u32, t: i64): void {
     let src: u64, dst = globalize(slot, load<u64>(c + L.D_DST) + <u64>(<i64>row * load<i64>(c + L.D_DSTRIDE)) + off);
     if (e == <u32>L.ENGINE_GATHER) {
       const table = load<u64>(c + L.D_SRC) + (<u64>row << 3);
-      if (table + 8 > <u64>L.SRAM_SIZE) { engineFault(slot, e, <u32>L.EFAULT_BAD_ADDRESS, load<u64>(en + L.E_DESC)); return; }
+      if (table + 8 > <u64>L.SRAM_SIZE) { engineFault(slot, e, <u32>L.EFAULT_BAD_ADDRESS, load<u64>(en + L.E_DESC)); return true; }
       src = globalize(slot, load<u64>(sramOf(slot) + <usize>table));
     } else src = globalize(slot, load<u64>(c + L.D_SRC) + <u64>(<i64>row * load<i64>(c + L.D_SSTRIDE)) + off);
     const sg = coreOf(src, n), dg = coreOf(dst, n);
     if (sg < 0 || dg < 0) {
       engineFault(slot, e, <u32>(isGlobal(sg < 0 ? src : dst) && !enabledAddr(sg < 0 ? src : dst) ? L.EFAULT_DISABLED : L.EFAULT_BAD_ADDRESS), load<u64>(en + L.E_DESC));
-      return;
+      return true;
     }
     off += n;
     if (off >= len) { off = 0; row++; }
@@ -551,15 +576,17 @@ function engineStep(slot: u32, e: u32, t: i64): void {
     store<u32>(en + L.E_OFFSET, off);
     if (!last) {
       stepLater(slot, e, next);
-      return;
+      return true;
     }
   }
   // this descriptor is done
+  trace(L.TRACE_ENGINE, slot, e, 0, load<i64>(en + L.E_T0), next, load<u64>(en + L.E_DESC));
+  store<i64>(en + L.E_T0, next);
   if (e == <u32>L.ENGINE_LIST) {
     const nd = load<u64>(c + L.D_NEXT);
     if (nd != 0) {
       // Brent: a list that comes back to a marked descriptor loops forever
-      if (nd == load<u64>(en + L.E_MARK)) { engineFault(slot, e, <u32>L.EFAULT_LOOP, nd); return; }
+      if (nd == load<u64>(en + L.E_MARK)) { engineFault(slot, e, <u32>L.EFAULT_LOOP, nd); return true; }
       let walked = load<u32>(en + L.E_WALKED) + 1;
       const power = load<u32>(en + L.E_POWER);
       if (walked == power) {
@@ -568,13 +595,14 @@ function engineStep(slot: u32, e: u32, t: i64): void {
         walked = 0;
       }
       store<u32>(en + L.E_WALKED, walked);
-      if (!loadDescriptor(slot, e, nd)) return;
+      if (!loadDescriptor(slot, e, nd)) return true;
       stepLater(slot, e, next);
-      return;
+      return true;
     }
   }
   store<u32>(en + L.E_BUSY, BETWEEN);
   stepLater(slot, e, next);
+  return true;
 }
 
 function enabledAddr(a: u64): bool { return enabled(gx(a), gy(a)); }

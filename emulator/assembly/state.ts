@@ -45,11 +45,13 @@ export let netAt: usize = L.CORES + L.CORE_NET;
  */
 export function selectCore(slot: u32): void {
   const cur = currentSlot();
+  // the bases are set even when the core is already selected: another instance over the same (shared)
+  // memory may have selected it (emulator/host/workers.ts)
+  setBases(slot);
   if (slot == cur) return;
   memory.copy(coreBlock(cur) + L.CORE_SAVE, L.REGS, L.SWAP_BYTES);
   memory.copy(L.REGS, coreBlock(slot) + L.CORE_SAVE, L.SWAP_BYTES);
   store<u32>(L.MESH + L.MESH_CUR, slot);
-  setBases(slot);
 }
 
 export function setBases(slot: u32): void {

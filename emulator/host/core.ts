@@ -93,8 +93,19 @@ const WAIT_KINDS = ['join', 'semaphore', 'barrier', 'remote'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /** A new instance of the core's wasm: the debugging build when `watchpoints`. */
-export function instantiate(watchpoints = false): CoreExports {
-  return new WebAssembly.Instance(wasmModule(watchpoints), {}).exports as unknown as CoreExports;
+export function instantiate(watchpoints = false, memory = newMemory()): CoreExports {
+  return new WebAssembly.Instance(wasmModule(watchpoints), { env: { memory } }).exports as unknown as CoreExports;
+}
+
+/** The core's linear memory: shared, so worker threads can run the cores of an instance the host made
+ * (emulator/host/workers.ts); it grows up to 4 GiB, one page at a time as cores need it. */
+export function newMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: true });
+}
+
+/** The compiled core, for worker threads to instantiate over a memory the host shares with them. */
+export function coreModule(): WebAssembly.Module {
+  return wasmModule(false);
 }
 
 /** Where a core's regions are in its instance's linear memory. */

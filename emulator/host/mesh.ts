@@ -4,11 +4,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
-import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE } from '../layout.js';
+import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
 import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
-import { Core, coreRegions, instantiate, type CoreExports, type StopReason } from './core.js';
-import { hostCall, type Sink } from './run.js';
+import { Core, coreRegions, instantiate, newMemory, type CoreExports, type StopReason } from './core.js';
+import { turn, type PartTurn } from './part.js';
+import type { Sink } from './run.js';
+import { WorkerPool } from './workers.js';
 
 const I64_MAX = (1n << 63n) - 1n;
 const TICKS = BigInt(TICKS_PER_CYCLE);
@@ -24,6 +26,8 @@ const ENGINE_FAULTS: Record<number, string> = {
 /** One wasm instance and the cores it holds. */
 export interface Part {
   rect: Partition;
+  /** The instance's shared memory, and the host's instance over it. */
+  memory: WebAssembly.Memory;
   wasm: CoreExports;
   /** Global core number of each slot, and a Core view of each. */
   globals: number[];
@@ -47,6 +51,19 @@ export interface MeshRunOptions {
   interrupted?: () => boolean;
   /** Called about every 0.2 s with the machine's time in cycles (progress on a TTY). */
   progress?: (cycles: bigint) => void;
+  /** Threads that run the instances of a machine of several (a tile); 1: the host thread alone. */
+  workers?: number;
+}
+
+/** A thread's wait (who: thread, detail: WAIT kind) or an engine's descriptor (who: ENGINE_KIND), in ticks. */
+export interface TraceRecord {
+  kind: 'wait' | 'engine';
+  core: number;
+  who: number;
+  detail: number;
+  start: bigint;
+  end: bigint;
+  arg: bigint;
 }
 
 interface Arrival {
@@ -72,10 +89,43 @@ export class Machine {
   readonly exits = new Map<number, number>();
   private readonly barriers = new Map<bigint, Map<number, Arrival>>();
   wallSeconds = 0;
+  /** Trace records (with `trace()` on): thread waits and engine work, in the order the emulator made them. */
+  readonly traceRecords: TraceRecord[] = [];
+  private tracing = false;
+
+  /** Keep trace records from now on (for `--trace`). */
+  trace(): void {
+    this.tracing = true;
+    for (const p of this.parts) this.cfg(p).setUint32(MESH_CFG.TRACE_ON, 1, true);
+  }
+
+  private takeTrace(): void {
+    if (!this.tracing) return;
+    for (const p of this.parts) {
+      const cfg = this.cfg(p);
+      const n = cfg.getUint32(MESH_CFG.TRACE_N, true);
+      const dv = new DataView(p.wasm.memory.buffer, LAYOUT.TRACE, n * LAYOUT.TRACE_BYTES);
+      for (let i = 0; i < n; i++) {
+        const at = i * LAYOUT.TRACE_BYTES;
+        const f = (k: keyof typeof TRACE_FIELDS) => at + TRACE_FIELDS[k];
+        this.traceRecords.push({
+          kind: dv.getUint32(f('KIND'), true) === TRACE_KIND.WAIT ? 'wait' : 'engine',
+          core: p.globals[dv.getUint32(f('SLOT'), true)]!,
+          who: dv.getUint32(f('WHO'), true),
+          detail: dv.getUint32(f('DETAIL'), true),
+          start: dv.getBigInt64(f('START'), true),
+          end: dv.getBigInt64(f('END'), true),
+          arg: dv.getBigUint64(f('ARG'), true),
+        });
+      }
+      cfg.setUint32(MESH_CFG.TRACE_N, 0, true);
+    }
+  }
 
   constructor(readonly preset: MeshPreset) {
     this.parts = partitionsOf(preset).map((rect) => {
-      const wasm = instantiate();
+      const memory = newMemory();
+      const wasm = instantiate(false, memory);
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
@@ -83,7 +133,7 @@ export class Machine {
       wasm.initCores(n);
       const globals = writeConfig(wasm.memory.buffer, preset, rect);
       const cores = globals.map((_, slot) => new Core({ instance: wasm, slot }));
-      const part: Part = { rect, wasm, globals, cores };
+      const part: Part = { rect, memory, wasm, globals, cores };
       globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
       return part;
     });
@@ -308,32 +358,25 @@ export class Machine {
     // a one-instance machine runs many windows per call; several instances meet after every window
     const windows = multi ? 1 : 64;
     for (const [g, { part, slot }] of this.cores) if (!this.loaded.has(g) && !this.halted(part, slot)) this.halt(part, slot, 0);
+    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length }))) : undefined;
     while (!outcome) {
       let blocked = true;
-      for (const p of this.parts) {
-        for (;;) {
-          const r = p.wasm.runWindows(windows, !multi, 1n << 40n);
-          if (r === STOP.WINDOW) {
-            blocked = false;
-            break;
-          }
-          if (r === STOP.BLOCKED) break;
-          const slot = this.cfg(p).getUint32(MESH_CFG.CUR, true);
-          const core = p.cores[slot]!;
-          const g = p.globals[slot]!;
-          if (r === STOP.ECALL) {
-            const h = hostCall(core, opts);
-            if (h.exit !== undefined) this.halt(p, slot, h.exit);
-            else if (h.unknown !== undefined) outcome = { kind: 'hostcall', core: g, number: h.unknown, pc: core.pc - 4n };
-            if (outcome) break;
-            continue;
-          }
-          outcome = { kind: 'stop', core: g, stop: core.decodeStop(r) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
-          break;
+      const turns: PartTurn[] = pool ? await pool.turn() : this.parts.map((p) => turn(p.wasm, p.cores, windows, !multi));
+      for (const [i, t] of turns.entries()) {
+        const p = this.parts[i]!;
+        for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
+        for (const [slot, code] of t.exits) this.exits.set(p.globals[slot]!, code);
+        if (t.end === 'window') blocked = false;
+        else if (t.end !== 'blocked' && !outcome) {
+          const g = p.globals[t.end.slot]!;
+          const core = p.cores[t.end.slot]!;
+          outcome = 'hostcall' in t.end
+            ? { kind: 'hostcall', core: g, number: t.end.hostcall, pc: t.end.pc }
+            : { kind: 'stop', core: g, stop: core.decodeStop(t.end.stop) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
         }
-        if (outcome) break;
       }
       if (outcome) break;
+      this.takeTrace();
       outcome = this.takeEvents();
       if (outcome) break;
       const moved = this.exchange();
@@ -379,6 +422,8 @@ export class Machine {
         if (opts.interrupted?.()) outcome = { kind: 'interrupted' };
       }
     }
+    await pool?.stop();
+    this.takeTrace();
     this.wallSeconds = (performance.now() - start) / 1000;
     return outcome;
   }

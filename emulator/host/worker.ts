@@ -1,0 +1,28 @@
+// A worker thread that runs instances for the host (emulator/host/workers.ts): it instantiates the core
+// over each instance's shared memory and, on each request, runs a turn of the instances it was given.
+import { parentPort } from 'node:worker_threads';
+import { Core, type CoreExports } from './core.js';
+import { turn } from './part.js';
+
+interface Held {
+  wasm: CoreExports;
+  cores: Core[];
+}
+
+const held = new Map<number, Held>();
+
+parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
+  if (msg.cmd === 'init') {
+    for (const p of msg.parts) {
+      const wasm = new WebAssembly.Instance(msg.module, { env: { memory: p.memory } }).exports as unknown as CoreExports;
+      held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })) });
+    }
+    parentPort!.postMessage({ ready: true });
+    return;
+  }
+  const turns = msg.parts.map((i) => {
+    const h = held.get(i)!;
+    return turn(h.wasm, h.cores, 1, false);
+  });
+  parentPort!.postMessage({ turns });
+});

@@ -1,0 +1,330 @@
+// Multi-core kernels that move their data with the DMA engines (docs/machine.md, "Mesh"): summa.dasm, a
+// distributed bf16 GEMM on the matrix units, checked element by element against a reference that
+// rounds as the matrix units do; scatter.dasm, a list-parser scatter and a gather, checked byte by
+// byte; and a descriptor list that loops, which the list parser must refuse.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../assembler/index.js';
+import type { Image } from '../../assembler/image.js';
+import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
+import { meshStats, type MeshStats } from '../../emulator/host/mesh-stats.js';
+import { meshPreset } from '../../emulator/presets.js';
+
+const PROGRAMS = fileURLToPath(new URL('../../programs/', import.meta.url));
+
+/** Assemble programs/<name>.dasm, with `prefix` (e.g. `.equ BS, 32`) before its text. */
+function build(name: string, prefix = ''): Image {
+  const path = join(PROGRAMS, `${name}.dasm`);
+  const { image, diagnostics } = assemble([{ path, text: prefix + readFileSync(path, 'utf8') }]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return image!;
+}
+
+async function runMesh(img: Image, w: number, h: number, file = 'prog.dasm'): Promise<{ m: Machine; o: MeshOutcome; out: string; stats: MeshStats }> {
+  const m = new Machine(meshPreset(w, h));
+  expect(m.load(img, file)).toEqual([]);
+  let out = '';
+  const sink = { write: (s: string | Uint8Array) => (out += typeof s === 'string' ? s : Buffer.from(s).toString()) };
+  const o = await m.run({ stdout: sink, stderr: sink, maxCycles: 50_000_000n });
+  return { m, o, out, stats: meshStats(m) };
+}
+
+const symbol = (img: Image, name: string): bigint => img.symbols.find((s) => s.name === name)!.value;
+
+function mem(m: Machine, x: number, y: number, img: Image, sym: string, bytes: number, offset = 0): DataView {
+  const b = m.cores.get(y * m.preset.w + x)!.core.readMem(symbol(img, sym) + BigInt(offset), bytes);
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+// ---- summa.dasm ------------------------------------------------------------------------------------------
+
+/** The bf16 bits of element [r][c] of A or B, from summa.dasm's description. */
+const TABLE = Array.from({ length: 16 }, (_, h) => ((h & 1) << 15) | ((126 - (h >> 2)) << 7) | ((h * 37) & 127));
+const elementBits = (r: number, c: number, k1: number, k2: number): number => TABLE[((r * c + k1 * r + k2 * c) & 0xffff) >>> 12]!;
+const A_K = [0x3b9d, 0x61c9] as const;
+const B_K = [0x7f4b, 0x2d35] as const;
+const bf16 = (bits: number): number => new Float32Array(new Uint32Array([bits << 16]).buffer)[0]!;
+
+/** C = A x B (N x N) as the matrix units compute it over k in order: per group of four k, the fp32
+ * accumulator plus the four products in binary64, rounded once to fp32. */
+function summaReference(n: number): Float32Array {
+  const a = new Float64Array(n * n);
+  const bt = new Float64Array(n * n); // B transposed: bt[j * n + k] = B[k][j]
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      a[r * n + c] = bf16(elementBits(r, c, ...A_K));
+      bt[c * n + r] = bf16(elementBits(r, c, ...B_K));
+    }
+  }
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ai = i * n;
+    for (let j = 0; j < n; j++) {
+      const bj = j * n;
+      let acc = 0;
+      for (let k = 0; k < n; k += 4) {
+        let s = acc;
+        s += a[ai + k]! * bt[bj + k]!;
+        s += a[ai + k + 1]! * bt[bj + k + 1]!;
+        s += a[ai + k + 2]! * bt[bj + k + 2]!;
+        s += a[ai + k + 3]! * bt[bj + k + 3]!;
+        acc = Math.fround(s);
+      }
+      out[i * n + j] = acc;
+    }
+  }
+  return out;
+}
+
+interface SummaResult {
+  kernelCycles: number;
+  stats: MeshStats;
+  out: string;
+}
+
+/** Run summa.dasm on a p x p mesh with blocks of bs, g steps per pass; check every core's inputs and C. */
+async function checkSumma(p: number, bs: number, g = 2, slow = 0): Promise<SummaResult> {
+  const img = build('summa', (bs === 128 ? '' : `.equ BS, ${bs}\n`) + (g === 2 ? '' : `.equ G, ${g}\n`) + (slow ? `.equ SLOW, ${slow}\n` : ''));
+  const { m, o, out, stats } = await runMesh(img, p, p, 'summa.dasm');
+  expect(o).toEqual({ kind: 'exit', code: 0 });
+  const n = p * bs;
+  const ref = summaReference(n);
+  const nt = bs / 8;
+  const kt = bs / 4;
+  let kernelCycles = 0;
+  let mismatches = 0;
+  for (let y = 0; y < p; y++) {
+    for (let x = 0; x < p; x++) {
+      // the inputs, in their tile layouts, where the core says it made them (own_a: address and bytes
+      // from one row-tile to the next; own_b: address). A block made in its panel (the panel of pass
+      // x / g for A, y / g for B, when that is 0 or 1) is overwritten when the panel is used again, by
+      // pass + 2: those are not there to check any more.
+      const passes = Math.ceil(p / g);
+      const overwritten = (q: number) => q < 2 && q + 2 < passes;
+      const own = mem(m, x, y, img, 'own_a', 24);
+      const aAt = own.getBigUint64(0, true), aStride = Number(own.getBigUint64(8, true)), bAt = own.getBigUint64(16, true);
+      const core = m.cores.get(y * p + x)!.core;
+      let bad = 0;
+      for (let q = 0; q < nt && !overwritten(Math.floor(x / g)); q++) {
+        const a = new DataView(core.readMem(aAt + BigInt(q * aStride), kt * 64).buffer);
+        for (let c = 0; c < kt; c++) {
+          for (let lane = 0; lane < 32; lane++) {
+            if (a.getUint16((c * 32 + lane) * 2, true) !== elementBits(y * bs + 8 * q + (lane >> 2), x * bs + 4 * c + (lane & 3), ...A_K)) bad++;
+          }
+        }
+      }
+      const b = new DataView(core.readMem(bAt, bs * bs * 2).buffer);
+      for (let c = 0; c < kt && !overwritten(Math.floor(y / g)); c++) {
+        for (let q = 0; q < nt; q++) {
+          for (let lane = 0; lane < 32; lane++) {
+            if (b.getUint16(((c * nt + q) * 32 + lane) * 2, true) !== elementBits(y * bs + 4 * c + (lane >> 3), x * bs + 8 * q + (lane & 7), ...B_K)) bad++;
+          }
+        }
+      }
+      expect(bad, `core (${x},${y}) inputs`).toBe(0);
+      // C, as 8 x 8 tiles, bit for bit
+      const cb = mem(m, x, y, img, 'c_block', bs * bs * 4);
+      for (let i = 0; i < bs; i++) {
+        for (let j = 0; j < bs; j++) {
+          const got = cb.getFloat32((((i >> 3) * nt + (j >> 3)) * 64 + (i & 7) * 8 + (j & 7)) * 4, true);
+          const want = ref[(y * bs + i) * n + x * bs + j]!;
+          if (!Object.is(got, want) && mismatches++ < 5) expect.fail(`core (${x},${y}) C[${i}][${j}] = ${got}, reference ${want}`);
+        }
+      }
+      kernelCycles = Math.max(kernelCycles, Number(mem(m, x, y, img, 'kernel_cycles', 8).getBigUint64(0, true)));
+    }
+  }
+  expect(mismatches).toBe(0);
+  expect(stats.matrix.macs).toBe(n * n * n);
+  expect(out).toBe(`summa ${p}x${p} bf16 -> fp32: kernel cycles ${Number(mem(m, 0, 0, img, 'kernel_cycles', 8).getBigUint64(0, true))}\n`);
+  return { kernelCycles, stats, out };
+}
+
+function report(name: string, s: MeshStats, extra: Record<string, unknown> = {}): void {
+  const ipc = s.instructions / (s.cycles * s.cores);
+  console.log(
+    `${name}: ${JSON.stringify({ cycles: s.cycles, instructions: s.instructions, ipcPerCore: Number(ipc.toFixed(3)), networkBytes: s.network.bytes, messages: s.network.messages, matrixUtilisation: s.matrix.utilisation, macs: s.matrix.macs, busiest: s.network.busiestLinks[0], ...extra })}`,
+  );
+}
+
+describe('summa.dasm: distributed bf16 GEMM over the DMA engines', () => {
+  it('4x4 mesh, 128x128 blocks (N = 512): every C block bit for bit, at >= 70% of the matrix peak', async () => {
+    const { kernelCycles, stats } = await checkSumma(4, 128);
+    const n = 512;
+    const peak = (n * n * n) / (256 * 16 * kernelCycles); // of 16 cores' matrix units, start barrier to last store
+    report('summa 4x4 bs128', stats, { kernelCycles, kernelPeakFraction: Number(peak.toFixed(4)), wholeRunPeakFraction: Number(((n * n * n) / (256 * 16 * stats.cycles)).toFixed(4)) });
+    expect(peak).toBeGreaterThanOrEqual(0.7);
+    // every core's A goes to the 3 others of its row and its B to the 3 others of its column (all
+    // blocks are made in place, so nothing is copied to itself), 32 KiB over |x - x'| links each
+    let hops = 0;
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) hops += Math.abs(a - b);
+    expect(stats.network.bytes).toBe(2 * 4 * hops * 32768);
+  }, 30_000);
+
+  it('3x3 mesh, 32x32 blocks: the last pass has one step', async () => {
+    const { stats, kernelCycles } = await checkSumma(3, 32);
+    report('summa 3x3 bs32', stats, { kernelCycles });
+  });
+
+  it('6x6 mesh, 32x32 blocks: three passes, so panels are reused after credits', async () => {
+    const { stats, kernelCycles } = await checkSumma(6, 32);
+    report('summa 6x6 bs32', stats, { kernelCycles });
+  });
+
+  it('5x5 mesh, 32x32 blocks, one step per pass: five passes over two panels', async () => {
+    await checkSumma(5, 32, 1);
+  });
+
+  it('5x5 mesh, one step per pass, cores near (0,0) much slower: the credits hold the fast owners back', async () => {
+    // without the credit waits, the owners of later steps send into panels the slow cores still read
+    await checkSumma(5, 32, 1, 300);
+  });
+
+  it('4x4 mesh, 64x64 blocks, four steps per pass: every block first, then one pass', async () => {
+    await checkSumma(4, 64, 4);
+  });
+
+  it('1x1 mesh: no network at all', async () => {
+    const { stats } = await checkSumma(1, 32);
+    expect(stats.network.bytes).toBe(0);
+  });
+
+  it('refuses a mesh that is not square', async () => {
+    const { o, out } = await runMesh(build('summa', '.equ BS, 32\n'), 2, 1);
+    expect(o).toEqual({ kind: 'exit', code: 2 });
+    expect(out).toMatch(/needs a square mesh/);
+  });
+});
+
+// ---- scatter.dasm ----------------------------------------------------------------------------------------
+
+const tensorByte = (r: number, b: number): number => (29 * r + 13 * b + (r ^ b)) & 0xff;
+
+async function checkScatter(w: number, h: number): Promise<{ stats: MeshStats; times: bigint[][]; out: string }> {
+  const img = build('scatter');
+  const { m, o, out, stats } = await runMesh(img, w, h, 'scatter.dasm');
+  expect(o).toEqual({ kind: 'exit', code: 0 });
+  const n = w * h;
+  const r = n - 1;
+  // core (0,0)'s tensor
+  const t = mem(m, 0, 0, img, 'tensor', 64 * 256);
+  for (let row = 0; row < 64; row++) for (let b = 0; b < 256; b++) expect(t.getUint8(row * 256 + b)).toBe(tensorByte(row, b));
+  const sums: number[][] = [];
+  const times: bigint[][] = [];
+  for (let id = 0; id < n; id++) {
+    const x = id % w, y = Math.floor(id / w);
+    expect(mem(m, x, y, img, 'status', 8).getBigUint64(0, true)).toBe(0n);
+    times.push([0, 1, 2].map((i) => mem(m, x, y, img, 'times', 8, 8 * i).getBigUint64(0, true)));
+    if (id === 0) continue;
+    // every piece k = id - 1 + j R in slot j, rows at a pitch of 128 with zero padding; slots past the
+    // last piece untouched
+    const inbox = mem(m, x, y, img, 'inbox', 16 * 2048);
+    const sum = new Array<number>(64).fill(0);
+    for (let j = 0; j < 16; j++) {
+      const k = id - 1 + j * r;
+      for (let i = 0; i < 16; i++) {
+        for (let b = 0; b < 128; b++) {
+          const got = inbox.getUint8(j * 2048 + i * 128 + b);
+          const want = k < 16 && b < 64 ? tensorByte(16 * (k >> 2) + i, 64 * (k & 3) + b) : 0;
+          if (got !== want) expect.fail(`core ${id} slot ${j} row ${i} byte ${b}: ${got}, expected ${want}`);
+          if (k < 16 && b < 64) sum[b] = (sum[b]! + got) & 0xff;
+        }
+      }
+    }
+    const result = mem(m, x, y, img, 'result', 64);
+    for (let b = 0; b < 64; b++) expect(result.getUint8(b)).toBe(sum[b]);
+    sums.push(sum);
+  }
+  // what the gather brought back to (0,0): row i-1 = core i's result row
+  const g = mem(m, 0, 0, img, 'gathered', 64 * r);
+  for (let i = 0; i < r; i++) for (let b = 0; b < 64; b++) expect(g.getUint8(i * 64 + b)).toBe(sums[i]![b]);
+  return { stats, times, out };
+}
+
+describe('scatter.dasm: a list-parser scatter of 2D pieces and a gather', () => {
+  it('4x4 mesh: one piece per receiver (core 1 gets two), every byte and the gathered rows', async () => {
+    const { stats, times, out } = await checkScatter(4, 4);
+    const start = times[0]![0]!;
+    const landed = Math.max(...times.slice(1).map((t) => Number(t[0]! - start)));
+    const scatter = Number(times[0]![1]! - start);
+    const gather = Number(times[0]![2]! - times[0]![1]!);
+    expect(out).toBe(`scatter: 16 pieces, cycles ${scatter}, gather cycles ${gather}\n`);
+    report('scatter 4x4', stats, { lastPieceLanded: landed, scatterCycles: scatter, gatherCycles: gather });
+    // 16 KiB leave (0,0) a 64-byte row per cycle: the last piece cannot land before 256 cycles
+    expect(landed).toBeGreaterThanOrEqual(256);
+    expect(stats.perCore[0]!.sent).toBeGreaterThanOrEqual(16 * 1024);
+  });
+
+  it('2x1 mesh: all 16 pieces to one core', async () => {
+    await checkScatter(2, 1);
+  });
+
+  it('5x4 mesh: more receivers than pieces', async () => {
+    await checkScatter(5, 4);
+  });
+});
+
+// ---- a descriptor list that loops ------------------------------------------------------------------------
+
+// Core (0,0) links three descriptors d0 -> d1 -> d2 -> d1 (local copies of 64 bytes), starts the list
+// parser on d0 and waits for a semaphore nobody posts; the other cores exit.
+const LOOPING = `
+  .text
+  .globl _start
+_start:
+  csrr t0, coreid
+  bnez t0, quit
+  la s0, descs
+  la t1, src
+  la t2, dst
+  li t3, 64
+  li t4, 1
+  mv t5, s0
+  li t6, 3
+1:
+  sd t1, 0(t5)
+  sd t2, 8(t5)
+  sw t3, 16(t5)
+  sw t4, 20(t5)
+  sd zero, 24(t5)
+  sd zero, 32(t5)
+  sd zero, 40(t5)
+  sd zero, 48(t5)
+  addi a0, t5, 64
+  sd a0, 56(t5)
+  addi t5, t5, 64
+  addi t6, t6, -1
+  bnez t6, 1b
+  addi a0, s0, 64
+  sd a0, 128 + 56(s0)
+  dma.list s0
+  li a0, 5
+  li a1, 1
+  swait a0, a1
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+  .bss
+  .p2align 6
+descs: .zero 192
+src: .zero 64
+dst: .zero 64
+`;
+
+describe('list parser', () => {
+  it('a descriptor list that comes back to an earlier descriptor ends the run with an engine fault', async () => {
+    const { image, diagnostics } = assemble([{ path: 'loop.dasm', text: LOOPING }]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const { o } = await runMesh(image!, 2, 2, 'loop.dasm');
+    expect(o.kind).toBe('engine');
+    if (o.kind !== 'engine') return;
+    expect(o.core).toBe(0);
+    expect(o.engine).toBe('list-parser');
+    expect(o.why).toMatch(/loops/);
+    const descs = image!.symbols.find((s) => s.name === 'descs')!.value;
+    expect([descs, descs + 64n, descs + 128n]).toContain(o.desc);
+  });
+});
