@@ -391,33 +391,38 @@ export class Machine {
         outcome = { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
         break;
       }
+      // while cores retire instructions the next window follows; else look for the earliest event
+      const q = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW, true);
+      const ended = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
+      const progressed = this.parts.some((p) => this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
       let earliest = I64_MAX;
-      for (const p of this.parts) {
-        const e = p.wasm.earliest();
-        if (e < earliest) earliest = e;
-      }
-      const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
-      if (!runnable && earliest === I64_MAX && !released && !moved) {
-        outcome = { kind: 'deadlock' };
-        break;
+      if (!(multi && progressed)) {
+        for (const p of this.parts) {
+          const e = p.wasm.earliest();
+          if (e < earliest) earliest = e;
+        }
+        const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
+        if (!runnable && earliest === I64_MAX && !released && !moved) {
+          outcome = { kind: 'deadlock' };
+          break;
+        }
       }
       if (multi) {
-        const next = this.parts[0]!.wasm.nextWindowEnd(earliest);
+        const next = progressed ? ended + q : this.parts[0]!.wasm.nextWindowEnd(earliest);
         for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
       } else if (blocked || released) {
         // woken by a barrier: make sure the window reaches the woken threads
         this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, this.parts[0]!.wasm.nextWindowEnd(earliest), true);
       }
-      const end = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
-      if (earliest !== I64_MAX && earliest >= limitTicks) {
+      const reached = multi ? ended : this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
+      if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) {
         outcome = { kind: 'limit' };
         break;
       }
-      if (end > limitTicks && end !== I64_MAX) this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, end, true);
       const now = performance.now();
       if (now - lastPoll > 200) {
         lastPoll = now;
-        opts.progress?.(earliest === I64_MAX ? 0n : earliest / TICKS);
+        opts.progress?.((earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n) / TICKS);
         await new Promise((r) => setImmediate(r));
         if (opts.interrupted?.()) outcome = { kind: 'interrupted' };
       }

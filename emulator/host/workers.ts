@@ -3,7 +3,9 @@
 // reports); the workers run the instances' windows in parallel. Each instance is always emulated whole
 // by one thread, and the host takes the results in instance order, so a run is the same whatever the
 // number of workers.
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../../cli/root.js';
 import { coreModule } from './core.js';
 import type { PartTurn } from './part.js';
 
@@ -12,9 +14,13 @@ export class WorkerPool {
   /** Which instances each worker runs: contiguous blocks, in order. */
   private readonly assigned: number[][];
 
+  /** The first error any worker raised (a worker that fails ends the run with it). */
+  private failure: Error | undefined;
+
   private constructor(workers: Worker[], assigned: number[][]) {
     this.workers = workers;
     this.assigned = assigned;
+    for (const w of workers) w.on('error', (e) => (this.failure ??= e));
   }
 
   static async start(n: number, memories: { memory: WebAssembly.Memory; cores: number }[]): Promise<WorkerPool> {
@@ -22,7 +28,9 @@ export class WorkerPool {
     const per = Math.ceil(memories.length / count);
     const assigned = Array.from({ length: count }, (_, k) => memories.map((_, i) => i).slice(k * per, (k + 1) * per)).filter((a) => a.length > 0);
     const module = coreModule();
-    const workers = assigned.map(() => new Worker(new URL('./worker.js', import.meta.url)));
+    // the compiled worker (also when this module runs from its TypeScript source, under vitest)
+    const script = join(packageRoot(), 'dist', 'emulator', 'host', 'worker.js');
+    const workers = assigned.map(() => new Worker(script));
     await Promise.all(
       workers.map(
         (w, k) =>
@@ -46,8 +54,12 @@ export class WorkerPool {
       this.workers.map(
         (w, k) =>
           new Promise<PartTurn[]>((resolve, reject) => {
-            w.once('message', (m: { turns: PartTurn[] }) => resolve(m.turns));
-            w.once('error', reject);
+            const onExit = () => reject(this.failure ?? new Error('a worker thread stopped'));
+            w.once('exit', onExit);
+            w.once('message', (m: { turns: PartTurn[] }) => {
+              w.off('exit', onExit);
+              resolve(m.turns);
+            });
             w.postMessage({ cmd: 'turn', parts: this.assigned[k] });
           }),
       ),

@@ -6,9 +6,10 @@ import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { meshStats } from '../../emulator/host/mesh-stats.js';
+import { traceJson } from '../../emulator/host/trace.js';
 import { D1_DIE, D1_TILE, machinePeaks, meshPreset, NOC, type MeshPreset } from '../../emulator/presets.js';
 import { d1 as runCli, tempDir } from '../helpers/tools.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function image(text: string): Image {
@@ -266,5 +267,87 @@ describe('machine figures against DOJO-FACTS.md', () => {
     expect(t.sramBytes / 2 ** 30).toBeCloseTo(10.8, 1); // "11 GB"
     expect(t.bisectionBytesPerSecond.x).toBe(10e12);
     expect(t.bisectionBytesPerSecond.y).toBe(10e12);
+  });
+});
+
+describe('a tile on worker threads', () => {
+  it('gives the same output, exit code, cycles and statistics on 1 and 2 workers', async () => {
+    const text = `
+  .text
+  .globl _start
+_start:
+  csrr s0, corerank
+  csrr s1, ncores
+  li t0, 1
+  slli t0, t0, 48            # core (0,0)
+  bnez s0, worker
+  addi t1, s1, -1
+  li t2, 0
+  swait t2, t1               # every other core posted
+  la a1, msg
+  li a2, 6
+  li a0, 1
+  li a7, 64
+  ecall
+  li a0, 0
+  li a7, 93
+  ecall
+worker:
+  la t2, slot
+  or t2, t2, t0
+  sd s0, 0(t2)               # a remote store across the dies
+  li t4, 1
+  spost t0, t4
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+msg: .ascii "tile!\\n"
+  .align 3
+slot: .dword 0
+`;
+    const img = image(text);
+    const results = [];
+    for (const workers of [1, 2]) {
+      const m = new Machine(D1_TILE);
+      m.load(img, 'tile.dasm');
+      m.trace();
+      let out = '';
+      const o = await m.run({ stdout: { write: (s) => (out += typeof s === 'string' ? s : Buffer.from(s).toString()) }, stderr: process.stderr, workers });
+      results.push({ o, out, stats: { ...meshStats(m), wallSeconds: 0, mips: 0 }, trace: traceJson(m) });
+    }
+    expect(results[0]!.o).toEqual({ kind: 'exit', code: 0 });
+    expect(results[0]!.out).toBe('tile!\n');
+    expect(results[0]!.stats.cores).toBe(8850);
+    expect(results[1]).toEqual(results[0]);
+  }, 60_000);
+});
+
+describe('--trace and --heatmap', () => {
+  it('write a Chrome trace (a process per core, waits and engine work) and an SVG of every core and busy link', () => {
+    const dir = tempDir();
+    const f = join(dir, 'flows.dasm');
+    writeFileSync(f, flows([0, 1]));
+    const r = runCli(['run', '--mesh', '4x1', '--trace', join(dir, 't.json'), '--heatmap', join(dir, 'h.svg'), f]);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')) as { traceEvents: { ph: string; name: string; pid: number; tid?: number; ts?: number; dur?: number; cat?: string }[] };
+    const names = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name');
+    expect(names).toHaveLength(4);
+    for (const e of t.traceEvents.filter((e) => e.ph === 'X')) {
+      expect(e.ts).toBeGreaterThanOrEqual(0);
+      expect(e.dur).toBeGreaterThanOrEqual(0);
+    }
+    // core (3,0) waited on semaphore 0; the engines of cores 0 and 1 each ran one descriptor
+    expect(t.traceEvents.some((e) => e.ph === 'X' && e.pid === 4 && e.name === 'semaphore 0' && e.dur! > 0.1)).toBe(true);
+    expect(t.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'engine').map((e) => e.pid).sort()).toEqual([1, 2]);
+    const svg = readFileSync(join(dir, 'h.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<rect x=/g)).toHaveLength(4);
+    expect(svg).toMatch(/\(2,0\) east: \d+\.\d% busy, 32768 bytes/);
+    // the same run writes the same trace, byte for byte
+    const again = runCli(['run', '--mesh', '4x1', '--trace', join(dir, 't2.json'), f]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(dir, 't2.json'), 'utf8')).toBe(readFileSync(join(dir, 't.json'), 'utf8'));
   });
 });
