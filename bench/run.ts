@@ -152,6 +152,30 @@ async function assemblerWorkload(lines: number): Promise<void> {
   rows.push(row);
 }
 
+/** Aggregate emulated instructions per second of a compute-bound kernel on every core of a machine,
+ * with 1 and 2 worker threads, and the peak memory of the process (each run in a process of its own).
+ * Targets: die >= half the single-core MIPS, die < 1 GB, the tile runs. */
+function meshWorkloads(singleCoreMips: number): void {
+  const runs: { machine: string; len: string }[] = [
+    { machine: 'mesh', len: '16384' },
+    { machine: 'die', len: '8192' },
+    { machine: 'tile', len: '2048' },
+  ];
+  for (const { machine, len } of runs) {
+    const got: Record<number, { mips: number; maxRssBytes: number; cores: number; instructions: number }> = {};
+    for (const workers of machine === 'tile' ? [1, 2] : [1]) {
+      const r = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'mesh.js'), machine, String(workers), len], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`mesh ${machine}: ${r.stderr}`);
+      got[workers] = JSON.parse(r.stdout);
+    }
+    const one = got[1]!;
+    const label = `${machine === 'mesh' ? '4x4 mesh' : machine} (${one.cores} cores, ${(one.instructions / 1e6).toFixed(0)} M instructions)`;
+    rows.push({ name: `mesh: ${label}, 1 thread`, value: one.mips, unit: 'MIPS', reference: { name: 'one core', value: singleCoreMips }, ratio: one.mips / singleCoreMips, target: machine === 'die' ? 'ratio >= 0.5' : '' });
+    if (got[2]) rows.push({ name: `mesh: ${label}, 2 worker threads`, value: got[2].mips, unit: 'MIPS', reference: { name: '1 thread', value: one.mips }, ratio: got[2].mips / one.mips, target: 'scaling' });
+    if (machine !== 'mesh') rows.push({ name: `mesh: ${machine} peak memory`, value: one.maxRssBytes / 2 ** 20, unit: 'MiB', target: machine === 'die' ? '< 1 GB' : 'runs on 24 GB' });
+  }
+}
+
 async function startup(): Promise<void> {
   const t = await timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
   rows.push({ name: 'start-up: d1 run programs/hello.dasm', value: t, unit: 's', target: '< 0.3 s' });
@@ -165,6 +189,8 @@ async function main(): Promise<void> {
   const progress = (s: string) => process.stderr.isTTY && process.stderr.write(`bench: ${s}...\n`);
   progress('crc32');
   await emulatorWorkload('crc32', 'crc32', '.equ LEN, 262144\n.equ REPEAT, 100');
+  progress('mesh');
+  meshWorkloads(rows[0]!.value);
   progress('matmul');
   await emulatorWorkload('matmul', 'matmul', '.equ N, 96\n.equ REPEAT, 30');
   progress('sort');

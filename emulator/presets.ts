@@ -96,7 +96,7 @@ export const NOC = {
   dieEdgeBytesPerSecond: 2e12,
   dieHopExtraCycles: 8,
   /** Cores meet every `windowCycles`: a remote write is visible from the window after it arrives. */
-  windowCycles: 128,
+  windowCycles: 256,
   /** Barrier release after the last arrival: a reduction and a broadcast across the group, hops each way. */
 } as const;
 
