@@ -10,7 +10,7 @@ import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/pre
 import { placeLines, stopReport } from '../../emulator/host/report.js';
 import { EXIT } from '../../emulator/host/run.js';
 import { traceJson } from '../../emulator/host/trace.js';
-import { printDiagnostics, sourceLine } from '../load.js';
+import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 export interface MeshFlags {
   mesh?: string;
@@ -25,6 +25,7 @@ export interface MeshFlags {
   heatmap?: string;
   trace?: string;
   workers?: string;
+  on?: string[];
 }
 
 /** A user error in the options: the message, exit code 2. */
@@ -112,24 +113,24 @@ function applyDumps(m: Machine, specs: string[]): void {
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** What the machine says when the run did not end with every core exiting. */
-export function meshReport(m: Machine, image: Image, o: MeshOutcome): string {
+export function meshReport(m: Machine, imageOf: (core: number) => Image, o: MeshOutcome): string {
   switch (o.kind) {
     case 'stop': {
       const { core } = m.cores.get(o.core)!;
-      return stopReport(core, image, o.stop, sourceLine, `core ${m.name(o.core)}`);
+      return stopReport(core, imageOf(o.core), o.stop, sourceLine, `core ${m.name(o.core)}`);
     }
     case 'hostcall': {
       const { core } = m.cores.get(o.core)!;
-      return stopReport(core, image, { kind: 'hostcall', number: o.number, pc: o.pc }, sourceLine, `core ${m.name(o.core)}`);
+      return stopReport(core, imageOf(o.core), { kind: 'hostcall', number: o.number, pc: o.pc }, sourceLine, `core ${m.name(o.core)}`);
     }
     case 'engine': {
       const { core } = m.cores.get(o.core)!;
-      return [`d1: fault on core ${m.name(o.core)}: ${o.engine} engine: ${o.why} (descriptor at ${hex(o.desc)})`, '  started by', ...placeLines(core, image, o.pc, sourceLine).map((l) => `  ${l}`)].join('\n');
+      return [`d1: fault on core ${m.name(o.core)}: ${o.engine} engine: ${o.why} (descriptor at ${hex(o.desc)})`, '  started by', ...placeLines(core, imageOf(o.core), o.pc, sourceLine).map((l) => `  ${l}`)].join('\n');
     }
     case 'barrier':
-      return `d1: barrier misuse: ${o.why}\n${waiting(m, image)}`;
+      return `d1: barrier misuse: ${o.why}\n${waiting(m, imageOf)}`;
     case 'deadlock':
-      return `d1: deadlock: every core that has not exited waits, and nothing is in flight to wake one\n${waiting(m, image)}`;
+      return `d1: deadlock: every core that has not exited waits, and nothing is in flight to wake one\n${waiting(m, imageOf)}`;
     case 'limit':
       return `d1: stopped: cycle limit reached (--max-cycles) at cycle ${m.cycles}`;
     case 'interrupted':
@@ -140,7 +141,7 @@ export function meshReport(m: Machine, image: Image, o: MeshOutcome): string {
 }
 
 /** Each waiting thread: where, and what for. */
-function waiting(m: Machine, image: Image): string {
+function waiting(m: Machine, imageOf: (core: number) => Image): string {
   const out: string[] = [];
   const barriers = m.barrierWaits();
   for (const [g, { part, slot, core }] of [...m.cores].sort(([a], [b]) => a - b)) {
@@ -155,16 +156,45 @@ function waiting(m: Machine, image: Image): string {
       } else if (t.waitKind === 'remote') what = `a remote load from core ${m.name(t.waitFor!)}`;
       else what = `thread ${t.waitFor} (tjoin)`;
       out.push(`  core ${m.name(g)} thread ${t.thread} waits for ${what}`);
-      out.push(...placeLines(core, image, t.pc - 4n, sourceLine).map((l) => `  ${l}`));
+      out.push(...placeLines(core, imageOf(g), t.pc - 4n, sourceLine).map((l) => `  ${l}`));
     }
   }
   return out.join('\n');
 }
 
+/** `--on X0,Y0-X1,Y1=PROG`: another program on a rectangle of cores (inclusive corners). */
+function rectangles(m: Machine, specs: string[]): { x0: number; y0: number; x1: number; y1: number; file: string }[] {
+  return specs.map((spec) => {
+    const r = /^(\d+),(\d+)(?:-(\d+),(\d+))?=(.+)$/.exec(spec);
+    if (!r) throw new OptionError(`--on takes X0,Y0-X1,Y1=PROGRAM (or X,Y=PROGRAM), got '${spec}'`);
+    const [x0, y0] = [Number(r[1]), Number(r[2])];
+    const [x1, y1] = r[3] !== undefined ? [Number(r[3]), Number(r[4])] : [x0, y0];
+    if (x0 > x1 || y0 > y1 || x1 >= m.preset.w || y1 >= m.preset.h) throw new OptionError(`--on ${spec}: not a rectangle inside the ${m.preset.w}x${m.preset.h} mesh`);
+    return { x0, y0, x1, y1, file: r[5]! };
+  });
+}
+
 export async function runMesh(preset: MeshPreset, image: Image, file: string, f: MeshFlags): Promise<number> {
   const maxCycles = f.maxCycles !== undefined ? BigInt(int(f.maxCycles, '--max-cycles')) : undefined;
   const m = new Machine(preset);
-  const errors = m.load(image, file);
+  const rects = rectangles(m, f.on ?? []);
+  // the rectangle a core's program comes from (a later one wins where they overlap), or -1
+  const owner = (x: number, y: number) => {
+    let k = -1;
+    rects.forEach((r, i) => {
+      if (x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1) k = i;
+    });
+    return k;
+  };
+  // the main program everywhere else; each rectangle's own (a later rectangle wins where they overlap)
+  const images = new Map<string, Image>([[file, image]]);
+  const errors = m.load(image, file, (x, y) => owner(x, y) < 0);
+  for (const [i, r] of rects.entries()) {
+    const img = images.get(r.file) ?? loadProgram([r.file]);
+    if (!img) return EXIT.BAD_INPUT;
+    images.set(r.file, img);
+    errors.push(...m.load(img, r.file, (x, y) => owner(x, y) === i));
+  }
   if (errors.length > 0) {
     printDiagnostics(errors);
     return EXIT.BAD_INPUT;
@@ -188,7 +218,11 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
   });
   if (tty) process.stderr.write('\r\x1b[2K');
   process.off('SIGINT', onSigint);
-  if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, image, o)}\n`);
+  const imageOf = (g: number) => {
+    const k = owner(...m.xy(g));
+    return k < 0 ? image : images.get(rects[k]!.file)!;
+  };
+  if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, imageOf, o)}\n`);
   applyDumps(m, f.dump ?? []);
   const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
   if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));

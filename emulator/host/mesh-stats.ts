@@ -13,7 +13,13 @@ export interface MeshStats {
   /** Stall cycles summed over every thread of every core, by cause. */
   stalls: Record<StallCause, number>;
   matrix: { macs: number; utilisation: number };
-  network: { bytes: number; messages: number; busiestLinks: { x: number; y: number; dir: string; utilisation: number; bytes: number }[] };
+  network: {
+    bytes: number;
+    messages: number;
+    busiestLinks: { x: number; y: number; dir: string; utilisation: number; bytes: number }[];
+    /** Every link that carried something (and each router's SRAM read and write ports: inject, eject). */
+    links: { x: number; y: number; dir: string; utilisation: number; bytes: number; messages: number }[];
+  };
   perCore: { x: number; y: number; instructions: number; cycles: number; ipc: number; stalls: Record<StallCause, number>; sent: number; received: number }[];
   wallSeconds: number;
   mips: number;
@@ -33,7 +39,9 @@ export function meshStats(m: Machine): MeshStats {
     const [x, y] = m.xy(g);
     return { x, y, instructions: s.instructions, cycles: s.cycles, ipc: s.ipc, stalls: mine, ...m.traffic(g) };
   });
-  const links = m.links().filter((l) => l.dir !== 'INJECT' && l.dir !== 'EJECT');
+  const all = m.links();
+  const links = all.filter((l) => l.dir !== 'INJECT' && l.dir !== 'EJECT');
+  const util = (busy: number) => Number((cycles > 0 ? busy / cycles : 0).toFixed(4));
   const instructions = perCore.reduce((a, c) => a + c.instructions, 0);
   return {
     machine: m.preset.name,
@@ -44,11 +52,12 @@ export function meshStats(m: Machine): MeshStats {
     matrix: { macs, utilisation: cycles > 0 ? Number((matrixBusy / (m.cores.size * cycles)).toFixed(4)) : 0 },
     network: {
       bytes: links.reduce((a, l) => a + l.bytes, 0),
-      messages: m.links().filter((l) => l.dir === 'INJECT').reduce((a, l) => a + l.messages, 0),
-      busiestLinks: links
+      messages: all.filter((l) => l.dir === 'INJECT').reduce((a, l) => a + l.messages, 0),
+      busiestLinks: [...links]
         .sort((a, b) => b.busy - a.busy)
         .slice(0, 5)
-        .map((l) => ({ x: l.x, y: l.y, dir: l.dir.toLowerCase(), utilisation: Number((cycles > 0 ? l.busy / cycles : 0).toFixed(4)), bytes: l.bytes })),
+        .map((l) => ({ x: l.x, y: l.y, dir: l.dir.toLowerCase(), utilisation: util(l.busy), bytes: l.bytes })),
+      links: all.map((l) => ({ x: l.x, y: l.y, dir: l.dir.toLowerCase(), utilisation: util(l.busy), bytes: l.bytes, messages: l.messages })),
     },
     perCore,
     wallSeconds: Number(m.wallSeconds.toFixed(6)),

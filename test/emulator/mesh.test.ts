@@ -237,6 +237,31 @@ after: .dword 0
   });
 });
 
+describe('limits and programs on rectangles', () => {
+  it('--max-cycles stops a program that never ends (exit 137), with the cycle it reached', () => {
+    const dir = tempDir();
+    const f = join(dir, 'spin.dasm');
+    writeFileSync(f, '  .text\n  .globl _start\n_start:\n  j _start\n');
+    const r = runCli(['run', '--mesh', '2x2', '--max-cycles', '100000', f]);
+    expect(r.code).toBe(137);
+    const at = Number(/cycle limit reached \(--max-cycles\) at cycle (\d+)/.exec(r.stderr)?.[1]);
+    expect(at).toBeGreaterThanOrEqual(100000);
+    expect(at).toBeLessThan(100000 + 64 * NOC.windowCycles + 10);
+  });
+
+  it('--on runs another program on a rectangle; the rest run the main one', () => {
+    const dir = tempDir();
+    const main = join(dir, 'main.dasm');
+    const other = join(dir, 'other.dasm');
+    const prog = (tag: string) => `  .text\n  .globl _start\n_start:\n  la a1, s\n  li a2, 1\n  li a0, 1\n  li a7, 64\n  ecall\n  li a0, 0\n  li a7, 93\n  ecall\n  .data\ns: .ascii "${tag}"\n`;
+    writeFileSync(main, prog('m'));
+    writeFileSync(other, prog('o'));
+    const r = runCli(['run', '--mesh', '3x2', '--on', `1,0-2,0=${other}`, main]);
+    expect(r.code).toBe(0);
+    expect([...r.stdout].sort().join('')).toBe('mmmmoo');
+  });
+});
+
 describe('determinism', () => {
   it('the same program gives the same output, cycles and statistics, run after run', async () => {
     const text = flows([0, 1, 2]);
