@@ -157,8 +157,8 @@ async function assemblerWorkload(lines: number): Promise<void> {
  * Targets: die >= half the single-core MIPS, die < 1 GB, the tile runs. */
 function meshWorkloads(singleCoreMips: number): void {
   const runs: { machine: string; len: string }[] = [
-    { machine: 'mesh', len: '16384' },
-    { machine: 'die', len: '8192' },
+    { machine: 'mesh', len: '262144' },
+    { machine: 'die', len: '32768' },
     { machine: 'tile', len: '2048' },
   ];
   for (const { machine, len } of runs) {
