@@ -1,6 +1,7 @@
 // The debugger's commands (docs/debugger.md): one table of name, aliases, arguments and help drives
 // dispatch, `help` and completion. Each command prints through `out` and never throws at the user: bad
 // input gets a message and the session goes on.
+import { coreState, infoCores, infoEngines, infoSemaphores, machineOf, MESH_LEGEND, meshGrid, NotAMesh, parseCore } from './mesh.js';
 import { basename } from 'node:path';
 import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
 import { lexer } from '../assembler/tokens.js';
@@ -8,7 +9,7 @@ import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
 import { ABI_NAMES, xreg } from '../isa/registers.js';
 import { instructionText, symbolize } from '../emulator/host/report.js';
-import type { Session, Stop } from './session.js';
+import { MeshLimit, type Session, type Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
 import { coreStats, formatStats } from '../emulator/host/stats.js';
@@ -207,14 +208,25 @@ function stopAndReport(ctx: Context, stop: Stop): void {
 }
 
 export const COMMANDS: Command[] = [
-  { name: 'break', aliases: ['b', 'br'], args: 'LOCATION [if EXPRESSION]', help: 'stop before the instruction at LOCATION: *ADDRESS, FILE:LINE, LINE or a symbol; with `if`, only when EXPRESSION is non-zero there', run: (ctx, a) => {
-    const [loc = '', cond] = a.split(/\s+if\s+/);
+  { name: 'break', aliases: ['b', 'br'], args: 'LOCATION [core X,Y] [if EXPRESSION]', help: 'stop before the instruction at LOCATION: *ADDRESS, FILE:LINE, LINE or a symbol; on a mesh on every core, or only on `core X,Y`; with `if`, only when EXPRESSION is non-zero there', run: (ctx, a) => {
+    const [head = '', cond] = a.split(/\s+if\s+/);
+    const on = /^(.*?)\s+core\s+(\S+)\s*$/.exec(head);
+    const loc = on ? on[1]! : head;
+    const only = on ? parseCore(machineOf(ctx.session), on[2]!) : undefined;
     if (cond !== undefined) evalExpr(ctx, cond); // a bad condition is reported now, not at the first hit
     const { addr, where: w } = location(ctx, loc);
-    const bp = ctx.session.addBreakpoint(addr, w);
+    const bp = ctx.session.addBreakpoint(addr, w, false, only);
     if (!bp) throw new UserError(`cannot break at ${hex(addr)}: not a word-aligned SRAM address`);
     if (cond !== undefined) bp.condition = cond.trim();
-    ctx.out(`Breakpoint ${bp.id} at ${where(ctx, addr)}`);
+    ctx.out(`Breakpoint ${bp.id} at ${where(ctx, addr)}${only !== undefined ? ` on core ${machineOf(ctx.session).name(only)}` : ''}`);
+  } },
+  { name: 'core', aliases: [], args: '[X,Y]', help: 'on a mesh: look at core X,Y from now on (registers, memory, stepping); without X,Y, say which core is shown', run: (ctx, a) => {
+    const m = machineOf(ctx.session);
+    if (a.trim() === '') return ctx.out(`[Current core is ${m.name(ctx.session.focus)}]`);
+    const g = parseCore(m, a);
+    ctx.session.select(g);
+    ctx.thread = undefined;
+    ctx.out(`[Switching to core ${m.name(g)}: ${coreState(m, g).text}, pc 0x${ctx.session.core.pc.toString(16)}]`);
   } },
   { name: 'tbreak', aliases: ['tb'], args: 'LOCATION', help: 'like break, but the breakpoint is deleted when hit', run: (ctx, a) => {
     const { addr, where: w } = location(ctx, a);
@@ -273,7 +285,7 @@ export const COMMANDS: Command[] = [
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
   { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
   { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
-  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause)', run: (ctx, a) => {
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats|cores|mesh|semaphores|engines', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, the selected core\'s semaphores and engines', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
@@ -298,7 +310,15 @@ export const COMMANDS: Command[] = [
     else if (what === 'matrix') infoMatrix(ctx, rest[0]);
     else if (what === 'threads') infoThreads(ctx, selected(ctx));
     else if (what === 'stats') ctx.out(formatStats(coreStats(s.core)));
-    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats)`);
+    else if (what === 'cores') for (const l of infoCores(machineOf(s), s.focus, (c) => where(ctx, c.pc))) ctx.out(l);
+    else if (what === 'mesh') {
+      const m = machineOf(s);
+      ctx.out(`${m.preset.name}: ${m.exits.size}/${m.cores.size} cores exited, cycle ${m.cycles}`);
+      for (const l of meshGrid(m, s.focus)) ctx.out(l);
+      ctx.out(MESH_LEGEND);
+    } else if (what === 'semaphores' || what === 'sem') ctx.out(infoSemaphores(s.core));
+    else if (what === 'engines') for (const l of infoEngines(s.core)) ctx.out(l);
+    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats; on a mesh cores, mesh, semaphores, engines)`);
   } },
   { name: 'thread', aliases: ['t'], args: 'N', help: `show the registers of hardware thread N (0..${D1_CORE.threads - 1}) from now on; without N, say which is shown`, run: (ctx, a) => {
     if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);
@@ -362,7 +382,7 @@ export function execute(ctx: Context, line: string): void | Promise<void> {
     return;
   }
   const report = (e: unknown) => {
-    if (e instanceof UserError) ctx.out(e.message);
+    if (e instanceof UserError || e instanceof NotAMesh || e instanceof MeshLimit) ctx.out(e.message);
     else ctx.out(`error: ${(e as Error).message}`);
   };
   try {

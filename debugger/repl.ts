@@ -6,6 +6,7 @@ import type { Image } from '../assembler/image.js';
 import { evalExpr, execute, type Context } from './commands.js';
 import { Session } from './session.js';
 import { Tui } from './tui/tui.js';
+import type { MeshPreset } from '../emulator/presets.js';
 
 export interface DebugOptions {
   script?: string;
@@ -13,11 +14,13 @@ export interface DebugOptions {
   /** The full-screen interface instead of the command line. */
   tui?: boolean;
   source: (file: string, line: number) => string | undefined;
+  /** A machine of many cores (`--mesh`, `--die`); one core when absent. */
+  preset?: MeshPreset;
 }
 
 export async function debugMain(image: Image, opts: DebugOptions): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  const session = new Session(image, { stdout: process.stdout, stderr: process.stderr });
+  const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, undefined, opts.preset);
   const ctx: Context = { session, out, source: opts.source, displays: [], quit: false };
   // A breakpoint condition that cannot be evaluated stops the program (as gdb does), with a message.
   session.condition = (expr) => {

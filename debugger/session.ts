@@ -7,6 +7,8 @@ import { Core } from '../emulator/host/core.js';
 import { lineFor } from '../emulator/host/report.js';
 import { hostCall, type Sink } from '../emulator/host/run.js';
 import { History, type Snapshot } from './history.js';
+import { Machine } from '../emulator/host/mesh.js';
+import type { MeshPreset } from '../emulator/presets.js';
 
 export interface Breakpoint {
   id: number;
@@ -18,6 +20,8 @@ export interface Breakpoint {
   hits: number;
   /** Stop only when this expression is non-zero (`break LOC if EXPR`). */
   condition?: string;
+  /** On a mesh: the one core (global number) it applies to; all cores when absent. */
+  core?: number;
 }
 
 /** A watchpoint on [addr, addr + len): `watch` stops when a store changes it, `rwatch` when a load reads
@@ -43,6 +47,11 @@ export type Stop =
   | { kind: 'limit' }
   | { kind: 'interrupted' };
 
+/** Something the mesh debugger cannot do yet (the command layer reports it as a user error). */
+export class MeshLimit extends Error {}
+
+const MESH_REVERSE: Stop = { kind: 'fault', message: 'reverse execution works on one-core machines (not yet on a mesh)' };
+
 /** Instructions run between checks for Ctrl-C and the limit. */
 const SLICE = 1_000_000n;
 
@@ -56,7 +65,11 @@ export function littleEndian(bytes: Uint8Array): bigint {
 }
 
 export class Session {
-  readonly core = new Core({ watchpoints: true });
+  /** The core the commands look at: the only one, or on a mesh the selected one (`core X,Y`). */
+  core: Core;
+  /** A mesh: the whole machine, and the selected core's global number. */
+  machine: Machine | undefined;
+  focus = 0;
   readonly breakpoints: Breakpoint[] = [];
   readonly watchpoints: Watchpoint[] = [];
   state: SessionState = 'ready';
@@ -71,8 +84,8 @@ export class Session {
   watchBeforeAccess = false;
   /** Evaluates a breakpoint condition (set by the command layer, which owns expressions). */
   condition?: (expr: string) => boolean;
-  /** Snapshots of the core for going backwards. */
-  private readonly history = new History(this.core);
+  /** Snapshots of the core for going backwards (one-core machines). */
+  private readonly history: History;
   /** While replaying to go backwards, the program's output was already seen: it is not written again. */
   private replaying = false;
 
@@ -81,12 +94,44 @@ export class Session {
     /** Where the program's output goes (the TUI points it at its console). */
     public io: { stdout: Sink; stderr: Sink },
     readonly maxInstructions: bigint = 10_000_000_000n,
+    /** A machine of many cores (docs/debugger.md, "Cores"); one core when absent. */
+    readonly preset?: MeshPreset,
   ) {
+    this.core = new Core({ watchpoints: !preset });
+    this.history = new History(this.core);
     this.restart();
+  }
+
+  /** Make core g (a global number) the one the commands look at. */
+  select(g: number): void {
+    const c = this.machine?.cores.get(g);
+    if (!c) return;
+    this.focus = g;
+    this.core = c.core;
+    this.stoppedAt = undefined;
+  }
+
+  /** Set or clear the break mark of addr on every core a breakpoint there applies to. */
+  private rearm(addr: bigint): boolean {
+    if (!this.machine) return this.core.setBreakpoint(addr, this.breakpoints.some((b) => b.addr === addr && b.enabled));
+    let ok = true;
+    for (const [g, { core }] of this.machine.cores) ok = core.setBreakpoint(addr, this.breakpoints.some((b) => b.addr === addr && b.enabled && (b.core === undefined || b.core === g))) && ok;
+    return ok;
   }
 
   /** Load the program afresh (breakpoints stay). */
   restart(): void {
+    if (this.preset) {
+      this.parked.clear();
+      this.machine = new Machine(this.preset);
+      const errors = this.machine.load(this.image, 'program');
+      if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+      this.select(this.machine.cores.has(this.focus) ? this.focus : Math.min(...this.machine.cores.keys()));
+      for (const b of this.breakpoints) this.rearm(b.addr);
+      this.state = 'ready';
+      this.stoppedAt = undefined;
+      return;
+    }
     const errors = this.core.load(this.image);
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
     for (const b of this.breakpoints) this.core.setBreakpoint(b.addr, b.enabled);
@@ -95,24 +140,27 @@ export class Session {
     this.history.start();
   }
 
-  addBreakpoint(addr: bigint, where: string, temporary = false): Breakpoint | undefined {
-    if (!this.core.setBreakpoint(addr, true)) return undefined;
-    const bp: Breakpoint = { id: this.nextId++, addr, where, enabled: true, temporary, hits: 0 };
+  /** A breakpoint at addr, on every core or (on a mesh) only on core `only`. */
+  addBreakpoint(addr: bigint, where: string, temporary = false, only?: number): Breakpoint | undefined {
+    if (!this.core.inSram(addr, 4) || addr % 4n !== 0n) return undefined;
+    const bp: Breakpoint = { id: this.nextId++, addr, where, enabled: true, temporary, hits: 0, ...(only !== undefined && this.machine ? { core: only } : {}) };
     this.breakpoints.push(bp);
+    this.rearm(addr);
     return bp;
   }
 
   deleteBreakpoint(bp: Breakpoint): void {
     this.breakpoints.splice(this.breakpoints.indexOf(bp), 1);
-    if (!this.breakpoints.some((b) => b.addr === bp.addr && b.enabled)) this.core.setBreakpoint(bp.addr, false);
+    this.rearm(bp.addr);
   }
 
   enableBreakpoint(bp: Breakpoint, on: boolean): void {
     bp.enabled = on;
-    this.core.setBreakpoint(bp.addr, this.breakpoints.some((b) => b.addr === bp.addr && b.enabled));
+    this.rearm(bp.addr);
   }
 
   addWatchpoint(kind: Watchpoint['kind'], addr: bigint, len: number, what: string): Watchpoint | undefined {
+    if (this.machine) throw new MeshLimit('watchpoints work on one-core machines (not yet on a mesh)');
     if (len < 1 || !this.core.inSram(addr, len)) return undefined;
     const wp: Watchpoint = { id: this.nextId++, kind, addr, len, what, enabled: true, hits: 0 };
     this.watchpoints.push(wp);
@@ -175,7 +223,7 @@ export class Session {
   }
 
   private armedAt(pc: bigint): boolean {
-    return this.breakpoints.some((b) => b.addr === pc && b.enabled);
+    return this.breakpoints.some((b) => b.addr === pc && b.enabled && (b.core === undefined || b.core === this.focus));
   }
 
   /**
@@ -190,6 +238,7 @@ export class Session {
 
   private goInner(limit: bigint): Stop | undefined {
     if (this.state === 'exited' || this.state === 'faulted') return { kind: 'fault', message: 'the program is not running (use `run` to start it again)' };
+    if (this.machine) return this.goMesh(this.machine, limit);
     this.state = 'stopped';
     let left = limit;
     while (left > 0n) {
@@ -246,6 +295,75 @@ export class Session {
     return undefined;
   }
 
+  /** Cores stopped at a breakpoint (core -> pc): each steps over it before the machine goes on. */
+  private readonly parked = new Map<number, bigint>();
+
+  /** On a mesh: the selected core runs `limit` instructions while the rest of the machine keeps up with
+   * it window by window; a breakpoint on any core stops everything and selects that core. */
+  private goMesh(m: Machine, limit: bigint): Stop | undefined {
+    this.state = 'stopped';
+    if (this.stoppedAt !== undefined && this.armedAt(this.stoppedAt)) this.parked.set(this.focus, this.stoppedAt);
+    for (;;) {
+      for (const [g, at] of [...this.parked]) {
+        this.parked.delete(g);
+        const { part, slot, core } = m.cores.get(g)!;
+        if (core.pc !== at || m.halted(part, slot)) continue;
+        core.setBreakpoint(at, false);
+        const r = m.stepCore(g, 1n, this.io);
+        this.rearm(at);
+        if (r.kind !== 'step') {
+          const stop = this.meshStop(m, r);
+          if (stop) return stop;
+        }
+      }
+      const r = m.stepCore(this.focus, limit, this.io);
+      if (r.kind === 'step') return undefined;
+      const stop = this.meshStop(m, r);
+      if (stop) return stop;
+      // a breakpoint whose condition does not hold: step over it and go on
+    }
+  }
+
+  /** What a machine outcome means to the session (undefined: a breakpoint not taken, go on). */
+  private meshStop(m: Machine, r: Exclude<ReturnType<Machine['stepCore']>, { kind: 'step' }>): Stop | undefined {
+    switch (r.kind) {
+      case 'exit':
+        this.state = 'exited';
+        this.exitCode = r.code;
+        return { kind: 'exit', code: r.code };
+      case 'stop': {
+        this.select(r.core);
+        if (r.stop.kind === 'breakpoint') {
+          const at = r.stop.pc;
+          this.parked.set(r.core, at);
+          const bp = this.breakpoints.find((b) => b.addr === at && b.enabled && (b.core === undefined || b.core === r.core));
+          if (!bp || (bp.condition && this.condition && !this.condition(bp.condition))) return undefined;
+          bp.hits++;
+          if (bp.temporary) this.deleteBreakpoint(bp);
+          return { kind: 'breakpoint', bp };
+        }
+        this.state = 'faulted';
+        return { kind: 'fault', message: `core ${m.name(r.core)}: ${r.stop.kind === 'fault' ? `${r.stop.cause} fault at 0x${r.stop.addr.toString(16)}` : r.stop.kind}` };
+      }
+      case 'deadlock':
+        this.state = 'faulted';
+        return { kind: 'fault', message: 'deadlock: every core waits and nothing is in flight (`info cores` shows what each waits for)' };
+      case 'barrier':
+        this.state = 'faulted';
+        return { kind: 'fault', message: `barrier misuse: ${r.why}` };
+      case 'engine':
+        this.state = 'faulted';
+        this.select(r.core);
+        return { kind: 'fault', message: `core ${m.name(r.core)}: ${r.engine} engine: ${r.why} (descriptor at 0x${r.desc.toString(16)})` };
+      case 'hostcall':
+        this.state = 'faulted';
+        this.select(r.core);
+        return { kind: 'fault', message: `unknown host call ${r.number} in a7` };
+      default:
+        return { kind: 'limit' };
+    }
+  }
+
   /** Execute n instructions. */
   stepi(n = 1n): Stop {
     return this.go(n) ?? { kind: 'step' };
@@ -292,7 +410,7 @@ export class Session {
 
   /** Run until the instruction at addr is next (a temporary internal stop), or something else stops us. */
   runTo(addr: bigint): Stop {
-    const bp = this.addBreakpoint(addr, 'internal', true);
+    const bp = this.addBreakpoint(addr, 'internal', true, this.focus);
     if (!bp) return this.continue();
     const stop = this.continue();
     if (this.breakpoints.includes(bp)) this.deleteBreakpoint(bp);
@@ -345,6 +463,7 @@ export class Session {
 
   /** Step back n instructions (gdb's reverse-stepi). */
   reverseStepi(n = 1n): Stop {
+    if (this.machine) return MESH_REVERSE;
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
     this.state = 'stopped';
@@ -354,6 +473,7 @@ export class Session {
 
   /** Step back to the beginning of the previous source line (gdb's reverse-step). */
   reverseStep(): Stop {
+    if (this.machine) return MESH_REVERSE;
     const start = this.line();
     const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
     while (this.core.instret > 0n) {
@@ -367,6 +487,7 @@ export class Session {
 
   /** Run backwards to the previous breakpoint or watchpoint hit (gdb's reverse-continue), or to the start. */
   reverseContinue(): Stop {
+    if (this.machine) return MESH_REVERSE;
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
     this.state = 'stopped';

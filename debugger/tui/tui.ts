@@ -2,6 +2,7 @@
 // registers with the ones the last command changed marked, a vector register as lanes, the core/thread
 // map, and the command console, redrawn after every command and on every resize. Plain ANSI escapes;
 // colour only when the terminal has it and NO_COLOR is not set (then changes are marked with '*').
+import { coreState, MESH_LEGEND, meshGrid } from '../mesh.js';
 import { emitKeypressEvents } from 'node:readline';
 import { ABI_NAMES, vreg } from '../../isa/registers.js';
 import { instructionText } from '../../emulator/host/report.js';
@@ -114,7 +115,13 @@ export class Tui {
     const state = threads.map((th) => `t${th.thread}:${th.state === 'running' ? 'run' : th.state === 'waiting' ? `wait t${th.waitFor}` : '-'}`).join(' ');
     const st = coreStats(this.ctx.session.core);
     const busy = `simd ${(100 * st.simd.utilisation).toFixed(0)}%  matrix ${(100 * st.matrix.utilisation).toFixed(0)}%  IPC ${st.ipc.toFixed(2)}`;
-    return { title: 'mesh 1x1', lines: ['+-----------+', `| core 0,0  |  ${this.ctx.session.state}`, '+-----------+', state, busy] };
+    const m = this.ctx.session.machine;
+    if (!m) return { title: 'mesh 1x1', lines: ['+-----------+', `| core 0,0  |  ${this.ctx.session.state}`, '+-----------+', state, busy] };
+    const focus = this.ctx.session.focus;
+    return {
+      title: `${m.preset.name} ${m.preset.w}x${m.preset.h}: core ${m.name(focus)} ('core X,Y' picks one)`,
+      lines: [`${coreState(m, focus).text}; ${state}`, busy, ...meshGrid(m, focus), MESH_LEGEND],
+    };
   }
 
   /** Draw a pane into a w x h box at (x, y) of the frame. */

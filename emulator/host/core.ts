@@ -6,7 +6,7 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
-import { CAUSE, CYCLE_MODEL, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { writeSoloConfig } from './config.js';
 import { STALLS } from '../../isa/timing.js';
 
@@ -217,6 +217,14 @@ export class Core {
     return undefined;
   }
 
+  /** Run this core of a mesh instance alone, at most `limit` instructions and never past the window's
+   * end (emulator/host/mesh.ts stepCore drives the rest of the machine). */
+  runRaw(limit: bigint): Exclude<StopReason, never> | 'window' | 'blocked' {
+    this.wasm.selectCore(this.slot);
+    const stop = this.wasm.run(limit);
+    return stop === STOP.WINDOW ? 'window' : stop === STOP.BLOCKED ? 'blocked' : this.decodeStop(stop);
+  }
+
   /** A stop code of the wasm core (STOP) as a StopReason, with the fault's details. */
   decodeStop(stop: number): StopReason {
     if (stop === STOP.LIMIT) return { kind: 'limit' };
@@ -341,6 +349,24 @@ export class Core {
         clock: Number(clock) / TICKS_PER_CYCLE,
         stalls: Object.fromEntries(STALLS.map((k, i) => [k, Number(counted[i]) / TICKS_PER_CYCLE])) as Record<StallCause, number>,
       };
+    });
+  }
+
+  /** The core's semaphores (mesh machines; all zero on one core that never posts). */
+  semaphores(): number[] {
+    const dv = new DataView(this.wasm.memory.buffer, coreRegions(this.slot).net);
+    return Array.from({ length: LAYOUT.SEM_COUNT }, (_, i) => dv.getUint32(CORE_NET_FIELDS.SEMS + 4 * i, true));
+  }
+
+  /** The core's three engines (DMA, list parser, gather): working or not, the descriptor they work on,
+   * how many wait in the queue. */
+  engines(): { engine: 'dma' | 'list' | 'gather'; busy: boolean; descriptor?: bigint; queued: number }[] {
+    const dv = new DataView(this.wasm.memory.buffer, coreRegions(this.slot).net);
+    return (['dma', 'list', 'gather'] as const).map((engine, e) => {
+      const at = CORE_NET_FIELDS.ENGINES + e * ENGINE_BYTES;
+      const state = dv.getUint32(at + ENGINE.BUSY, true);
+      const queued = dv.getUint32(at + ENGINE.QTAIL, true) - dv.getUint32(at + ENGINE.QHEAD, true);
+      return { engine, busy: state !== 0, ...(state === 2 ? { descriptor: dv.getBigUint64(at + ENGINE.DESC, true) } : {}), queued };
     });
   }
 

@@ -9,7 +9,7 @@ import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, newMemory, type CoreExports, type StopReason } from './core.js';
 import { turn, type PartTurn } from './part.js';
-import type { Sink } from './run.js';
+import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
 
 const I64_MAX = (1n << 63n) - 1n;
@@ -348,88 +348,147 @@ export class Machine {
     return this.exits.size === this.cores.size;
   }
 
+  /** Before the first window: cores without a program count as exited with 0. */
+  private started = false;
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const [g, { part, slot }] of this.cores) if (!this.loaded.has(g) && !this.halted(part, slot)) this.halt(part, slot, 0);
+  }
+
+  /**
+   * One round: every instance's turn (up to `windows` windows of a one-instance machine; one window of
+   * several, whose turns are given when worker threads ran them), then what the host does between
+   * windows. Returns the outcome when the run ends.
+   */
+  round(opts: Pick<MeshRunOptions, 'stdout' | 'stderr' | 'maxCycles'>, windows = 64, given?: PartTurn[]): MeshOutcome | undefined {
+    this.start();
+    const multi = this.parts.length > 1;
+    const limitTicks = opts.maxCycles !== undefined ? opts.maxCycles * TICKS : I64_MAX;
+    let blocked = true;
+    let outcome: MeshOutcome | undefined;
+    const turns: PartTurn[] = given ?? this.parts.map((p) => turn(p.wasm, p.cores, multi ? 1 : windows, !multi));
+    for (const [i, t] of turns.entries()) {
+      const p = this.parts[i]!;
+      for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
+      for (const [slot, code] of t.exits) this.exits.set(p.globals[slot]!, code);
+      if (t.end === 'window') blocked = false;
+      else if (t.end !== 'blocked' && !outcome) {
+        const g = p.globals[t.end.slot]!;
+        const core = p.cores[t.end.slot]!;
+        outcome = 'hostcall' in t.end
+          ? { kind: 'hostcall', core: g, number: t.end.hostcall, pc: t.end.pc }
+          : { kind: 'stop', core: g, stop: core.decodeStop(t.end.stop) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
+      }
+    }
+    if (outcome) return outcome;
+    this.takeTrace();
+    outcome = this.takeEvents();
+    if (outcome) return outcome;
+    const moved = this.exchange();
+    const { released, outcome: misuse } = this.resolveBarriers();
+    if (misuse) return misuse;
+    if (this.allHalted()) {
+      // deliver what is still in flight, then stop
+      for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) for (const p of this.parts) p.wasm.netWindow(true);
+      return { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
+    }
+    // while cores retire instructions the next window follows; else look for the earliest event
+    const q = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW, true);
+    const ended = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
+    const progressed = this.parts.some((p) => this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
+    let earliest = I64_MAX;
+    if (!(multi && progressed)) {
+      for (const p of this.parts) {
+        const e = p.wasm.earliest();
+        if (e < earliest) earliest = e;
+      }
+      const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
+      if (!runnable && earliest === I64_MAX && !released && !moved) return { kind: 'deadlock' };
+    }
+    if (multi) {
+      const next = progressed ? ended + q : this.parts[0]!.wasm.nextWindowEnd(earliest);
+      for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
+    } else if (blocked || released) {
+      // woken by a barrier: make sure the window reaches the woken threads
+      this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, this.parts[0]!.wasm.nextWindowEnd(earliest), true);
+    }
+    const reached = multi ? ended : this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
+    if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) return { kind: 'limit' };
+    this.now = earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n;
+    return undefined;
+  }
+
+  /** The machine's time at the last round (ticks), for progress reports. */
+  private now = 0n;
+
+  /**
+   * The debugger's step: core g runs alone for up to n of its instructions (or, once it has exited, the
+   * others run n instructions); when it reaches the window's end or waits, the rest of the machine runs
+   * the window. Cores meet only at windows' ends, so the order they run in within a window changes
+   * nothing: a run stepped this way gives the same results as a plain one.
+   */
+  stepCore(g: number, n: bigint, io: Pick<MeshRunOptions, 'stdout' | 'stderr'>): { kind: 'step' } | MeshOutcome {
+    const { part, slot, core } = this.cores.get(g)!;
+    this.start();
+    let left = n;
+    while (left > 0n) {
+      if (this.halted(part, slot)) {
+        const before = this.instructions;
+        const o = this.round(io, 1);
+        if (o) return o;
+        left -= this.instructions - before;
+        continue;
+      }
+      const before = core.instret;
+      const r = core.runRaw(left);
+      left -= core.instret - before;
+      if (r === 'window' || r === 'blocked') {
+        const o = this.round(io, 1);
+        if (o) return o;
+        continue;
+      }
+      if (r.kind === 'limit') continue;
+      if (r.kind === 'ecall') {
+        const h = hostCall(core, io);
+        if (h.unknown !== undefined) return { kind: 'hostcall', core: g, number: h.unknown, pc: core.pc - 4n };
+        if (h.exit !== undefined) {
+          this.halt(part, slot, h.exit);
+          if (this.allHalted()) {
+            const o = this.round(io, 1);
+            if (o) return o;
+          }
+        }
+        continue;
+      }
+      return { kind: 'stop', core: g, stop: r };
+    }
+    return { kind: 'step' };
+  }
+
   /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */
   async run(opts: MeshRunOptions): Promise<MeshOutcome> {
     const start = performance.now();
     const multi = this.parts.length > 1;
-    const limitTicks = opts.maxCycles !== undefined ? opts.maxCycles * TICKS : I64_MAX;
     let lastPoll = start;
     let outcome: MeshOutcome | undefined;
-    // a one-instance machine runs many windows per call; several instances meet after every window
-    const windows = multi ? 1 : 64;
-    for (const [g, { part, slot }] of this.cores) if (!this.loaded.has(g) && !this.halted(part, slot)) this.halt(part, slot, 0);
+    this.start();
     const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length }))) : undefined;
     while (!outcome) {
-      let blocked = true;
-      const turns: PartTurn[] = pool ? await pool.turn() : this.parts.map((p) => turn(p.wasm, p.cores, windows, !multi));
-      for (const [i, t] of turns.entries()) {
-        const p = this.parts[i]!;
-        for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
-        for (const [slot, code] of t.exits) this.exits.set(p.globals[slot]!, code);
-        if (t.end === 'window') blocked = false;
-        else if (t.end !== 'blocked' && !outcome) {
-          const g = p.globals[t.end.slot]!;
-          const core = p.cores[t.end.slot]!;
-          outcome = 'hostcall' in t.end
-            ? { kind: 'hostcall', core: g, number: t.end.hostcall, pc: t.end.pc }
-            : { kind: 'stop', core: g, stop: core.decodeStop(t.end.stop) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
-        }
-      }
+      outcome = this.round(opts, 64, pool ? await pool.turn() : undefined);
       if (outcome) break;
-      this.takeTrace();
-      outcome = this.takeEvents();
-      if (outcome) break;
-      const moved = this.exchange();
-      const { released, outcome: misuse } = this.resolveBarriers();
-      if (misuse) {
-        outcome = misuse;
-        break;
-      }
-      if (this.allHalted()) {
-        // deliver what is still in flight, then stop
-        for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) for (const p of this.parts) p.wasm.netWindow(true);
-        outcome = { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
-        break;
-      }
-      // while cores retire instructions the next window follows; else look for the earliest event
-      const q = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW, true);
-      const ended = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
-      const progressed = this.parts.some((p) => this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
-      let earliest = I64_MAX;
-      if (!(multi && progressed)) {
-        for (const p of this.parts) {
-          const e = p.wasm.earliest();
-          if (e < earliest) earliest = e;
-        }
-        const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
-        if (!runnable && earliest === I64_MAX && !released && !moved) {
-          outcome = { kind: 'deadlock' };
-          break;
-        }
-      }
-      if (multi) {
-        const next = progressed ? ended + q : this.parts[0]!.wasm.nextWindowEnd(earliest);
-        for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
-      } else if (blocked || released) {
-        // woken by a barrier: make sure the window reaches the woken threads
-        this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, this.parts[0]!.wasm.nextWindowEnd(earliest), true);
-      }
-      const reached = multi ? ended : this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
-      if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) {
-        outcome = { kind: 'limit' };
-        break;
-      }
       const now = performance.now();
       if (now - lastPoll > 200) {
         lastPoll = now;
-        opts.progress?.((earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n) / TICKS);
+        opts.progress?.(this.now / TICKS);
         await new Promise((r) => setImmediate(r));
         if (opts.interrupted?.()) outcome = { kind: 'interrupted' };
       }
     }
     await pool?.stop();
     this.takeTrace();
-    this.wallSeconds = (performance.now() - start) / 1000;
+    this.wallSeconds += (performance.now() - start) / 1000;
     return outcome;
   }
 }
