@@ -1,0 +1,106 @@
+// d1 debug on a machine of many cores (docs/debugger.md, "Cores"): choosing cores, their states and the
+// mesh grid, breakpoints on every core or one, semaphores, stepping one core while the machine keeps up,
+// and a stepped run ending exactly as a plain one.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { d1, tempDir } from '../helpers/tools.js';
+
+// Every core but (0,0) stores its rank into (0,0)'s table and posts its semaphore 0; (0,0) waits for all
+// of them and exits with the sum of the ranks.
+const GATHER = `
+    .text
+    .globl _start
+_start:
+    csrr s0, corerank
+    csrr s1, ncores
+    bnez s0, worker
+    addi t0, s1, -1
+    li t1, 0
+    swait t1, t0
+    la t2, table
+    li a0, 0
+    li t3, 1
+sum:
+    bge t3, s1, done
+    slli t4, t3, 3
+    add t4, t4, t2
+    ld t5, 0(t4)
+    add a0, a0, t5
+    addi t3, t3, 1
+    j sum
+done:
+    li a7, 93
+    ecall
+worker:
+    li t0, 1
+    slli t0, t0, 48
+    la t2, table
+    slli t3, s0, 3
+    add t2, t2, t3
+    or t2, t2, t0
+    sd s0, 0(t2)
+    li t4, 1
+    spost t0, t4
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+    .align 3
+table: .zero 4096
+`;
+
+function debugMesh(machine: string[], commands: string[]) {
+  const dir = tempDir('d1-debug-mesh-');
+  const prog = join(dir, 'gather.dasm');
+  writeFileSync(prog, GATHER);
+  const script = join(dir, 'cmds');
+  writeFileSync(script, `${commands.join('\n')}\n`);
+  return d1(['debug', ...machine, '--batch', '-x', script, prog]);
+}
+
+describe('d1 debug --mesh', () => {
+  it('stops every core at a breakpoint in turn, shows cores, the grid and semaphores, and ends as the plain run does', () => {
+    const r = debugMesh(['--mesh', '3x2'], ['break worker', 'run', 'info cores', 'core 0,0', 'info mesh', 'delete', 'core 2,1', 'stepi 3', 'info registers s0', 'core 0,0', 'continue']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Breakpoint 1, 0x');
+    // (0,0) reached its swait first; the breakpoint stopped (1,0)
+    expect(r.stdout).toMatch(/ {2}\(0,0\) +waiting: semaphore 0 \(needs 5\)/);
+    expect(r.stdout).toMatch(/\* \(1,0\) +running/);
+    expect(r.stdout).toContain('[Switching to core (0,0): waiting: semaphore 0 (needs 5)');
+    expect(r.stdout).toMatch(/^\[S\] R {2}R $/m);
+    expect(r.stdout).toMatch(/^s0 +0x0000000000000005 {2}5$/m);
+    // 1 + 2 + 3 + 4 + 5: the stepped run exits as the plain one
+    expect(r.stdout).toContain('[program exited with code 15]');
+  });
+
+  it('a breakpoint on one core stops only that core; semaphores and engines of the selected core', () => {
+    const r = debugMesh(['--mesh', '3x2'], ['break done core 0,0', 'break worker core 2,1', 'run', 'info breakpoints', 'core', 'continue', 'core', 'info semaphores', 'info engines', 'continue']);
+    expect(r.stdout).toContain('on core (2,1)');
+    expect(r.stdout).toMatch(/Breakpoint 2, 0x[0-9a-f]+ <worker>/);
+    expect(r.stdout).toContain('[Current core is (2,1)]');
+    expect(r.stdout).toMatch(/Breakpoint 1, 0x[0-9a-f]+ <done>/);
+    expect(r.stdout).toContain('[Current core is (0,0)]');
+    expect(r.stdout).toContain('all 32 semaphores are 0');
+    expect(r.stdout).toMatch(/DMA engine +idle/);
+    expect(r.stdout).toContain('[program exited with code 15]');
+  });
+
+  it('core and mesh commands on a one-core machine, bad cores and watchpoints on a mesh get messages', () => {
+    const one = debugMesh([], ['core 1,1', 'info mesh']);
+    expect(one.stdout).toContain('this is a one-core machine');
+    const r = debugMesh(['--mesh', '2x2'], ['core 5,5', 'core x', 'watch table', 'reverse-stepi', 'info cores']);
+    expect(r.stdout).toContain('core (5,5) is outside the 2x2 mesh');
+    expect(r.stdout).toContain("expected a core as X,Y, got 'x'");
+    expect(r.stdout).toContain('watchpoints work on one-core machines');
+    expect(r.stdout).toContain('reverse execution works on one-core machines');
+    expect(r.stdout).toMatch(/\* \(0,0\)/);
+  });
+
+  it('works on a die', () => {
+    const r = debugMesh(['--die'], ['break done', 'run', 'info registers a0', 'continue']);
+    // the ranks 1..353 sum to 62,481; the exit code keeps its low byte
+    expect(r.stdout).toMatch(/^a0 +0x000000000000f411 {2}62481$/m);
+    expect(r.stdout).toContain('[program exited with code 17]');
+  }, 30_000);
+});
