@@ -289,12 +289,18 @@ export const CORE_NET_FIELDS = {
  * copy of the current descriptor (DESC offsets). */
 export const ENGINE = {
   BUSY: 0, DESC: 8, ROW: 16, OFFSET: 20, PC: 24, WALKED: 32, POWER: 36, MARK: 40, QHEAD: 48, QTAIL: 52, T0: 56,
-  COPY: 64, QUEUE: 128, QSIZE: 16,
+  COPY: 64, QUEUE: 128, QSIZE: 16, THREAD: 0x180,
 } as const;
 export const ENGINE_BYTES = 0x200;
 export const ENGINE_KIND = { DMA: 0, LIST: 1, GATHER: 2 } as const;
 /** A transfer descriptor in SRAM (8-byte aligned, DESC_BYTES): docs/machine.md, "Descriptors". */
-export const DESC = { SRC: 0, DST: 8, LEN: 16, ROWS: 20, SSTRIDE: 24, DSTRIDE: 32, SEM: 40, COUNT: 48, NEXT: 56 } as const;
+export const DESC = { SRC: 0, DST: 8, LEN: 16, ROWS: 20, SSTRIDE: 24, DSTRIDE: 32, SEM: 40, COUNT: 48, FLAGS: 52, NEXT: 56 } as const;
+/** Descriptor FLAGS: a gather's rows go to vector registers (dst is the first register's number) of the
+ * thread that started it, one 64-byte register a row. */
+export const DESC_FLAG = { TO_VREGS: 1 } as const;
+/** A destination offset with this bit set names vector-register bytes of a thread, not SRAM (the thread
+ * in bits 16..23, the byte offset from v0 below). */
+export const VREG_SPACE = 0x8000_0000;
 export const DESC_BYTES = 64;
 /** The most bytes one network message carries (an engine moves a row in pieces of this size). */
 export const CHUNK_BYTES = 1024;

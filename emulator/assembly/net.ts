@@ -299,8 +299,13 @@ function arrive(m: u32): bool {
   received(slot, size);
   if (kind == L.KIND_STORE || kind == L.KIND_CHUNK) {
     const a = load<u64>(h + L.MSG_ADDR);
-    memory.copy(sramOf(slot) + <usize>a, payload(m), size);
-    invalidateCore(slot, a, size);
+    if ((a & L.VREG_SPACE) != 0) {
+      // a gather into a thread's vector registers (always in its block)
+      memory.copy(threadBlockOf(slot, <u32>(a >> 16) & 0xff) + L.T_VREGS + <usize>(a & 0xffff), payload(m), size);
+    } else {
+      memory.copy(sramOf(slot) + <usize>a, payload(m), size);
+      invalidateCore(slot, a, size);
+    }
     const n = load<u16>(h + L.MSG_POSTN);
     if (kind == L.KIND_CHUNK && n != 0) postFrom(slot, load<u64>(h + L.MSG_AUX), n, t);
   } else if (kind == L.KIND_LOAD) {
@@ -456,7 +461,7 @@ export function startEngine(e: u32, desc: u64, pc: u64, time: i64): bool {
   if (tail - head >= <u32>L.E_QSIZE || !room(1)) return false;
   const q = en + L.E_QUEUE + (<usize>(tail % <u32>L.E_QSIZE) << 4);
   store<u64>(q, desc);
-  store<u64>(q + 8, pc);
+  store<u64>(q + 8, pc | (<u64>current() << 48));
   store<u32>(en + L.E_QTAIL, tail + 1);
   if (load<u32>(en + L.E_BUSY) == IDLE) {
     store<u32>(en + L.E_BUSY, BETWEEN);
@@ -527,7 +532,8 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     store<i64>(en + L.E_T0, t);
     const q = en + L.E_QUEUE + (<usize>(head % <u32>L.E_QSIZE) << 4);
     store<u32>(en + L.E_QHEAD, head + 1);
-    store<u64>(en + L.E_PC, load<u64>(q + 8));
+    store<u64>(en + L.E_PC, load<u64>(q + 8) & 0xffff_ffff_ffff);
+    store<u32>(en + L.E_THREAD, <u32>(load<u64>(q + 8) >> 48));
     store<u32>(en + L.E_WALKED, 0);
     store<u32>(en + L.E_POWER, 1);
     store<u64>(en + L.E_MARK, load<u64>(q));
@@ -540,13 +546,22 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
   if (len != 0 && rows != 0) {
     let n = len - off;
     if (<usize>n > L.CHUNK_BYTES) n = <u32>L.CHUNK_BYTES;
-    let src: u64, dst = globalize(slot, load<u64>(c + L.D_DST) + <u64>(<i64>row * load<i64>(c + L.D_DSTRIDE)) + off);
+    // a gather into vector registers: row r lands in register dst + r of the thread that started it
+    const toV = e == <u32>L.ENGINE_GATHER && (load<u32>(c + L.D_FLAGS) & L.DF_TO_VREGS) != 0;
+    if (toV && (len > <u32>L.VREG_BYTES || load<u64>(c + L.D_DST) + <u64>rows > 32)) {
+      engineFault(slot, e, <u32>L.EFAULT_TOO_LONG, load<u64>(en + L.E_DESC));
+      return true;
+    }
+    let src: u64;
+    const dst = toV
+      ? globalize(slot, L.VREG_SPACE | (<u64>load<u32>(en + L.E_THREAD) << 16) | ((load<u64>(c + L.D_DST) + <u64>row) << L.VREG_SHIFT))
+      : globalize(slot, load<u64>(c + L.D_DST) + <u64>(<i64>row * load<i64>(c + L.D_DSTRIDE)) + off);
     if (e == <u32>L.ENGINE_GATHER) {
       const table = load<u64>(c + L.D_SRC) + (<u64>row << 3);
       if (table + 8 > <u64>L.SRAM_SIZE) { engineFault(slot, e, <u32>L.EFAULT_BAD_ADDRESS, load<u64>(en + L.E_DESC)); return true; }
       src = globalize(slot, load<u64>(sramOf(slot) + <usize>table));
     } else src = globalize(slot, load<u64>(c + L.D_SRC) + <u64>(<i64>row * load<i64>(c + L.D_SSTRIDE)) + off);
-    const sg = coreOf(src, n), dg = coreOf(dst, n);
+    const sg = coreOf(src, n), dg = toV ? <i32>me : coreOf(dst, n);
     if (sg < 0 || dg < 0) {
       engineFault(slot, e, <u32>(isGlobal(sg < 0 ? src : dst) && !enabledAddr(sg < 0 ? src : dst) ? L.EFAULT_DISABLED : L.EFAULT_BAD_ADDRESS), load<u64>(en + L.E_DESC));
       return true;

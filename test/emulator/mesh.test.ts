@@ -68,6 +68,80 @@ quit:
 when: .dword 0
 `;
 
+// Each core fills a row with its rank; core (0,0) gathers the rows of (1,0), (0,1), (1,1) into v4..v6.
+const GATHER_TO_VREGS = `  .text
+  .globl _start
+_start:
+  csrr s0, corerank
+  # every core fills its 64-byte row with its rank
+  la t0, row
+  li t1, 0
+fill:
+  add t2, t0, t1
+  sb s0, 0(t2)
+  addi t1, t1, 1
+  li t3, 64
+  blt t1, t3, fill
+  li t4, -1
+  barrier t4
+  bnez s0, quit
+  # core (0,0): a table of the rows of cores (1,0), (0,1), (1,1)
+  la a0, table
+  li t5, 1
+  slli t5, t5, 48
+  la t6, row
+  or t6, t6, t5
+  li t1, 1
+  slli t1, t1, 32
+  or a1, t6, t1
+  sd a1, 0(a0)          # (1,0)
+  li t1, 1
+  slli t1, t1, 40
+  or a1, t6, t1
+  sd a1, 8(a0)          # (0,1)
+  li t1, 0x10100000000
+  or a1, t6, t1
+  sd a1, 16(a0)         # (1,1)
+  la a2, desc
+  sd a0, 0(a2)          # src: the table
+  li t1, 4
+  sd t1, 8(a2)          # dst: v4
+  li t1, 64
+  sw t1, 16(a2)
+  li t1, 3
+  sw t1, 20(a2)
+  sd zero, 40(a2)       # semaphore 0 of this core
+  li t1, 1
+  sw t1, 48(a2)
+  sw t1, 52(a2)         # flags: to vector registers
+  dma.gather a2
+  li t1, 0
+  li t2, 1
+  swait t1, t2
+  la a3, got
+  vst v4, 0(a3)
+  vst v5, 64(a3)
+  vst v6, 128(a3)
+  lbu a0, 0(a3)
+  lbu t1, 64(a3)
+  add a0, a0, t1
+  lbu t1, 191(a3)
+  slli t1, t1, 4
+  add a0, a0, t1
+  li a7, 93
+  ecall
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+  .align 6
+row: .zero 64
+got: .zero 192
+table: .zero 64
+desc: .zero 64
+`;
+
 describe('network latency (docs/machine.md, "Network")', () => {
   it('a one-packet message takes 2 + 2 x hops cycles: each hop adds exactly hopCycles', async () => {
     const delta: number[] = [];
@@ -234,6 +308,15 @@ after: .dword 0
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
     }
+  });
+});
+
+describe('the gather engine into vector registers', () => {
+  it('brings a 64-byte row from each of three cores into v4..v6 of the thread that started it', async () => {
+    const { m, o, img } = await run(meshPreset(2, 2), GATHER_TO_VREGS);
+    expect(o).toEqual({ kind: 'exit', code: 1 + 2 + 3 * 16 });
+    const got = m.cores.get(0)!.core.readMem(img.symbols.find((x) => x.name === 'got')!.value, 192);
+    expect([...got]).toEqual([...Array(64).fill(1), ...Array(64).fill(2), ...Array(64).fill(3)]);
   });
 });
 
