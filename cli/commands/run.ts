@@ -68,16 +68,6 @@ export function register(program: Command): void {
       }
       const image = loadProgram([file]);
       if (!image) process.exit(EXIT.BAD_INPUT);
-      if (preset) {
-        try {
-          process.exitCode = await runMesh(preset, image, file, opts);
-        } catch (e) {
-          if (!(e instanceof OptionError)) throw e;
-          process.stderr.write(`d1 run: ${e.message}\n`);
-          process.exitCode = 2;
-        }
-        return;
-      }
       if (opts.gdb !== undefined) {
         const m = /^(?:(.*):)?(\d+)$/.exec(opts.gdb);
         if (!m || Number(m[2]) > 65535) {
@@ -87,7 +77,7 @@ export function register(program: Command): void {
         // Loaded only here: plain runs start faster without the debugger's modules.
         const { Session } = await import('../../debugger/session.js');
         const { serveGdb } = await import('../../debugger/gdb/stub.js');
-        const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, limit);
+        const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, limit, preset);
         try {
           await serveGdb(session, m[1] || '127.0.0.1', Number(m[2]), (s) => process.stderr.write(`${s}\n`));
         } catch (e) {
@@ -95,6 +85,16 @@ export function register(program: Command): void {
           process.exit(EXIT.BAD_INPUT);
         }
         process.exitCode = session.state === 'exited' ? session.exitCode : 0;
+        return;
+      }
+      if (preset) {
+        try {
+          process.exitCode = await runMesh(preset, image, file, opts);
+        } catch (e) {
+          if (!(e instanceof OptionError)) throw e;
+          process.stderr.write(`d1 run: ${e.message}\n`);
+          process.exitCode = 2;
+        }
         return;
       }
       const core = new Core();

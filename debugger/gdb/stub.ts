@@ -1,7 +1,8 @@
 // A GDB remote serial protocol stub (GDB manual, appendix E "Remote Serial Protocol") over a debugging
 // Session, so gdb-multiarch can debug a program on the emulated core: RISC-V 64 target description,
 // registers, memory read and write, software breakpoints, watchpoints, single-step, continue, Ctrl-C,
-// and each hardware thread as a gdb thread. Malformed or hostile packets get an error reply; nothing a
+// and each hardware thread of each core as a gdb thread (thread id = core * 4 + hardware thread + 1, the
+// core's global number y * meshw + x; on one core, the hardware thread + 1). Malformed or hostile packets get an error reply; nothing a
 // client sends can crash the emulator or the process.
 import { createServer, type Server, type Socket } from 'node:net';
 import { ABI_NAMES } from '../../isa/registers.js';
@@ -28,8 +29,31 @@ const MAX_PACKET = 0x4000;
 export class GdbStub {
   private buf = '';
   private running = false;
-  /** The gdb thread (hardware thread + 1) that g/p/G/P read and write. */
+  /** The gdb thread (core * THREADS + hardware thread + 1) that g/p/G/P read and write. */
   private thread = 1;
+
+  /** The hardware thread of a gdb thread id, after making its core the selected one. */
+  private hw(tid = this.thread): number {
+    const g = Math.floor((tid - 1) / D1_CORE.threads);
+    if (this.session.machine && g !== this.session.focus) this.session.select(g);
+    return (tid - 1) % D1_CORE.threads;
+  }
+
+  private tidOf(core: number, hw: number): number {
+    return (this.session.machine ? core : 0) * D1_CORE.threads + hw + 1;
+  }
+
+  /** Every live gdb thread: each core's threads that are not free (cores that exited have none). */
+  private liveThreads(): number[] {
+    const m = this.session.machine;
+    if (!m) return this.session.core.threads().filter((t) => t.state !== 'free').map((t) => t.thread + 1);
+    const out: number[] = [];
+    for (const [g, { part, slot, core }] of [...m.cores].sort(([a], [b]) => a - b)) {
+      if (m.halted(part, slot)) continue;
+      for (const t of core.threads()) if (t.state !== 'free') out.push(this.tidOf(g, t.thread));
+    }
+    return out;
+  }
   /** Hardware breakpoints and watchpoints gdb inserted, by "type,addr,kind". */
   private readonly points = new Map<string, () => void>();
 
@@ -88,13 +112,27 @@ export class GdbStub {
   }
 
   private reg(i: number): bigint {
+    const t = this.hw();
     const core = this.session.core;
-    return i === 32 ? (this.thread - 1 === core.thread ? core.pc : core.threads()[this.thread - 1]!.pc) : core.getReg(i, this.thread - 1);
+    return i === 32 ? (t === core.thread ? core.pc : core.threads()[t]!.pc) : core.getReg(i, t);
+  }
+
+  /** The core and local address of a memory access: local addresses are the selected core's; a global
+   * address (docs/machine.md, "Global addresses") names its core. */
+  private memory(addr: bigint, len: number): { core: Session['core']; at: bigint } | undefined {
+    const m = this.session.machine;
+    if (m && addr >> 48n === 1n) {
+      const x = Number((addr >> 32n) & 0xffn), y = Number((addr >> 40n) & 0xffn);
+      const c = x < m.preset.w ? m.cores.get(y * m.preset.w + x) : undefined;
+      const at = addr & 0xffff_ffffn;
+      return c && c.core.inSram(at, len) ? { core: c.core, at } : undefined;
+    }
+    this.hw();
+    return this.session.core.inSram(addr, len) ? { core: this.session.core, at: addr } : undefined;
   }
 
   private handle(p: string): void {
     const s = this.session;
-    const core = s.core;
     if (this.running) return; // only Ctrl-C while running
     if (p.startsWith('qSupported')) return this.send(`PacketSize=${MAX_PACKET.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;vContSupported+`);
     if (p.startsWith('qXfer:features:read:target.xml:')) {
@@ -106,8 +144,9 @@ export class GdbStub {
     if (p === '?') return this.send(`T05thread:${this.thread.toString(16)};`);
     if (p === 'g') return this.send(Array.from({ length: 33 }, (_, i) => hex64(this.reg(i))).join(''));
     if (p.startsWith('G')) {
-      for (let i = 1; i < 32; i++) if (this.thread - 1 === core.thread) core.setReg(i, fromHex64(p.slice(1 + 16 * i, 17 + 16 * i)));
-      core.pc = fromHex64(p.slice(1 + 16 * 32, 17 + 16 * 32));
+      const t = this.hw();
+      for (let i = 1; i < 32; i++) if (t === s.core.thread) s.core.setReg(i, fromHex64(p.slice(1 + 16 * i, 17 + 16 * i)));
+      s.core.pc = fromHex64(p.slice(1 + 16 * 32, 17 + 16 * 32));
       return this.send('OK');
     }
     if (p.startsWith('p')) {
@@ -117,37 +156,50 @@ export class GdbStub {
     if (p.startsWith('P')) {
       const [n, v] = p.slice(1).split('=');
       const i = parseInt(n!, 16);
-      if (i === 32) core.pc = fromHex64(v!);
-      else if (i > 0 && i < 32) core.setReg(i, fromHex64(v!));
+      this.hw();
+      if (i === 32) s.core.pc = fromHex64(v!);
+      else if (i > 0 && i < 32) s.core.setReg(i, fromHex64(v!));
       else if (i !== 0) return this.send('E01');
       return this.send('OK');
     }
     if (p.startsWith('m')) {
       const [a, l] = p.slice(1).split(',').map((x) => BigInt(`0x${x || '0'}`));
-      if (l! > BigInt(MAX_PACKET) || !core.inSram(a!, Number(l))) return this.send('E14');
-      return this.send(Buffer.from(core.readMem(a!, Number(l))).toString('hex'));
+      const at = l! <= BigInt(MAX_PACKET) ? this.memory(a!, Number(l)) : undefined;
+      if (!at) return this.send('E14');
+      return this.send(Buffer.from(at.core.readMem(at.at, Number(l))).toString('hex'));
     }
     if (p.startsWith('M')) {
       const [head, data = ''] = p.slice(1).split(':');
       const [a, l] = head!.split(',').map((x) => BigInt(`0x${x || '0'}`));
       const bytes = Buffer.from(data, 'hex');
-      if (bytes.length !== Number(l) || !core.inSram(a!, bytes.length)) return this.send('E14');
-      core.writeMem(a!, bytes);
+      const at = bytes.length === Number(l) ? this.memory(a!, bytes.length) : undefined;
+      if (!at) return this.send('E14');
+      at.core.writeMem(at.at, bytes);
       return this.send('OK');
     }
     if (/^[Zz][0-4],/.test(p)) return this.point(p);
-    if (p === 's' || p.startsWith('vCont;s')) return this.stopped(s.stepi(1n));
+    if (p === 's' || p.startsWith('vCont;s')) {
+      this.hw();
+      return this.stopped(s.stepi(1n));
+    }
     if (p === 'c' || p.startsWith('vCont;c')) return void this.resume();
     if (p === 'vCont?') return this.send('vCont;c;C;s;S');
-    if (p === 'qfThreadInfo') return this.send(`m${core.threads().filter((t) => t.state !== 'free').map((t) => (t.thread + 1).toString(16)).join(',')}`);
+    if (p === 'qfThreadInfo') return this.send(`m${this.liveThreads().map((t) => t.toString(16)).join(',')}`);
     if (p === 'qsThreadInfo') return this.send('l');
     if (p === 'qC') return this.send(`QC${this.thread.toString(16)}`);
+    if (p.startsWith('qThreadExtraInfo,') && s.machine) {
+      const tid = parseInt(p.slice(17), 16);
+      if (!this.liveThreads().includes(tid)) return this.send('E01');
+      const g = Math.floor((tid - 1) / D1_CORE.threads);
+      const text = `core ${s.machine.name(g)} thread ${(tid - 1) % D1_CORE.threads}`;
+      return this.send(Buffer.from(text).toString('hex'));
+    }
     if (p.startsWith('H')) {
       const t = parseInt(p.slice(2), 16);
-      if (t > 0 && t <= D1_CORE.threads) this.thread = t;
+      if (this.liveThreads().includes(t)) this.thread = t;
       return this.send('OK');
     }
-    if (p.startsWith('T')) return this.send(core.threads()[parseInt(p.slice(1), 16) - 1]?.state === 'free' ? 'E01' : 'OK');
+    if (p.startsWith('T')) return this.send(this.liveThreads().includes(parseInt(p.slice(1), 16)) ? 'OK' : 'E01');
     if (p === 'qAttached') return this.send('1');
     if (p === 'k') {
       this.socket.end();
@@ -198,7 +250,7 @@ export class GdbStub {
 
   /** The stop reply for a stop. */
   private stopped(stop: Stop): void {
-    this.thread = this.session.core.thread + 1;
+    this.thread = this.tidOf(this.session.focus, this.session.core.thread);
     const t = `thread:${this.thread.toString(16)};`;
     switch (stop.kind) {
       case 'exit':

@@ -11,8 +11,8 @@ import { d1, D1_BIN, missing, PROGRAMS, sh, tempDir } from '../helpers/tools.js'
 const skip = missing('gdbMultiarch');
 
 /** Start `d1 run --gdb 127.0.0.1:0 elf` and resolve with the port it listens on. */
-function startStub(elf: string): Promise<{ child: ChildProcessWithoutNullStreams; port: number; out: () => string }> {
-  const child = spawn(process.execPath, [D1_BIN, 'run', '--gdb', '127.0.0.1:0', elf]);
+function startStub(elf: string, machine: string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; port: number; out: () => string }> {
+  const child = spawn(process.execPath, [D1_BIN, 'run', '--gdb', '127.0.0.1:0', ...machine, elf]);
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   return new Promise((resolve, reject) => {
@@ -71,6 +71,29 @@ describe(`d1 run --gdb${skip}`, () => {
     expect(gdb.stdout).toMatch(/ {2}2 +Thread 2 +worker \(\)/);
     expect(gdb.stdout).toMatch(/a0\s+0x7\s+7/); // thread 2 started with a0 = 7
     expect(gdb.stdout).toContain('$1 = 5'); // thread 1's s2
+    expect(gdb.stdout).toContain('exited normally');
+  });
+
+  it.skipIf(skip !== '')('on a mesh shows every core as gdb threads, reads any core\'s registers and global memory', async () => {
+    const dir = tempDir('d1-gdb-mesh-');
+    const src = join(dir, 'mesh.dasm');
+    const elf = join(dir, 'mesh.elf');
+    const { writeFileSync } = await import('node:fs');
+    // each core keeps its rank in a1 and in `mine`; core (1,0) stops at `here`
+    writeFileSync(src, '_start: csrr a1, corerank\n        la t0, mine\n        sd a1, 0(t0)\n        li t1, 1\n        bne a1, t1, out\nhere:   nop\nout:    li a0, 0\n        li a7, 93\n        ecall\n        .data\n        .align 3\nmine:   .dword 0\n');
+    expect(d1(['as', src, '-o', elf]).code).toBe(0);
+    const { child, port } = await startStub(elf, ['--mesh', '2x2']);
+    const gdb = sh('gdb-multiarch', ['--batch', '-nx', '-ex', 'set architecture riscv:rv64', '-ex', `file ${elf}`, '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'break here', '-ex', 'continue', '-ex', 'info threads', '-ex', 'p $a1', '-ex', 'thread 4', '-ex', 'p $a1',
+      '-ex', 'x/gx 0x1000000000000 + (long)&mine', '-ex', 'x/gx 0x1000100000000 + (long)&mine', '-ex', 'delete', '-ex', 'continue']);
+    await new Promise((r) => child.on('close', r));
+    expect(gdb.stdout).toMatch(/Thread 5 \(core \(1,0\) thread 0\) +here \(\)/);
+    expect(gdb.stdout).toMatch(/Thread 13 \(core \(1,1\) thread 0\)/);
+    expect(gdb.stdout).toContain('$1 = 1'); // core (1,0)'s rank
+    // core (1,1) runs after (1,0) in the window: it has not started yet
+    expect(gdb.stdout).toMatch(/Switching to thread 4 \(Thread 13\)\]\s+#0 +_start \(\)/);
+    expect(gdb.stdout).toMatch(/0x10000[0-9a-f]{8}:\s+0x0000000000000000/); // core (0,0) stored its rank, 0
+    expect(gdb.stdout).toMatch(/0x10001[0-9a-f]{8}:\s+0x0000000000000001/); // core (1,0)'s, through its global address
     expect(gdb.stdout).toContain('exited normally');
   });
 
