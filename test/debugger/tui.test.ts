@@ -52,4 +52,25 @@ describe(`d1 debug --tui${skip}`, () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(tmux('has-session', '-t', SESSION).status).not.toBe(0); // the debugger left, and tmux with it
   });
+
+  it.skipIf(skip !== '')('on a mesh, the mesh pane draws every core\'s state and follows `core X,Y`', async () => {
+    const name = `${SESSION}-mesh`;
+    const cmd = `NO_COLOR=1 ${process.execPath} ${D1_BIN} debug --tui --mesh 3x2 ${join(PROGRAMS, 'allreduce.dasm')}`;
+    expect(tmux('new-session', '-d', '-s', name, '-x', '130', '-y', '40', cmd).status).toBe(0);
+    const shot = () => tmux('capture-pane', '-t', name, '-p').stdout;
+    const wait = async (re: RegExp) => {
+      const end = Date.now() + 8000;
+      for (;;) {
+        const s = shot();
+        if (re.test(s) || Date.now() > end) return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await wait(/\(d1\)/);
+    tmux('send-keys', '-t', name, 'stepi 40', 'Enter', 'core 2,1', 'Enter');
+    const s = await wait(/mesh-3x2 3x2: core \(2,1\)[\s\S]* R  R \[R\]/);
+    expect(s).toMatch(/mesh-3x2 3x2: core \(2,1\)/);
+    expect(s).toMatch(/ R  R \[R\]/);
+    tmux('kill-session', '-t', name);
+  });
 });

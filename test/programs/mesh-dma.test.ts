@@ -10,7 +10,7 @@ import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { meshStats, type MeshStats } from '../../emulator/host/mesh-stats.js';
-import { meshPreset } from '../../emulator/presets.js';
+import { D1_DIE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
 
 const PROGRAMS = fileURLToPath(new URL('../../programs/', import.meta.url));
 
@@ -23,7 +23,11 @@ function build(name: string, prefix = ''): Image {
 }
 
 async function runMesh(img: Image, w: number, h: number, file = 'prog.dasm'): Promise<{ m: Machine; o: MeshOutcome; out: string; stats: MeshStats }> {
-  const m = new Machine(meshPreset(w, h));
+  return runOn(img, meshPreset(w, h), file);
+}
+
+async function runOn(img: Image, preset: MeshPreset, file = 'prog.dasm'): Promise<{ m: Machine; o: MeshOutcome; out: string; stats: MeshStats }> {
+  const m = new Machine(preset);
   expect(m.load(img, file)).toEqual([]);
   let out = '';
   const sink = { write: (s: string | Uint8Array) => (out += typeof s === 'string' ? s : Buffer.from(s).toString()) };
@@ -84,11 +88,19 @@ interface SummaResult {
   out: string;
 }
 
-/** Run summa.dasm on a p x p mesh with blocks of bs, g steps per pass; check every core's inputs and C. */
-async function checkSumma(p: number, bs: number, g = 2, slow = 0): Promise<SummaResult> {
-  const img = build('summa', (bs === 128 ? '' : `.equ BS, ${bs}\n`) + (g === 2 ? '' : `.equ G, ${g}\n`) + (slow ? `.equ SLOW, ${slow}\n` : ''));
-  const { m, o, out, stats } = await runMesh(img, p, p, 'summa.dasm');
+/** Run summa.dasm on a p x p mesh with blocks of bs, g steps per pass; check every core's inputs and C.
+ * With `on`, the program is told P (`.equ P, p`) and runs on that machine, on the square (0,0) ..
+ * (p-1, p-1) of it: every other enabled core must have done nothing but exit. */
+async function checkSumma(p: number, bs: number, g = 2, slow = 0, on?: MeshPreset): Promise<SummaResult> {
+  const img = build('summa', (on ? `.equ P, ${p}\n` : '') + (bs === 128 ? '' : `.equ BS, ${bs}\n`) + (g === 2 ? '' : `.equ G, ${g}\n`) + (slow ? `.equ SLOW, ${slow}\n` : ''));
+  const { m, o, out, stats } = await runOn(img, on ?? meshPreset(p, p), 'summa.dasm');
   expect(o).toEqual({ kind: 'exit', code: 0 });
+  for (const c of stats.perCore) {
+    if (c.x < p && c.y < p) continue;
+    expect(c.instructions, `core (${c.x},${c.y}) outside the square`).toBeLessThan(50);
+    expect(c.sent + c.received, `core (${c.x},${c.y}) outside the square`).toBe(0);
+    expect(mem(m, c.x, c.y, img, 'kernel_cycles', 8).getBigUint64(0, true)).toBe(0n);
+  }
   const n = p * bs;
   const ref = summaReference(n);
   const nt = bs / 8;
@@ -105,7 +117,7 @@ async function checkSumma(p: number, bs: number, g = 2, slow = 0): Promise<Summa
       const overwritten = (q: number) => q < 2 && q + 2 < passes;
       const own = mem(m, x, y, img, 'own_a', 24);
       const aAt = own.getBigUint64(0, true), aStride = Number(own.getBigUint64(8, true)), bAt = own.getBigUint64(16, true);
-      const core = m.cores.get(y * p + x)!.core;
+      const core = m.cores.get(y * m.preset.w + x)!.core;
       let bad = 0;
       for (let q = 0; q < nt && !overwritten(Math.floor(x / g)); q++) {
         const a = new DataView(core.readMem(aAt + BigInt(q * aStride), kt * 64).buffer);
