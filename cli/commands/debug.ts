@@ -1,7 +1,7 @@
 // `d1 debug`: the step debugger (docs/debugger.md).
 import type { Command } from 'commander';
 import { loadProgram, sourceLine } from '../load.js';
-import { OptionError, presetOf, type MeshFlags } from './run-mesh.js';
+import { presetOrExit, type MeshFlags } from './run-mesh.js';
 
 export function register(program: Command): void {
   program
@@ -15,14 +15,7 @@ export function register(program: Command): void {
     .option('--die', 'debug on a D1 die (18 x 20 cores, 354 enabled)')
     .option('--disable <list>', "the disabled cores, 'x,y;x,y;...' or 'none'")
     .action(async (file: string, opts: { command?: string; batch?: boolean; tui?: boolean } & MeshFlags) => {
-      let preset;
-      try {
-        preset = presetOf(opts);
-      } catch (e) {
-        if (!(e instanceof OptionError)) throw e;
-        process.stderr.write(`d1 debug: ${e.message}\n`);
-        process.exit(2);
-      }
+      const preset = presetOrExit('debug', opts);
       const image = loadProgram([file]);
       if (!image) process.exit(1);
       const { debugMain } = await import('../../debugger/repl.js'); // not loaded by the other commands

@@ -66,6 +66,17 @@ export function presetOf(f: MeshFlags): MeshPreset | undefined {
   return p;
 }
 
+/** presetOf for a command: a bad option is its message and exit code 2. */
+export function presetOrExit(command: string, f: MeshFlags): MeshPreset | undefined {
+  try {
+    return presetOf(f);
+  } catch (e) {
+    if (!(e instanceof OptionError)) throw e;
+    process.stderr.write(`d1 ${command}: ${e.message}\n`);
+    process.exit(2);
+  }
+}
+
 /** `x,y` or `*` (every enabled core). */
 function coresOf(m: Machine, spec: string, what: string): number[] {
   if (spec === '*') return [...m.cores.keys()];

@@ -7,7 +7,7 @@ import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats, formatStats } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
-import { OptionError, presetOf, runMesh, type MeshFlags } from './run-mesh.js';
+import { OptionError, presetOrExit, runMesh, type MeshFlags } from './run-mesh.js';
 
 interface RunFlags extends MeshFlags {
   gdb?: string;
@@ -58,14 +58,7 @@ export function register(program: Command): void {
         }
         limit = BigInt(opts.maxInstructions);
       }
-      let preset;
-      try {
-        preset = presetOf(opts);
-      } catch (e) {
-        if (!(e instanceof OptionError)) throw e;
-        process.stderr.write(`d1 run: ${e.message}\n`);
-        process.exit(2);
-      }
+      const preset = presetOrExit('run', opts);
       const image = loadProgram([file]);
       if (!image) process.exit(EXIT.BAD_INPUT);
       if (opts.gdb !== undefined) {
