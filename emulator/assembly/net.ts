@@ -310,8 +310,9 @@ function arrive(m: u32): bool {
     if (kind == L.KIND_CHUNK && n != 0) postFrom(slot, load<u64>(h + L.MSG_AUX), n, t);
   } else if (kind == L.KIND_LOAD) {
     // answer from this core's SRAM one cycle later (its SRAM read port)
-    const r = make(L.KIND_LOAD_REPLY, slot, me, load<u32>(h + L.MSG_SRC), t + L.TICKS, size);
-    memory.copy(payload(r), sramOf(slot) + <usize>load<u64>(h + L.MSG_ADDR), size);
+    const n = load<u32>(h + L.MSG_NEXT);
+    const r = make(L.KIND_LOAD_REPLY, slot, me, load<u32>(h + L.MSG_SRC), t + L.TICKS, n);
+    memory.copy(payload(r), sramOf(slot) + <usize>load<u64>(h + L.MSG_ADDR), n);
     store<u64>(msg(r) + L.MSG_AUX, load<u64>(h + L.MSG_AUX));
     push(r);
   } else if (kind == L.KIND_LOAD_REPLY) {
@@ -395,8 +396,10 @@ export function farLoad(d: usize, pc: u64, a: u64, size: u32, signed: bool, vreg
     return pc + 4;
   }
   if (!room(1)) return retry();
-  const m = make(L.KIND_LOAD, slot, myCore(), <u32>g, liveClock(), size);
+  // the request carries no data: the size it asks for rides in NEXT
+  const m = make(L.KIND_LOAD, slot, myCore(), <u32>g, liveClock(), 0);
   store<u64>(msg(m) + L.MSG_ADDR, off);
+  store<u32>(msg(m) + L.MSG_NEXT, size);
   const regOff: u64 = vreg != 0 ? <u64>(vreg - tb - L.T_VREGS) : <u64>load<u16>(d, L.REC_RD);
   store<u64>(msg(m) + L.MSG_AUX, <u64>current() | (regOff << 8) | ((signed ? 1 : 0) << 32) | ((vreg != 0 ? 1 : 0) << 40));
   push(m);

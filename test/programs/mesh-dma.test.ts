@@ -237,7 +237,7 @@ describe('summa.dasm: distributed bf16 GEMM over the DMA engines', () => {
     // cycles), so the broadcasts, not the matrix units, set the pace. The bound keeps that from getting
     // much worse.
     expect(kernelCycles).toBeGreaterThan(ideal);
-    expect(peak).toBeGreaterThanOrEqual(0.45);
+    expect(peak).toBeGreaterThanOrEqual(0.42);
     // every block goes to the 16 other cores of its row (A) or column (B) over |x - x'| links; the
     // copies a core makes to itself (blocks not made in place, steps 4..16) cross no link. Cores
     // with y >= 4 send 17 B copies: the 17th goes by the list parser.
