@@ -209,6 +209,29 @@ done: .dword 0
 buf: .zero 16384
 `;
 
+describe('routing', () => {
+  it('goes X first, then Y: a store from (0,0) to (2,2) crosses (0,0)-(1,0)-(2,0) east, then (2,0)-(2,1)-(2,2) south', async () => {
+    const { m, o } = await run(meshPreset(3, 3), `
+  .text
+  .globl _start
+_start:
+  csrr t0, corerank
+  bnez t0, quit
+  li t1, 0x1020200000100      # core (2,2), offset 0x100
+  li t2, 42
+  sd t2, 0(t1)
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+`);
+    expect(o).toEqual({ kind: 'exit', code: 0 });
+    const used = m.links().map((l) => `${l.x},${l.y} ${l.dir.toLowerCase()} ${l.bytes}`).sort();
+    expect(used).toEqual(['0,0 east 8', '0,0 inject 8', '1,0 east 8', '2,0 south 8', '2,1 south 8', '2,2 eject 8']);
+    expect(new DataView(m.cores.get(8)!.core.readMem(0x100n, 8).buffer).getBigInt64(0, true)).toBe(42n);
+  });
+});
+
 describe('bandwidth sharing', () => {
   it('one 16 KiB flow takes 256 link cycles; two flows over a shared link take it twice as long, the link carrying both', async () => {
     const one = await run(meshPreset(4, 1), flows([1]));
