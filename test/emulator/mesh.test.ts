@@ -482,3 +482,32 @@ describe('--trace and --heatmap', () => {
     expect(readFileSync(join(dir, 't2.json'), 'utf8')).toBe(readFileSync(join(dir, 't.json'), 'utf8'));
   });
 });
+
+describe('data in and out of cores, and the machine as JSON', () => {
+  it('--load copies a file into chosen cores, --dump writes SRAM back; --json has every core and link', () => {
+    const dir = tempDir();
+    const f = join(dir, 'double.dasm');
+    // every core doubles the 16 bytes at 0x80000 in place
+    writeFileSync(f, '  .text\n  .globl _start\n_start:\n  li t0, 0x80000\n  li t1, 16\n1:\n  lbu t2, 0(t0)\n  slli t2, t2, 1\n  sb t2, 0(t0)\n  addi t0, t0, 1\n  addi t1, t1, -1\n  bnez t1, 1b\n  li a0, 0\n  li a7, 93\n  ecall\n');
+    const input = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    writeFileSync(join(dir, 'in.bin'), input);
+    const r = runCli(['run', '--mesh', '2x2', '--load', `1,0:0x80000=${join(dir, 'in.bin')}`, '--dump', `1,0:0x80000:16=${join(dir, 'out.bin')}`, '--dump', `0,1:0x80000:16=${join(dir, 'zero.bin')}`, '--json', f]);
+    expect(r.code).toBe(0);
+    expect([...readFileSync(join(dir, 'out.bin'))]).toEqual([...input].map((v) => 2 * v));
+    expect([...readFileSync(join(dir, 'zero.bin'))]).toEqual(Array(16).fill(0));
+    const j = JSON.parse(r.stdout) as { exitCode: number; cores: number; perCore: { x: number; y: number; instructions: number }[]; network: { links: unknown[] } };
+    expect(j.exitCode).toBe(0);
+    expect(j.cores).toBe(4);
+    expect(j.perCore.map((c) => [c.x, c.y])).toEqual([[0, 0], [1, 0], [0, 1], [1, 1]]);
+    expect(j.network.links).toEqual([]); // nothing crossed the network
+  });
+
+  it('d1 info --die --json gives the derived figures', () => {
+    const r = runCli(['info', '--die', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { cores: number; disabled: number[][]; bf16Flops: number; bisectionAllDirections: number };
+    expect(j.cores).toBe(354);
+    expect(j.disabled).toHaveLength(6);
+    expect(j.bf16Flops).toBeCloseTo(362.496e12, -9);
+  });
+});
