@@ -39,7 +39,7 @@ function layoutSource(): string {
   const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND };
   const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
-  const codes = new Set(['TRACE_', 'ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_']);
+  const codes = new Set(['DF_', 'TRACE_', 'ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_']);
   for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: ${codes.has(prefix) ? 'u32' : 'usize'} = ${v};`);
   lines.push(`export const ENGINE_BYTES: usize = ${ENGINE_BYTES};`, `export const DESC_BYTES: usize = ${DESC_BYTES};`, `export const CHUNK_BYTES: usize = ${CHUNK_BYTES};`, `export const VREG_SPACE: u64 = 0x${VREG_SPACE.toString(16)};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
