@@ -10,7 +10,7 @@ import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { meshStats, type MeshStats } from '../../emulator/host/mesh-stats.js';
-import { D1_DIE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
+import { D1_CORE, D1_DIE, machinePeaks, meshPreset, type MeshPreset } from '../../emulator/presets.js';
 
 const PROGRAMS = fileURLToPath(new URL('../../programs/', import.meta.url));
 
@@ -228,4 +228,32 @@ describe('stencil.dasm: Jacobi smoothing with halo exchange', () => {
     expect(b.stats.network).toEqual(a.stats.network);
     expect(b.stats.perCore.map((c) => c.cycles)).toEqual(a.stats.perCore.map((c) => c.cycles));
   });
+});
+
+describe('bisection.dasm: the die\'s bisection bandwidth, achieved', () => {
+  it('moves 11.8 MB across the middle of an 18 x 20 die at the modelled 2.56 TB/s (64 B per cycle per link)', async () => {
+    const path = join(PROGRAMS, 'bisection.dasm');
+    const { image, diagnostics } = assemble([{ path, text: readFileSync(path, 'utf8') }]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const preset = { ...D1_DIE, disabled: [] as [number, number][] };
+    const m = new Machine(preset);
+    m.load(image!, path);
+    const o = await m.run({ stdout: { write: () => true }, stderr: process.stderr });
+    expect(o).toEqual({ kind: 'exit', code: 0 });
+    const at = image!.symbols.find((s) => s.name === 'arrived')!.value;
+    let last = 0n;
+    for (let y = 0; y < 20; y++) {
+      for (let x = 9; x < 18; x++) {
+        const t = new DataView(m.cores.get(y * 18 + x)!.core.readMem(at, 8).buffer).getBigUint64(0, true);
+        if (t > last) last = t;
+      }
+    }
+    const bytes = 9 * 20 * 65536;
+    const floor = bytes / (20 * 64); // every row's traffic through its one middle link
+    expect(Number(last)).toBeGreaterThanOrEqual(floor);
+    expect(Number(last)).toBeLessThan(floor * 1.03);
+    const achieved = (bytes / Number(last)) * D1_CORE.clockHz;
+    expect(achieved / machinePeaks(preset).bisectionBytesPerSecond.x).toBeGreaterThan(0.97);
+    for (let y = 0; y < 20; y++) expect(m.links().find((l) => l.x === 8 && l.y === y && l.dir === 'EAST')!.bytes).toBe(9 * 65536);
+  }, 30_000);
 });
