@@ -9,7 +9,7 @@ import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
 import { ABI_NAMES, xreg } from '../isa/registers.js';
 import { instructionText, symbolize } from '../emulator/host/report.js';
-import { MeshLimit, type Session, type Stop } from './session.js';
+import type { Session, Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
 import { coreStats, formatStats } from '../emulator/host/stats.js';
@@ -382,7 +382,7 @@ export function execute(ctx: Context, line: string): void | Promise<void> {
     return;
   }
   const report = (e: unknown) => {
-    if (e instanceof UserError || e instanceof NotAMesh || e instanceof MeshLimit) ctx.out(e.message);
+    if (e instanceof UserError || e instanceof NotAMesh) ctx.out(e.message);
     else ctx.out(`error: ${(e as Error).message}`);
   };
   try {

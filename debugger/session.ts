@@ -47,9 +47,6 @@ export type Stop =
   | { kind: 'limit' }
   | { kind: 'interrupted' };
 
-/** Something the mesh debugger cannot do yet (the command layer reports it as a user error). */
-export class MeshLimit extends Error {}
-
 const MESH_REVERSE: Stop = { kind: 'fault', message: 'reverse execution works on one-core machines (not yet on a mesh)' };
 
 /** Instructions run between checks for Ctrl-C and the limit. */
@@ -123,7 +120,7 @@ export class Session {
   restart(): void {
     if (this.preset) {
       this.parked.clear();
-      this.machine = new Machine(this.preset);
+      this.machine = new Machine(this.preset, { watchpoints: true });
       const errors = this.machine.load(this.image, 'program');
       if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
       this.select(this.machine.cores.has(this.focus) ? this.focus : Math.min(...this.machine.cores.keys()));
@@ -160,7 +157,6 @@ export class Session {
   }
 
   addWatchpoint(kind: Watchpoint['kind'], addr: bigint, len: number, what: string): Watchpoint | undefined {
-    if (this.machine) throw new MeshLimit('watchpoints work on one-core machines (not yet on a mesh)');
     if (len < 1 || !this.core.inSram(addr, len)) return undefined;
     const wp: Watchpoint = { id: this.nextId++, kind, addr, len, what, enabled: true, hits: 0 };
     this.watchpoints.push(wp);
@@ -206,9 +202,9 @@ export class Session {
       return { kind: 'watchpoint', wp: touched[0]!, value: old[0]! };
     }
     this.applyWatches(true);
-    const r = this.core.run(1n);
+    const r = this.machine ? this.core.runRaw(1n) : this.core.run(1n);
     this.applyWatches();
-    if (r.kind !== 'limit') return { kind: 'fault', message: `stopped in a watched access: ${r.kind}` };
+    if (typeof r === 'string' || r.kind !== 'limit') return { kind: 'fault', message: `stopped in a watched access: ${typeof r === 'string' ? r : r.kind}` };
     for (const [k, w] of touched.entries()) {
       const value = this.watchValue(w);
       if (w.kind === 'watch' && value === old[k]) continue;
@@ -341,6 +337,11 @@ export class Session {
           bp.hits++;
           if (bp.temporary) this.deleteBreakpoint(bp);
           return { kind: 'breakpoint', bp };
+        }
+        if (r.stop.kind === 'watch') {
+          // watch ranges apply to every core: the access is this core's; run it, then decide
+          const hit = this.watchHit(r.stop);
+          return hit && hit.kind === 'fault' ? ((this.state = 'faulted'), hit) : hit;
         }
         this.state = 'faulted';
         return { kind: 'fault', message: `core ${m.name(r.core)}: ${r.stop.kind === 'fault' ? `${r.stop.cause} fault at 0x${r.stop.addr.toString(16)}` : r.stop.kind}` };

@@ -132,6 +132,7 @@ export class Core {
     this.sramAt = r.sram;
     this.threadsAt = r.threads;
     if (opts.instance) {
+      // (`watchpoints` then says the instance is the debugging build)
       this.wasm = opts.instance;
       this.view = new DataView(this.wasm.memory.buffer);
     } else {

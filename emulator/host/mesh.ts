@@ -122,17 +122,18 @@ export class Machine {
     }
   }
 
-  constructor(readonly preset: MeshPreset) {
+  /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance. */
+  constructor(readonly preset: MeshPreset, opts: { watchpoints?: boolean } = {}) {
     this.parts = partitionsOf(preset).map((rect) => {
       const memory = newMemory();
-      const wasm = instantiate(false, memory);
+      const wasm = instantiate(!!opts.watchpoints, memory);
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
       for (let y = rect.y; y < rect.y + rect.h; y++) for (let x = rect.x; x < rect.x + rect.w; x++) if (enabled.has(y * preset.w + x)) n++;
       wasm.initCores(n);
       const globals = writeConfig(wasm.memory.buffer, preset, rect);
-      const cores = globals.map((_, slot) => new Core({ instance: wasm, slot }));
+      const cores = globals.map((_, slot) => new Core({ instance: wasm, slot, ...(opts.watchpoints ? { watchpoints: true } : {}) }));
       const part: Part = { rect, memory, wasm, globals, cores };
       globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
       return part;

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { d1, tempDir } from '../helpers/tools.js';
+import { d1, PROGRAMS, tempDir } from '../helpers/tools.js';
 
 // Every core but (0,0) stores its rank into (0,0)'s table and posts its semaphore 0; (0,0) waits for all
 // of them and exits with the sum of the ranks.
@@ -89,12 +89,24 @@ describe('d1 debug --mesh', () => {
   it('core and mesh commands on a one-core machine, bad cores and watchpoints on a mesh get messages', () => {
     const one = debugMesh([], ['core 1,1', 'info mesh']);
     expect(one.stdout).toContain('this is a one-core machine');
-    const r = debugMesh(['--mesh', '2x2'], ['core 5,5', 'core x', 'watch table', 'reverse-stepi', 'info cores']);
+    const r = debugMesh(['--mesh', '2x2'], ['core 5,5', 'core x', 'reverse-stepi', 'info cores']);
     expect(r.stdout).toContain('core (5,5) is outside the 2x2 mesh');
     expect(r.stdout).toContain("expected a core as X,Y, got 'x'");
-    expect(r.stdout).toContain('watchpoints work on one-core machines');
     expect(r.stdout).toContain('reverse execution works on one-core machines');
     expect(r.stdout).toMatch(/\* \(0,0\)/);
+  });
+
+  it('a watchpoint watches every core: the first core that changes the value stops, and is selected', () => {
+    const dir = tempDir('d1-debug-watch-');
+    const script = join(dir, 'cmds');
+    writeFileSync(script, 'watch result\ncontinue\ncore\ncontinue\ncore\ndelete\ncontinue\n');
+    const r = d1(['debug', '--mesh', '2x2', '--batch', '-x', script, join(PROGRAMS, 'allreduce.dasm')]);
+    // core (0,0) stores rank * 1000 + 0 = 0 over 0: no change, no stop; (1,0) stores 1000, (0,1) 2000
+    expect(r.stdout).toMatch(/Old value = 0 \(0x0\)\s+New value = 1000 \(0x3e8\)/);
+    expect(r.stdout).toContain('[Current core is (1,0)]');
+    expect(r.stdout).toMatch(/New value = 2000 \(0x7d0\)/);
+    expect(r.stdout).toContain('[Current core is (0,1)]');
+    expect(r.stdout).toContain('[program exited with code 0]');
   });
 
   it('works on a die', () => {
