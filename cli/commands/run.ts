@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .option('--max-cycles <n>', 'stop a mesh run at cycle N (exit code 137)')
     .option('--load <spec>', 'before the run, CORE:ADDR=FILE copies a file into a core\'s SRAM (CORE is x,y or *; repeatable)', collect, [])
     .option('--dump <spec>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file (repeatable)', collect, [])
-    .option('--heatmap <file.svg>', 'draw the mesh: cores by IPC, links by utilisation')
+    .option('--heatmap <file.svg>', 'draw the mesh: cores by how busy they were, links by utilisation')
     .option('--on <rect=program>', 'run another program on a rectangle of cores: X0,Y0-X1,Y1=PROG (repeatable; the main program runs everywhere else)', collect, [])
     .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n', '1')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: a track per core and thread with its waits, and the engines\' work')

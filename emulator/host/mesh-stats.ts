@@ -1,6 +1,6 @@
 // Where the time went on a machine of many cores (docs/machine.md, "Statistics"): per core and in total
 // (instructions, cycles, stalls by cause, network bytes), per-link traffic, and the heatmap drawing.
-import { STALLS } from '../../isa/timing.js';
+import { STALLS, WAIT_STALLS } from '../../isa/timing.js';
 import type { StallCause } from './core.js';
 import type { Machine } from './mesh.js';
 import { coreStats } from './stats.js';
@@ -20,7 +20,9 @@ export interface MeshStats {
     /** Every link that carried something (and each router's SRAM read and write ports: inject, eject). */
     links: { x: number; y: number; dir: string; utilisation: number; bytes: number; messages: number }[];
   };
-  perCore: { x: number; y: number; instructions: number; cycles: number; ipc: number; stalls: Record<StallCause, number>; sent: number; received: number }[];
+  /** busy: the share of the machine's cycles the core worked, neither waiting (for the network, a
+   * semaphore, a barrier) nor done. */
+  perCore: { x: number; y: number; instructions: number; cycles: number; ipc: number; busy: number; stalls: Record<StallCause, number>; sent: number; received: number }[];
   wallSeconds: number;
   mips: number;
 }
@@ -37,7 +39,9 @@ export function meshStats(m: Machine): MeshStats {
     macs += s.matrix.macs;
     matrixBusy += s.matrix.utilisation * s.cycles;
     const [x, y] = m.xy(g);
-    return { x, y, instructions: s.instructions, cycles: s.cycles, ipc: s.ipc, stalls: mine, ...m.traffic(g) };
+    const waits = WAIT_STALLS.reduce((a, c) => a + mine[c], 0) / Math.max(1, s.threads.length);
+    const busy = cycles > 0 ? Math.min(1, Math.max(0, (s.cycles - waits) / cycles)) : 0;
+    return { x, y, instructions: s.instructions, cycles: s.cycles, ipc: s.ipc, busy: Number(busy.toFixed(4)), stalls: mine, ...m.traffic(g) };
   });
   const all = m.links();
   const links = all.filter((l) => l.dir !== 'INJECT' && l.dir !== 'EJECT');
@@ -88,18 +92,22 @@ export function formatMeshStats(s: MeshStats): string {
   return lines.join('\n');
 }
 
-/** An SVG of the mesh: each core shaded by its IPC (relative to the busiest), each link by utilisation. */
+/** An SVG of the mesh: each core shaded by the share of the run it was busy, each direction of each link
+ * by the share of cycles it carried data; a caption and a colour scale above; hover for the figures. */
 export function heatmapSvg(m: Machine, s: MeshStats): string {
   const cell = 28;
   const gap = 10;
   const pitch = cell + gap;
-  const w = m.preset.w * pitch + gap;
-  const h = m.preset.h * pitch + gap + 24;
-  const maxIpc = Math.max(1e-9, ...s.perCore.map((c) => c.ipc));
+  const top = 64;
+  const w = Math.max(m.preset.w * pitch + gap, 600);
+  const h = top + m.preset.h * pitch + gap;
   const heat = (v: number) => `hsl(${Math.round(220 - 220 * Math.min(1, v))},80%,${Math.round(88 - 40 * Math.min(1, v))}%)`;
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="monospace" font-size="9">`, `<rect width="${w}" height="${h}" fill="white"/>`];
-  out.push(`<text x="${gap}" y="${h - 8}" font-size="12">${m.preset.name}: ${s.cycles} cycles; cores by IPC (max ${maxIpc.toFixed(2)}), links by utilisation</text>`);
-  const centre = (x: number, y: number) => [gap + x * pitch + cell / 2, gap + y * pitch + cell / 2] as const;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="monospace" font-size="12">`, `<rect width="${w}" height="${h}" fill="white"/>`];
+  out.push(`<text x="${gap}" y="18">${m.preset.name}: ${m.cores.size} cores, ${s.cycles} cycles, ${s.network.bytes} bytes over links</text>`);
+  out.push(`<text x="${gap}" y="36">cores: share of the run busy (not waiting, not done); links: share busy, each way</text>`);
+  for (let k = 0; k <= 10; k++) out.push(`<rect x="${gap + 24 * k}" y="44" width="24" height="10" fill="${heat(k / 10)}"/>`);
+  out.push(`<text x="${gap + 24 * 11 + 6}" y="54" font-size="10">0 to 100%</text>`);
+  const centre = (x: number, y: number) => [gap + x * pitch + cell / 2, top + y * pitch + cell / 2] as const;
   for (const l of m.links()) {
     if (l.dir === 'INJECT' || l.dir === 'EJECT') continue;
     const [dx, dy] = { EAST: [1, 0], WEST: [-1, 0], NORTH: [0, -1], SOUTH: [0, 1] }[l.dir];
@@ -109,19 +117,19 @@ export function heatmapSvg(m: Machine, s: MeshStats): string {
     const ox = dy !== 0 ? (dy > 0 ? 3 : -3) : 0;
     const oy = dx !== 0 ? (dx > 0 ? 3 : -3) : 0;
     const u = s.cycles > 0 ? l.busy / s.cycles : 0;
-    out.push(`<line x1="${x0 + ox}" y1="${y0 + oy}" x2="${x1 + ox}" y2="${y1 + oy}" stroke="${heat(u)}" stroke-width="3"><title>(${l.x},${l.y}) ${l.dir.toLowerCase()}: ${(100 * u).toFixed(1)}% busy, ${l.bytes} bytes</title></line>`);
+    out.push(`<line x1="${x0 + ox}" y1="${y0 + oy}" x2="${x1 + ox}" y2="${y1 + oy}" stroke="${heat(u)}" stroke-width="4"><title>(${l.x},${l.y}) ${l.dir.toLowerCase()}: ${(100 * u).toFixed(1)}% busy, ${l.bytes} bytes</title></line>`);
   }
   const byXy = new Map(s.perCore.map((c) => [`${c.x},${c.y}`, c]));
   for (let y = 0; y < m.preset.h; y++) {
     for (let x = 0; x < m.preset.w; x++) {
       const c = byXy.get(`${x},${y}`);
       const px = gap + x * pitch;
-      const py = gap + y * pitch;
+      const py = top + y * pitch;
       if (!c) {
         out.push(`<rect x="${px}" y="${py}" width="${cell}" height="${cell}" fill="#bbb"><title>(${x},${y}) disabled</title></rect>`);
         continue;
       }
-      out.push(`<rect x="${px}" y="${py}" width="${cell}" height="${cell}" fill="${heat(c.ipc / maxIpc)}" stroke="#444"><title>(${x},${y}): ${c.instructions} instructions, IPC ${c.ipc.toFixed(2)}</title></rect>`);
+      out.push(`<rect x="${px}" y="${py}" width="${cell}" height="${cell}" fill="${heat(c.busy)}" stroke="#444"><title>(${x},${y}): busy ${(100 * c.busy).toFixed(1)}%, ${c.instructions} instructions, IPC ${c.ipc.toFixed(2)}</title></rect>`);
     }
   }
   out.push('</svg>');
