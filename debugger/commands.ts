@@ -1,6 +1,7 @@
 // The debugger's commands (docs/debugger.md): one table of name, aliases, arguments and help drives
 // dispatch, `help` and completion. Each command prints through `out` and never throws at the user: bad
 // input gets a message and the session goes on.
+import { formatMeshStats, meshStats } from '../emulator/host/mesh-stats.js';
 import { coreState, infoCores, infoEngines, infoSemaphores, machineOf, MESH_LEGEND, meshGrid, NotAMesh, parseCore } from './mesh.js';
 import { basename } from 'node:path';
 import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
@@ -309,7 +310,11 @@ export const COMMANDS: Command[] = [
     else if (what === 'formats') infoFormats(ctx, selected(ctx));
     else if (what === 'matrix') infoMatrix(ctx, rest[0]);
     else if (what === 'threads') infoThreads(ctx, selected(ctx));
-    else if (what === 'stats') ctx.out(formatStats(coreStats(s.core)));
+    else if (what === 'stats') {
+      ctx.out(formatStats(coreStats(s.core)));
+      // on a mesh, the whole machine too (without the per-core table: `info cores`)
+      if (s.machine) ctx.out(formatMeshStats(meshStats(s.machine), true));
+    }
     else if (what === 'cores') for (const l of infoCores(machineOf(s), s.focus, (c) => where(ctx, c.pc))) ctx.out(l);
     else if (what === 'mesh') {
       const m = machineOf(s);

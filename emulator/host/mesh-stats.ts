@@ -71,7 +71,8 @@ export function meshStats(m: Machine): MeshStats {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export function formatMeshStats(s: MeshStats): string {
+/** The statistics as text; `inside`: only the machine's own figures (no per-core rows, no host speed). */
+export function formatMeshStats(s: MeshStats, inside = false): string {
   const lines = [
     `machine      ${s.machine}, ${s.cores} cores`,
     `cycles       ${s.cycles}`,
@@ -81,6 +82,7 @@ export function formatMeshStats(s: MeshStats): string {
     `network      ${s.network.bytes} bytes over links, ${s.network.messages} messages`,
   ];
   for (const l of s.network.busiestLinks) lines.push(`  link (${l.x},${l.y}) ${l.dir.padEnd(5)} ${pct(l.utilisation)} busy, ${l.bytes} bytes`);
+  if (inside) return lines.join('\n');
   if (s.perCore.length <= 64) {
     lines.push('core      instructions   cycles   IPC  sent B  recv B  stalls');
     for (const c of s.perCore) {

@@ -75,7 +75,9 @@ describe('d1 debug --mesh', () => {
   });
 
   it('a breakpoint on one core stops only that core; semaphores and engines of the selected core', () => {
-    const r = debugMesh(['--mesh', '3x2'], ['break done core 0,0', 'break worker core 2,1', 'run', 'info breakpoints', 'core', 'continue', 'core', 'info semaphores', 'info engines', 'continue']);
+    const r = debugMesh(['--mesh', '3x2'], ['break done core 0,0', 'break worker core 2,1', 'run', 'info breakpoints', 'core', 'continue', 'core', 'info semaphores', 'info engines', 'info stats', 'continue']);
+    expect(r.stdout).toMatch(/machine +mesh-3x2, 6 cores/); // info stats: the machine too
+    expect(r.stdout).toMatch(/network +\d+ bytes over links/);
     expect(r.stdout).toContain('on core (2,1)');
     expect(r.stdout).toMatch(/Breakpoint 2, 0x[0-9a-f]+ <worker>/);
     expect(r.stdout).toContain('[Current core is (2,1)]');
