@@ -2,6 +2,7 @@
 // chosen cores' SRAM (--load, --dump), and the machine's report: faults with core and source line,
 // deadlocks with what each core waits for, statistics, the heatmap.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Image } from '../../assembler/image.js';
 import { LAYOUT } from '../../emulator/layout.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
@@ -224,7 +225,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     stderr: process.stderr,
     ...(maxCycles !== undefined ? { maxCycles } : {}),
     interrupted: () => interrupted,
-    workers: f.workers !== undefined ? int(f.workers, '--workers') : 1,
+    workers: f.workers !== undefined ? Math.max(1, int(f.workers, '--workers')) : Math.min(availableParallelism(), 8),
     ...(tty ? { progress: (c: bigint) => process.stderr.write(`\r\x1b[2K${preset.name}: cycle ${c}, ${m.exits.size}/${m.cores.size} cores done`) } : {}),
   });
   if (tty) process.stderr.write('\r\x1b[2K');

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--dump <spec>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file (repeatable)', collect, [])
     .option('--heatmap <file.svg>', 'draw the mesh: cores by how busy they were, links by utilisation')
     .option('--on <rect=program>', 'run another program on a rectangle of cores: X0,Y0-X1,Y1=PROG (repeatable; the main program runs everywhere else)', collect, [])
-    .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n', '1')
+    .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: a track per core and thread with its waits, and the engines\' work')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
