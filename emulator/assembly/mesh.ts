@@ -34,12 +34,20 @@ let ranCores: u32 = 0;
 /** A thread woke during the network's part of the window. */
 let woke = false;
 
+/** The next record of a buffer the host reads (its base, capacity, record size and the MESH offset of
+ * its fill count), or 0 when it is full. */
+function nextRecord(base: usize, capacity: usize, size: usize, fill: usize): usize {
+  const n = cfg(fill);
+  if (<usize>n >= capacity) return 0;
+  store<u32>(L.MESH + fill, n + 1);
+  return base + <usize>n * size;
+}
+
 /** Keep a trace record (when tracing; a full buffer drops it). */
 export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, end: i64, arg: u64): void {
   if (cfg(L.MESH_TRACE_ON) == 0) return;
-  const n = cfg(L.MESH_TRACE_N);
-  if (<usize>n >= L.TRACE_COUNT) return;
-  const r = L.TRACE + <usize>n * L.TRACE_BYTES;
+  const r = nextRecord(L.TRACE, L.TRACE_COUNT, L.TRACE_BYTES, L.MESH_TRACE_N);
+  if (r == 0) return;
   store<u32>(r + L.TR_KIND, kind);
   store<u32>(r + L.TR_SLOT, slot);
   store<u32>(r + L.TR_WHO, who);
@@ -47,7 +55,6 @@ export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, e
   store<i64>(r + L.TR_START, start);
   store<i64>(r + L.TR_END, end);
   store<u64>(r + L.TR_ARG, arg);
-  store<u32>(L.MESH + L.MESH_TRACE_N, n + 1);
 }
 
 /** A waiting thread runs again from `time` (or its own clock if later); the wait counts as `cause` stalls. */
@@ -96,16 +103,14 @@ export function post(slot: u32, n: u32, count: u32, time: i64): void {
 
 /** A host event (EVENT_*); false when the buffer is full. */
 export function event(kind: usize, slot: u32, thread: u32, code: u32, arg0: u64, arg1: u64): bool {
-  const n = cfg(L.MESH_EVENT_N);
-  if (<usize>n >= L.EVENT_COUNT) return false;
-  const e = L.EVENTS + <usize>n * L.EVENT_BYTES;
+  const e = nextRecord(L.EVENTS, L.EVENT_COUNT, L.EVENT_BYTES, L.MESH_EVENT_N);
+  if (e == 0) return false;
   store<u32>(e + L.EV_KIND, <u32>kind);
   store<u32>(e + L.EV_SLOT, slot);
   store<u32>(e + L.EV_THREAD, thread);
   store<u32>(e + L.EV_CODE, code);
   store<u64>(e + L.EV_ARG0, arg0);
   store<u64>(e + L.EV_ARG1, arg1);
-  store<u32>(L.MESH + L.MESH_EVENT_N, n + 1);
   return true;
 }
 
