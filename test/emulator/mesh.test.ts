@@ -7,7 +7,7 @@ import type { Image } from '../../assembler/image.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { meshStats } from '../../emulator/host/mesh-stats.js';
 import { traceJson } from '../../emulator/host/trace.js';
-import { D1_DIE, D1_TILE, machinePeaks, meshPreset, NOC, type MeshPreset } from '../../emulator/presets.js';
+import { D1_CORE, D1_DIE, D1_TILE, machinePeaks, meshPreset, NOC, type MeshPreset } from '../../emulator/presets.js';
 import { d1 as runCli, tempDir } from '../helpers/tools.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -229,6 +229,74 @@ quit:
     const used = m.links().map((l) => `${l.x},${l.y} ${l.dir.toLowerCase()} ${l.bytes}`).sort();
     expect(used).toEqual(['0,0 east 8', '0,0 inject 8', '1,0 east 8', '2,0 south 8', '2,1 south 8', '2,2 eject 8']);
     expect(new DataView(m.cores.get(8)!.core.readMem(0x100n, 8).buffer).getBigInt64(0, true)).toBe(42n);
+  });
+});
+
+// Core (17,0) sends 64 KiB by DMA to (18,0), across the edge between two dies; both note the cycle.
+const ACROSS_THE_EDGE = `  .text
+  .globl _start
+_start:
+  csrr s0, corex
+  csrr s1, corey
+  bnez s1, quit
+  li t0, 17
+  beq s0, t0, send
+  li t0, 18
+  beq s0, t0, sink
+  j quit
+send:
+  la a0, desc
+  la t1, buf
+  sd t1, 0(a0)
+  li t2, 0x1001200000000      # core (18,0)
+  la t3, buf
+  or t3, t3, t2
+  sd t3, 8(a0)
+  li t4, 65536
+  sw t4, 16(a0)
+  li t4, 1
+  sw t4, 20(a0)
+  sd t2, 40(a0)
+  sw t4, 48(a0)
+  csrr t5, cycle
+  la t6, start
+  sd t5, 0(t6)
+  dma.copy a0
+  j quit
+sink:
+  li t1, 0
+  li t2, 1
+  swait t1, t2
+  csrr t5, cycle
+  la t6, start
+  sd t5, 0(t6)
+quit:
+  li a0, 0
+  li a7, 93
+  ecall
+  .data
+  .align 6
+desc: .zero 64
+start: .dword 0
+  .align 6
+buf: .zero 65536
+`;
+
+describe('die-to-die links', () => {
+  it('a die edge carries 2 TB/s each way, shared by its 20 rows: 64 KiB over one edge link takes 1,310.72 link cycles', async () => {
+    const twoDies: MeshPreset = { name: 'two-dies', w: 36, h: 20, dieW: 18, dieH: 20, disabled: [] };
+    const { m, o, img } = await run(twoDies, ACROSS_THE_EDGE);
+    expect(m.parts).toHaveLength(2); // an instance a die: the message went from one to the other
+    expect(o).toEqual({ kind: 'exit', code: 0 });
+    const perLink = NOC.dieEdgeBytesPerSecond / twoDies.dieH / D1_CORE.clockHz; // 50 bytes a cycle
+    const edge = m.links().find((l) => l.x === 17 && l.y === 0 && l.dir === 'EAST')!;
+    expect(edge.bytes).toBe(65536);
+    expect(edge.busy).toBeCloseTo(65536 / perLink, 6);
+    const sent = Number(word(m, 17, 0, img, 'start'));
+    const arrived = Number(word(m, 18, 0, img, 'start'));
+    // the edge is the bottleneck; the path adds the SRAM ports, a hop and the SerDes latency
+    expect(arrived - sent).toBeGreaterThanOrEqual(65536 / perLink);
+    expect(arrived - sent).toBeLessThan(65536 / perLink + 2 + NOC.hopCycles + NOC.dieHopExtraCycles + 4);
   });
 });
 
