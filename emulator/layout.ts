@@ -271,8 +271,8 @@ export const MESH_CFG = {
 export const CORE_NET_FIELDS = {
   /** SEM_COUNT semaphores (u32). */
   SEMS: 0,
-  /** Where the core is: x, y in the whole mesh, its rank among enabled cores, its router index in the partition (u32). */
-  X: 0x80, Y: 0x84, RANK: 0x88, ROUTER: 0x8c,
+  /** Where the core is: x, y in the whole mesh, and its rank among enabled cores (u32). */
+  X: 0x80, Y: 0x84, RANK: 0x88,
   /** Messages this core has sent (u64): with the core's rank, the deterministic tie-break of equal times. */
   SEQ: 0x90,
   /** Network totals (f64): bytes sent and received, remote loads, remote stores. */

@@ -3,7 +3,7 @@
 // The network between cores is net.ts; the host drives windows and resolves barriers (host/mesh.ts).
 import * as L from './generated/layout';
 import { run } from './loop';
-import { coreBlock, currentSlot, netAt, selectCore } from './state';
+import { coreBlock, currentSlot, selectCore } from './state';
 import { heapMin, netWindow } from './net';
 
 // @ts-ignore: decorator
@@ -176,10 +176,6 @@ export function earliestClock(): i64 {
   }
   return low;
 }
-
-/** The running core's identity, for the CSRs. */
-export function myX(): u32 { return load<u32>(netAt + L.C_X); }
-export function myY(): u32 { return load<u32>(netAt + L.C_Y); }
 
 /**
  * The window after this one: the next multiple of the window length, or, when every running thread and

@@ -63,7 +63,6 @@ export function writeConfig(mem: ArrayBuffer, m: MeshPreset, p: Partition): numb
       dv.setUint32(net + CORE_NET_FIELDS.X, x, true);
       dv.setUint32(net + CORE_NET_FIELDS.Y, y, true);
       dv.setUint32(net + CORE_NET_FIELDS.RANK, rank.get(g)!, true);
-      dv.setUint32(net + CORE_NET_FIELDS.ROUTER, router, true);
     }
   }
   u32(MESH_CFG.CORES, slots.length);
