@@ -74,14 +74,6 @@ export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
   progress();
 }
 
-/** The running thread waits (kind WAIT_*, for what, with what argument); the caller returns SWITCH. */
-export function waitFor(tb: usize, kind: usize, what: u32, arg: u64): void {
-  store<u32>(tb + L.T_STATE, L.THREAD_WAITING);
-  store<u32>(tb + L.T_WAIT_KIND, <u32>kind);
-  store<u32>(tb + L.T_WAIT_FOR, what);
-  store<u64>(tb + L.T_WAIT_ARG, arg);
-}
-
 // @ts-ignore: decorator
 @inline export function semAt(slot: u32, n: u32): usize { return netOf(slot) + L.C_SEMS + (<usize>n << 2); }
 

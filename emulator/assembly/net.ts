@@ -6,7 +6,7 @@ import * as L from './generated/layout';
 import { clock as liveClock, setClock } from './generated/dispatch';
 import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
 import { coreBlock, currentSlot, netAt, setRd, tb, trap } from './state';
-import { current, lowerSwitch } from './threads';
+import { current, lowerSwitch, waitFor } from './threads';
 
 // ---- global addresses -------------------------------------------------------------------------------
 
@@ -322,12 +322,7 @@ function arrive(m: u32): bool {
     if ((aux >> 40) & 1) {
       memory.copy(threadBlockOf(slot, t2) + L.T_VREGS + off, payload(m), size);
     } else {
-      let v: i64 = 0;
-      const signed = ((aux >> 32) & 1) != 0;
-      if (size == 1) v = signed ? <i64>load<i8>(payload(m)) : <i64>load<u8>(payload(m));
-      else if (size == 2) v = signed ? <i64>load<i16>(payload(m)) : <i64>load<u16>(payload(m));
-      else if (size == 4) v = signed ? <i64>load<i32>(payload(m)) : <i64>load<u32>(payload(m));
-      else v = load<i64>(payload(m));
+      const v = loadSized(payload(m), size, ((aux >> 32) & 1) != 0);
       if (off != (<usize>L.X0_SINK << 3)) store<i64>(threadAt(slot, t2, L.REGS + off, L.T_XSAVE + off), v);
     }
     wake(slot, t2, t, L.STALL_NETWORK);
@@ -373,6 +368,14 @@ export function netWindow(drain: bool): void {
   }
 }
 
+/** The value of a scalar load of `size` bytes at p (sign- or zero-extended). */
+function loadSized(p: usize, size: u32, signed: bool): i64 {
+  if (size == 1) return signed ? <i64>load<i8>(p) : <i64>load<u8>(p);
+  if (size == 2) return signed ? <i64>load<i16>(p) : <i64>load<u16>(p);
+  if (size == 4) return signed ? <i64>load<i32>(p) : <i64>load<u32>(p);
+  return load<i64>(p);
+}
+
 // ---- remote loads and stores from the running core ----------------------------------------------------
 
 /** A load of `size` bytes at global address a (not local SRAM): this core's own global addresses are
@@ -385,14 +388,7 @@ export function farLoad(d: usize, pc: u64, a: u64, size: u32, signed: bool, vreg
   if (<u32>g == myCore()) {
     const p = sramOf(slot) + <usize>off;
     if (vreg != 0) memory.copy(vreg, p, size);
-    else {
-      let v: i64;
-      if (size == 1) v = signed ? <i64>load<i8>(p) : <i64>load<u8>(p);
-      else if (size == 2) v = signed ? <i64>load<i16>(p) : <i64>load<u16>(p);
-      else if (size == 4) v = signed ? <i64>load<i32>(p) : <i64>load<u32>(p);
-      else v = load<i64>(p);
-      setRd(d, v);
-    }
+    else setRd(d, loadSized(p, size, signed));
     return pc + 4;
   }
   if (!room(1)) return retry();
@@ -403,10 +399,7 @@ export function farLoad(d: usize, pc: u64, a: u64, size: u32, signed: bool, vreg
   const regOff: u64 = vreg != 0 ? <u64>(vreg - tb - L.T_VREGS) : <u64>load<u16>(d, L.REC_RD);
   store<u64>(msg(m) + L.MSG_AUX, <u64>current() | (regOff << 8) | ((signed ? 1 : 0) << 32) | ((vreg != 0 ? 1 : 0) << 40));
   push(m);
-  store<u32>(tb + L.T_STATE, L.THREAD_WAITING);
-  store<u32>(tb + L.T_WAIT_KIND, <u32>L.WAIT_REMOTE);
-  store<u32>(tb + L.T_WAIT_FOR, <u32>g);
-  store<u64>(tb + L.T_WAIT_ARG, a);
+  waitFor(L.WAIT_REMOTE, <u32>g, a);
   return L.SWITCH;
 }
 
@@ -456,12 +449,13 @@ const IDLE: u32 = 0, BETWEEN: u32 = 1, INSIDE: u32 = 2;
 // @ts-ignore: decorator
 @inline function engineAt(slot: u32, e: u32): usize { return netOf(slot) + L.C_ENGINES + <usize>e * L.ENGINE_BYTES; }
 
-/** Queue descriptor `desc` (local address) on engine e of the running core at `time`; false if full. */
+/** Queue descriptor `desc` (local address) on engine e of the running core at `time` (the caller made
+ * sure the network has room); false when its queue is full. */
 export function startEngine(e: u32, desc: u64, pc: u64, time: i64): bool {
   const slot = currentSlot();
   const en = engineAt(slot, e);
   const head = load<u32>(en + L.E_QHEAD), tail = load<u32>(en + L.E_QTAIL);
-  if (tail - head >= <u32>L.E_QSIZE || !room(1)) return false;
+  if (tail - head >= <u32>L.E_QSIZE) return false;
   const q = en + L.E_QUEUE + (<usize>(tail % <u32>L.E_QSIZE) << 4);
   store<u64>(q, desc);
   store<u64>(q + 8, pc | (<u64>current() << 48));

@@ -4,7 +4,8 @@
 // register; switching threads swaps them with the blocks. The scheduler runs the thread whose clock is
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
-import { coreAt, setThreadBlock, tb } from './state';
+import { coreAt, currentSlot, setThreadBlock, tb } from './state';
+import { wake } from './mesh';
 import { clock } from './timing';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
@@ -188,30 +189,30 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
   return -1;
 }
 
-/** texit: the running thread stops; threads joining it continue from its clock. */
+/** texit: the running thread stops; threads joining it continue from its clock (the wait counts as a
+ * dependency stall). */
 export function exit(): void {
   const me = current();
   store<u32>(tb + L.T_STATE, FREE);
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) == L.WAIT_JOIN && load<u32>(b + L.T_WAIT_FOR) == me) {
-      store<u32>(b + L.T_STATE, RUNNING);
-      const c = load<i64>(b + L.T_CLOCK);
-      if (c < clock()) {
-        // waiting for another thread counts as a dependency stall
-        const at = b + L.T_STALLS + (L.STALL_DEPENDENCY << 3);
-        store<i64>(at, load<i64>(at) + clock() - c);
-        store<i64>(b + L.T_CLOCK, clock());
-      }
+      wake(currentSlot(), t, clock(), L.STALL_DEPENDENCY);
     }
   }
+}
+
+/** The running thread waits (kind WAIT_*, for what, with what argument); the caller returns SWITCH. */
+export function waitFor(kind: u32, what: u32, arg: u64): void {
+  store<u32>(tb + L.T_STATE, WAITING);
+  store<u32>(tb + L.T_WAIT_KIND, kind);
+  store<u32>(tb + L.T_WAIT_FOR, what);
+  store<u64>(tb + L.T_WAIT_ARG, arg);
 }
 
 /** tjoin: true if the running thread must wait for thread `t` (then it is marked waiting). */
 export function join(t: u64): bool {
   if (t >= <u64>L.THREAD_COUNT || t == <u64>current() || load<u32>(block(<u32>t) + L.T_STATE) == FREE) return false;
-  store<u32>(tb + L.T_STATE, WAITING);
-  store<u32>(tb + L.T_WAIT_KIND, <u32>L.WAIT_JOIN);
-  store<u32>(tb + L.T_WAIT_FOR, <u32>t);
+  waitFor(L.WAIT_JOIN, <u32>t, 0);
   return true;
 }

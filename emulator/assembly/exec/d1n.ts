@@ -1,10 +1,10 @@
 // Semantics of the D1 data-movement and synchronisation instructions (isa/ext/d1n.ts; docs/machine.md,
 // "Mesh"). They are timing class `system`, so the thread's clock is in memory (timing.ts clock()).
 import * as L from '../generated/layout';
-import { event, post, semAt, waitFor } from '../mesh';
-import { isGlobal, postRemote, startEngine } from '../net';
-import { currentSlot, setRd, tb, trap, x1, x2 } from '../state';
-import { current } from '../threads';
+import { event, post, semAt } from '../mesh';
+import { isGlobal, postRemote, room, startEngine } from '../net';
+import { currentSlot, setRd, trap, x1, x2 } from '../state';
+import { current, waitFor } from '../threads';
 import { clock } from '../timing';
 
 function syncFault(pc: u64, why: usize): u64 {
@@ -21,7 +21,7 @@ export function exec_swait(d: usize, pc: u64, n: u64): u64 {
     store<u32>(at, load<u32>(at) - want);
     return pc + 4;
   }
-  waitFor(tb, L.WAIT_SEMAPHORE, <u32>s, want);
+  waitFor(L.WAIT_SEMAPHORE, <u32>s, want);
   return L.SWITCH;
 }
 
@@ -50,11 +50,12 @@ export function exec_barrier(d: usize, pc: u64, n: u64): u64 {
     if ((g >> 32) != 0 || x0 > x1v || y0 > y1 || x1v >= w || y1 >= h) return syncFault(pc, L.SYNC_GROUP);
   }
   if (!event(L.EVENT_BARRIER, currentSlot(), current(), 0, g, <u64>clock())) return L.RETRY;
-  waitFor(tb, L.WAIT_BARRIER, 0, g);
+  waitFor(L.WAIT_BARRIER, 0, g);
   return L.SWITCH;
 }
 
 function engine(d: usize, pc: u64, e: usize): u64 {
+  if (!room(1)) return L.RETRY; // the network is full: run it again next window
   return startEngine(<u32>e, <u64>x1(d), pc, clock()) ? pc + 4 : syncFault(pc, L.SYNC_QUEUE_FULL);
 }
 
