@@ -97,7 +97,6 @@ export const NOC = {
   dieHopExtraCycles: 8,
   /** Cores meet every `windowCycles`: a remote write is visible from the window after it arrives. */
   windowCycles: 256,
-  /** Barrier release after the last arrival: a reduction and a broadcast across the group, hops each way. */
 } as const;
 
 /** The D1 die: 18 x 20 cores, 354 enabled. Which six are spares is not public: we disable six of the

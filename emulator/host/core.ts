@@ -220,7 +220,7 @@ export class Core {
 
   /** Run this core of a mesh instance alone, at most `limit` instructions and never past the window's
    * end (emulator/host/mesh.ts stepCore drives the rest of the machine). */
-  runRaw(limit: bigint): Exclude<StopReason, never> | 'window' | 'blocked' {
+  runRaw(limit: bigint): StopReason | 'window' | 'blocked' {
     this.wasm.selectCore(this.slot);
     const stop = this.wasm.run(limit);
     return stop === STOP.WINDOW ? 'window' : stop === STOP.BLOCKED ? 'blocked' : this.decodeStop(stop);

@@ -8,7 +8,7 @@ import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, TICKS_PER
 import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, newMemory, type CoreExports, type StopReason } from './core.js';
-import { turn, type PartTurn } from './part.js';
+import { markExited, turn, type PartTurn } from './part.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
 
@@ -99,14 +99,20 @@ export class Machine {
     for (const p of this.parts) this.cfg(p).setUint32(MESH_CFG.TRACE_ON, 1, true);
   }
 
+  /** The records an instance left in one of its buffers (base, record size, MESH offset of the fill
+   * count), as a view and each record's offset in it; the buffer is emptied. */
+  private drain(p: Part, base: number, size: number, fill: number): { dv: DataView; at: number[] } {
+    const cfg = this.cfg(p);
+    const n = cfg.getUint32(fill, true);
+    cfg.setUint32(fill, 0, true);
+    return { dv: new DataView(p.wasm.memory.buffer, base, n * size), at: Array.from({ length: n }, (_, i) => i * size) };
+  }
+
   private takeTrace(): void {
     if (!this.tracing) return;
     for (const p of this.parts) {
-      const cfg = this.cfg(p);
-      const n = cfg.getUint32(MESH_CFG.TRACE_N, true);
-      const dv = new DataView(p.wasm.memory.buffer, LAYOUT.TRACE, n * LAYOUT.TRACE_BYTES);
-      for (let i = 0; i < n; i++) {
-        const at = i * LAYOUT.TRACE_BYTES;
+      const { dv, at: records } = this.drain(p, LAYOUT.TRACE, LAYOUT.TRACE_BYTES, MESH_CFG.TRACE_N);
+      for (const at of records) {
         const f = (k: keyof typeof TRACE_FIELDS) => at + TRACE_FIELDS[k];
         this.traceRecords.push({
           kind: dv.getUint32(f('KIND'), true) === TRACE_KIND.WAIT ? 'wait' : 'engine',
@@ -118,7 +124,6 @@ export class Machine {
           arg: dv.getBigUint64(f('ARG'), true),
         });
       }
-      cfg.setUint32(MESH_CFG.TRACE_N, 0, true);
     }
   }
 
@@ -178,9 +183,7 @@ export class Machine {
   }
 
   private halt(p: Part, slot: number, code: number): void {
-    const n = this.net(p, slot);
-    n.setUint32(CORE_NET_FIELDS.HALT, 1, true);
-    n.setUint32(CORE_NET_FIELDS.EXIT_CODE, code, true);
+    markExited(p.wasm, slot, code);
     this.exits.set(p.globals[slot]!, code);
   }
 
@@ -261,11 +264,8 @@ export class Machine {
   /** Events after a window: barrier arrivals and engine faults. Returns an outcome when one ends the run. */
   private takeEvents(): MeshOutcome | undefined {
     for (const p of this.parts) {
-      const cfg = this.cfg(p);
-      const n = cfg.getUint32(MESH_CFG.EVENT_N, true);
-      const dv = new DataView(p.wasm.memory.buffer, LAYOUT.EVENTS, n * LAYOUT.EVENT_BYTES);
-      for (let i = 0; i < n; i++) {
-        const at = i * LAYOUT.EVENT_BYTES;
+      const { dv, at: records } = this.drain(p, LAYOUT.EVENTS, LAYOUT.EVENT_BYTES, MESH_CFG.EVENT_N);
+      for (const at of records) {
         const kind = dv.getUint32(at + EVENT_FIELDS.KIND, true);
         const slot = dv.getUint32(at + EVENT_FIELDS.SLOT, true);
         const g = p.globals[slot]!;
@@ -291,7 +291,6 @@ export class Machine {
         }
         waiting.set(g, { part: p, slot, thread: dv.getUint32(at + EVENT_FIELDS.THREAD, true), time });
       }
-      cfg.setUint32(MESH_CFG.EVENT_N, 0, true);
     }
     return undefined;
   }

@@ -31,12 +31,17 @@ export function turn(wasm: CoreExports, cores: Core[], windows: number, auto: bo
     const h = hostCall(core, io);
     if (h.unknown !== undefined) return { output, exits, end: { hostcall: h.unknown, slot, pc: core.pc - 4n } };
     if (h.exit !== undefined) {
-      const net = new DataView(wasm.memory.buffer, coreRegions(slot).net);
-      net.setUint32(CORE_NET_FIELDS.HALT, 1, true);
-      net.setUint32(CORE_NET_FIELDS.EXIT_CODE, h.exit, true);
+      markExited(wasm, slot, h.exit);
       exits.push([slot, h.exit]);
     }
   }
+}
+
+/** Core `slot` has exited with `code`: it runs no more (its SRAM stays, messages still arrive). */
+export function markExited(wasm: CoreExports, slot: number, code: number): void {
+  const net = new DataView(wasm.memory.buffer, coreRegions(slot).net);
+  net.setUint32(CORE_NET_FIELDS.HALT, 1, true);
+  net.setUint32(CORE_NET_FIELDS.EXIT_CODE, code, true);
 }
 
 function currentSlot(wasm: CoreExports): number {
