@@ -38,9 +38,15 @@ const INBOX = OUTBOX + BOX_COUNT * MSG_BYTES;
 const TRACE = INBOX + BOX_COUNT * MSG_BYTES;
 const TRACE_COUNT = 65536;
 const TRACE_BYTES = 40;
+/** The block compiler's hotness counters (u16 each), shared by the instance's cores and indexed by a hash of
+ * a branch target's word number: cores running the same code (SPMD) warm it up together. */
+const JIT_HOT = TRACE + TRACE_COUNT * TRACE_BYTES;
+const JIT_HOT_COUNT = 4096;
+/** A scratch predecoded record (the block compiler reads an instruction whose own record is a block entry). */
+const JIT_RECORD = JIT_HOT + JIT_HOT_COUNT * 2;
 /** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
- * predecoded records, breakpoint marks. */
-const CORES = Math.ceil((TRACE + TRACE_COUNT * TRACE_BYTES) / 0x10000) * 0x10000;
+ * predecoded records, breakpoint marks, compiled-code marks. */
+const CORES = Math.ceil((JIT_RECORD + 16) / 0x10000) * 0x10000;
 const THREAD_BLOCK = 0x1000;
 const CORE_SAVE = 0;
 /** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
@@ -55,7 +61,11 @@ const CORE_PREDEC = CORE_SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
 /** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
 const CORE_BREAKS = CORE_PREDEC + PREDEC_SIZE;
-const CORE_BYTES = Math.ceil((CORE_BREAKS + SRAM_SIZE / 4) / 0x10000) * 0x10000;
+/** One byte per CODE_LINE bytes of SRAM: non-zero when a compiled block covers some of them, so a store
+ * there drops the blocks that may hold the old instructions (emulator/assembly/jit.ts). */
+const CODE_LINE = 64;
+const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
+const CORE_BYTES = Math.ceil((CORE_CODELINES + SRAM_SIZE / CODE_LINE) / 0x10000) * 0x10000;
 /** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
@@ -153,6 +163,16 @@ export const LAYOUT = {
   CORE_PREDEC,
   PREDEC_RECORD: 16,
   CORE_BREAKS,
+  CORE_CODELINES,
+  CODE_LINE,
+  JIT_HOT,
+  JIT_HOT_COUNT,
+  JIT_RECORD,
+  /** Longest block the block compiler makes, in instructions (a store into a code line drops the blocks
+   * that start up to this many words before it). */
+  JIT_MAX_BLOCK: 64,
+  /** Taken branches to a target (its hash bucket) before the target's block is compiled. */
+  JIT_THRESHOLD: 32,
   /** Semaphores per core (u32 counters at C_SEMS). */
   SEM_COUNT: 32,
 } as const;
@@ -163,6 +183,13 @@ export const LAYOUT = {
  * cycle of decode, 64 bytes of the 200-byte-per-cycle load port, 64 of the 135-byte store port).
  */
 export const TICKS_PER_CYCLE = D1_CORE.sramLoadBytesPerCycle * D1_CORE.sramStoreBytesPerCycle;
+
+/** A number of cycles as whole ticks (the interpreter's generated model and the block compiler use it). */
+export function ticksOf(cycles: number): number {
+  const t = cycles * TICKS_PER_CYCLE;
+  if (Math.abs(t - Math.round(t)) > 1e-6) throw new Error(`${cycles} cycles is not a whole number of ticks`);
+  return Math.round(t);
+}
 
 /** Byte offsets from RESOURCES of the per-core cycle-model values: next-free times and ready times
  * are i64 ticks; the totals from SIMD_BUSY on are f64 cycles, bytes and counts. */

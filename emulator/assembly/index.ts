@@ -2,12 +2,16 @@
 import * as L from './generated/layout';
 
 import { resetThreads } from './threads';
-import { breaksAt, predecAt, selectCore, setBases } from './state';
+import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore, setBases } from './state';
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
 export { runWindows, release, runnableCores, earliest, nextWindowEnd } from './mesh';
 export { netWindow, heapMin } from './net';
+export { setJit, recordAt, codeWritten } from './jit';
+// The cycle model's and the scheduler's globals that compiled blocks import (emulator/host/jit).
+export { clk, iu, au, lp, sp, sDep, sSram, sBranch } from './generated/dispatch';
+export { decodeShare, switchAt } from './threads';
 
 /** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero). */
 function ensureMemory(cores: u32): void {
@@ -47,16 +51,12 @@ export function initCores(cores: u32): void {
 /** Forget every predecoded record of the selected core (after the host wrote SRAM). */
 export function invalidateAll(): void {
   memory.fill(predecAt, 0, L.SRAM_SIZE << 2);
+  memory.fill(linesAt, 0, L.SRAM_SIZE / L.CODE_LINE);
   store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
 }
 
 /** Forget the predecoded records of [addr, addr + len) of the selected core. */
-export function invalidateRange(addr: u32, len: u32): void {
-  if (len == 0) return;
-  const first = <usize>(addr >> 2);
-  const last = <usize>((addr + len - 1) >> 2);
-  memory.fill(predecAt + (first << 4), 0, (last - first + 1) << 4);
-}
+export function invalidateRange(addr: u32, len: u32): void { invalidateWords(coreAt, addr, len); }
 
 /** Set or clear a debugger breakpoint on the selected core's word at addr (kept across reset and loads). */
 export function setBreakpoint(addr: u32, on: bool): void {

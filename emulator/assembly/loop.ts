@@ -2,11 +2,12 @@
 // record not yet decoded has op 0, whose case decodes it and asks for the same pc again), repeat until the
 // budget is spent or an instruction traps. pc and the retired count live in locals, the cycle model in
 // generated/dispatch.ts's globals; the host sees them in linear memory when run() returns. Between
-// instructions the running thread yields when its clock passes switchAt (threads.ts). A block compiler
-// can replace this function behind the same contract.
+// instructions the running thread yields when its clock passes switchAt (threads.ts). Hot code runs as
+// compiled blocks (jit.ts) behind the same contract.
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
-import { predecAt, tb, trap } from './state';
+import { coreAt, predecAt, tb, trap } from './state';
+import { arrived, blockFits } from './jit';
 import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
 import { progress } from './mesh';
 
@@ -32,40 +33,54 @@ export function run(limit: u64): u32 {
   while (n < limit) {
     const d = predecAt + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
-    if (npc >= L.RETRY) {
-      if (npc == L.DECODED) continue; // the word is decoded now: execute it
-      if (npc == L.SWITCH || npc == L.RETRY) {
-        if (npc == L.SWITCH) {
-          n++;
-          pc += 4;
-        }
-        pc = yieldTo(pc, n);
-        if (pc == L.TRAP) {
-          reason = L.STOP_FAULT;
+    let taken = false;
+    if (npc >= L.BLOCK) {
+      if (npc == L.BLOCK) {
+        // a compiled block (jit.ts): it runs to a taken branch or its end, and says where it went
+        if (!blockFits(d, pc, limit - n)) continue;
+        const r = call_indirect<u64>(<u32>load<i64>(d, L.REC_IMM), <u32>coreAt, limit - n);
+        n += (r >> 32) & 0x7fffffff;
+        pc = r & 0xffffffff;
+        taken = (r >> 63) != 0;
+      } else {
+        if (npc == L.DECODED) continue; // the word is decoded now: execute it
+        if (npc == L.SWITCH || npc == L.RETRY) {
+          if (npc == L.SWITCH) {
+            n++;
+            pc += 4;
+          }
+          pc = yieldTo(pc, n);
+          if (pc == L.TRAP) {
+            reason = L.STOP_FAULT;
+            break;
+          }
+          if (stopWhy == 0) continue;
+          reason = stopWhy;
           break;
         }
-        if (stopWhy == 0) continue;
-        reason = stopWhy;
+        const cause = load<u32>(L.FAULT_CAUSE);
+        if (cause == L.CAUSE_ECALL) {
+          n++;
+          pc += 4;
+          reason = L.STOP_ECALL;
+        } else reason = cause == L.CAUSE_EBREAK ? L.STOP_EBREAK : cause == L.CAUSE_BREAKPOINT ? L.STOP_BREAKPOINT : L.STOP_FAULT;
         break;
       }
-      const cause = load<u32>(L.FAULT_CAUSE);
-      if (cause == L.CAUSE_ECALL) {
-        n++;
-        pc += 4;
-        reason = L.STOP_ECALL;
-      } else reason = cause == L.CAUSE_EBREAK ? L.STOP_EBREAK : cause == L.CAUSE_BREAKPOINT ? L.STOP_BREAKPOINT : L.STOP_FAULT;
-      break;
+    } else {
+      taken = npc != pc + 4;
+      pc = npc;
+      n++;
     }
     // Threads switch only after a taken branch or jump: a thread runs ahead by at most one basic block
     // more, still deterministically, and straight-line code pays nothing for the check.
-    const taken = npc != pc + 4;
-    pc = npc;
-    n++;
-    if (taken && clock() > switchAt) {
-      pc = yieldTo(pc, n);
-      if (stopWhy != 0) {
-        reason = stopWhy;
-        break;
+    if (taken) {
+      arrived(pc);
+      if (clock() > switchAt) {
+        pc = yieldTo(pc, n);
+        if (stopWhy != 0) {
+          reason = stopWhy;
+          break;
+        }
       }
     }
   }

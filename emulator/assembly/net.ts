@@ -5,7 +5,7 @@
 import * as L from './generated/layout';
 import { clock as liveClock, setClock } from './generated/dispatch';
 import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
-import { coreBlock, currentSlot, netAt, setRd, tb, trap } from './state';
+import { coreBlock, currentSlot, invalidateWords, netAt, setRd, tb, trap } from './state';
 import { current, lowerSwitch, waitFor } from './threads';
 
 // ---- global addresses -------------------------------------------------------------------------------
@@ -259,12 +259,7 @@ function takeInbox(): void {
 
 // ---- arrival ------------------------------------------------------------------------------------------
 
-function invalidateCore(slot: u32, a: u64, len: u64): void {
-  if (len == 0) return;
-  const first = <usize>(a >> 2);
-  const last = <usize>((a + len - 1) >> 2);
-  memory.fill(coreBlock(slot) + L.CORE_PREDEC + (first << 4), 0, (last - first + 1) << 4);
-}
+function invalidateCore(slot: u32, a: u64, len: u64): void { invalidateWords(coreBlock(slot), a, len); }
 
 function sramOf(slot: u32): usize { return coreBlock(slot) + L.CORE_SRAM; }
 

@@ -33,6 +33,7 @@ export let sramAt: usize = L.CORES + L.CORE_SRAM;
 export let predecAt: usize = L.CORES + L.CORE_PREDEC;
 export let breaksAt: usize = L.CORES + L.CORE_BREAKS;
 export let netAt: usize = L.CORES + L.CORE_NET;
+export let linesAt: usize = L.CORES + L.CORE_CODELINES;
 
 // @ts-ignore: decorator
 @inline export function coreBlock(slot: u32): usize { return L.CORES + <usize>slot * L.CORE_BYTES; }
@@ -60,6 +61,7 @@ export function setBases(slot: u32): void {
   predecAt = coreAt + L.CORE_PREDEC;
   breaksAt = coreAt + L.CORE_BREAKS;
   netAt = coreAt + L.CORE_NET;
+  linesAt = coreAt + L.CORE_CODELINES;
 }
 
 /** Record a fault (or ecall/ebreak) and return the TRAP marker for the loop. */
@@ -116,10 +118,41 @@ function checkedSram(a: u64, size: u64, isStore: bool): usize {
   return sramAt + <usize>a;
 }
 
-/** A store changed [a, a + size): forget the predecoded records of the words it touched. */
+/** A store changed [a, a + size): forget the predecoded records of the words it touched, and the compiled
+ * blocks that may cover them. */
 // @ts-ignore: decorator
 @inline export function invalidate(a: u64, size: u64): void {
   store<u16>(predecAt + (<usize>(a >> 2) << 4), 0);
   if (size == 8) store<u16>(predecAt + (<usize>((a + 4) >> 2) << 4), 0);
   store<u16>(predecAt + (<usize>((a + size - 1) >> 2) << 4), 0);
+  if (load<u8>(linesAt + <usize>(a >> 6)) | load<u8>(linesAt + <usize>((a + size - 1) >> 6))) dropCode(coreAt, a, size);
+}
+
+/** Forget the predecoded records of [a, a + len) of the core whose block is at `core`, and its compiled
+ * blocks that may cover those bytes (writes by vector stores, the network, engines and the host). */
+export function invalidateWords(core: usize, a: u64, len: u64): void {
+  if (len == 0) return;
+  const first = <usize>(a >> 2);
+  const last = <usize>((a + len - 1) >> 2);
+  memory.fill(core + L.CORE_PREDEC + (first << 4), 0, (last - first + 1) << 4);
+  dropCode(core, a, len);
+}
+
+/**
+ * Bytes [a, a + len) of a core changed: every code line among them that a compiled block covers loses its
+ * blocks. A block is at most JIT_MAX_BLOCK words long, so its entry record is at most that far before the
+ * line: clearing those records (they are decoded again when next run) unlinks every block that may
+ * hold the old bytes.
+ */
+export function dropCode(core: usize, a: u64, len: u64): void {
+  const lines = core + L.CORE_CODELINES;
+  const last = <usize>((a + len - 1) >> 6);
+  for (let line = <usize>(a >> 6); line <= last; line++) {
+    if (load<u8>(lines + line) == 0) continue;
+    store<u8>(lines + line, 0);
+    const end = (line + 1) << 6;
+    const back = <usize>L.JIT_MAX_BLOCK << 2;
+    const start = (line << 6) > back ? (line << 6) - back : 0;
+    memory.fill(core + L.CORE_PREDEC + ((start >> 2) << 4), 0, ((end - start) >> 2) << 4);
+  }
 }

@@ -3,7 +3,7 @@
 import * as L from './generated/layout';
 import * as N from './generated/numbers';
 import { clearFlags, decode, encode, nflags } from './numbers';
-import { predecAt, sram, tb, trap } from './state';
+import { coreAt, invalidateWords, sram, tb, trap } from './state';
 
 /** Linear-memory address of the vector register in a record slot (vd/vs3: REC_RD, vs1: REC_RS1, vs2: REC_AUX). */
 // @ts-ignore: decorator
@@ -98,8 +98,4 @@ export function vaddr(a: u64, size: u64, align: u64, isStore: bool): usize {
 }
 
 /** A vector store changed [a, a + size): forget the predecoded records of those words. */
-export function invalidateBytes(a: u64, size: u64): void {
-  const first = <usize>(a >> 2);
-  const last = <usize>((a + size - 1) >> 2);
-  memory.fill(predecAt + (first << 4), 0, (last - first + 1) << 4);
-}
+export function invalidateBytes(a: u64, size: u64): void { invalidateWords(coreAt, a, size); }

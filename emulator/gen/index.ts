@@ -14,7 +14,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT } from '../layout.js';
+import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, ticksOf } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -34,6 +34,9 @@ export const OP_ILLEGAL = INSTRUCTIONS.length + 1;
 export const OP_FETCH_END = OP_ILLEGAL + 1;
 /** Op of a word with a debugger breakpoint on it: stop before executing it. */
 export const OP_BREAK = OP_FETCH_END + 1;
+/** Op of a word where a compiled block starts (emulator/assembly/jit.ts): rd holds the block's length, rs1
+ * the instance's tag, imm its function's index in the instance's table. */
+export const OP_JIT = OP_BREAK + 1;
 
 function layoutSource(): string {
   const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND };
@@ -53,6 +56,8 @@ function layoutSource(): string {
   lines.push(`export const SWITCH: u64 = 0x${((1n << 64n) - 3n).toString(16)};`);
   lines.push('/** Returned by an instruction that cannot go on yet (the network is full): yield, then run it again. */');
   lines.push(`export const RETRY: u64 = 0x${((1n << 64n) - 4n).toString(16)};`);
+  lines.push('/** Returned by dispatch for a block entry (OP_JIT): the loop calls the compiled block. */');
+  lines.push(`export const BLOCK: u64 = 0x${((1n << 64n) - 5n).toString(16)};`);
   for (const [k, v] of Object.entries(CYCLE_MODEL)) lines.push(`export const CM_${k}: usize = ${v};`);
   STALLS.forEach((k, i) => lines.push(`export const STALL_${k.toUpperCase()}: usize = ${i};`));
   lines.push(`export const STALL_COUNT: usize = ${STALLS.length};`);
@@ -68,6 +73,7 @@ function layoutSource(): string {
   lines.push(`export const OP_ILLEGAL: u32 = ${OP_ILLEGAL};`);
   lines.push(`export const OP_FETCH_END: u32 = ${OP_FETCH_END};`);
   lines.push(`export const OP_BREAK: u32 = ${OP_BREAK};`);
+  lines.push(`export const OP_JIT: u32 = ${OP_JIT};`);
   for (const i of INSTRUCTIONS) lines.push(`export const ${opConst(i)}: u32 = ${opId(i)};`);
   for (const c of CSRS) lines.push(`export const CSR_${c.name.toUpperCase()}: u32 = 0x${c.number.toString(16)};`);
   return `${lines.join('\n')}\n`;
@@ -157,12 +163,7 @@ function decodeSource(): string {
 
 const f64 = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
 
-/** A number of cycles as whole ticks of the cycle model (emulator/layout.ts TICKS_PER_CYCLE). */
-function ticks(cycles: number): string {
-  const t = cycles * TICKS_PER_CYCLE;
-  if (Math.abs(t - Math.round(t)) > 1e-6) throw new Error(`${cycles} cycles is not a whole number of ticks`);
-  return String(Math.round(t));
-}
+const ticks = (cycles: number): string => String(ticksOf(cycles));
 
 /**
  * The cycle-model code of one op (isa/timing.ts; docs/machine.md, "Cycle model"), written into dispatch
@@ -250,7 +251,8 @@ function dispatchSource(): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
   const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { sramAt, tb, trap } from '../state';", "import * as T from '../timing';", "import { decodeShare } from '../threads';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
-  out.push('', `let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
+  // Exported: compiled blocks (emulator/host/jit) import them and keep them in locals while they run.
+  out.push('', `export let ${MODEL_STATE.map(([v]) => `${v}: i64 = 0`).join(', ')};`);
   out.push('', '/** The cycle model from memory (run() entry, after a thread switch). */', 'export function modelLoad(): void {', ...MODEL_STATE.map(([v, at]) => `  ${v} = load<i64>(${at});`), '}');
   out.push('', '/** The cycle model to memory (run() exit, before a thread switch). */', 'export function modelStore(): void {', ...MODEL_STATE.map(([v, at]) => `  store<i64>(${at}, ${v});`), '}');
   out.push('', '/** The running thread\'s clock (ticks). */', '// @ts-ignore: decorator', '@inline export function clock(): i64 { return clk; }', '/** Move the running thread\'s clock (an instruction that waits for the network). */', 'export function setClock(t: i64): void { clk = t; }');
@@ -269,6 +271,7 @@ function dispatchSource(): string {
   }
   // One case for both stops that are not instructions (a separate case measurably slows the loop).
   out.push('    case L.OP_FETCH_END: case L.OP_BREAK: return trap(op == L.OP_BREAK ? L.CAUSE_BREAKPOINT : L.CAUSE_FETCH, pc);');
+  out.push('    case L.OP_JIT: return L.BLOCK;');
   out.push('    case 0: { predecode(load<u32>(sramAt + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
   out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
   return out.join('\n');

@@ -6,6 +6,7 @@ import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm } from './wasm.js';
+import { BlockCompiler } from './jit/index.js';
 import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { writeSoloConfig } from './config.js';
 import { STALLS } from '../../isa/timing.js';
@@ -29,6 +30,7 @@ export interface CoreExports {
   invalidateRange(addr: number, len: number): void;
   setBreakpoint(addr: number, on: boolean): void;
   setWatch(isStore: boolean, lo: bigint, hi: bigint): void;
+  setJit(on: boolean, tag: number): void;
 }
 
 export type StopReason =
@@ -92,9 +94,22 @@ const CAUSES: Record<number, FaultCause> = {
 const WAIT_KINDS = ['join', 'semaphore', 'barrier', 'remote'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
-/** A new instance of the core's wasm: the debugging build when `watchpoints`. */
-export function instantiate(watchpoints = false, memory = newMemory()): CoreExports {
-  return new WebAssembly.Instance(wasmModule(watchpoints), { env: { memory } }).exports as unknown as CoreExports;
+/** Instances made so far: each tags the block entries it links (emulator/assembly/jit.ts). */
+let instances = 0;
+
+/** Whether hot code runs as compiled blocks: yes, unless D1_JIT=0 (the interpreter alone, for comparison). */
+export function jitDefault(): boolean {
+  return process.env.D1_JIT !== '0';
+}
+
+/** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
+ * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
+export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), module = wasmModule(watchpoints)): CoreExports {
+  const compiler = new BlockCompiler();
+  const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
+  compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
+  exports.setJit(jit, (instances = (instances % 0xffff) + 1));
+  return exports;
 }
 
 /** The core's linear memory: shared, so worker threads can run the cores of an instance the host made
@@ -126,7 +141,7 @@ export class Core {
    * A one-core machine (`watchpoints`: the debugging build, where setWatch works), or a view of core
    * `slot` of a mesh instance (emulator/host/mesh.ts), which owns and configures that instance.
    */
-  constructor(private readonly opts: { watchpoints?: boolean; instance?: CoreExports; slot?: number } = {}) {
+  constructor(private readonly opts: { watchpoints?: boolean; jit?: boolean; instance?: CoreExports; slot?: number } = {}) {
     this.slot = opts.slot ?? 0;
     const r = coreRegions(this.slot);
     this.sramAt = r.sram;
@@ -136,7 +151,7 @@ export class Core {
       this.wasm = opts.instance;
       this.view = new DataView(this.wasm.memory.buffer);
     } else {
-      this.wasm = instantiate(!!opts.watchpoints);
+      this.wasm = instantiate(!!opts.watchpoints, undefined, opts.jit ?? jitDefault());
       this.reset();
     }
   }

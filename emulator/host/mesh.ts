@@ -7,7 +7,7 @@ import type { Image } from '../../assembler/image.js';
 import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
 import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
-import { Core, coreRegions, instantiate, newMemory, type CoreExports, type StopReason } from './core.js';
+import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
 import { markExited, turn, type PartTurn } from './part.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
@@ -127,11 +127,12 @@ export class Machine {
     }
   }
 
-  /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance. */
-  constructor(readonly preset: MeshPreset, opts: { watchpoints?: boolean } = {}) {
+  /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance;
+   * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"). */
+  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean } = {}) {
     this.parts = partitionsOf(preset).map((rect) => {
       const memory = newMemory();
-      const wasm = instantiate(!!opts.watchpoints, memory);
+      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault());
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
@@ -474,7 +475,7 @@ export class Machine {
     let lastPoll = start;
     let outcome: MeshOutcome | undefined;
     this.start();
-    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length }))) : undefined;
+    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault()) : undefined;
     while (!outcome) {
       outcome = this.round(opts, 64, pool ? await pool.turn() : undefined);
       if (outcome) break;

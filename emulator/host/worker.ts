@@ -1,7 +1,7 @@
 // A worker thread that runs instances for the host (emulator/host/workers.ts): it instantiates the core
 // over each instance's shared memory and, on each request, runs a turn of the instances it was given.
 import { parentPort } from 'node:worker_threads';
-import { Core, type CoreExports } from './core.js';
+import { Core, instantiate, type CoreExports } from './core.js';
 import { turn } from './part.js';
 
 interface Held {
@@ -11,10 +11,10 @@ interface Held {
 
 const held = new Map<number, Held>();
 
-parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
+parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
   if (msg.cmd === 'init') {
     for (const p of msg.parts) {
-      const wasm = new WebAssembly.Instance(msg.module, { env: { memory: p.memory } }).exports as unknown as CoreExports;
+      const wasm = instantiate(false, p.memory, msg.jit, msg.module);
       held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })) });
     }
     parentPort!.postMessage({ ready: true });

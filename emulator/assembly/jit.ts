@@ -1,0 +1,82 @@
+// The block compiler's side of the core (docs/machine.md, "Block compiler"). The host (emulator/host/jit)
+// translates a hot stretch of a core's code into a WebAssembly function with the same effect on the
+// architectural state and the cycle model as the interpreter, and puts it in this instance's function
+// table. Here: counting taken branches to find hot targets, asking the host for a target's block, and
+// linking it in: the target's predecoded record becomes OP_JIT, which the loop turns into a call.
+import * as L from './generated/layout';
+import { predecode } from './generated/decode';
+import { WATCHPOINTS } from './generated/build';
+import { coreAt, dropCode, linesAt, predecAt, sramAt } from './state';
+
+/** The host's compiler: the block starting at pc of the core whose block is at `core`, as
+ * table index << 8 | length, or 0 when nothing there can be compiled. */
+// @ts-ignore: decorator
+@external('env', 'jitBlock') declare function jitBlock(core: u32, pc: u32): u32;
+
+/** Compiled blocks run (off in the debugging build, whose loads and stores check watch ranges). */
+let on: bool = false;
+/** This instance's tag: a block entry written by another instance over the same memory is not ours. */
+let tag: u16 = 0;
+
+export function setJit(enable: bool, instanceTag: u32): void {
+  on = enable && !WATCHPOINTS;
+  tag = <u16>instanceTag;
+}
+
+/** A taken branch or jump arrived at pc: count it, and link the block there once it is hot. */
+// @ts-ignore: decorator
+@inline export function arrived(pc: u64): void {
+  if (!on) return;
+  const d = predecAt + (<usize>pc << 2);
+  if (load<u16>(d, L.REC_OP) == <u16>L.OP_JIT) return;
+  const h = L.JIT_HOT + ((<usize>(pc >> 2) & (L.JIT_HOT_COUNT - 1)) << 1);
+  const c = load<u16>(h);
+  if (c < <u16>L.JIT_THRESHOLD) store<u16>(h, c + 1);
+  else link(pc, d, h);
+}
+
+function link(pc: u64, d: usize, h: usize): void {
+  const r = jitBlock(<u32>coreAt, <u32>pc);
+  if (r == 0) {
+    store<u16>(h, 0); // ask again after as many more arrivals
+    return;
+  }
+  const len = r & 0xff;
+  const last = <usize>((pc + (<u64>len << 2) - 1) >> 6);
+  for (let line = <usize>(pc >> 6); line <= last; line++) store<u8>(linesAt + line, 1);
+  store<u16>(d, <u16>L.OP_JIT, L.REC_OP);
+  store<u16>(d, <u16>len, L.REC_RD);
+  store<u16>(d, tag, L.REC_RS1);
+  store<i64>(d, <i64>(r >> 8), L.REC_IMM);
+}
+
+/**
+ * The block entry at d (pc) can run now: it is this instance's, and its longest path fits in the `room`
+ * instructions left. Otherwise the word is decoded again in place (the interpreter runs it; the block is
+ * linked again at a later arrival).
+ */
+export function blockFits(d: usize, pc: u64, room: u64): bool {
+  if (load<u16>(d, L.REC_RS1) == tag && <u64>load<u16>(d, L.REC_RD) <= room) return true;
+  predecode(load<u32>(sramAt + <usize>pc), d);
+  return false;
+}
+
+/** The predecoded record of the word at pc of the selected core, for the host's compiler: decoded now if
+ * it was not, and a copy when the word's own record is a block entry. */
+export function recordAt(pc: u32): usize {
+  const d = predecAt + (<usize>pc << 2);
+  const op = load<u16>(d, L.REC_OP);
+  if (op == 0) predecode(load<u32>(sramAt + <usize>pc), d);
+  if (op != <u16>L.OP_JIT) return d;
+  // decode in place (the decoder finds the word's breakpoint mark from where the record is), keep the
+  // copy, put the entry back
+  const a = load<u64>(d), b = load<u64>(d, 8);
+  predecode(load<u32>(sramAt + <usize>pc), d);
+  memory.copy(L.JIT_RECORD, d, 16);
+  store<u64>(d, a);
+  store<u64>(d, b, 8);
+  return L.JIT_RECORD;
+}
+
+/** A compiled block stored into a code line that a block covers (it returns right after the store). */
+export function codeWritten(a: u32, size: u32): void { dropCode(coreAt, a, size); }
