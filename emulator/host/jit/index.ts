@@ -51,6 +51,7 @@ export class BlockCompiler {
 
   /** The core's jitBlock import: table index << 8 | length of the block at pc of the core at `coreBase`, or 0. */
   readonly block = (coreBase: number, pc: number): number => {
+    coreBase >>>= 0; // (an i32 from wasm: addresses above 2 GiB come negative)
     const core = this.core!;
     const dv = new DataView(core.memory.buffer);
     const sram = coreBase + LAYOUT.CORE_SRAM;
@@ -66,7 +67,7 @@ export class BlockCompiler {
     let m = modules.get(key);
     if (m === undefined) {
       const rec = (at: bigint): Rec | null => {
-        const d = core.recordAt(Number(at));
+        const d = core.recordAt(Number(at)) >>> 0;
         const v = new DataView(core.memory.buffer);
         return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
       };
