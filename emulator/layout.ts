@@ -61,11 +61,13 @@ const CORE_PREDEC = CORE_SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
 /** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
 const CORE_BREAKS = CORE_PREDEC + PREDEC_SIZE;
-/** One byte per CODE_LINE bytes of SRAM: non-zero when a compiled block covers some of them, so a store
- * there drops the blocks that may hold the old instructions (emulator/assembly/jit.ts). */
+/** One byte per CODE_LINE bytes of SRAM: non-zero when compiled code holds some of them, so a write there
+ * drops the core's compiled code (emulator/assembly/jit.ts). */
 const CODE_LINE = 64;
 const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
-const CORE_BYTES = Math.ceil((CORE_CODELINES + SRAM_SIZE / CODE_LINE) / 0x10000) * 0x10000;
+/** The core's code generation (u32): a block entry linked in an older one is stale. */
+const CORE_CODEGEN = CORE_CODELINES + SRAM_SIZE / CODE_LINE;
+const CORE_BYTES = Math.ceil((CORE_CODEGEN + 4) / 0x10000) * 0x10000;
 /** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
@@ -164,12 +166,12 @@ export const LAYOUT = {
   PREDEC_RECORD: 16,
   CORE_BREAKS,
   CORE_CODELINES,
+  CORE_CODEGEN,
   CODE_LINE,
   JIT_HOT,
   JIT_HOT_COUNT,
   JIT_RECORD,
-  /** Longest block the block compiler makes, in instructions (a store into a code line drops the blocks
-   * that start up to this many words before it). */
+  /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,
   /** Taken branches to a target (its hash bucket) before the target's block is compiled. */
   JIT_THRESHOLD: 32,

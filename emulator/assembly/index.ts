@@ -52,6 +52,7 @@ export function initCores(cores: u32): void {
 export function invalidateAll(): void {
   memory.fill(predecAt, 0, L.SRAM_SIZE << 2);
   memory.fill(linesAt, 0, L.SRAM_SIZE / L.CODE_LINE);
+  store<u32>(coreAt + L.CORE_CODEGEN, load<u32>(coreAt + L.CORE_CODEGEN) + 1);
   store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
 }
 

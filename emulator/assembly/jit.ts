@@ -6,10 +6,11 @@
 import * as L from './generated/layout';
 import { predecode } from './generated/decode';
 import { WATCHPOINTS } from './generated/build';
-import { coreAt, dropCode, linesAt, predecAt, sramAt } from './state';
+import { coreAt, dropCode, predecAt, sramAt } from './state';
 
 /** The host's compiler: the block starting at pc of the core whose block is at `core`, as
- * table index << 8 | length, or 0 when nothing there can be compiled. */
+ * table index << 8 | length of its entry's stretch, or 0 when nothing there can be compiled. The host
+ * marks the code lines the block holds. */
 // @ts-ignore: decorator
 @external('env', 'jitBlock') declare function jitBlock(core: u32, pc: u32): u32;
 
@@ -41,22 +42,20 @@ function link(pc: u64, d: usize, h: usize): void {
     store<u16>(h, 0); // ask again after as many more arrivals
     return;
   }
-  const len = r & 0xff;
-  const last = <usize>((pc + (<u64>len << 2) - 1) >> 6);
-  for (let line = <usize>(pc >> 6); line <= last; line++) store<u8>(linesAt + line, 1);
   store<u16>(d, <u16>L.OP_JIT, L.REC_OP);
-  store<u16>(d, <u16>len, L.REC_RD);
+  store<u16>(d, <u16>(r & 0xff), L.REC_RD);
   store<u16>(d, tag, L.REC_RS1);
-  store<i64>(d, <i64>(r >> 8), L.REC_IMM);
+  store<u64>(d, <u64>(r >> 8) | (<u64>load<u32>(coreAt + L.CORE_CODEGEN) << 32), L.REC_IMM);
 }
 
 /**
- * The block entry at d (pc) can run now: it is this instance's, and its longest path fits in the `room`
- * instructions left. Otherwise the word is decoded again in place (the interpreter runs it; the block is
- * linked again at a later arrival).
+ * The block entry at d (pc) can run now: it is this instance's, of the core's current code generation,
+ * and its longest path fits in the `room` instructions left. Otherwise the word is decoded again in
+ * place (the interpreter runs it; the block is linked again at a later arrival).
  */
 export function blockFits(d: usize, pc: u64, room: u64): bool {
-  if (load<u16>(d, L.REC_RS1) == tag && <u64>load<u16>(d, L.REC_RD) <= room) return true;
+  const fresh = <u32>(load<u64>(d, L.REC_IMM) >> 32) == load<u32>(coreAt + L.CORE_CODEGEN);
+  if (fresh && load<u16>(d, L.REC_RS1) == tag && <u64>load<u16>(d, L.REC_RD) <= room) return true;
   predecode(load<u32>(sramAt + <usize>pc), d);
   return false;
 }
@@ -78,5 +77,5 @@ export function recordAt(pc: u32): usize {
   return L.JIT_RECORD;
 }
 
-/** A compiled block stored into a code line that a block covers (it returns right after the store). */
+/** A compiled block stored into a code line that compiled code holds (it returns right after the store). */
 export function codeWritten(a: u32, size: u32): void { dropCode(coreAt, a, size); }

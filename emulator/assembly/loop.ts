@@ -38,7 +38,7 @@ export function run(limit: u64): u32 {
       if (npc == L.BLOCK) {
         // a compiled block (jit.ts): it runs to a taken branch or its end, and says where it went
         if (!blockFits(d, pc, limit - n)) continue;
-        const r = call_indirect<u64>(<u32>load<i64>(d, L.REC_IMM), <u32>coreAt, limit - n);
+        const r = call_indirect<u64>(<u32>load<u64>(d, L.REC_IMM), <u32>coreAt, limit - n);
         n += (r >> 32) & 0x7fffffff;
         pc = r & 0xffffffff;
         taken = (r >> 63) != 0;

@@ -139,20 +139,18 @@ export function invalidateWords(core: usize, a: u64, len: u64): void {
 }
 
 /**
- * Bytes [a, a + len) of a core changed: every code line among them that a compiled block covers loses its
- * blocks. A block is at most JIT_MAX_BLOCK words long, so its entry record is at most that far before the
- * line: clearing those records (they are decoded again when next run) unlinks every block that may
- * hold the old bytes.
+ * Bytes [a, a + len) of a core changed: when compiled code holds any of them (their code lines are
+ * marked), every block entry of the core goes stale (the generation moves on; jit.ts links blocks again,
+ * from the new words, when they are next hot).
  */
 export function dropCode(core: usize, a: u64, len: u64): void {
   const lines = core + L.CORE_CODELINES;
   const last = <usize>((a + len - 1) >> 6);
+  let hit = false;
   for (let line = <usize>(a >> 6); line <= last; line++) {
     if (load<u8>(lines + line) == 0) continue;
     store<u8>(lines + line, 0);
-    const end = (line + 1) << 6;
-    const back = <usize>L.JIT_MAX_BLOCK << 2;
-    const start = (line << 6) > back ? (line << 6) - back : 0;
-    memory.fill(core + L.CORE_PREDEC + ((start >> 2) << 4), 0, ((end - start) >> 2) << 4);
+    hit = true;
   }
+  if (hit) store<u32>(core + L.CORE_CODEGEN, load<u32>(core + L.CORE_CODEGEN) + 1);
 }

@@ -4,7 +4,7 @@
 // compiled WebAssembly.Module is shared by every instance in the process (each instantiates it against
 // its own core's globals).
 import { LAYOUT } from '../../layout.js';
-import { FUNCTIONS, GLOBALS, translate, type Rec } from './translate.js';
+import { FUNCTIONS, GLOBALS, translate } from './translate.js';
 import { Body, I64, module, OP } from './wasm.js';
 
 /** What a block needs of its core instance. */
@@ -15,8 +15,15 @@ interface CoreSide {
   [global: string]: unknown;
 }
 
-/** Compiled blocks of this process by content: the module, and its longest path's length. */
-const modules = new Map<string, { module: WebAssembly.Module; length: number } | null>();
+/** A compiled region: its module, the length of its entry's stretch, the SRAM ranges it holds. */
+interface Compiled {
+  module: WebAssembly.Module;
+  length: number;
+  ranges: [number, number][];
+}
+
+/** Regions compiled in this process, by entry pc, each with its content key (see BlockCompiler.keyOf). */
+const compiledAt = new Map<number, { key: string; code: Compiled }[]>();
 
 /** The helper blocks call for the high half of a 64 x 64-bit unsigned product (RISC-V mulhu). */
 function mulhu(): { params: number[]; results: number[]; locals: number[]; body: number[] } {
@@ -39,7 +46,7 @@ export class BlockCompiler {
   private imports?: WebAssembly.Imports;
   /** Table index of each block this instance has linked, by content. */
   private readonly linked = new Map<string, number>();
-  /** Blocks compiled, and blocks the core asked for that could not be compiled. */
+  /** Regions this instance compiled (others it found compiled). */
   compiled = 0;
 
   /** The core instance whose table this is (after it is instantiated with `import`). */
@@ -49,44 +56,58 @@ export class BlockCompiler {
     this.imports = { env: { memory: core.memory }, core: { ...globals, codeWritten: core.codeWritten } };
   }
 
-  /** The core's jitBlock import: table index << 8 | length of the block at pc of the core at `coreBase`, or 0. */
+  /** The core's jitBlock import: table index << 8 | length of the region at pc of the core at `coreBase`, or 0. */
   readonly block = (coreBase: number, pc: number): number => {
     coreBase >>>= 0; // (an i32 from wasm: addresses above 2 GiB come negative)
-    const core = this.core!;
-    const dv = new DataView(core.memory.buffer);
-    const sram = coreBase + LAYOUT.CORE_SRAM;
-    // the key: entry pc and the words up to the longest block (a block reads no more than these)
-    const end = Math.min(pc + 4 * LAYOUT.JIT_MAX_BLOCK, LAYOUT.SRAM_SIZE);
-    const words = new Uint32Array(dv.buffer.slice(sram + pc, sram + end));
-    let key = `${pc}:${Buffer.from(words.buffer).toString('base64')}`;
-    // a breakpoint in reach changes what may be compiled
-    const breaks = new Uint8Array(dv.buffer, coreBase + LAYOUT.CORE_BREAKS + pc / 4, (end - pc) / 4);
-    if (breaks.some((b) => b !== 0)) key += `:${Buffer.from(breaks).toString('base64')}`;
-    const have = this.linked.get(key);
-    if (have !== undefined) return have;
-    let m = modules.get(key);
-    if (m === undefined) {
-      const rec = (at: bigint): Rec | null => {
+    let found: { key: string; code: Compiled } | undefined;
+    // a region compiled before (for this core or another) whose words are these: the same code
+    for (const c of compiledAt.get(pc) ?? []) {
+      if (this.keyOf(coreBase, c.code.ranges) === c.key) {
+        found = c;
+        break;
+      }
+    }
+    if (!found) {
+      const core = this.core!;
+      const t = translate(BigInt(pc), (at) => {
         const d = core.recordAt(Number(at)) >>> 0;
         const v = new DataView(core.memory.buffer);
         return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
-      };
-      const t = translate(BigInt(pc), rec);
-      m = t ? { module: compileBlock(t), length: t.length } : null;
-      modules.set(key, m);
-      if (m) this.compiled++;
+      });
+      if (!t) return 0;
+      found = { key: this.keyOf(coreBase, t.ranges), code: { module: compileBlock(t), length: t.length, ranges: t.ranges } };
+      compiledAt.set(pc, [...(compiledAt.get(pc) ?? []), found]);
+      this.compiled++;
     }
-    if (!m) {
-      this.linked.set(key, 0);
-      return 0;
+    let r = this.linked.get(found.key);
+    if (r === undefined) {
+      const f = new WebAssembly.Instance(found.code.module, this.imports!).exports.f as WebAssembly.ExportValue;
+      const index = this.table.grow(1);
+      this.table.set(index, f);
+      r = index * 256 + found.code.length;
+      this.linked.set(found.key, r);
     }
-    const f = new WebAssembly.Instance(m.module, this.imports!).exports.f as WebAssembly.ExportValue;
-    const index = this.table.grow(1);
-    this.table.set(index, f);
-    const r = index * 256 + m.length;
-    this.linked.set(key, r);
+    this.mark(coreBase, found.code.ranges);
     return r;
   };
+
+  /** What a region's code depends on: the words of its ranges, and the breakpoint marks there. */
+  private keyOf(coreBase: number, ranges: [number, number][]): string {
+    const buf = this.core!.memory.buffer;
+    const parts: string[] = [];
+    for (const [s, e] of ranges) {
+      parts.push(Buffer.from(new Uint8Array(buf, coreBase + LAYOUT.CORE_SRAM + s, e - s)).toString('base64'));
+      const breaks = new Uint8Array(buf, coreBase + LAYOUT.CORE_BREAKS + s / 4, (e - s) / 4);
+      if (breaks.some((x) => x !== 0)) parts.push(Buffer.from(breaks).toString('base64'));
+    }
+    return `${ranges.map(([s, e]) => `${s}-${e}`).join(',')}:${parts.join(':')}`;
+  }
+
+  /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
+  private mark(coreBase: number, ranges: [number, number][]): void {
+    const lines = new Uint8Array(this.core!.memory.buffer, coreBase + LAYOUT.CORE_CODELINES, LAYOUT.SRAM_SIZE / LAYOUT.CODE_LINE);
+    for (const [s, e] of ranges) lines.fill(1, s / LAYOUT.CODE_LINE, Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
+  }
 }
 
 function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Module {

@@ -17,7 +17,7 @@ import { D1_CORE } from '../../presets.js';
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import { REDIRECT_PENALTY, TIMING } from '../../../isa/timing.js';
 import type { Instr } from '../../../isa/types.js';
-import { Body, I32, I64, OP } from './wasm.js';
+import { Body, I32, I64, OP, uleb } from './wasm.js';
 
 /** A predecoded record (emulator/gen RECORD): op id, register slots (byte offsets), immediates. */
 export interface Rec {
@@ -42,6 +42,8 @@ const VAL = (r: number) => 2 + r;
 const RDY = (r: number) => 35 + r;
 const MODEL = { clk: 68, iu: 69, au: 70, lp: 71, sp: 72, sDep: 73, sSram: 74, sBranch: 75, decodeShare: 76, switchAt: 77 } as const;
 const T = 78, R = 79, A = 80, B = 81, BASE = 82, LOADS = 83, STORES = 84, RET = 85;
+/** The i32 local after them: which sub-block runs next. */
+const STATE = 86;
 const M32 = 0xffffffffn;
 
 const byOp = new Map<number, Instr>(INSTRUCTIONS.map((i) => [i.id + 1, i]));
@@ -143,36 +145,75 @@ export function translatable(op: number): boolean {
 
 const validTarget = (t: bigint) => t >= 0n && t < BigInt(LAYOUT.SRAM_SIZE) && (t & 3n) === 0n;
 
+type Insn = { pc: bigint; x: Rec; i: Instr };
+
+/** A region's sub-block: straight-line code from `pc` through not-taken branches. */
+interface Sub {
+  pc: bigint;
+  insns: Insn[];
+}
+
 export interface Block {
-  /** Instructions on the longest path (the budget a call needs). */
+  /** Instructions on the longest path of the entry's sub-block (the budget a call needs). */
   length: number;
+  /** The SRAM byte ranges [start, end) whose words the region holds (its code lines). */
+  ranges: [number, number][];
   /** The function's body and locals, and whether it calls the mulhu helper. */
   locals: number[];
   body: number[];
   usesMulhu: boolean;
 }
 
+/** A region reaches branch targets this far from its entry, in bytes, and holds at most this much. */
+const REACH = 4096n;
+const MAX_SUBS = 48;
+const MAX_INSNS = 768;
+
+const directTarget = (i: Instr): boolean => i.mnemonic in BRANCHES || i.mnemonic === 'jal';
+
 /**
- * Translate the block at `entry`, reading records with `rec` (null past what can be translated). Null
- * when its first instruction cannot be translated.
+ * Translate the region at `entry`, reading records with `rec`: the sub-block at the entry, and the
+ * sub-blocks at the targets of its direct branches and jumps within REACH, and theirs, up to MAX_SUBS and
+ * MAX_INSNS. Control passes between sub-blocks inside the function (a switch on the sub-block number)
+ * when the interpreter would go on there too. Null when the entry's instruction cannot be translated.
  */
 export function translate(entry: bigint, rec: (pc: bigint) => Rec | null): Block | null {
-  const insns: { pc: bigint; x: Rec; i: Instr }[] = [];
-  for (let pc = entry; insns.length < LAYOUT.JIT_MAX_BLOCK && pc < BigInt(LAYOUT.SRAM_SIZE); pc += 4n) {
-    const x = rec(pc);
-    if (!x || !translatable(x.op)) break;
-    const i = byOp.get(x.op)!;
-    if ((i.mnemonic in BRANCHES || i.mnemonic === 'jal') && !validTarget(pc + x.imm)) break;
-    insns.push({ pc, x, i });
-    if (i.flags?.jump) break;
+  const subs: Sub[] = [];
+  const index = new Map<bigint, number>([[entry, 0]]);
+  const starts = [entry];
+  let total = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const insns: Insn[] = [];
+    for (let pc = starts[k]!; insns.length < LAYOUT.JIT_MAX_BLOCK && pc < BigInt(LAYOUT.SRAM_SIZE); pc += 4n) {
+      if (insns.length > 0 && index.has(pc)) break; // another sub-block starts here: go on there
+      const x = rec(pc);
+      if (!x || !translatable(x.op)) break;
+      const i = byOp.get(x.op)!;
+      if (directTarget(i) && !validTarget(pc + x.imm)) break;
+      insns.push({ pc, x, i });
+      if (i.flags?.jump) break;
+    }
+    subs.push({ pc: starts[k]!, insns });
+    total += insns.length;
+    for (const { pc, x, i } of insns) {
+      const t = pc + x.imm;
+      if (!directTarget(i) || index.has(t) || t < entry - REACH || t >= entry + REACH) continue;
+      if (starts.length >= MAX_SUBS || total >= MAX_INSNS) continue;
+      index.set(t, starts.length);
+      starts.push(t);
+    }
   }
-  if (insns.length === 0) return null;
-  const len = insns.length;
-  const loops = insns.some(({ pc, x, i }) => (i.mnemonic in BRANCHES || i.mnemonic === 'jal') && pc + x.imm === entry);
+  if (subs[0]!.insns.length === 0) return null;
+  const all = subs.flatMap((s) => s.insns);
+  /** The sub-block that runs at pc, if it has code. */
+  const subAt = (pc: bigint): number | undefined => {
+    const k = index.get(pc);
+    return k !== undefined && subs[k]!.insns.length > 0 ? k : undefined;
+  };
 
   // registers: read (values and ready times) and written
   const reads = new Set<number>(), writes = new Set<number>();
-  for (const { x, i } of insns) {
+  for (const { x, i } of all) {
     if (i.operands.includes('rs1')) reads.add(x.rs1 >> 3);
     if (i.operands.includes('rs2')) reads.add(x.aux >> 3);
     if (i.operands.includes('rd')) writes.add(x.rd >> 3);
@@ -189,21 +230,41 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec | null): Block
   b.open(OP.block, I64);
   const TOP = b.depth;
   b.open(OP.loop);
-  /** Leave the block: npc (a constant, or the value on top of a local), `done` instructions of this pass. */
+  for (let k = subs.length - 1; k >= 0; k--) b.open(OP.block);
+  b.get(STATE).op(OP.br_table);
+  uleb(b.code, subs.length - 1);
+  for (let k = 0; k < subs.length; k++) uleb(b.code, k);
+
+  /** Leave the function: npc (a constant, or a local holding it), `done` instructions of this pass. */
   const exit = (npc: bigint | number, done: number, taken: boolean) => {
     const flags = taken ? 1n << 63n : 0n;
-    if (typeof npc === 'bigint') {
-      if (loops) b.get(BASE).i64(BigInt(done)).op(OP.i64_add).i64(32n).op(OP.i64_shl).i64(npc | flags).op(OP.i64_or);
-      else b.i64((BigInt(done) << 32n) | npc | flags);
-    } else {
+    if (typeof npc === 'bigint') b.i64(npc | flags);
+    else {
       b.get(npc);
       if (flags) b.i64(flags).op(OP.i64_or);
-      if (loops) b.get(BASE).i64(BigInt(done)).op(OP.i64_add).i64(32n).op(OP.i64_shl).op(OP.i64_or);
-      else b.i64(BigInt(done) << 32n).op(OP.i64_or);
     }
+    b.get(BASE).i64(BigInt(done)).op(OP.i64_add).i64(32n).op(OP.i64_shl, OP.i64_or);
     b.br(OUT);
   };
-  /** The address rs1 + imm into A; leave the block before this instruction when [A, A + size) is not in SRAM. */
+  /**
+   * Go on at `target` after `done` instructions of this sub-block: inside the function when it is one of
+   * its sub-blocks and the interpreter would go on there too (after a taken branch, only while the
+   * thread's clock is at or before switchAt; and only when the sub-block's longest path fits in the
+   * budget), else leave.
+   */
+  const next = (target: bigint, done: number, taken: boolean) => {
+    const j = subAt(target);
+    if (j !== undefined) {
+      if (taken) b.get(MODEL.clk).get(MODEL.switchAt).op(OP.i64_le_s);
+      b.get(BASE).i64(BigInt(done + subs[j]!.insns.length)).op(OP.i64_add).get(ROOM).op(OP.i64_le_u);
+      if (taken) b.op(OP.i32_and);
+      b.open(OP.if);
+      b.get(BASE).i64(BigInt(done)).op(OP.i64_add).set(BASE).i32(j).set(STATE).br(TOP);
+      b.end();
+    }
+    exit(target, done, taken);
+  };
+  /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM. */
   const address = (x: Rec, size: number, k: number, pc: bigint) => {
     x1(b, x);
     b.i64(x.imm).op(OP.i64_add).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE - size)).op(OP.i64_gt_u).open(OP.if);
@@ -216,77 +277,69 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec | null): Block
     b.get(MODEL.sBranch).get(R).get(MODEL.clk).op(OP.i64_sub).i64(0n).get(R).get(MODEL.clk).op(OP.i64_gt_s, OP.select, OP.i64_add).set(MODEL.sBranch);
     b.get(R).get(MODEL.clk).get(R).get(MODEL.clk).op(OP.i64_gt_s, OP.select).set(MODEL.clk);
   };
-  /** Taken to `target` after k + 1 instructions: loop if it is the entry and the interpreter would go on. */
-  const taken = (target: bigint, k: number) => {
-    if (target === entry) {
-      b.get(MODEL.clk).get(MODEL.switchAt).op(OP.i64_le_s);
-      b.get(BASE).i64(BigInt(k + 1 + len)).op(OP.i64_add).get(ROOM).op(OP.i64_le_u, OP.i32_and).open(OP.if);
-      b.get(BASE).i64(BigInt(k + 1)).op(OP.i64_add).set(BASE).br(TOP);
-      b.end();
-    }
-    exit(target, k + 1, true);
-  };
 
-  insns.forEach(({ pc, x, i }, k) => {
-    const m = i.mnemonic;
-    // checks that leave before the instruction come first: nothing of it has happened yet
-    if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc);
-    if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc);
-    if (m === 'jalr') {
-      x1(b, x);
-      b.i64(x.imm).op(OP.i64_add).i64(-2n).op(OP.i64_and).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE)).op(OP.i64_ge_u);
-      b.get(A).i64(3n).op(OP.i64_and, OP.i64_eqz, OP.i32_eqz, OP.i32_or).open(OP.if);
-      exit(pc, k, false);
-      b.end();
-    }
-    timing(b, x, i);
-    if (m in VALUE) {
-      VALUE[m]!(b, x, pc);
-      b.set(VAL(x.rd >> 3));
-    } else if (m in LOADS_BY) {
-      b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add).mem(LOADS_BY[m]![0], LAYOUT.CORE_SRAM).set(VAL(x.rd >> 3));
-    } else if (m in STORES_BY) {
-      const size = STORES_BY[m]![1];
-      b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add);
-      x2(b, x);
-      b.mem(STORES_BY[m]![0], LAYOUT.CORE_SRAM);
-      // forget the predecoded records of the words written (emulator/assembly/state.ts invalidate)
-      const words = size === 8 ? [0n, 4n, 7n] : size === 1 ? [0n] : [0n, BigInt(size - 1)];
-      for (const off of words) {
-        b.get(CORE).get(A).i64(off).op(OP.i64_add, OP.i32_wrap_i64).i32(2).op(OP.i32_shr_u).i32(4).op(OP.i32_shl, OP.i32_add).i32(0).mem(OP.i32_store16, LAYOUT.CORE_PREDEC);
-      }
-      // a code line with compiled blocks: drop them, and leave (this block may be one of them)
-      b.get(CORE).get(A).op(OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
-      b.get(CORE).get(A).i64(BigInt(size - 1)).op(OP.i64_add, OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
-      b.op(OP.i32_or).open(OP.if);
-      b.get(A).op(OP.i32_wrap_i64).i32(size).op(OP.call, CODE_WRITTEN);
-      exit(pc + 4n, k + 1, false);
-      b.end();
-    } else if (m in BRANCHES) {
-      const target = pc + x.imm;
-      if (target !== pc + 4n) {
-        x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
-        redirect();
-        taken(target, k);
+  for (const sub of subs) {
+    b.end(); // this sub-block's case of the switch starts here
+    sub.insns.forEach(({ pc, x, i }, k) => {
+      const m = i.mnemonic;
+      // checks that leave before the instruction come first: nothing of it has happened yet
+      if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc);
+      if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc);
+      if (m === 'jalr') {
+        x1(b, x);
+        b.i64(x.imm).op(OP.i64_add).i64(-2n).op(OP.i64_and).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE)).op(OP.i64_ge_u);
+        b.get(A).i64(3n).op(OP.i64_and, OP.i64_eqz, OP.i32_eqz, OP.i32_or).open(OP.if);
+        exit(pc, k, false);
         b.end();
       }
-    } else if (m === 'jal' || m === 'jalr') {
-      redirect();
-      b.i64(pc + 4n).set(VAL(x.rd >> 3));
-      if (m === 'jal') {
-        const target = pc + x.imm;
-        if (target === pc + 4n) exit(target, k + 1, false);
-        else taken(target, k);
-      } else {
-        // taken unless it lands on the next word
-        b.get(A).i64(pc + 4n).op(OP.i64_ne).open(OP.if);
-        exit(A, k + 1, true);
-        b.end();
+      timing(b, x, i);
+      if (m in VALUE) {
+        VALUE[m]!(b, x, pc);
+        b.set(VAL(x.rd >> 3));
+      } else if (m in LOADS_BY) {
+        b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add).mem(LOADS_BY[m]![0], LAYOUT.CORE_SRAM).set(VAL(x.rd >> 3));
+      } else if (m in STORES_BY) {
+        const size = STORES_BY[m]![1];
+        b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add);
+        x2(b, x);
+        b.mem(STORES_BY[m]![0], LAYOUT.CORE_SRAM);
+        // forget the predecoded records of the words written (emulator/assembly/state.ts invalidate)
+        const words = size === 8 ? [0n, 4n, 7n] : size === 1 ? [0n] : [0n, BigInt(size - 1)];
+        for (const off of words) {
+          b.get(CORE).get(A).i64(off).op(OP.i64_add, OP.i32_wrap_i64).i32(2).op(OP.i32_shr_u).i32(4).op(OP.i32_shl, OP.i32_add).i32(0).mem(OP.i32_store16, LAYOUT.CORE_PREDEC);
+        }
+        // a code line that compiled code covers: drop the core's compiled code, and leave (this may be it)
+        b.get(CORE).get(A).op(OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
+        b.get(CORE).get(A).i64(BigInt(size - 1)).op(OP.i64_add, OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
+        b.op(OP.i32_or).open(OP.if);
+        b.get(A).op(OP.i32_wrap_i64).i32(size).op(OP.call, CODE_WRITTEN);
         exit(pc + 4n, k + 1, false);
+        b.end();
+      } else if (m in BRANCHES) {
+        const target = pc + x.imm;
+        if (target !== pc + 4n) {
+          x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
+          redirect();
+          next(target, k + 1, true);
+          b.end();
+        }
+      } else if (m === 'jal' || m === 'jalr') {
+        redirect();
+        b.i64(pc + 4n).set(VAL(x.rd >> 3));
+        if (m === 'jal') next(pc + x.imm, k + 1, pc + x.imm !== pc + 4n);
+        else {
+          // taken unless it lands on the next word
+          b.get(A).i64(pc + 4n).op(OP.i64_ne).open(OP.if);
+          exit(A, k + 1, true);
+          b.end();
+          next(pc + 4n, k + 1, false);
+        }
       }
-    }
-  });
-  if (!insns[len - 1]!.i.flags?.jump) exit(insns[len - 1]!.pc + 4n, len, false);
+    });
+    const last = sub.insns[sub.insns.length - 1];
+    if (!last) exit(sub.pc, 0, false); // (a target with nothing to translate: never entered)
+    else if (!last.i.flags?.jump) next(last.pc + 4n, sub.insns.length, false);
+  }
   b.end(); // loop
   b.op(OP.unreachable);
   b.end(); // block
@@ -298,17 +351,18 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec | null): Block
     b.i32(0).get(RDY(r)).mem(OP.i64_store, LAYOUT.XREADY + 8 * r);
   }
   for (const g of GLOBALS) if (g !== 'decodeShare' && g !== 'switchAt') b.get(MODEL[g]).gset(G[g]);
-  const total = (local: number, at: number) => {
+  const add = (local: number, at: number) => {
     b.i32(0).i32(0).mem(OP.f64_load, at).get(local).op(OP.f64_convert_i64_u, OP.f64_add).mem(OP.f64_store, at);
   };
-  if (insns.some(({ i }) => TIMING[i.timing].load)) total(LOADS, LAYOUT.RESOURCES + CYCLE_MODEL.LOAD_BYTES);
-  if (insns.some(({ i }) => TIMING[i.timing].store)) total(STORES, LAYOUT.RESOURCES + CYCLE_MODEL.STORE_BYTES);
+  if (all.some(({ i }) => TIMING[i.timing].load)) add(LOADS, LAYOUT.RESOURCES + CYCLE_MODEL.LOAD_BYTES);
+  if (all.some(({ i }) => TIMING[i.timing].store)) add(STORES, LAYOUT.RESOURCES + CYCLE_MODEL.STORE_BYTES);
   b.get(RET);
   return {
-    length: len,
-    locals: Array<number>(RET - 1).fill(I64),
+    length: subs[0]!.insns.length,
+    ranges: subs.filter((s) => s.insns.length > 0).map((s) => [Number(s.pc), Number(s.pc) + 4 * s.insns.length]),
+    locals: [...Array<number>(RET - 1).fill(I64), I32],
     body: b.code,
-    usesMulhu: insns.some(({ i }) => i.mnemonic.startsWith('mulh')),
+    usesMulhu: all.some(({ i }) => i.mnemonic.startsWith('mulh')),
   };
 }
 
