@@ -173,8 +173,6 @@ export const LAYOUT = {
   JIT_RECORD,
   /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,
-  /** Taken branches to a target (its hash bucket) before the target's block is compiled. */
-  JIT_THRESHOLD: 32,
   /** Semaphores per core (u32 counters at C_SEMS). */
   SEM_COUNT: 32,
 } as const;

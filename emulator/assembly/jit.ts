@@ -18,10 +18,13 @@ import { coreAt, dropCode, predecAt, sramAt } from './state';
 let on: bool = false;
 /** This instance's tag: a block entry written by another instance over the same memory is not ours. */
 let tag: u16 = 0;
+/** Taken branches to a target (its hash bucket) before the target's block is compiled. */
+let threshold: u16 = 32;
 
-export function setJit(enable: bool, instanceTag: u32): void {
+export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
   on = enable && !WATCHPOINTS;
   tag = <u16>instanceTag;
+  threshold = <u16>min(hot, 0xfffe);
 }
 
 /** A taken branch or jump arrived at pc: count it, and link the block there once it is hot. */
@@ -32,7 +35,7 @@ export function setJit(enable: bool, instanceTag: u32): void {
   if (load<u16>(d, L.REC_OP) == <u16>L.OP_JIT) return;
   const h = L.JIT_HOT + ((<usize>(pc >> 2) & (L.JIT_HOT_COUNT - 1)) << 1);
   const c = load<u16>(h);
-  if (c < <u16>L.JIT_THRESHOLD) store<u16>(h, c + 1);
+  if (c < threshold) store<u16>(h, c + 1);
   else link(pc, d, h);
 }
 

@@ -30,7 +30,7 @@ export interface CoreExports {
   invalidateRange(addr: number, len: number): void;
   setBreakpoint(addr: number, on: boolean): void;
   setWatch(isStore: boolean, lo: bigint, hi: bigint): void;
-  setJit(on: boolean, tag: number): void;
+  setJit(on: boolean, tag: number, threshold: number): void;
 }
 
 export type StopReason =
@@ -102,13 +102,21 @@ export function jitDefault(): boolean {
   return process.env.D1_JIT !== '0';
 }
 
+/** Taken branches to a target before its code is compiled: 32, or D1_JIT_THRESHOLD (0 compiles every
+ * target at its first arrival: the differential tests use it to put as much code as possible through
+ * the block compiler). */
+function jitThreshold(): number {
+  const t = Number(process.env.D1_JIT_THRESHOLD ?? 32);
+  return Number.isInteger(t) && t >= 0 ? t : 32;
+}
+
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
  * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
 export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), module = wasmModule(watchpoints)): CoreExports {
   const compiler = new BlockCompiler();
   const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
-  exports.setJit(jit, (instances = (instances % 0xffff) + 1));
+  exports.setJit(jit, (instances = (instances % 0xffff) + 1), jitThreshold());
   return exports;
 }
 
