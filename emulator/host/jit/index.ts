@@ -5,6 +5,7 @@
 // its own core's globals).
 import { LAYOUT } from '../../layout.js';
 import { FUNCTIONS, GLOBALS, translate } from './translate.js';
+import type { Rec } from './semantics.js';
 import { Body, I64, module, OP } from './wasm.js';
 
 /** What a block needs of its core instance. */
@@ -69,7 +70,7 @@ export class BlockCompiler {
     }
     if (!found) {
       const core = this.core!;
-      const t = translate(BigInt(pc), (at) => {
+      const t = translate(BigInt(pc), (at): Rec => {
         const d = core.recordAt(Number(at)) >>> 0;
         const v = new DataView(core.memory.buffer);
         return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
