@@ -1,11 +1,10 @@
 // The host side of one emulated core: instantiates the wasm core (compiled once per process), loads
 // an Image into SRAM, and gives typed access to registers, pc, memory and counters. This is the Debug
 // API's base: the CLI, the debugger and the tests use it, never the linear memory directly.
-import { setFlagsFromString } from 'node:v8';
 import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
-import { distWasm } from './wasm.js';
+import { distWasm, optimized } from './wasm.js';
 import { BlockCompiler } from './jit/index.js';
 import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { writeSoloConfig } from './config.js';
@@ -70,9 +69,7 @@ function wasmModule(watchpoints: boolean): WebAssembly.Module {
     const bytes = distWasm(file, 'the emulator core');
     // The run loop is one long call: V8 cannot swap a running baseline (Liftoff) frame for optimized
     // code, so compile the core with the optimizing tier from the start.
-    setFlagsFromString('--no-liftoff');
-    m = new WebAssembly.Module(bytes);
-    setFlagsFromString('--liftoff');
+    m = optimized(() => new WebAssembly.Module(bytes));
     compiled.set(file, m);
   }
   return m;

@@ -1,6 +1,7 @@
 // The WebAssembly modules `npm run build` compiles into dist/ (the core, the number-format library):
 // their bytes, or a message saying how to build them.
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { packageRoot } from '../../cli/root.js';
 
@@ -10,5 +11,16 @@ export function distWasm(file: string, what: string): Uint8Array<ArrayBuffer> {
     return new Uint8Array(readFileSync(path));
   } catch {
     throw new Error(`${what} ${path} is missing: run \`npm run build\``);
+  }
+}
+
+/** Compile wasm with V8's optimizing tier from the start (a long-running call never leaves the baseline
+ * tier's code it started in). */
+export function optimized<T>(compile: () => T): T {
+  setFlagsFromString('--no-liftoff');
+  try {
+    return compile();
+  } finally {
+    setFlagsFromString('--liftoff');
   }
 }

@@ -4,6 +4,7 @@
 // compiled WebAssembly.Module is shared by every instance in the process (each instantiates it against
 // its own core's globals).
 import { LAYOUT } from '../../layout.js';
+import { optimized } from '../wasm.js';
 import { FUNCTIONS, GLOBALS, translate } from './translate.js';
 import type { Rec } from './semantics.js';
 import { Body, I64, module, OP } from './wasm.js';
@@ -116,5 +117,7 @@ function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Mod
   if (t.usesMulhu) funcs.push(mulhu());
   // (the helper, when present, is function FUNCTIONS.length + 1: translate.ts calls it there)
   const bytes = module({ memory: { maximum: 65536, shared: true }, globals: [...GLOBALS], functions: FUNCTIONS }, funcs);
-  return new WebAssembly.Module(bytes);
+  // Straight to optimized code: a block that loops inside is one long call, and V8 cannot move a running
+  // baseline (Liftoff) frame to optimized code (as for the core itself, emulator/host/core.ts).
+  return optimized(() => new WebAssembly.Module(bytes));
 }

@@ -152,15 +152,19 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
     b.get(BASE).i64(BigInt(done)).op(OP.i64_add).i64(32n).op(OP.i64_shl, OP.i64_or);
     b.br(OUT);
   };
-  /** Go on at `target` after `done` instructions of this sub-block: inside when the interpreter would. */
-  const next = (target: bigint, done: number, taken: boolean) => {
+  /** Go on at `target` after `done` instructions of this sub-block: inside when the interpreter would
+   * (at the label `again` when given: the start of this sub-block's body, whose entry check is known to
+   * hold here). */
+  const next = (target: bigint, done: number, taken: boolean, again?: number) => {
     const j = subAt.get(target);
     if (j !== undefined) {
       if (taken) b.get(MODEL.clk).get(MODEL.switchAt).op(OP.i64_le_s);
       b.get(BASE).i64(BigInt(done + subs[j]!.insns.length)).op(OP.i64_add).get(ROOM).op(OP.i64_le_u);
       if (taken) b.op(OP.i32_and);
       b.open(OP.if);
-      b.get(BASE).i64(BigInt(done)).op(OP.i64_add).set(BASE).i32(j).set(STATE).br(TOP);
+      b.get(BASE).i64(BigInt(done)).op(OP.i64_add).set(BASE);
+      if (again !== undefined) b.br(again);
+      else b.i32(j).set(STATE).br(TOP);
       b.end();
     }
     exit(target, done, taken);
@@ -171,8 +175,10 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
    * static body, where `sync(point)` sets the model to its state at that point before the code leaves:
    * after k instructions ({ k }), or after instruction k taken ({ k, taken }).
    */
-  const body = (sub: Sub, timed: boolean, sync: (p: { k: number; taken?: boolean }) => void) => {
+  const body = (sub: Sub, timed: boolean, sync: (p: { k: number; taken?: boolean }) => void, again?: (k: number) => boolean) => {
     const model = (list: Step[]) => timed && emitSteps(b, list);
+    const AGAIN = b.depth;
+    b.open(OP.loop);
     /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM. */
     const address = (x: Rec, size: number, k: number, pc: bigint) => {
       x1(b, x);
@@ -224,7 +230,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
           x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
           model(REDIRECT);
           sync({ k, taken: true });
-          next(target, k + 1, true);
+          next(target, k + 1, true, target === sub.pc && again?.(k) ? AGAIN : undefined);
           b.end();
         }
       } else if (m === 'jal' || m === 'jalr') {
@@ -246,6 +252,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
       sync({ k: sub.insns.length });
       next(last.pc + 4n, sub.insns.length, false);
     }
+    b.end();
   };
 
   for (const sub of subs) {
@@ -259,7 +266,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
     b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
     for (const v of plan.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
     b.open(OP.if);
-    body(sub, false, (p) => setModel(b, p.taken ? plan.taken[p.k]! : plan.after[p.k]!));
+    body(sub, false, (p) => setModel(b, p.taken ? plan.taken[p.k]! : plan.after[p.k]!), (k) => plan.again(k));
     b.op(OP.else);
     body(sub, true, () => {});
     b.end();
@@ -292,7 +299,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
 
 /** A sub-block's static schedule: what it reads at entry, and the model's offsets after each instruction
  * (after[k]: k done) and after each taken branch or jump (taken[k]). */
-function staticSchedule(sub: Sub): { inputs: Set<Value>; after: Map<Value, bigint>[]; taken: Map<Value, bigint>[] } {
+function staticSchedule(sub: Sub): { inputs: Set<Value>; after: Map<Value, bigint>[]; taken: Map<Value, bigint>[]; again(k: number): boolean } {
   const s = new Schedule(ALONE);
   const after = [s.snapshot()];
   const taken: Map<Value, bigint>[] = [];
@@ -302,7 +309,10 @@ function staticSchedule(sub: Sub): { inputs: Set<Value>; after: Map<Value, bigin
     else taken.push(new Map());
     after.push(s.snapshot());
   }
-  return { inputs: s.inputs, after, taken };
+  // Branching back to the start from instruction k, is every input ready again (at or before the clock)?
+  // (A value the stretch does not write stays as it was at entry: at or before the old clock.)
+  const again = (k: number) => [...s.inputs].every((v) => (taken[k]!.get(v) ?? 0n) <= taken[k]!.get('clk')!);
+  return { inputs: s.inputs, after, taken, again };
 }
 
 /** Set the model's locals to a static state: offsets from the clock at the stretch's entry (which the
