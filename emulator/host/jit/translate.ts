@@ -41,7 +41,9 @@ const MAX_INSNS = 768;
 /** A lone thread's decode share (emulator/assembly/threads.ts decodeShare), which static schedules assume. */
 const ALONE = BigInt(ticksOf(1 / D1_CORE.threadDecodeWidth));
 
-type Insn = { pc: bigint; x: Rec; i: Instr };
+/** An instruction of a sub-block; `target`: where a branch or jump goes when known at compile time (a
+ * jalr's too, when its base register holds a constant the stretch set, as `call` and `tail` do). */
+type Insn = { pc: bigint; x: Rec; i: Instr; target?: bigint };
 interface Sub {
   pc: bigint;
   insns: Insn[];
@@ -58,9 +60,11 @@ export interface Block {
 }
 
 const validTarget = (t: bigint) => t >= 0n && t < BigInt(LAYOUT.SRAM_SIZE) && (t & 3n) === 0n;
-const direct = (i: Instr): boolean => i.mnemonic in BRANCHES || i.mnemonic === 'jal';
 const reg = (slot: number) => slot >> 3;
+const SINK = LAYOUT.X0_SINK;
 const stepsOf = ({ x, i }: Insn): Step[] => steps(i, reg(x.rs1), reg(x.aux), reg(x.rd));
+/** A call's return point: the word after a jump that links (writes rd). */
+const links = ({ x, i }: Insn): boolean => !!i.flags?.jump && reg(x.rd) !== SINK;
 
 /** The sub-blocks of the region at `entry` (the first is the entry's; one with no instructions is a target
  * the region does not translate). */
@@ -71,22 +75,37 @@ function discover(entry: bigint, rec: (pc: bigint) => Rec): Sub[] {
   let total = 0;
   for (let k = 0; k < starts.length; k++) {
     const insns: Insn[] = [];
+    // registers holding constants this stretch set (lui, auipc, addi of one)
+    const known = new Map<number, bigint>([[0, 0n]]);
     for (let pc = starts[k]!; insns.length < LAYOUT.JIT_MAX_BLOCK && pc < BigInt(LAYOUT.SRAM_SIZE); pc += 4n) {
       const x = rec(pc);
       if (!translatable(x.op)) break;
       const i = byOp.get(x.op)!;
-      if (direct(i) && !validTarget(pc + x.imm)) break;
-      insns.push({ pc, x, i });
+      const m = i.mnemonic;
+      const base = known.get(reg(x.rs1));
+      const target = m in BRANCHES || m === 'jal' ? pc + x.imm : m === 'jalr' && base !== undefined ? BigInt.asIntN(64, base + x.imm) & ~1n : undefined;
+      if (target !== undefined && !validTarget(target)) break; // the interpreter faults there
+      insns.push({ pc, x, i, ...(target !== undefined ? { target } : {}) });
       if (i.flags?.jump) break;
+      const rd = reg(x.rd);
+      if (!i.operands.includes('rd')) continue;
+      if (m === 'lui') known.set(rd, BigInt.asIntN(32, x.imm << 12n));
+      else if (m === 'auipc') known.set(rd, pc + BigInt.asIntN(32, x.imm << 12n));
+      else if (m === 'addi' && base !== undefined) known.set(rd, BigInt.asIntN(64, base + x.imm));
+      else known.delete(rd);
+      known.set(0, 0n);
     }
     subs.push({ pc: starts[k]!, insns });
     total += insns.length;
-    for (const { pc, x, i } of insns) {
-      const t = pc + x.imm;
-      if (!direct(i) || index.has(t) || t < entry - REACH || t >= entry + REACH) continue;
-      if (starts.length >= MAX_SUBS || total >= MAX_INSNS) continue;
+    const add = (t: bigint) => {
+      if (index.has(t) || t < entry - REACH || t >= entry + REACH || starts.length >= MAX_SUBS || total >= MAX_INSNS) return;
       index.add(t);
       starts.push(t);
+    };
+    for (const insn of insns) {
+      if (insn.target !== undefined) add(insn.target);
+      // a jalr to a return point (the callee's return) goes on inside when it is in the region
+      if (links(insn)) add(insn.pc + 4n);
     }
   }
   return subs;
@@ -117,6 +136,8 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
   const all = subs.flatMap((s) => s.insns);
   const subAt = new Map<bigint, number>();
   subs.forEach((s, k) => s.insns.length > 0 && subAt.set(s.pc, k));
+  /** Where a jalr with an unknown target may land inside: the region's return points (a few, tried in turn). */
+  const returns = [...new Set(all.filter(links).map(({ pc }) => pc + 4n))].filter((t) => subAt.has(t)).slice(0, 8);
 
   // registers read (values and ready times) and written
   const reads = new Set<number>(), writes = new Set<number>();
@@ -136,10 +157,19 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
   b.open(OP.block, I64);
   const TOP = b.depth;
   b.open(OP.loop);
-  for (let k = subs.length - 1; k >= 0; k--) b.open(OP.block);
+  // The switch: three cases a sub-block (its entry check, its static body, its general body); STATE j runs
+  // sub-block j's check, n + j its static body directly (where its entry state is known to pass)
+  const n = subs.length;
+  const caseAt: number[] = [];
+  for (let c = 3 * n - 1; c >= 0; c--) {
+    caseAt[c] = b.depth;
+    b.open(OP.block);
+  }
   b.get(STATE).op(OP.br_table);
-  uleb(b.code, subs.length - 1);
-  for (let k = 0; k < subs.length; k++) uleb(b.code, k);
+  uleb(b.code, 2 * n);
+  for (let k = 0; k < 2 * n; k++) uleb(b.code, k < n ? 3 * k : 3 * (k - n) + 1);
+  uleb(b.code, 0);
+  const plans = subs.map((sub) => staticSchedule(sub));
 
   /** Leave the function: npc (a constant, or a local holding it), `done` instructions of this pass. */
   const exit = (npc: bigint | number, done: number, taken: boolean) => {
@@ -152,10 +182,12 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
     b.get(BASE).i64(BigInt(done)).op(OP.i64_add).i64(32n).op(OP.i64_shl, OP.i64_or);
     b.br(OUT);
   };
-  /** Go on at `target` after `done` instructions of this sub-block: inside when the interpreter would
-   * (at the label `again` when given: the start of this sub-block's body, whose entry check is known to
-   * hold here). */
-  const next = (target: bigint, done: number, taken: boolean, again?: number) => {
+  /**
+   * Go on at `target` after `done` instructions of sub-block `from`: inside when the interpreter would.
+   * From a static body (`state`: the model's state there), straight into the target's static body when
+   * its entry check is known to pass (into this body's own loop, `again`, when the target is its start).
+   */
+  const next = (target: bigint, done: number, taken: boolean, from: number, state?: Map<Value, bigint>, again?: number) => {
     const j = subAt.get(target);
     if (j !== undefined) {
       if (taken) b.get(MODEL.clk).get(MODEL.switchAt).op(OP.i64_le_s);
@@ -163,8 +195,9 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
       if (taken) b.op(OP.i32_and);
       b.open(OP.if);
       b.get(BASE).i64(BigInt(done)).op(OP.i64_add).set(BASE);
-      if (again !== undefined) b.br(again);
-      else b.i32(j).set(STATE).br(TOP);
+      const ready = state !== undefined && passes(plans[from]!, state, plans[j]!);
+      if (ready && j === from && again !== undefined) b.br(again);
+      else b.i32(ready ? n + j : j).set(STATE).br(TOP);
       b.end();
     }
     exit(target, done, taken);
@@ -175,8 +208,16 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
    * static body, where `sync(point)` sets the model to its state at that point before the code leaves:
    * after k instructions ({ k }), or after instruction k taken ({ k, taken }).
    */
-  const body = (sub: Sub, timed: boolean, sync: (p: { k: number; taken?: boolean }) => void, again?: (k: number) => boolean) => {
+  const body = (k0: number, timed: boolean) => {
+    const sub = subs[k0]!;
+    const plan = plans[k0]!;
     const model = (list: Step[]) => timed && emitSteps(b, list);
+    /** The static body's model state at a point: after k instructions, or after instruction k taken. */
+    const at = (p: { k: number; taken?: boolean }) => (p.taken ? plan.taken[p.k]! : plan.after[p.k]!);
+    const sync = (p: { k: number; taken?: boolean }) => !timed && setModel(b, at(p));
+    /** Go on after a point, with what the static body knows there. */
+    const go = (target: bigint, p: { k: number; taken?: boolean }, done: number, taken: boolean) =>
+      next(target, done, taken, k0, timed ? undefined : at(p), AGAIN);
     const AGAIN = b.depth;
     b.open(OP.loop);
     /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM. */
@@ -193,7 +234,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
       // checks that leave before the instruction come first: nothing of it has happened yet
       if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc);
       if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc);
-      if (m === 'jalr') {
+      if (m === 'jalr' && insn.target === undefined) {
         x1(b, x);
         b.i64(x.imm).op(OP.i64_add).i64(-2n).op(OP.i64_and).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE)).op(OP.i64_ge_u);
         b.get(A).i64(3n).op(OP.i64_and, OP.i64_eqz, OP.i32_eqz, OP.i32_or).open(OP.if);
@@ -230,47 +271,54 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
           x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
           model(REDIRECT);
           sync({ k, taken: true });
-          next(target, k + 1, true, target === sub.pc && again?.(k) ? AGAIN : undefined);
+          go(target, { k, taken: true }, k + 1, true);
           b.end();
         }
       } else if (m === 'jal' || m === 'jalr') {
         model(REDIRECT);
         sync({ k, taken: true });
         b.i64(pc + 4n).set(VAL(reg(x.rd)));
-        if (m === 'jal') next(pc + x.imm, k + 1, pc + x.imm !== pc + 4n);
+        if (insn.target !== undefined) go(insn.target, { k, taken: true }, k + 1, insn.target !== pc + 4n);
         else {
-          // taken unless it lands on the next word
+          // taken unless it lands on the next word; inside when it lands on a sub-block's start
           b.get(A).i64(pc + 4n).op(OP.i64_ne).open(OP.if);
+          for (const t of returns) {
+            if (t === pc + 4n) continue;
+            b.get(A).i64(t).op(OP.i64_eq).open(OP.if);
+            go(t, { k, taken: true }, k + 1, true);
+            b.end();
+          }
           exit(A, k + 1, true);
           b.end();
-          next(pc + 4n, k + 1, false);
+          go(pc + 4n, { k, taken: true }, k + 1, false);
         }
       }
     });
     const last = sub.insns[sub.insns.length - 1]!;
     if (!last.i.flags?.jump) {
       sync({ k: sub.insns.length });
-      next(last.pc + 4n, sub.insns.length, false);
+      go(last.pc + 4n, { k: sub.insns.length }, sub.insns.length, false);
     }
     b.end();
   };
 
-  for (const sub of subs) {
-    b.end(); // this sub-block's case of the switch starts here
+  subs.forEach((sub, k) => {
+    // the entry check: the static body when the decode share is a lone thread's and every input is ready
+    b.end();
     if (sub.insns.length === 0) {
       exit(sub.pc, 0, false); // (a target not translated: never entered)
-      continue;
+      b.end();
+      b.end();
+      return;
     }
-    const plan = staticSchedule(sub);
-    // the static body when the decode share is a lone thread's and every input is ready
     b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
-    for (const v of plan.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
-    b.open(OP.if);
-    body(sub, false, (p) => setModel(b, p.taken ? plan.taken[p.k]! : plan.after[p.k]!), (k) => plan.again(k));
-    b.op(OP.else);
-    body(sub, true, () => {});
+    for (const v of plans[k]!.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
+    b.br(caseAt[3 * k + 1]!, OP.br_if).br(caseAt[3 * k + 2]!);
     b.end();
-  }
+    body(k, false);
+    b.end();
+    body(k, true);
+  });
   b.end(); // loop
   b.op(OP.unreachable);
   b.end(); // block
@@ -299,7 +347,25 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
 
 /** A sub-block's static schedule: what it reads at entry, and the model's offsets after each instruction
  * (after[k]: k done) and after each taken branch or jump (taken[k]). */
-function staticSchedule(sub: Sub): { inputs: Set<Value>; after: Map<Value, bigint>[]; taken: Map<Value, bigint>[]; again(k: number): boolean } {
+interface Plan {
+  inputs: Set<Value>;
+  after: Map<Value, bigint>[];
+  taken: Map<Value, bigint>[];
+}
+
+/** Whether a static body's state (of plan `from`) passes the entry check of plan `to`: every input of
+ * `to` at or before the clock. A value the state has not written is as it was at `from`'s entry: at or
+ * before that clock if `from` read it, unknown otherwise. */
+function passes(from: Plan, state: Map<Value, bigint>, to: Plan): boolean {
+  const clk = state.get('clk')!;
+  for (const v of to.inputs) {
+    const x = state.get(v) ?? (from.inputs.has(v) ? 0n : undefined);
+    if (x === undefined || x > clk) return false;
+  }
+  return true;
+}
+
+function staticSchedule(sub: Sub): Plan {
   const s = new Schedule(ALONE);
   const after = [s.snapshot()];
   const taken: Map<Value, bigint>[] = [];
@@ -309,10 +375,7 @@ function staticSchedule(sub: Sub): { inputs: Set<Value>; after: Map<Value, bigin
     else taken.push(new Map());
     after.push(s.snapshot());
   }
-  // Branching back to the start from instruction k, is every input ready again (at or before the clock)?
-  // (A value the stretch does not write stays as it was at entry: at or before the old clock.)
-  const again = (k: number) => [...s.inputs].every((v) => (taken[k]!.get(v) ?? 0n) <= taken[k]!.get('clk')!);
-  return { inputs: s.inputs, after, taken, again };
+  return { inputs: s.inputs, after, taken };
 }
 
 /** Set the model's locals to a static state: offsets from the clock at the stretch's entry (which the
