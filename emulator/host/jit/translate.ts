@@ -23,7 +23,7 @@ import { D1_CORE } from '../../presets.js';
 import { TIMING } from '../../../isa/timing.js';
 import type { Instr } from '../../../isa/types.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
-import { A, BASE, CORE, local, LOCAL_TYPES, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
+import { A, BASE, CORE, local, LOCAL_TYPES, LOOPED, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
 import { BRANCHES, byOp, LOADS_BY, STORES_BY, translatable, VALUE, x1, x2, type Rec } from './semantics.js';
 import { REDIRECT, Schedule, steps, type Step, type Value } from './schedule.js';
 
@@ -214,10 +214,27 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
     const model = (list: Step[]) => timed && emitSteps(b, list);
     /** The static body's model state at a point: after k instructions, or after instruction k taken. */
     const at = (p: { k: number; taken?: boolean }) => (p.taken ? plan.taken[p.k]! : plan.after[p.k]!);
-    const sync = (p: { k: number; taken?: boolean }) => !timed && setModel(b, at(p));
+    // A static body that branches back to its start from one place (kb) with its entry check passing
+    // there loops without setting the model each time round: only the clock and the totals move on, and
+    // LOOPED says that the values the loop writes are the last round's (the clock then less a round).
+    const backs = timed ? [] : sub.insns.flatMap((s, k) => (s.target === sub.pc && (s.i.flags?.branch || s.i.flags?.jump) && passes(plan, plan.taken[k]!, plan) ? [k] : []));
+    const kb = backs.length === 1 ? backs[0]! : undefined;
+    const round = kb !== undefined ? plan.taken[kb]! : undefined;
+    const sync = (p: { k: number; taken?: boolean }) => {
+      if (timed) return;
+      const state = at(p);
+      if (round) {
+        for (const [v, off] of round) {
+          if (state.has(v) || !isHeld(v)) continue;
+          b.get(MODEL.clk).i64(off - round.get('clk')!).op(OP.i64_add).get(local(v)).get(LOOPED).op(OP.select).set(local(v));
+        }
+      }
+      setModel(b, state);
+    };
     /** Go on after a point, with what the static body knows there. */
     const go = (target: bigint, p: { k: number; taken?: boolean }, done: number, taken: boolean) =>
       next(target, done, taken, k0, timed ? undefined : at(p), AGAIN);
+    if (round) b.i32(0).set(LOOPED);
     const AGAIN = b.depth;
     b.open(OP.loop);
     /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM. */
@@ -270,6 +287,16 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null
         if (target !== pc + 4n) {
           x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
           model(REDIRECT);
+          if (k === kb) {
+            // round again when the interpreter would go on here (its clock at or before switchAt, the
+            // budget), moving only the clock and the totals
+            b.get(MODEL.clk).i64(round!.get('clk')!).op(OP.i64_add).get(MODEL.switchAt).op(OP.i64_le_s);
+            b.get(BASE).i64(BigInt(k + 1 + sub.insns.length)).op(OP.i64_add).get(ROOM).op(OP.i64_le_u, OP.i32_and).open(OP.if);
+            addTotals(b, round!);
+            b.get(MODEL.clk).i64(round!.get('clk')!).op(OP.i64_add).set(MODEL.clk);
+            b.i32(1).set(LOOPED).get(BASE).i64(BigInt(k + 1)).op(OP.i64_add).set(BASE).br(AGAIN);
+            b.end();
+          }
           sync({ k, taken: true });
           go(target, { k, taken: true }, k + 1, true);
           b.end();
@@ -378,14 +405,19 @@ function staticSchedule(sub: Sub): Plan {
   return { inputs: s.inputs, after, taken };
 }
 
+const TOTALS = new Set<Value>(['sDep', 'sSram', 'sBranch', 'loads', 'stores']);
+/** A value the model keeps from one instruction to the next (not a total, not scratch, not the clock). */
+const isHeld = (v: Value): boolean => !TOTALS.has(v) && v !== 'clk' && v !== 'r' && v !== 't' && v !== 'share';
+
+/** Add a static state's stall totals and counts. */
+function addTotals(b: Body, state: Map<Value, bigint>): void {
+  for (const [v, off] of state) if (TOTALS.has(v) && off !== 0n) b.get(local(v)).i64(off).op(OP.i64_add).set(local(v));
+}
+
 /** Set the model's locals to a static state: offsets from the clock at the stretch's entry (which the
  * static body leaves unchanged until here), stall totals and counts added. */
 function setModel(b: Body, state: Map<Value, bigint>): void {
-  for (const [v, off] of state) {
-    if (v === 'clk' || v === 'r' || v === 't' || v === 'share') continue;
-    if (v === 'sDep' || v === 'sSram' || v === 'sBranch' || v === 'loads' || v === 'stores') {
-      if (off !== 0n) b.get(local(v)).i64(off).op(OP.i64_add).set(local(v));
-    } else b.get(MODEL.clk).i64(off).op(OP.i64_add).set(local(v));
-  }
+  for (const [v, off] of state) if (isHeld(v)) b.get(MODEL.clk).i64(off).op(OP.i64_add).set(local(v));
+  addTotals(b, state);
   b.get(MODEL.clk).i64(state.get('clk')!).op(OP.i64_add).set(MODEL.clk);
 }
