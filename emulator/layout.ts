@@ -290,6 +290,10 @@ export const MESH_CFG = {
   TRACE_ON: 140, TRACE_N: 144,
   /** Message records in use (u32). */
   IN_USE: 148,
+  /** Cores of this instance that have not exited (u32), listed in slot order at LIVE (u16 slots): the
+   * windows visit only these. */
+  LIVE_N: 152,
+  LIVE: 0x600,
   /** Enabled cores of the whole mesh, one bit per global core number. */
   ENABLED: 0x100,
 } as const;

@@ -6,7 +6,8 @@ import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore, setBa
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
-export { runWindows, release, runnableCores, earliest, nextWindowEnd } from './mesh';
+export { runWindows, release, runnableCores, liveCores, earliest, nextWindowEnd } from './mesh';
+import { allLive } from './mesh';
 export { netWindow, heapMin } from './net';
 export { setJit, recordAt, codeWritten } from './jit';
 // The cycle model's and the scheduler's globals that compiled blocks import (emulator/host/jit).
@@ -33,6 +34,7 @@ export function reset(): void {
   memory.fill(L.CORES, 0, L.CORE_PREDEC);
   resetThreads();
   invalidateAll();
+  allLive(1);
 }
 
 /** A fresh instance for `cores` cores (the host writes the configuration into MESH, SLOT_MAP and each
@@ -46,6 +48,7 @@ export function initCores(cores: u32): void {
     store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
   }
   selectCore(0);
+  allLive(cores);
 }
 
 /** Forget every predecoded record of the selected core (after the host wrote SRAM). */

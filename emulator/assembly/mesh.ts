@@ -118,10 +118,11 @@ let resume: u32 = 0;
  * selected: the host handles it and calls again, and that core goes on.
  */
 export function runCores(limit: u64): u32 {
-  const cores = cfg(L.MESH_CORES);
-  while (resume < cores) {
-    const s = resume;
-    if (load<u32>(netOf(s) + L.C_HALT) != 0) {
+  if (resume == 0) dropHalted();
+  const live = cfg(L.MESH_LIVE_N);
+  while (resume < live) {
+    const s = liveAt(resume);
+    if (load<u32>(netOf(s) + L.C_HALT) != 0 || waitsOutside(s)) {
       resume++;
       continue;
     }
@@ -138,11 +139,59 @@ export function runCores(limit: u64): u32 {
   return L.STOP_WINDOW;
 }
 
+// @ts-ignore: decorator
+@inline function liveAt(i: u32): u32 { return <u32>load<u16>(L.MESH + L.MESH_LIVE + (<usize>i << 1)); }
+
+/** Every core of the instance is live (initCores, reset). */
+export function allLive(cores: u32): void {
+  for (let s: u32 = 0; s < cores; s++) store<u16>(L.MESH + L.MESH_LIVE + (<usize>s << 1), <u16>s);
+  store<u32>(L.MESH + L.MESH_LIVE_N, cores);
+}
+
+/** Take the cores that have exited off the live list (keeping slot order: output stays in order). */
+function dropHalted(): void {
+  const n = cfg(L.MESH_LIVE_N);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const s = liveAt(i);
+    if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
+    store<u16>(L.MESH + L.MESH_LIVE + (<usize>k << 1), <u16>s);
+    k++;
+  }
+  store<u32>(L.MESH + L.MESH_LIVE_N, k);
+}
+
+/** Cores of this instance that have not exited. */
+export function liveCores(): u32 {
+  let n: u32 = 0;
+  const live = cfg(L.MESH_LIVE_N);
+  for (let i: u32 = 0; i < live; i++) if (load<u32>(netOf(liveAt(i)) + L.C_HALT) == 0) n++;
+  return n;
+}
+
+/**
+ * No thread of core s runs and one waits for something outside the core (the network, a semaphore, a
+ * barrier): running it would only find that out (threads.ts schedule), so the window passes it by
+ * without switching to it. (Threads that all wait for each other are left to run(), which reports the
+ * deadlock.)
+ */
+function waitsOutside(s: u32): bool {
+  let outside = false;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    const b = threadBlockOf(s, t);
+    const state = load<u32>(b + L.T_STATE);
+    if (state == L.THREAD_RUNNING) return false;
+    if (state == L.THREAD_WAITING && load<u32>(b + L.T_WAIT_KIND) != L.WAIT_JOIN) outside = true;
+  }
+  return outside;
+}
+
 /** Cores of this instance with a thread that can run (0: every core halted or waiting). */
 export function runnableCores(): u32 {
   let n: u32 = 0;
-  const cores = cfg(L.MESH_CORES);
-  for (let s: u32 = 0; s < cores; s++) {
+  const live = cfg(L.MESH_LIVE_N);
+  for (let i: u32 = 0; i < live; i++) {
+    const s = liveAt(i);
     if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
       if (load<u32>(threadBlockOf(s, t) + L.T_STATE) == L.THREAD_RUNNING) {
@@ -157,8 +206,9 @@ export function runnableCores(): u32 {
 /** The lowest clock of a running thread in this instance (i64 max when none): windows can skip ahead. */
 export function earliestClock(): i64 {
   let low = i64.MAX_VALUE;
-  const cores = cfg(L.MESH_CORES);
-  for (let s: u32 = 0; s < cores; s++) {
+  const live = cfg(L.MESH_LIVE_N);
+  for (let i: u32 = 0; i < live; i++) {
+    const s = liveAt(i);
     if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
       if (load<u32>(threadBlockOf(s, t) + L.T_STATE) != L.THREAD_RUNNING) continue;

@@ -18,6 +18,7 @@ export interface CoreExports {
   runWindows(windows: number, auto: boolean, limit: bigint): number;
   release(slot: number, thread: number, time: bigint): void;
   runnableCores(): number;
+  liveCores(): number;
   earliest(): bigint;
   nextWindowEnd(earliest: bigint): bigint;
   netWindow(drain: boolean): void;

@@ -81,6 +81,34 @@ export function partitionsOf(m: MeshPreset): Partition[] {
   return out;
 }
 
+/**
+ * An instance's MESH_CFG fields, read and written between windows many times a second: typed arrays
+ * (a DataView over shared memory is several times slower in V8). Little-endian, as wasm memory is.
+ */
+class CfgView {
+  private readonly u32: Uint32Array;
+  private readonly i64: BigInt64Array;
+  constructor(buffer: ArrayBufferLike) {
+    this.u32 = new Uint32Array(buffer, LAYOUT.MESH, 0x40);
+    this.i64 = new BigInt64Array(buffer, LAYOUT.MESH, 0x20);
+  }
+  getUint32(off: number, _le?: boolean): number {
+    return this.u32[off >> 2]!;
+  }
+  setUint32(off: number, v: number, _le?: boolean): void {
+    this.u32[off >> 2] = v;
+  }
+  getBigInt64(off: number, _le?: boolean): bigint {
+    return this.i64[off >> 3]!;
+  }
+  setBigInt64(off: number, v: bigint, _le?: boolean): void {
+    this.i64[off >> 3] = v;
+  }
+}
+
+/** What drain() gives for an empty buffer. */
+const NOTHING = { dv: new DataView(new ArrayBuffer(0)), at: [] as number[] };
+
 export class Machine {
   readonly parts: Part[];
   /** Every enabled core by global number. */
@@ -104,6 +132,7 @@ export class Machine {
   private drain(p: Part, base: number, size: number, fill: number): { dv: DataView; at: number[] } {
     const cfg = this.cfg(p);
     const n = cfg.getUint32(fill, true);
+    if (n === 0) return NOTHING;
     cfg.setUint32(fill, 0, true);
     return { dv: new DataView(p.wasm.memory.buffer, base, n * size), at: Array.from({ length: n }, (_, i) => i * size) };
   }
@@ -175,9 +204,38 @@ export class Machine {
     return new DataView(p.wasm.memory.buffer, coreRegions(slot).net, 0x100);
   }
 
-  private cfg(p: Part): DataView {
-    return new DataView(p.wasm.memory.buffer, LAYOUT.MESH, 0x100);
+  private readonly cfgViews = new Map<Part, CfgView>();
+
+  /** The instance's configuration and counters (MESH_CFG). (The view is kept: an instance's memory has
+   * all its cores' pages once it is set up, and grows no more.) */
+  private cfg(p: Part): CfgView {
+    let v = this.cfgViews.get(p);
+    if (!v) this.cfgViews.set(p, (v = new CfgView(p.wasm.memory.buffer)));
+    return v;
   }
+
+  /**
+   * Which instances of a machine of several have anything to do in the next window: a core with a thread
+   * that can run, or a message in its network or on its way in or out. An idle one sits the window out
+   * (a window's cost grows with the instances at work, not with the machine).
+   */
+  private busyParts(): boolean[] {
+    if (this.parts.length === 1) return [true];
+    return this.parts.map((p) => {
+      const c = this.cfg(p);
+      if (c.getUint32(MESH_CFG.HEAP_N, true) + c.getUint32(MESH_CFG.IN_N, true) + c.getUint32(MESH_CFG.OUT_N, true) > 0) return true;
+      if (this.done.has(p)) return false;
+      if (p.wasm.liveCores() === 0) {
+        this.done.add(p); // (an exited core never runs again)
+        return false;
+      }
+      // waiting cores wait for a message (in flight elsewhere) or a barrier (the host releases it)
+      return p.wasm.runnableCores() > 0;
+    });
+  }
+
+  /** Instances all of whose cores have exited. */
+  private readonly done = new Set<Part>();
 
   halted(p: Part, slot: number): boolean {
     return this.net(p, slot).getUint32(CORE_NET_FIELDS.HALT, true) !== 0;
@@ -363,13 +421,24 @@ export class Machine {
    * several, whose turns are given when worker threads ran them), then what the host does between
    * windows. Returns the outcome when the run ends.
    */
-  round(opts: Pick<MeshRunOptions, 'stdout' | 'stderr' | 'maxCycles'>, windows = 64, given?: PartTurn[]): MeshOutcome | undefined {
+  round(opts: Pick<MeshRunOptions, 'stdout' | 'stderr' | 'maxCycles'>, windows = 64, given?: { busy: boolean[]; turns: Map<number, PartTurn> }): MeshOutcome | undefined {
     this.start();
     const multi = this.parts.length > 1;
     const limitTicks = opts.maxCycles !== undefined ? opts.maxCycles * TICKS : I64_MAX;
     let blocked = true;
     let outcome: MeshOutcome | undefined;
-    const turns: PartTurn[] = given ?? this.parts.map((p) => turn(p.wasm, p.cores, multi ? 1 : windows, !multi));
+    const idle: PartTurn = { output: [], exits: [], end: 'blocked' };
+    const busy = given?.busy ?? this.busyParts();
+    // One instance at work (or the only one) runs its windows on its own, choosing the next itself, until
+    // the host has something to do: as the others wait for nothing, that is what lock-step would do.
+    const alone = busy.filter(Boolean).length === 1 && !given ? busy.indexOf(true) : -1;
+    const turns = this.parts.map((p, i) => {
+      if (!busy[i]) {
+        this.cfg(p).setUint32(MESH_CFG.PROGRESS, 0, true);
+        return idle;
+      }
+      return given?.turns.get(i) ?? turn(p.wasm, p.cores, alone >= 0 ? windows : 1, alone >= 0);
+    });
     for (const [i, t] of turns.entries()) {
       const p = this.parts[i]!;
       for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
@@ -396,26 +465,32 @@ export class Machine {
       return { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
     }
     // while cores retire instructions the next window follows; else look for the earliest event
-    const q = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW, true);
-    const ended = this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true);
-    const progressed = this.parts.some((p) => this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
+    const lead = this.parts[Math.max(alone, 0)]!;
+    const q = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW, true);
+    const ended = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true);
+    const lockstep = multi && alone < 0;
+    const progressed = this.parts.some((p, i) => busy[i] && this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
     let earliest = I64_MAX;
-    if (!(multi && progressed)) {
-      for (const p of this.parts) {
+    if (!(lockstep && progressed)) {
+      // (an instance that sat the window out has nothing running and nothing in flight)
+      const ran = this.parts.filter((_, i) => busy[i]);
+      for (const p of ran) {
         const e = p.wasm.earliest();
         if (e < earliest) earliest = e;
       }
-      const runnable = this.parts.some((p) => p.wasm.runnableCores() > 0);
+      const runnable = ran.some((p) => p.wasm.runnableCores() > 0);
       if (!runnable && earliest === I64_MAX && !released && !moved) return { kind: 'deadlock' };
     }
-    if (multi) {
-      const next = progressed ? ended + q : this.parts[0]!.wasm.nextWindowEnd(earliest);
+    if (lockstep) {
+      const next = progressed ? ended + q : lead.wasm.nextWindowEnd(earliest);
       for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
-    } else if (blocked || released) {
+    } else {
       // woken by a barrier: make sure the window reaches the woken threads
-      this.cfg(this.parts[0]!).setBigInt64(MESH_CFG.WINDOW_END, this.parts[0]!.wasm.nextWindowEnd(earliest), true);
+      if (blocked || released) this.cfg(lead).setBigInt64(MESH_CFG.WINDOW_END, lead.wasm.nextWindowEnd(earliest), true);
+      const next = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true);
+      if (multi) for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
     }
-    const reached = multi ? ended : this.cfg(this.parts[0]!).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
+    const reached = lockstep ? ended : this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
     if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) return { kind: 'limit' };
     this.now = earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n;
     return undefined;
@@ -477,7 +552,11 @@ export class Machine {
     this.start();
     const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault()) : undefined;
     while (!outcome) {
-      outcome = this.round(opts, 64, pool ? await pool.turn() : undefined);
+      let given: { busy: boolean[]; turns: Map<number, PartTurn> } | undefined;
+      const busy = this.busyParts();
+      // (worker threads when several instances are at work; one alone runs in this thread)
+      if (pool && busy.filter(Boolean).length > 1) given = { busy, turns: await pool.turn(busy) };
+      outcome = this.round(opts, 64, given);
       if (outcome) break;
       const now = performance.now();
       if (now - lastPoll > 200) {

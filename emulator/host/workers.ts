@@ -48,8 +48,9 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** One window of every instance, in parallel; the turns in instance order. */
-  async turn(): Promise<PartTurn[]> {
+  /** One window of each instance that is `busy`, in parallel; their turns by instance. */
+  async turn(busy: boolean[]): Promise<Map<number, PartTurn>> {
+    const parts = this.assigned.map((a) => a.filter((i) => busy[i]));
     const replies = await Promise.all(
       this.workers.map(
         (w, k) =>
@@ -60,11 +61,11 @@ export class WorkerPool {
               w.off('exit', onExit);
               resolve(m.turns);
             });
-            w.postMessage({ cmd: 'turn', parts: this.assigned[k] });
+            w.postMessage({ cmd: 'turn', parts: parts[k] });
           }),
       ),
     );
-    return replies.flat();
+    return new Map(parts.flat().map((i, k) => [i, replies.flat()[k]!]));
   }
 
   async stop(): Promise<void> {

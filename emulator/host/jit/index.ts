@@ -107,8 +107,11 @@ export class BlockCompiler {
 
   /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
   private mark(coreBase: number, ranges: [number, number][]): void {
-    const lines = new Uint8Array(this.core!.memory.buffer, coreBase + LAYOUT.CORE_CODELINES, LAYOUT.SRAM_SIZE / LAYOUT.CODE_LINE);
-    for (const [s, e] of ranges) lines.fill(1, s / LAYOUT.CODE_LINE, Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
+    const buffer = this.core!.memory.buffer;
+    for (const [s, e] of ranges) {
+      const first = Math.floor(s / LAYOUT.CODE_LINE);
+      new Uint8Array(buffer, coreBase + LAYOUT.CORE_CODELINES + first, Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1 - first).fill(1);
+    }
   }
 }
 

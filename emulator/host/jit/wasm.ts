@@ -125,15 +125,19 @@ export interface Imports {
  * are helpers it may call, numbered after the imported functions). */
 export function module(imports: Imports, funcs: { params: number[]; results: number[]; locals: number[]; body: number[] }[]): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // (large bodies: appended in loops, never spread into a call's arguments)
+  const append = (to: number[], from: number[]) => {
+    for (const x of from) to.push(x);
+  };
   const section = (id: number, content: number[]) => {
     out.push(id);
     uleb(out, content.length);
-    out.push(...content);
+    append(out, content);
   };
   const vec = (items: number[][]) => {
     const v: number[] = [];
     uleb(v, items.length);
-    for (const i of items) v.push(...i);
+    for (const i of items) append(v, i);
     return v;
   };
   const name = (s: string) => {
@@ -170,14 +174,17 @@ export function module(imports: Imports, funcs: { params: number[]; results: num
       if (last && last[1] === t) last[0]!++;
       else locals.push([1, t]);
     }
-    const body = [...vec(locals.map(([n, t]) => {
+    const body = vec(locals.map(([n, t]) => {
       const v: number[] = [];
       uleb(v, n!);
       return [...v, t!];
-    })), ...f.body, OP.end];
+    }));
+    append(body, f.body);
+    body.push(OP.end);
     const v: number[] = [];
     uleb(v, body.length);
-    return [...v, ...body];
+    append(v, body);
+    return v;
   })));
   return new Uint8Array(out);
 }
