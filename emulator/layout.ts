@@ -5,9 +5,10 @@ import { VREG_BYTES } from '../isa/ext/d1v.js';
 import { D1_CORE } from './presets.js';
 
 const STATE = 0x10000;
-/** The running core's hot state (REGS .. ACC below) is swapped with its core block's CORE_SAVE copy when
- * the emulator switches cores: SWAP_BYTES of it (VTMP, scratch, is not part of it). */
-const SWAP_BYTES = 0x800;
+/** The running core's hot state (REGS .. RESOURCES below) is swapped with its core block's CORE_SAVE copy
+ * when the emulator switches cores: SWAP_BYTES of it (VTMP, scratch, is not part of it; the matrix
+ * accumulators stay in the core block, CORE_ACC, so a switch moves as little as it can). */
+const SWAP_BYTES = 0x400;
 /** Machine configuration (mesh size, this partition, window end, link costs): MESH_* offsets. */
 const MESH = STATE + 0x1000;
 /** Per router of the partition: slot + 1 of its core in this instance, 0 for a disabled core (u16). */
@@ -90,8 +91,8 @@ export const LAYOUT = {
   /** Per-core cycle-model state (f64 each, offsets in CYCLE_MODEL): when each shared resource is next
    * free, accumulator ready times, and totals. */
   RESOURCES: STATE + 0x310,
-  /** The four matrix accumulators: 8x8 fp32 each (ACC_BYTES), row-major. */
-  ACC: STATE + 0x400,
+  /** The core's four matrix accumulators, in its core block: 8x8 fp32 each (ACC_BYTES), row-major. */
+  CORE_ACC: SWAP_BYTES,
   ACC_BYTES: 256,
   /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
   VTMP: STATE + 0x800,

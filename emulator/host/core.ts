@@ -338,7 +338,8 @@ export class Core {
 
   /** The 8x8 fp32 values of matrix accumulator m0..m3, row-major. */
   getAccumulator(n: number): Float32Array {
-    return new Float32Array(this.wasm.memory.buffer.slice(LAYOUT.ACC + LAYOUT.ACC_BYTES * n, LAYOUT.ACC + LAYOUT.ACC_BYTES * (n + 1)));
+    const at = coreRegions(this.slot).base + LAYOUT.CORE_ACC + LAYOUT.ACC_BYTES * n;
+    return new Float32Array(this.wasm.memory.buffer.slice(at, at + LAYOUT.ACC_BYTES));
   }
 
   /** Each hardware thread: state, pc, instructions retired, issue clock and stall cycles by cause. */
@@ -439,10 +440,12 @@ export class Core {
   snapshot(): Uint8Array {
     this.dv; // selects this core
     const hot = LAYOUT.SWAP_BYTES;
-    const rest = this.sramAt + LAYOUT.SRAM_SIZE - this.threadsAt;
+    // the core block past its saved hot state: accumulators, threads, network state, SRAM
+    const from = coreRegions(this.slot).base + LAYOUT.CORE_ACC;
+    const rest = this.sramAt + LAYOUT.SRAM_SIZE - from;
     const s = new Uint8Array(hot + rest);
     s.set(new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot));
-    s.set(new Uint8Array(this.wasm.memory.buffer, this.threadsAt, rest), hot);
+    s.set(new Uint8Array(this.wasm.memory.buffer, from, rest), hot);
     return s;
   }
 
@@ -450,7 +453,7 @@ export class Core {
     this.dv; // selects this core
     const hot = LAYOUT.SWAP_BYTES;
     new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot).set(s.subarray(0, hot));
-    new Uint8Array(this.wasm.memory.buffer, this.threadsAt, s.length - hot).set(s.subarray(hot));
+    new Uint8Array(this.wasm.memory.buffer, coreRegions(this.slot).base + LAYOUT.CORE_ACC, s.length - hot).set(s.subarray(hot));
     this.wasm.invalidateAll();
   }
 

@@ -5,10 +5,11 @@ import * as N from '../generated/numbers';
 import * as O from '../generated/operands';
 import { clearFlags } from '../numbers';
 import { BAD, floatLane, fmtId, format, formatFault, vreg } from '../vector';
+import { coreAt } from '../state';
 
 
 // @ts-ignore: decorator
-@inline function accAddr(n: u32): usize { return L.ACC + <usize>n * L.ACC_BYTES; }
+@inline function accAddr(n: u32): usize { return coreAt + L.CORE_ACC + <usize>n * L.ACC_BYTES; }
 
 /**
  * acc[i][j] += sum over k < 4 of A[i][k] * B[k][j], A = vs1 read as 8 rows of 4 lanes, B = vs2 as 4 rows

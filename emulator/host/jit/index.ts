@@ -17,15 +17,18 @@ interface CoreSide {
   [global: string]: unknown;
 }
 
-/** A compiled region: its module, the length of its entry's stretch, the SRAM ranges it holds. */
+/** A compiled region: its module, the length of its entry's stretch, the SRAM ranges it holds and what
+ * its code depends on there (the words, and the breakpoint marks). */
 interface Compiled {
   module: WebAssembly.Module;
   length: number;
   ranges: [number, number][];
+  words: Buffer[];
+  breaks: Buffer[];
 }
 
-/** Regions compiled in this process, by entry pc, each with its content key (see BlockCompiler.keyOf). */
-const compiledAt = new Map<number, { key: string; code: Compiled }[]>();
+/** Regions compiled in this process, by entry pc. */
+const compiledAt = new Map<number, Compiled[]>();
 
 /** The helper blocks call for the high half of a 64 x 64-bit unsigned product (RISC-V mulhu). */
 function mulhu(): { params: number[]; results: number[]; locals: number[]; body: number[] } {
@@ -46,8 +49,8 @@ export class BlockCompiler {
   readonly table = new WebAssembly.Table({ initial: 8, element: 'anyfunc' });
   private core?: CoreSide;
   private imports?: WebAssembly.Imports;
-  /** Table index of each block this instance has linked, by content. */
-  private readonly linked = new Map<string, number>();
+  /** Table index << 8 | length of each region this instance has linked. */
+  private readonly linked = new Map<Compiled, number>();
   /** Regions this instance compiled (others it found compiled). */
   compiled = 0;
 
@@ -61,49 +64,41 @@ export class BlockCompiler {
   /** The core's jitBlock import: table index << 8 | length of the region at pc of the core at `coreBase`, or 0. */
   readonly block = (coreBase: number, pc: number): number => {
     coreBase >>>= 0; // (an i32 from wasm: addresses above 2 GiB come negative)
-    let found: { key: string; code: Compiled } | undefined;
-    // a region compiled before (for this core or another) whose words are these: the same code
-    for (const c of compiledAt.get(pc) ?? []) {
-      if (this.keyOf(coreBase, c.code.ranges) === c.key) {
-        found = c;
-        break;
-      }
-    }
+    const core = this.core!;
+    const buffer = core.memory.buffer;
+    const bytes = (base: number, [s, e]: [number, number], scale = 1) => Buffer.from(buffer, base + s / scale, (e - s) / scale);
+    const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
+    // a region compiled before (for this core or another) with these words and marks: the same code
+    let found = (compiledAt.get(pc) ?? []).find((c) => c.ranges.every((r, k) => bytes(sram, r).equals(c.words[k]!) && bytes(breaks, r, 4).equals(c.breaks[k]!)));
     if (!found) {
-      const core = this.core!;
-      const t = translate(BigInt(pc), (at): Rec => {
-        const d = core.recordAt(Number(at)) >>> 0;
-        const v = new DataView(core.memory.buffer);
-        return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
-      });
+      const hot = new Uint16Array(buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
+      const t = translate(
+        BigInt(pc),
+        (at): Rec => {
+          const d = core.recordAt(Number(at)) >>> 0;
+          const v = new DataView(core.memory.buffer);
+          return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
+        },
+        // a target some branch has reached (its hotness counter, emulator/assembly/jit.ts arrived)
+        (at) => hot[Number(at >> 2n) & (LAYOUT.JIT_HOT_COUNT - 1)]! > 0,
+      );
       if (!t) return 0;
-      found = { key: this.keyOf(coreBase, t.ranges), code: { module: compileBlock(t), length: t.length, ranges: t.ranges } };
+      const copy = (b: Buffer) => Buffer.from(b); // (a copy: the region keeps what it was compiled from)
+      found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map((r) => copy(bytes(sram, r))), breaks: t.ranges.map((r) => copy(bytes(breaks, r, 4))) };
       compiledAt.set(pc, [...(compiledAt.get(pc) ?? []), found]);
       this.compiled++;
     }
-    let r = this.linked.get(found.key);
+    let r = this.linked.get(found);
     if (r === undefined) {
-      const f = new WebAssembly.Instance(found.code.module, this.imports!).exports.f as WebAssembly.ExportValue;
+      const f = new WebAssembly.Instance(found.module, this.imports!).exports.f as WebAssembly.ExportValue;
       const index = this.table.grow(1);
       this.table.set(index, f);
-      r = index * 256 + found.code.length;
-      this.linked.set(found.key, r);
+      r = index * 256 + found.length;
+      this.linked.set(found, r);
     }
-    this.mark(coreBase, found.code.ranges);
+    this.mark(coreBase, found.ranges);
     return r;
   };
-
-  /** What a region's code depends on: the words of its ranges, and the breakpoint marks there. */
-  private keyOf(coreBase: number, ranges: [number, number][]): string {
-    const buf = this.core!.memory.buffer;
-    const parts: string[] = [];
-    for (const [s, e] of ranges) {
-      parts.push(Buffer.from(new Uint8Array(buf, coreBase + LAYOUT.CORE_SRAM + s, e - s)).toString('base64'));
-      const breaks = new Uint8Array(buf, coreBase + LAYOUT.CORE_BREAKS + s / 4, (e - s) / 4);
-      if (breaks.some((x) => x !== 0)) parts.push(Buffer.from(breaks).toString('base64'));
-    }
-    return `${ranges.map(([s, e]) => `${s}-${e}`).join(',')}:${parts.join(':')}`;
-  }
 
   /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
   private mark(coreBase: number, ranges: [number, number][]): void {

@@ -68,7 +68,7 @@ const links = ({ x, i }: Insn): boolean => !!i.flags?.jump && reg(x.rd) !== SINK
 
 /** The sub-blocks of the region at `entry` (the first is the entry's; one with no instructions is a target
  * the region does not translate). */
-function discover(entry: bigint, rec: (pc: bigint) => Rec): Sub[] {
+function discover(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean): Sub[] {
   const subs: Sub[] = [];
   const index = new Set<bigint>([entry]);
   const starts = [entry];
@@ -98,7 +98,7 @@ function discover(entry: bigint, rec: (pc: bigint) => Rec): Sub[] {
     subs.push({ pc: starts[k]!, insns });
     total += insns.length;
     const add = (t: bigint) => {
-      if (index.has(t) || t < entry - REACH || t >= entry + REACH || starts.length >= MAX_SUBS || total >= MAX_INSNS) return;
+      if (index.has(t) || !reached(t) || t < entry - REACH || t >= entry + REACH || starts.length >= MAX_SUBS || total >= MAX_INSNS) return;
       index.add(t);
       starts.push(t);
     };
@@ -128,10 +128,11 @@ function emitSteps(b: Body, list: Step[]): void {
   }
 }
 
-/** Translate the region at `entry`, reading predecoded records with `rec`. Null when the entry's
- * instruction cannot be translated. */
-export function translate(entry: bigint, rec: (pc: bigint) => Rec): Block | null {
-  const subs = discover(entry, rec);
+/** Translate the region at `entry`, reading predecoded records with `rec`; it takes in only targets
+ * that execution has `reached` (code never run stays out). Null when the entry's instruction cannot be
+ * translated. */
+export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true): Block | null {
+  const subs = discover(entry, rec, reached);
   if (subs[0]!.insns.length === 0) return null;
   const all = subs.flatMap((s) => s.insns);
   const subAt = new Map<bigint, number>();
