@@ -15,6 +15,8 @@ import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 export interface MeshFlags {
   mesh?: string;
+  /** false with --no-timing: the functional build. */
+  timing?: boolean;
   die?: boolean;
   tile?: boolean;
   disable?: string;
@@ -188,7 +190,7 @@ function rectangles(m: Machine, specs: string[]): { x0: number; y0: number; x1: 
 
 export async function runMesh(preset: MeshPreset, image: Image, file: string, f: MeshFlags): Promise<number> {
   const maxCycles = f.maxCycles !== undefined ? BigInt(int(f.maxCycles, '--max-cycles')) : undefined;
-  const m = new Machine(preset);
+  const m = new Machine(preset, { timing: f.timing !== false });
   const rects = rectangles(m, f.on ?? []);
   // the rectangle a core's program comes from (a later one wins where they overlap), or -1
   const owner = (x: number, y: number) => {

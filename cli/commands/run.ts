@@ -47,6 +47,7 @@ export function register(program: Command): void {
     .option('--heatmap <file.svg>', 'draw the mesh: cores by how busy they were, links by utilisation')
     .option('--on <rect=program>', 'run another program on a rectangle of cores: X0,Y0-X1,Y1=PROG (repeatable; the main program runs everywhere else)', collect, [])
     .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
+    .option('--no-timing', 'run without the cycle model (the functional build, faster): every instruction counts one cycle, no stalls')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: a track per core and thread with its waits, and the engines\' work')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
@@ -90,7 +91,7 @@ export function register(program: Command): void {
         }
         return;
       }
-      const core = new Core();
+      const core = new Core({ timing: opts.timing !== false });
       const errors = core.load(image, file);
       if (errors.length > 0) {
         printDiagnostics(errors);

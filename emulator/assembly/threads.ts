@@ -4,6 +4,7 @@
 // register; switching threads swaps them with the blocks. The scheduler runs the thread whose clock is
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
+import { TIMING } from './generated/build';
 import { coreAt, currentSlot, setThreadBlock, tb } from './state';
 import { wake } from './mesh';
 import { clock } from './timing';
@@ -18,6 +19,11 @@ export let switchAt: i64 = i64.MAX_VALUE;
 export let decodeShare: i64 = L.TICKS / L.THREAD_DECODE_WIDTH;
 
 function updateDecodeShare(): void {
+  // the functional build: an instruction is a cycle, all of it decode (no stall of any cause)
+  if (!TIMING) {
+    decodeShare = L.TICKS;
+    return;
+  }
   let n: i64 = 0;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (load<u32>(block(t) + L.T_STATE) == RUNNING) n++;
   const shared = n * L.TICKS / L.DECODE_WIDTH;

@@ -247,7 +247,7 @@ const MODEL_STATE: [string, string][] = [
  * written by hand in emulator/assembly/exec/<ext>.ts), with the op's cycle-model code inline. The model's
  * state lives in this file's globals while the loop runs; modelLoad/modelStore move it from/to memory.
  */
-function dispatchSource(): string {
+function dispatchSource(timing: boolean): string {
   const exts = [...new Set(INSTRUCTIONS.map((i) => i.ext))];
   const out = [header('dispatch'), "import * as L from './layout';", "import * as O from './operands';", "import { predecode } from './decode';", "import { sramAt, tb, trap } from '../state';", "import * as T from '../timing';", "import { decodeShare } from '../threads';", "import { exec_illegal } from '../exec/illegal';"];
   for (const e of exts) out.push(`import { ${INSTRUCTIONS.filter((i) => i.ext === e).map((i) => i.exec).join(', ')} } from '../exec/${e}';`);
@@ -258,14 +258,15 @@ function dispatchSource(): string {
   out.push('', '/** The running thread\'s clock (ticks). */', '// @ts-ignore: decorator', '@inline export function clock(): i64 { return clk; }', '/** Move the running thread\'s clock (an instruction that waits for the network). */', 'export function setClock(t: i64): void { clk = t; }');
   out.push('', '/** Execute the predecoded instruction at d (op id op) at pc, n instructions into this run; returns the next pc or a marker (TRAP, DECODED, SWITCH). */', '// @ts-ignore: decorator', '@inline export function dispatch(op: u32, d: usize, pc: u64, n: u64): u64 {', '  switch (op) {');
   for (const i of INSTRUCTIONS) {
-    const body = timingSource(i);
+    // the functional build (--no-timing): every instruction takes one cycle, nothing else is modelled
+    const body = timing ? timingSource(i) : ['clk += L.TICKS;'];
     // Code outside the loop that reads the clock (rdcycle, tspawn, texit, tjoin) sees it in memory.
     if (i.timing === 'csr' || i.timing === 'system') body.push('store<i64>(L.CLOCK, clk);');
     // CSR reads and thread control see the instructions retired so far, which the loop keeps in n.
     const call = `${i.exec}(${i.timing === 'csr' || i.timing === 'system' ? 'd, pc, n' : 'd, pc'})`;
     const redirect = `{ const nx = t + ${ticks(1 + REDIRECT_PENALTY)}; if (nx > clk) { sBranch += nx - clk; clk = nx; } }`;
-    if (i.flags?.branch) body.push(`const npc = ${call};`, `if (npc != pc + 4) ${redirect}`, 'return npc;');
-    else if (i.flags?.jump) body.push(redirect, `return ${call};`);
+    if (i.flags?.branch && timing) body.push(`const npc = ${call};`, `if (npc != pc + 4) ${redirect}`, 'return npc;');
+    else if (i.flags?.jump && timing) body.push(redirect, `return ${call};`);
     else body.push(`return ${call};`);
     out.push(`    case L.${opConst(i)}: { // ${i.mnemonic}: ${i.timing}`, ...body.map((b) => `      ${b}`), '    }');
   }
@@ -312,17 +313,18 @@ function numbersSource(): string {
  * The build variant: the debugging core checks every load and store against the watch ranges; the core
  * `d1 run` uses leaves the check out entirely (it costs about a quarter of the speed of memory-heavy code).
  */
-function buildSource(watchpoints: boolean): string {
-  return `${header(`build ${watchpoints}`)}/** Compiled with the debugger's load/store watch checks (dist/d1-core-watch.wasm). */\nexport const WATCHPOINTS: bool = ${watchpoints};\n`;
+function buildSource(watchpoints: boolean, timing: boolean): string {
+  return `${header(`build ${watchpoints} ${timing}`)}/** Compiled with the debugger's load/store watch checks (dist/d1-core-watch.wasm). */\nexport const WATCHPOINTS: bool = ${watchpoints};\n/** Compiled with the cycle model (not the functional build, dist/d1-core-fast.wasm). */\nexport const TIMING: bool = ${timing};\n`;
 }
 
-export function generateEmulatorSources(opts: { watchpoints?: boolean } = {}): { path: string; text: string }[] {
+export function generateEmulatorSources(opts: { watchpoints?: boolean; timing?: boolean } = {}): { path: string; text: string }[] {
+  const timing = opts.timing ?? true;
   return [
-    { path: `${OUT}/build.ts`, text: buildSource(!!opts.watchpoints) },
+    { path: `${OUT}/build.ts`, text: buildSource(!!opts.watchpoints, timing) },
     { path: `${OUT}/numbers.ts`, text: numbersSource() },
     { path: `${OUT}/operands.ts`, text: operandsSource() },
     { path: `${OUT}/layout.ts`, text: layoutSource() },
     { path: `${OUT}/decode.ts`, text: decodeSource() },
-    { path: `${OUT}/dispatch.ts`, text: dispatchSource() },
+    { path: `${OUT}/dispatch.ts`, text: dispatchSource(timing) },
   ];
 }

@@ -62,9 +62,13 @@ export interface ThreadInfo {
 
 const compiled = new Map<string, WebAssembly.Module>();
 
-/** The core, or its debugging build that can stop at watched loads and stores (a little slower). */
-function wasmModule(watchpoints: boolean): WebAssembly.Module {
-  const file = watchpoints ? 'd1-core-watch.wasm' : 'd1-core.wasm';
+/** Which build of the core an instance runs: the debugging build when it needs watchpoints (it can stop at
+ * watched loads and stores, a little slower), the functional one without the cycle model. */
+function buildOf(watchpoints: boolean, timing: boolean): string {
+  return watchpoints ? 'd1-core-watch.wasm' : timing ? 'd1-core.wasm' : 'd1-core-fast.wasm';
+}
+
+function wasmModule(file: string): WebAssembly.Module {
   let m = compiled.get(file);
   if (!m) {
     const bytes = distWasm(file, 'the emulator core');
@@ -110,8 +114,10 @@ function jitThreshold(): number {
 
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
  * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
-export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), module = wasmModule(watchpoints)): CoreExports {
-  const compiler = new BlockCompiler();
+export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true): CoreExports {
+  const file = buildOf(watchpoints, timing);
+  const compiler = new BlockCompiler(file !== 'd1-core-fast.wasm');
+  const module = wasmModule(file);
   const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
   exports.setJit(jit, (instances = (instances % 0xffff) + 1), jitThreshold());
@@ -124,10 +130,7 @@ export function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: true });
 }
 
-/** The compiled core, for worker threads to instantiate over a memory the host shares with them. */
-export function coreModule(): WebAssembly.Module {
-  return wasmModule(false);
-}
+
 
 /** Where a core's regions are in its instance's linear memory. */
 export function coreRegions(slot: number) {
@@ -147,7 +150,7 @@ export class Core {
    * A one-core machine (`watchpoints`: the debugging build, where setWatch works), or a view of core
    * `slot` of a mesh instance (emulator/host/mesh.ts), which owns and configures that instance.
    */
-  constructor(private readonly opts: { watchpoints?: boolean; jit?: boolean; instance?: CoreExports; slot?: number } = {}) {
+  constructor(private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; instance?: CoreExports; slot?: number } = {}) {
     this.slot = opts.slot ?? 0;
     const r = coreRegions(this.slot);
     this.sramAt = r.sram;
@@ -157,7 +160,7 @@ export class Core {
       this.wasm = opts.instance;
       this.view = new DataView(this.wasm.memory.buffer);
     } else {
-      this.wasm = instantiate(!!opts.watchpoints, undefined, opts.jit ?? jitDefault());
+      this.wasm = instantiate(!!opts.watchpoints, undefined, opts.jit ?? jitDefault(), opts.timing ?? true);
       this.reset();
     }
   }

@@ -158,10 +158,10 @@ export class Machine {
 
   /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance;
    * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"). */
-  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean } = {}) {
+  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean } = {}) {
     this.parts = partitionsOf(preset).map((rect) => {
       const memory = newMemory();
-      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault());
+      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault(), opts.timing ?? true);
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
@@ -550,7 +550,7 @@ export class Machine {
     let lastPoll = start;
     let outcome: MeshOutcome | undefined;
     this.start();
-    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault()) : undefined;
+    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true) : undefined;
     while (!outcome) {
       let given: { busy: boolean[]; turns: Map<number, PartTurn> } | undefined;
       const busy = this.busyParts();

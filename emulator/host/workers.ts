@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../cli/root.js';
-import { coreModule, jitDefault } from './core.js';
+import { jitDefault } from './core.js';
 import type { PartTurn } from './part.js';
 
 export class WorkerPool {
@@ -23,11 +23,10 @@ export class WorkerPool {
     for (const w of workers) w.on('error', (e) => (this.failure ??= e));
   }
 
-  static async start(n: number, memories: { memory: WebAssembly.Memory; cores: number }[], jit = jitDefault()): Promise<WorkerPool> {
+  static async start(n: number, memories: { memory: WebAssembly.Memory; cores: number }[], jit = jitDefault(), timing = true): Promise<WorkerPool> {
     const count = Math.max(1, Math.min(n, memories.length));
     const per = Math.ceil(memories.length / count);
     const assigned = Array.from({ length: count }, (_, k) => memories.map((_, i) => i).slice(k * per, (k + 1) * per)).filter((a) => a.length > 0);
-    const module = coreModule();
     // the compiled worker (also when this module runs from its TypeScript source, under vitest)
     const script = join(packageRoot(), 'dist', 'emulator', 'host', 'worker.js');
     const workers = assigned.map(() => new Worker(script));
@@ -37,7 +36,7 @@ export class WorkerPool {
           new Promise<void>((resolve, reject) => {
             w.once('message', () => resolve());
             w.once('error', reject);
-            w.postMessage({ cmd: 'init', module, jit, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
+            w.postMessage({ cmd: 'init', jit, timing, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
           }),
       ),
     );

@@ -27,8 +27,8 @@ interface Compiled {
   breaks: Buffer[];
 }
 
-/** Regions compiled in this process, by entry pc. */
-const compiledAt = new Map<number, Compiled[]>();
+/** Regions compiled in this process, by entry pc: with the cycle model, and for the functional build. */
+const compiledAt = { timed: new Map<number, Compiled[]>(), untimed: new Map<number, Compiled[]>() };
 
 /** The helper blocks call for the high half of a 64 x 64-bit unsigned product (RISC-V mulhu). */
 function mulhu(): { params: number[]; results: number[]; locals: number[]; body: number[] } {
@@ -46,6 +46,13 @@ function mulhu(): { params: number[]; results: number[]; locals: number[]; body:
 }
 
 export class BlockCompiler {
+  private readonly compiledAt: Map<number, Compiled[]>;
+
+  /** `timing`: the instance runs the cycle model (not the functional build). */
+  constructor(private readonly timing: boolean) {
+    this.compiledAt = timing ? compiledAt.timed : compiledAt.untimed;
+  }
+
   readonly table = new WebAssembly.Table({ initial: 8, element: 'anyfunc' });
   private core?: CoreSide;
   private imports?: WebAssembly.Imports;
@@ -69,7 +76,7 @@ export class BlockCompiler {
     const bytes = (base: number, [s, e]: [number, number], scale = 1) => Buffer.from(buffer, base + s / scale, (e - s) / scale);
     const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
     // a region compiled before (for this core or another) with these words and marks: the same code
-    let found = (compiledAt.get(pc) ?? []).find((c) => c.ranges.every((r, k) => bytes(sram, r).equals(c.words[k]!) && bytes(breaks, r, 4).equals(c.breaks[k]!)));
+    let found = (this.compiledAt.get(pc) ?? []).find((c) => c.ranges.every((r, k) => bytes(sram, r).equals(c.words[k]!) && bytes(breaks, r, 4).equals(c.breaks[k]!)));
     if (!found) {
       const hot = new Uint16Array(buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
       const t = translate(
@@ -81,11 +88,12 @@ export class BlockCompiler {
         },
         // a target some branch has reached (its hotness counter, emulator/assembly/jit.ts arrived)
         (at) => hot[Number(at >> 2n) & (LAYOUT.JIT_HOT_COUNT - 1)]! > 0,
+        this.timing,
       );
       if (!t) return 0;
       const copy = (b: Buffer) => Buffer.from(b); // (a copy: the region keeps what it was compiled from)
       found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map((r) => copy(bytes(sram, r))), breaks: t.ranges.map((r) => copy(bytes(breaks, r, 4))) };
-      compiledAt.set(pc, [...(compiledAt.get(pc) ?? []), found]);
+      this.compiledAt.set(pc, [...(this.compiledAt.get(pc) ?? []), found]);
       this.compiled++;
     }
     let r = this.linked.get(found);

@@ -62,7 +62,11 @@ export interface Block {
 const validTarget = (t: bigint) => t >= 0n && t < BigInt(LAYOUT.SRAM_SIZE) && (t & 3n) === 0n;
 const reg = (slot: number) => slot >> 3;
 const SINK = LAYOUT.X0_SINK;
-const stepsOf = ({ x, i }: Insn): Step[] => steps(i, reg(x.rs1), reg(x.aux), reg(x.rd));
+/** The cycle model's steps of an instruction; the functional build (no cycle model) just counts a cycle. */
+const UNTIMED: Step[] = [{ k: 'add', d: 'clk', s: 'clk', c: BigInt(ticksOf(1)) }];
+let timed = true;
+const stepsOf = ({ x, i }: Insn): Step[] => (timed ? steps(i, reg(x.rs1), reg(x.aux), reg(x.rd)) : UNTIMED);
+const redirect = (): Step[] => (timed ? REDIRECT : []);
 /** A call's return point: the word after a jump that links (writes rd). */
 const links = ({ x, i }: Insn): boolean => !!i.flags?.jump && reg(x.rd) !== SINK;
 
@@ -131,7 +135,8 @@ function emitSteps(b: Body, list: Step[]): void {
 /** Translate the region at `entry`, reading predecoded records with `rec`; it takes in only targets
  * that execution has `reached` (code never run stays out). Null when the entry's instruction cannot be
  * translated. */
-export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true): Block | null {
+export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true, timing = true): Block | null {
+  timed = timing;
   const subs = discover(entry, rec, reached);
   if (subs[0]!.insns.length === 0) return null;
   const all = subs.flatMap((s) => s.insns);
@@ -287,7 +292,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
         const target = pc + x.imm;
         if (target !== pc + 4n) {
           x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
-          model(REDIRECT);
+          model(redirect());
           if (k === kb) {
             // round again when the interpreter would go on here (its clock at or before switchAt, the
             // budget), moving only the clock and the totals
@@ -303,7 +308,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
           b.end();
         }
       } else if (m === 'jal' || m === 'jalr') {
-        model(REDIRECT);
+        model(redirect());
         sync({ k, taken: true });
         b.i64(pc + 4n).set(VAL(reg(x.rd)));
         if (insn.target !== undefined) go(insn.target, { k, taken: true }, k + 1, insn.target !== pc + 4n);
@@ -339,7 +344,8 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
       b.end();
       return;
     }
-    b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
+    if (timed) b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
+    else b.i32(1); // (the functional build's schedule holds for any thread)
     for (const v of plans[k]!.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
     b.br(caseAt[3 * k + 1]!, OP.br_if).br(caseAt[3 * k + 2]!);
     b.end();
@@ -399,7 +405,7 @@ function staticSchedule(sub: Sub): Plan {
   const taken: Map<Value, bigint>[] = [];
   for (const insn of sub.insns) {
     s.run(stepsOf(insn));
-    if (insn.i.flags?.branch || insn.i.flags?.jump) taken.push(s.clone().run(REDIRECT).snapshot());
+    if (insn.i.flags?.branch || insn.i.flags?.jump) taken.push(s.clone().run(redirect()).snapshot());
     else taken.push(new Map());
     after.push(s.snapshot());
   }
