@@ -103,9 +103,23 @@ export interface Run {
   stderr: Buffer;
 }
 
+/** A new one-core machine, jit on or off; `threshold`: its hotness threshold (D1_JIT_THRESHOLD while it is
+ * made; by default the one the environment says). */
+export function newCore(jit: boolean, threshold?: number): Core {
+  if (threshold === undefined) return new Core({ jit });
+  const saved = process.env['D1_JIT_THRESHOLD'];
+  process.env['D1_JIT_THRESHOLD'] = String(threshold);
+  try {
+    return new Core({ jit });
+  } finally {
+    if (saved === undefined) delete process.env['D1_JIT_THRESHOLD'];
+    else process.env['D1_JIT_THRESHOLD'] = saved;
+  }
+}
+
 /** Load an image into a new core (jit on or off) and run it as `d1 run` does. */
-export async function runImage(image: Image, jit: boolean, maxInstructions?: bigint): Promise<Run> {
-  const core = new Core({ jit });
+export async function runImage(image: Image, jit: boolean, maxInstructions?: bigint, threshold?: number): Promise<Run> {
+  const core = newCore(jit, threshold);
   expect(core.load(image)).toEqual([]);
   const out = new Output();
   const err = new Output();
@@ -120,9 +134,9 @@ export function runFigures(r: Run): unknown {
 }
 
 /** Run `image` with the interpreter alone and with the block compiler; expect the same everything. */
-export async function expectSameRun(image: Image, what: string, maxInstructions?: bigint): Promise<{ interp: Run; jit: Run }> {
+export async function expectSameRun(image: Image, what: string, maxInstructions?: bigint, threshold?: number): Promise<{ interp: Run; jit: Run }> {
   const interp = await runImage(image, false, maxInstructions);
-  const jit = await runImage(image, true, maxInstructions);
+  const jit = await runImage(image, true, maxInstructions, threshold);
   expect(runFigures(jit), `${what}: run`).toEqual(runFigures(interp));
   expectSameCore(interp.core, jit.core, what);
   return { interp, jit };
