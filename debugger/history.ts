@@ -2,8 +2,10 @@
 // state every EVERY instructions retired, at most MAX of them (older ones thinned, the start kept).
 import type { Core } from '../emulator/host/core.js';
 
-/** Instructions between snapshots (each ~1.3 MB: the state and SRAM). */
-const EVERY = 200_000n;
+/** Instructions between snapshots (each ~1.3 MB: the state and SRAM). Compiled code runs some 2,000 M
+ * instructions a second, so going back replays at most about a millisecond's worth, and taking them
+ * costs a plain run a few percent. */
+const EVERY = 2_000_000n;
 const MAX = 128;
 
 export interface Snapshot {

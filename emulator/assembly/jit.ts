@@ -5,7 +5,6 @@
 // linking it in: the target's predecoded record becomes OP_JIT, which the loop turns into a call.
 import * as L from './generated/layout';
 import { predecode } from './generated/decode';
-import { WATCHPOINTS } from './generated/build';
 import { coreAt, dropCode, predecAt, sramAt } from './state';
 
 /** The host's compiler: the block starting at pc of the core whose block is at `core`, as
@@ -14,7 +13,8 @@ import { coreAt, dropCode, predecAt, sramAt } from './state';
 // @ts-ignore: decorator
 @external('env', 'jitBlock') declare function jitBlock(core: u32, pc: u32): u32;
 
-/** Compiled blocks run (off in the debugging build, whose loads and stores check watch ranges). */
+/** Compiled blocks run (in the debugging build too: their loads and stores at or past the lowest watched
+ * address go back to the interpreter, which checks them). */
 let on: bool = false;
 /** This instance's tag: a block entry written by another instance over the same memory is not ours. */
 let tag: u16 = 0;
@@ -22,7 +22,7 @@ let tag: u16 = 0;
 let threshold: u16 = 32;
 
 export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
-  on = enable && !WATCHPOINTS;
+  on = enable;
   tag = <u16>instanceTag;
   threshold = <u16>min(hot, 0xfffe);
 }

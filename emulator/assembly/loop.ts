@@ -6,7 +6,8 @@
 // compiled blocks (jit.ts) behind the same contract.
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
-import { coreAt, predecAt, tb, trap } from './state';
+import { coreAt, predecAt, sramAt, tb, trap } from './state';
+import { predecode } from './generated/decode';
 import { arrived, blockFits } from './jit';
 import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
 import { progress } from './mesh';
@@ -30,16 +31,36 @@ export function run(limit: u64): u32 {
     else if (stopWhy != 0) reason = stopWhy;
     if (reason != L.STOP_LIMIT) limit = 0;
   }
+  // A block entry set aside for one instruction (see below), its record, and the op decoded in its place.
+  let held: usize = 0, heldA: u64 = 0, heldB: u64 = 0, heldOp: u16 = 0;
   while (n < limit) {
     const d = predecAt + (<usize>pc << 2);
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
+    if (held != 0) {
+      // the entry comes back unless the instruction changed its own word (its record is gone then)
+      if (load<u16>(held, L.REC_OP) == heldOp) {
+        store<u64>(held, heldA);
+        store<u64>(held, heldB, 8);
+      }
+      held = 0;
+    }
     let taken = false;
     if (npc >= L.BLOCK) {
       if (npc == L.BLOCK) {
         // a compiled block (jit.ts): it runs to a taken branch or its end, and says where it went
         if (!blockFits(d, pc, limit - n)) continue;
         const r = call_indirect<u64>(<u32>load<u64>(d, L.REC_IMM), <u32>coreAt, limit - n);
-        n += (r >> 32) & 0x7fffffff;
+        const done = (r >> 32) & 0x7fffffff;
+        if (done == 0 && (r >> 63) == 0) {
+          // it left before its first instruction (a fault, another core's memory, a watched address):
+          // the interpreter runs that one, from the word decoded in the entry's place
+          heldA = load<u64>(d);
+          heldB = load<u64>(d, 8);
+          heldOp = <u16>predecode(load<u32>(sramAt + <usize>pc), d);
+          held = d;
+          continue;
+        }
+        n += done;
         pc = r & 0xffffffff;
         taken = (r >> 63) != 0;
       } else {

@@ -116,7 +116,7 @@ function jitThreshold(): number {
  * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
 export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true): CoreExports {
   const file = buildOf(watchpoints, timing);
-  const compiler = new BlockCompiler(file !== 'd1-core-fast.wasm');
+  const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm' });
   const module = wasmModule(file);
   const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);

@@ -1225,4 +1225,41 @@ count:  .dword 0, 0`);
     expect([...counts.keys()].sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 15 }, (_, i) => BigInt(i + 1)));
     expect(counts.get(15n)!).toBeGreaterThan(counts.get(1n)!);
   });
+
+  it('a hot loop whose first instruction is a remote load (the block leaves before it every time round)', async () => {
+    // core 1 polls core 0's flag with remote loads at the head of its loop; core 0 sets it after a while
+    const image = prog(`
+        csrr s0, coreid
+        beqz s0, setter
+        li t6, 1
+        bne s0, t6, done
+        la t1, flag
+        li t6, 1 << 48          # core (0,0)
+        or t1, t1, t6
+        li s1, 0
+1:      ld t2, 0(t1)
+        addi s1, s1, 1
+        beqz t2, 1b
+        la a1, count
+        sd s1, 0(a1)
+        li a2, 8
+        call write_out
+done:   li a0, 0
+        li a7, 93
+        ecall
+setter: li t1, 20000
+2:      addi t1, t1, -1
+        bnez t1, 2b
+        la t3, flag
+        li t4, 1
+        sd t4, 0(t3)
+        li a0, 0`, `${WRITE}
+        .data
+        .balign 8
+flag:   .dword 0
+count:  .dword 0`);
+    const r = await expectSameMesh(image, 'remote-head.dasm', 0);
+    expect(r.o).toEqual({ kind: 'exit', code: 0 });
+    expect(Buffer.from(r.stdout, 'latin1').readBigUInt64LE(0)).toBeGreaterThan(10n);
+  });
 });

@@ -27,8 +27,8 @@ interface Compiled {
   breaks: Buffer[];
 }
 
-/** Regions compiled in this process, by entry pc: with the cycle model, and for the functional build. */
-const compiledAt = { timed: new Map<number, Compiled[]>(), untimed: new Map<number, Compiled[]>() };
+/** Regions compiled in this process for each build of the core (emulator/builds.ts), by entry pc. */
+const compiledAt = new Map<string, Map<number, Compiled[]>>();
 
 /** The helper blocks call for the high half of a 64 x 64-bit unsigned product (RISC-V mulhu). */
 function mulhu(): { params: number[]; results: number[]; locals: number[]; body: number[] } {
@@ -48,9 +48,11 @@ function mulhu(): { params: number[]; results: number[]; locals: number[]; body:
 export class BlockCompiler {
   private readonly compiledAt: Map<number, Compiled[]>;
 
-  /** `timing`: the instance runs the cycle model (not the functional build). */
-  constructor(private readonly timing: boolean) {
-    this.compiledAt = timing ? compiledAt.timed : compiledAt.untimed;
+  /** For an instance of a build of the core: with the cycle model or not, checking watch ranges or not. */
+  constructor(private readonly build: { timing: boolean; watch: boolean }) {
+    const name = `${build.timing} ${build.watch}`;
+    if (!compiledAt.has(name)) compiledAt.set(name, new Map());
+    this.compiledAt = compiledAt.get(name)!;
   }
 
   readonly table = new WebAssembly.Table({ initial: 8, element: 'anyfunc' });
@@ -88,7 +90,7 @@ export class BlockCompiler {
         },
         // a target some branch has reached (its hotness counter, emulator/assembly/jit.ts arrived)
         (at) => hot[Number(at >> 2n) & (LAYOUT.JIT_HOT_COUNT - 1)]! > 0,
-        this.timing,
+        this.build,
       );
       if (!t) return 0;
       const copy = (b: Buffer) => Buffer.from(b); // (a copy: the region keeps what it was compiled from)

@@ -18,12 +18,12 @@
 // runs the instructions alone and sets the model from offsets computed at compile time where it leaves.
 //
 // The function: (core: i32, room: i64) -> i64, returning npc | count << 32 | taken << 63.
-import { CYCLE_MODEL, LAYOUT, ticksOf } from '../../layout.js';
+import { CYCLE_MODEL, LAYOUT, MESH_CFG, ticksOf } from '../../layout.js';
 import { D1_CORE } from '../../presets.js';
 import { TIMING } from '../../../isa/timing.js';
 import type { Instr } from '../../../isa/types.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
-import { A, BASE, CORE, local, LOCAL_TYPES, LOOPED, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
+import { A, BASE, CORE, FLOOR, local, LOCAL_TYPES, LOOPED, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
 import { BRANCHES, byOp, LOADS_BY, STORES_BY, translatable, VALUE, x1, x2, type Rec } from './semantics.js';
 import { REDIRECT, Schedule, steps, type Step, type Value } from './schedule.js';
 
@@ -62,11 +62,19 @@ export interface Block {
 const validTarget = (t: bigint) => t >= 0n && t < BigInt(LAYOUT.SRAM_SIZE) && (t & 3n) === 0n;
 const reg = (slot: number) => slot >> 3;
 const SINK = LAYOUT.X0_SINK;
-/** The cycle model's steps of an instruction; the functional build (no cycle model) just counts a cycle. */
-const UNTIMED: Step[] = [{ k: 'add', d: 'clk', s: 'clk', c: BigInt(ticksOf(1)) }];
-let timed = true;
-const stepsOf = ({ x, i }: Insn): Step[] => (timed ? steps(i, reg(x.rs1), reg(x.aux), reg(x.rd)) : UNTIMED);
-const redirect = (): Step[] => (timed ? REDIRECT : []);
+/** The model a block follows: the cycle model's steps of each instruction and of a redirect, or the
+ * functional build's (no cycle model: an instruction counts one cycle). */
+interface Model {
+  timing: boolean;
+  of(insn: Insn): Step[];
+  redirect: Step[];
+}
+const ONE_CYCLE: Step[] = [{ k: 'add', d: 'clk', s: 'clk', c: BigInt(ticksOf(1)) }];
+const modelOf = (timing: boolean): Model => ({
+  timing,
+  of: ({ x, i }) => (timing ? steps(i, reg(x.rs1), reg(x.aux), reg(x.rd)) : ONE_CYCLE),
+  redirect: timing ? REDIRECT : [],
+});
 /** A call's return point: the word after a jump that links (writes rd). */
 const links = ({ x, i }: Insn): boolean => !!i.flags?.jump && reg(x.rd) !== SINK;
 
@@ -135,8 +143,9 @@ function emitSteps(b: Body, list: Step[]): void {
 /** Translate the region at `entry`, reading predecoded records with `rec`; it takes in only targets
  * that execution has `reached` (code never run stays out). Null when the entry's instruction cannot be
  * translated. */
-export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true, timing = true): Block | null {
-  timed = timing;
+export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true, build: { timing: boolean; watch: boolean } = { timing: true, watch: false }): Block | null {
+  const { timing, watch } = build;
+  const model = modelOf(timing);
   const subs = discover(entry, rec, reached);
   if (subs[0]!.insns.length === 0) return null;
   const all = subs.flatMap((s) => s.insns);
@@ -158,6 +167,8 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
     b.i32(0).mem(OP.i64_load, LAYOUT.XREADY + 8 * r).set(RDY(r));
   }
   GLOBALS.forEach((g, k) => b.gget(k).set(IN_LOCAL[g]));
+  // the debugging build: the lowest address a watch range covers (all ones when none)
+  if (watch) b.i32(0).mem(OP.i64_load, LAYOUT.MESH + MESH_CFG.WATCH_FLOOR).set(FLOOR);
 
   const OUT = b.depth;
   b.open(OP.block, I64);
@@ -175,7 +186,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
   uleb(b.code, 2 * n);
   for (let k = 0; k < 2 * n; k++) uleb(b.code, k < n ? 3 * k : 3 * (k - n) + 1);
   uleb(b.code, 0);
-  const plans = subs.map((sub) => staticSchedule(sub));
+  const plans = subs.map((sub) => staticSchedule(sub, model));
 
   /** Leave the function: npc (a constant, or a local holding it), `done` instructions of this pass. */
   const exit = (npc: bigint | number, done: number, taken: boolean) => {
@@ -210,24 +221,24 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
   };
 
   /**
-   * A sub-block's instructions. `timed`: the general body, which runs the model's steps; otherwise the
+   * A sub-block's instructions. `general`: the general body, which runs the model's steps; otherwise the
    * static body, where `sync(point)` sets the model to its state at that point before the code leaves:
    * after k instructions ({ k }), or after instruction k taken ({ k, taken }).
    */
-  const body = (k0: number, timed: boolean) => {
+  const body = (k0: number, general: boolean) => {
     const sub = subs[k0]!;
     const plan = plans[k0]!;
-    const model = (list: Step[]) => timed && emitSteps(b, list);
+    const emit = (list: Step[]) => general && emitSteps(b, list);
     /** The static body's model state at a point: after k instructions, or after instruction k taken. */
     const at = (p: { k: number; taken?: boolean }) => (p.taken ? plan.taken[p.k]! : plan.after[p.k]!);
     // A static body that branches back to its start from one place (kb) with its entry check passing
     // there loops without setting the model each time round: only the clock and the totals move on, and
     // LOOPED says that the values the loop writes are the last round's (the clock then less a round).
-    const backs = timed ? [] : sub.insns.flatMap((s, k) => (s.target === sub.pc && (s.i.flags?.branch || s.i.flags?.jump) && passes(plan, plan.taken[k]!, plan) ? [k] : []));
+    const backs = general ? [] : sub.insns.flatMap((s, k) => (s.target === sub.pc && (s.i.flags?.branch || s.i.flags?.jump) && passes(plan, plan.taken[k]!, plan) ? [k] : []));
     const kb = backs.length === 1 ? backs[0]! : undefined;
     const round = kb !== undefined ? plan.taken[kb]! : undefined;
     const sync = (p: { k: number; taken?: boolean }) => {
-      if (timed) return;
+      if (general) return;
       const state = at(p);
       if (round) {
         for (const [v, off] of round) {
@@ -239,14 +250,18 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
     };
     /** Go on after a point, with what the static body knows there. */
     const go = (target: bigint, p: { k: number; taken?: boolean }, done: number, taken: boolean) =>
-      next(target, done, taken, k0, timed ? undefined : at(p), AGAIN);
+      next(target, done, taken, k0, general ? undefined : at(p), AGAIN);
     if (round) b.i32(0).set(LOOPED);
     const AGAIN = b.depth;
     b.open(OP.loop);
-    /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM. */
+    /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM (or,
+     * in the debugging build, may touch a watch range: the interpreter checks it, emulator/assembly/state.ts
+     * sram). */
     const address = (x: Rec, size: number, k: number, pc: bigint) => {
       x1(b, x);
-      b.i64(x.imm).op(OP.i64_add).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE - size)).op(OP.i64_gt_u).open(OP.if);
+      b.i64(x.imm).op(OP.i64_add).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE - size)).op(OP.i64_gt_u);
+      if (watch) b.get(A).i64(BigInt(size)).op(OP.i64_add).get(FLOOR).op(OP.i64_gt_u, OP.i32_or);
+      b.open(OP.if);
       sync({ k });
       exit(pc, k, false);
       b.end();
@@ -265,7 +280,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
         exit(pc, k, false);
         b.end();
       }
-      model(stepsOf(insn));
+      emit(model.of(insn));
       if (m in VALUE) {
         VALUE[m]!(b, x, pc);
         b.set(VAL(reg(x.rd)));
@@ -292,7 +307,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
         const target = pc + x.imm;
         if (target !== pc + 4n) {
           x1(b, x); x2(b, x); b.op(BRANCHES[m]!).open(OP.if);
-          model(redirect());
+          emit(model.redirect);
           if (k === kb) {
             // round again when the interpreter would go on here (its clock at or before switchAt, the
             // budget), moving only the clock and the totals
@@ -308,7 +323,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
           b.end();
         }
       } else if (m === 'jal' || m === 'jalr') {
-        model(redirect());
+        emit(model.redirect);
         sync({ k, taken: true });
         b.i64(pc + 4n).set(VAL(reg(x.rd)));
         if (insn.target !== undefined) go(insn.target, { k, taken: true }, k + 1, insn.target !== pc + 4n);
@@ -344,7 +359,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
       b.end();
       return;
     }
-    if (timed) b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
+    if (model.timing) b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
     else b.i32(1); // (the functional build's schedule holds for any thread)
     for (const v of plans[k]!.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
     b.br(caseAt[3 * k + 1]!, OP.br_if).br(caseAt[3 * k + 2]!);
@@ -399,13 +414,13 @@ function passes(from: Plan, state: Map<Value, bigint>, to: Plan): boolean {
   return true;
 }
 
-function staticSchedule(sub: Sub): Plan {
+function staticSchedule(sub: Sub, model: Model): Plan {
   const s = new Schedule(ALONE);
   const after = [s.snapshot()];
   const taken: Map<Value, bigint>[] = [];
   for (const insn of sub.insns) {
-    s.run(stepsOf(insn));
-    if (insn.i.flags?.branch || insn.i.flags?.jump) taken.push(s.clone().run(redirect()).snapshot());
+    s.run(model.of(insn));
+    if (insn.i.flags?.branch || insn.i.flags?.jump) taken.push(s.clone().run(model.redirect).snapshot());
     else taken.push(new Map());
     after.push(s.snapshot());
   }
