@@ -25,9 +25,10 @@ export function exec_mma(d: usize, pc: u64): u64 {
   const va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
   const a = L.VTMP, b = L.VTMP + 256;
   if (id == N.ID_BF16) {
-    for (let i: usize = 0; i < 32; i++) {
-      store<f64>(a + (i << 3), <f64>reinterpret<f32>(<u32>load<u16>(va + (i << 1)) << 16));
-      store<f64>(b + (i << 3), <f64>reinterpret<f32>(<u32>load<u16>(vb + (i << 1)) << 16));
+    // a bf16 lane is the high half of an fp32: widen 8 lanes at a time (exact), then to binary64
+    for (let m: usize = 0; m < 4; m++) {
+      widen(va + (m << 4), a + (m << 6));
+      widen(vb + (m << 4), b + (m << 6));
     }
   } else {
     for (let i: u32 = 0; i < 32; i++) {
@@ -36,21 +37,33 @@ export function exec_mma(d: usize, pc: u64): u64 {
     }
     clearFlags();
   }
+  // two columns at a time (binary64 lanes): the same additions, in the same order, as one at a time
   const acc = accAddr(O.mma_acc(d));
   for (let i: usize = 0; i < 8; i++) {
-    const a0 = load<f64>(a + (i << 5)), a1 = load<f64>(a + (i << 5) + 8);
-    const a2 = load<f64>(a + (i << 5) + 16), a3 = load<f64>(a + (i << 5) + 24);
-    for (let j: usize = 0; j < 8; j++) {
+    const a0 = f64x2.splat(load<f64>(a + (i << 5))), a1 = f64x2.splat(load<f64>(a + (i << 5) + 8));
+    const a2 = f64x2.splat(load<f64>(a + (i << 5) + 16)), a3 = f64x2.splat(load<f64>(a + (i << 5) + 24));
+    for (let j: usize = 0; j < 8; j += 2) {
       const p = acc + (i << 5) + (j << 2);
-      let s = <f64>load<f32>(p);
-      s += a0 * load<f64>(b + (j << 3));
-      s += a1 * load<f64>(b + 64 + (j << 3));
-      s += a2 * load<f64>(b + 128 + (j << 3));
-      s += a3 * load<f64>(b + 192 + (j << 3));
-      store<f32>(p, <f32>s);
+      let s = f64x2.promote_low_f32x4(v128.load64_zero(p));
+      s = f64x2.add(s, f64x2.mul(a0, v128.load(b + (j << 3))));
+      s = f64x2.add(s, f64x2.mul(a1, v128.load(b + 64 + (j << 3))));
+      s = f64x2.add(s, f64x2.mul(a2, v128.load(b + 128 + (j << 3))));
+      s = f64x2.add(s, f64x2.mul(a3, v128.load(b + 192 + (j << 3))));
+      store<i64>(p, i64x2.extract_lane(f32x4.demote_f64x2_zero(s), 0));
     }
   }
   return pc + 4;
+}
+
+/** Eight bf16 lanes at `from` as binary64 at `to`. */
+// @ts-ignore: decorator
+@inline function widen(from: usize, to: usize): void {
+  const v = v128.load(from);
+  const lo = i32x4.shl(i32x4.extend_low_i16x8_u(v), 16), hi = i32x4.shl(i32x4.extend_high_i16x8_u(v), 16);
+  v128.store(to, f64x2.promote_low_f32x4(lo));
+  v128.store(to + 16, f64x2.promote_low_f32x4(i64x2.shuffle(lo, lo, 1, 1)));
+  v128.store(to + 32, f64x2.promote_low_f32x4(hi));
+  v128.store(to + 48, f64x2.promote_low_f32x4(i64x2.shuffle(hi, hi, 1, 1)));
 }
 
 export function exec_mzero(d: usize, pc: u64): u64 {
