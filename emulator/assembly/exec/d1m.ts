@@ -37,20 +37,27 @@ export function exec_mma(d: usize, pc: u64): u64 {
     }
     clearFlags();
   }
-  // two columns at a time (binary64 lanes): the same additions, in the same order, as one at a time
+  // two columns at a time (binary64 lanes), a row's four pairs side by side: the same additions, in the
+  // same order, as one column at a time
   const acc = accAddr(O.mma_acc(d));
   for (let i: usize = 0; i < 8; i++) {
-    const a0 = f64x2.splat(load<f64>(a + (i << 5))), a1 = f64x2.splat(load<f64>(a + (i << 5) + 8));
-    const a2 = f64x2.splat(load<f64>(a + (i << 5) + 16)), a3 = f64x2.splat(load<f64>(a + (i << 5) + 24));
-    for (let j: usize = 0; j < 8; j += 2) {
-      const p = acc + (i << 5) + (j << 2);
-      let s = f64x2.promote_low_f32x4(v128.load64_zero(p));
-      s = f64x2.add(s, f64x2.mul(a0, v128.load(b + (j << 3))));
-      s = f64x2.add(s, f64x2.mul(a1, v128.load(b + 64 + (j << 3))));
-      s = f64x2.add(s, f64x2.mul(a2, v128.load(b + 128 + (j << 3))));
-      s = f64x2.add(s, f64x2.mul(a3, v128.load(b + 192 + (j << 3))));
-      store<i64>(p, i64x2.extract_lane(f32x4.demote_f64x2_zero(s), 0));
+    const p = acc + (i << 5);
+    let s0 = f64x2.promote_low_f32x4(v128.load64_zero(p));
+    let s1 = f64x2.promote_low_f32x4(v128.load64_zero(p + 8));
+    let s2 = f64x2.promote_low_f32x4(v128.load64_zero(p + 16));
+    let s3 = f64x2.promote_low_f32x4(v128.load64_zero(p + 24));
+    for (let k: usize = 0; k < 4; k++) {
+      const x = f64x2.splat(load<f64>(a + (i << 5) + (k << 3)));
+      const row = b + (k << 6);
+      s0 = f64x2.add(s0, f64x2.mul(x, v128.load(row)));
+      s1 = f64x2.add(s1, f64x2.mul(x, v128.load(row + 16)));
+      s2 = f64x2.add(s2, f64x2.mul(x, v128.load(row + 32)));
+      s3 = f64x2.add(s3, f64x2.mul(x, v128.load(row + 48)));
     }
+    store<i64>(p, i64x2.extract_lane(f32x4.demote_f64x2_zero(s0), 0));
+    store<i64>(p + 8, i64x2.extract_lane(f32x4.demote_f64x2_zero(s1), 0));
+    store<i64>(p + 16, i64x2.extract_lane(f32x4.demote_f64x2_zero(s2), 0));
+    store<i64>(p + 24, i64x2.extract_lane(f32x4.demote_f64x2_zero(s3), 0));
   }
   return pc + 4;
 }
