@@ -112,12 +112,13 @@ export class BlockCompiler {
 
   /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
   private mark(coreBase: number, ranges: [number, number][]): void {
-    const buffer = this.core!.memory.buffer;
-    for (const [s, e] of ranges) {
-      const first = Math.floor(s / LAYOUT.CODE_LINE);
-      new Uint8Array(buffer, coreBase + LAYOUT.CORE_CODELINES + first, Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1 - first).fill(1);
-    }
+    const lines = coreBase + LAYOUT.CORE_CODELINES;
+    // (a view of the whole memory, made again when the memory has grown)
+    if (!this.bytes || this.bytes.length < lines + LAYOUT.SRAM_SIZE / LAYOUT.CODE_LINE) this.bytes = new Uint8Array(this.core!.memory.buffer);
+    for (const [s, e] of ranges) this.bytes.fill(1, lines + Math.floor(s / LAYOUT.CODE_LINE), lines + Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
   }
+
+  private bytes?: Uint8Array;
 }
 
 function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Module {
