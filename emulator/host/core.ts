@@ -114,10 +114,9 @@ function jitThreshold(): number {
 
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
  * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
-export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true): CoreExports {
+export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module = coreModule(watchpoints, timing)): CoreExports {
   const file = buildOf(watchpoints, timing);
   const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm' });
-  const module = wasmModule(file);
   const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
   exports.setJit(jit, (instances = (instances % 0xffff) + 1), jitThreshold());
@@ -131,6 +130,11 @@ export function newMemory(): WebAssembly.Memory {
 }
 
 
+
+/** The compiled build of the core (worker threads are given it, not compiling it again). */
+export function coreModule(watchpoints: boolean, timing: boolean): WebAssembly.Module {
+  return wasmModule(buildOf(watchpoints, timing));
+}
 
 /** Where a core's regions are in its instance's linear memory. */
 export function coreRegions(slot: number) {

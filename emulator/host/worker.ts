@@ -11,10 +11,10 @@ interface Held {
 
 const held = new Map<number, Held>();
 
-parentPort!.on('message', (msg: { cmd: 'init'; jit: boolean; timing: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
+parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
   if (msg.cmd === 'init') {
     for (const p of msg.parts) {
-      const wasm = instantiate(false, p.memory, msg.jit, msg.timing);
+      const wasm = instantiate(false, p.memory, msg.jit, msg.timing, msg.module);
       held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })) });
     }
     parentPort!.postMessage({ ready: true });

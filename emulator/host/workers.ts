@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../cli/root.js';
-import { jitDefault } from './core.js';
+import { coreModule, jitDefault } from './core.js';
 import type { PartTurn } from './part.js';
 
 export class WorkerPool {
@@ -36,7 +36,7 @@ export class WorkerPool {
           new Promise<void>((resolve, reject) => {
             w.once('message', () => resolve());
             w.once('error', reject);
-            w.postMessage({ cmd: 'init', jit, timing, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
+            w.postMessage({ cmd: 'init', module: coreModule(false, timing), jit, timing, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
           }),
       ),
     );

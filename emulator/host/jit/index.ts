@@ -74,13 +74,14 @@ export class BlockCompiler {
   readonly block = (coreBase: number, pc: number): number => {
     coreBase >>>= 0; // (an i32 from wasm: addresses above 2 GiB come negative)
     const core = this.core!;
-    const buffer = core.memory.buffer;
-    const bytes = (base: number, [s, e]: [number, number], scale = 1) => Buffer.from(buffer, base + s / scale, (e - s) / scale);
+    const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
     const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
+    /** Whether the bytes at `at` are `these` (no copy, no allocation: this runs for every core that links). */
+    const same = (at: number, these: Buffer) => memory.compare(these, 0, these.length, at, at + these.length) === 0;
     // a region compiled before (for this core or another) with these words and marks: the same code
-    let found = (this.compiledAt.get(pc) ?? []).find((c) => c.ranges.every((r, k) => bytes(sram, r).equals(c.words[k]!) && bytes(breaks, r, 4).equals(c.breaks[k]!)));
+    let found = (this.compiledAt.get(pc) ?? []).find((c) => c.ranges.every(([s], k) => same(sram + s, c.words[k]!) && same(breaks + s / 4, c.breaks[k]!)));
     if (!found) {
-      const hot = new Uint16Array(buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
+      const hot = new Uint16Array(memory.buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
       const t = translate(
         BigInt(pc),
         (at): Rec => {
@@ -93,8 +94,9 @@ export class BlockCompiler {
         this.build,
       );
       if (!t) return 0;
-      const copy = (b: Buffer) => Buffer.from(b); // (a copy: the region keeps what it was compiled from)
-      found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map((r) => copy(bytes(sram, r))), breaks: t.ranges.map((r) => copy(bytes(breaks, r, 4))) };
+      // (copies: the region keeps what it was compiled from)
+      const copy = (at: number, n: number) => Buffer.from(memory.subarray(at, at + n));
+      found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map(([s, e]) => copy(sram + s, e - s)), breaks: t.ranges.map(([s, e]) => copy(breaks + s / 4, (e - s) / 4)) };
       this.compiledAt.set(pc, [...(this.compiledAt.get(pc) ?? []), found]);
       this.compiled++;
     }
@@ -113,12 +115,17 @@ export class BlockCompiler {
   /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
   private mark(coreBase: number, ranges: [number, number][]): void {
     const lines = coreBase + LAYOUT.CORE_CODELINES;
-    // (a view of the whole memory, made again when the memory has grown)
-    if (!this.bytes || this.bytes.length < lines + LAYOUT.SRAM_SIZE / LAYOUT.CODE_LINE) this.bytes = new Uint8Array(this.core!.memory.buffer);
-    for (const [s, e] of ranges) this.bytes.fill(1, lines + Math.floor(s / LAYOUT.CODE_LINE), lines + Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
+    const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
+    for (const [s, e] of ranges) memory.fill(1, lines + Math.floor(s / LAYOUT.CODE_LINE), lines + Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
   }
 
-  private bytes?: Uint8Array;
+  /** A view of the instance's whole memory, made again when it has grown past `end`. */
+  private memoryBytes(end: number): Buffer {
+    if (!this.bytes || this.bytes.length < end) this.bytes = Buffer.from(this.core!.memory.buffer);
+    return this.bytes;
+  }
+
+  private bytes?: Buffer;
 }
 
 function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Module {
