@@ -52,6 +52,21 @@ describe('d1 run', () => {
     expect(stats.cycles).toBeGreaterThan(0);
   });
 
+  it('--no-timing: the same output, one cycle an instruction, no stalls; on a mesh too', () => {
+    const timed = d1(['run', '--json', join(PROGRAMS, 'fib.dasm')]);
+    const r = d1(['run', '--no-timing', '--json', join(PROGRAMS, 'fib.dasm')]);
+    const last = (out: string) => JSON.parse(out.split('\n').filter((l) => l.startsWith('{')).pop()!);
+    const [a, b] = [last(timed.stdout), last(r.stdout)];
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('{'))).toEqual(timed.stdout.split('\n').filter((l) => !l.startsWith('{')));
+    expect(b.instructions).toBe(a.instructions);
+    expect(a.cycles).toBeGreaterThan(a.instructions); // the model's stalls
+    expect(b.cycles).toBe(b.instructions);
+    expect(Object.values(b.threads[0].stalls).every((v) => v === 0)).toBe(true);
+    const mesh = d1(['run', '--no-timing', '--mesh', '2x2', join(PROGRAMS, 'allreduce.dasm')]);
+    expect(mesh.code).toBe(0);
+    expect(mesh.stdout).toBe(d1(['run', '--mesh', '2x2', join(PROGRAMS, 'allreduce.dasm')]).stdout);
+  });
+
   it('write to a bad fd or a buffer outside SRAM returns an error code to the program', () => {
     const r = d1(['run', program('_start: li a0, 7\n li a1, 0\n li a2, 1\n li a7, 64\n ecall\n mv s0, a0\n li a0, 1\n li a1, -1\n ecall\n add a0, a0, s0\n neg a0, a0\n li a7, 93\n ecall\n')]);
     expect(r.code).toBe(9 + 14);

@@ -67,6 +67,18 @@ describe('programs/*.dasm on one core: the same run with and without compiled bl
   }
 });
 
+describe('programs/*.dasm on one core, the functional build (--no-timing): the same run with and without compiled blocks', () => {
+  const names = readdirSync(PROGRAMS).filter((f) => f.endsWith('.dasm')).map((f) => f.slice(0, -5)).sort();
+  for (const name of names) {
+    it(name, async () => {
+      const { interp, jit } = await expectSameRun(program(name), `${name}, --no-timing`, undefined, undefined, false);
+      // one cycle an instruction (of each thread: threads run side by side)
+      if (interp.core.threads().filter((t) => t.instret > 0n).length === 1) expect(interp.result.stats.cycles).toBe(interp.result.stats.instructions);
+      if (interp.result.stats.instructions > 100n) expect(blockEntries(jit.core)).toBeGreaterThan(0);
+    });
+  }
+});
+
 describe('seeded random RV64IM programs (test/gen/random-program.ts): the same output, exit code, cycles and statistics', () => {
   // Every program's code is compiled, which costs far more than running it (tens of ms a program): the
   // default count keeps this file quick; D1_JIT_PROGRAMS=N runs more (the same seed: the first ones are

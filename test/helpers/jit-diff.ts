@@ -43,11 +43,13 @@ export function coreFigures(core: Core): Record<string, unknown> {
   }) as Record<string, unknown>;
 }
 
-/** Where byte `at` of a Core.snapshot() lies: the hot state, a thread block, the network block, SRAM. */
+/** Where byte `at` of a Core.snapshot() lies: the hot state, the accumulators, a thread block, the
+ * network block, SRAM (Core.snapshot: the hot state, then the core block from CORE_ACC on). */
 export function snapshotPlace(at: number): string {
   const hot = LAYOUT.SWAP_BYTES;
   if (at < hot) return `hot state +0x${at.toString(16)} (REGS ${at < 0x110 ? `x${at >> 3}` : ''})`;
-  const rest = at - hot + LAYOUT.CORE_THREADS;
+  const rest = at - hot + LAYOUT.CORE_ACC;
+  if (rest < LAYOUT.CORE_THREADS) return `accumulators +0x${(rest - LAYOUT.CORE_ACC).toString(16)}`;
   if (rest >= LAYOUT.CORE_SRAM) return `SRAM 0x${(rest - LAYOUT.CORE_SRAM).toString(16)}`;
   if (rest >= LAYOUT.CORE_NET) return `network block +0x${(rest - LAYOUT.CORE_NET).toString(16)}`;
   const t = Math.floor((rest - LAYOUT.CORE_THREADS) / LAYOUT.THREAD_BLOCK);
@@ -104,13 +106,13 @@ export interface Run {
 }
 
 /** A new one-core machine, jit on or off; `threshold`: its hotness threshold (D1_JIT_THRESHOLD while it is
- * made; by default the one the environment says). */
-export function newCore(jit: boolean, threshold?: number): Core {
-  if (threshold === undefined) return new Core({ jit });
+ * made; by default the one the environment says); `timing` false: the functional build (--no-timing). */
+export function newCore(jit: boolean, threshold?: number, timing = true): Core {
+  if (threshold === undefined) return new Core({ jit, timing });
   const saved = process.env['D1_JIT_THRESHOLD'];
   process.env['D1_JIT_THRESHOLD'] = String(threshold);
   try {
-    return new Core({ jit });
+    return new Core({ jit, timing });
   } finally {
     if (saved === undefined) delete process.env['D1_JIT_THRESHOLD'];
     else process.env['D1_JIT_THRESHOLD'] = saved;
@@ -118,8 +120,8 @@ export function newCore(jit: boolean, threshold?: number): Core {
 }
 
 /** Load an image into a new core (jit on or off) and run it as `d1 run` does. */
-export async function runImage(image: Image, jit: boolean, maxInstructions?: bigint, threshold?: number): Promise<Run> {
-  const core = newCore(jit, threshold);
+export async function runImage(image: Image, jit: boolean, maxInstructions?: bigint, threshold?: number, timing = true): Promise<Run> {
+  const core = newCore(jit, threshold, timing);
   expect(core.load(image)).toEqual([]);
   const out = new Output();
   const err = new Output();
@@ -134,9 +136,9 @@ export function runFigures(r: Run): unknown {
 }
 
 /** Run `image` with the interpreter alone and with the block compiler; expect the same everything. */
-export async function expectSameRun(image: Image, what: string, maxInstructions?: bigint, threshold?: number): Promise<{ interp: Run; jit: Run }> {
-  const interp = await runImage(image, false, maxInstructions);
-  const jit = await runImage(image, true, maxInstructions, threshold);
+export async function expectSameRun(image: Image, what: string, maxInstructions?: bigint, threshold?: number, timing = true): Promise<{ interp: Run; jit: Run }> {
+  const interp = await runImage(image, false, maxInstructions, undefined, timing);
+  const jit = await runImage(image, true, maxInstructions, threshold, timing);
   expect(runFigures(jit), `${what}: run`).toEqual(runFigures(interp));
   expectSameCore(interp.core, jit.core, what);
   return { interp, jit };
