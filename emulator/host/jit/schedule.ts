@@ -106,3 +106,43 @@ export class Schedule {
     return c;
   }
 }
+
+/** The totals a stretch adds to (stall causes, byte counts), not values it holds from one instruction to
+ * the next. */
+export const TOTALS = new Set<Value>(['sDep', 'sSram', 'sBranch', 'loads', 'stores']);
+/** A value the model keeps from one instruction to the next (not a total, not scratch, not the clock). */
+export const isHeld = (v: Value): boolean => !TOTALS.has(v) && v !== 'clk' && v !== 'r' && v !== 't' && v !== 'share';
+
+/** A stretch's static schedule: what it reads at entry, and the model's offsets after each instruction
+ * (after[k]: k done) and after each taken branch or jump (taken[k]). */
+export interface Plan {
+  inputs: Set<Value>;
+  after: Map<Value, bigint>[];
+  taken: Map<Value, bigint>[];
+}
+
+/** The static schedule of a stretch: each instruction's steps, and whether it can redirect the front end
+ * (a branch or jump); `redirect` the steps of a redirect; `share` the decode share it assumes. */
+export function planOf(insns: { steps: Step[]; redirects: boolean }[], redirect: Step[], share: bigint): Plan {
+  const s = new Schedule(share);
+  const after = [s.snapshot()];
+  const taken: Map<Value, bigint>[] = [];
+  for (const insn of insns) {
+    s.run(insn.steps);
+    taken.push(insn.redirects ? s.clone().run(redirect).snapshot() : new Map());
+    after.push(s.snapshot());
+  }
+  return { inputs: s.inputs, after, taken };
+}
+
+/** Whether a static body's state (of plan `from`) passes the entry check of plan `to`: every input of
+ * `to` at or before the clock. A value the state has not written is as it was at `from`'s entry: at or
+ * before that clock if `from` read it, unknown otherwise. */
+export function passes(from: Plan, state: Map<Value, bigint>, to: Plan): boolean {
+  const clk = state.get('clk')!;
+  for (const v of to.inputs) {
+    const x = state.get(v) ?? (from.inputs.has(v) ? 0n : undefined);
+    if (x === undefined || x > clk) return false;
+  }
+  return true;
+}

@@ -25,7 +25,7 @@ import type { Instr } from '../../../isa/types.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
 import { A, BASE, CORE, FLOOR, local, LOCAL_TYPES, LOOPED, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
 import { BRANCHES, byOp, LOADS_BY, STORES_BY, translatable, VALUE, x1, x2, type Rec } from './semantics.js';
-import { REDIRECT, Schedule, steps, type Step, type Value } from './schedule.js';
+import { isHeld, passes, planOf, REDIRECT, steps, TOTALS, type Step, type Value } from './schedule.js';
 
 /** The globals a block imports from the core (module "core"), in this order, and the locals they go to. */
 export const GLOBALS = ['clk', 'iu', 'au', 'lp', 'sp', 'sDep', 'sSram', 'sBranch', 'decodeShare', 'switchAt'] as const;
@@ -186,7 +186,7 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
   uleb(b.code, 2 * n);
   for (let k = 0; k < 2 * n; k++) uleb(b.code, k < n ? 3 * k : 3 * (k - n) + 1);
   uleb(b.code, 0);
-  const plans = subs.map((sub) => staticSchedule(sub, model));
+  const plans = subs.map((sub) => planOf(sub.insns.map((insn) => ({ steps: model.of(insn), redirects: !!(insn.i.flags?.branch || insn.i.flags?.jump) })), model.redirect, ALONE));
 
   /** Leave the function: npc (a constant, or a local holding it), `done` instructions of this pass. */
   const exit = (npc: bigint | number, done: number, taken: boolean) => {
@@ -393,43 +393,6 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
     usesMulhu: all.some(({ i }) => i.mnemonic.startsWith('mulh')),
   };
 }
-
-/** A sub-block's static schedule: what it reads at entry, and the model's offsets after each instruction
- * (after[k]: k done) and after each taken branch or jump (taken[k]). */
-interface Plan {
-  inputs: Set<Value>;
-  after: Map<Value, bigint>[];
-  taken: Map<Value, bigint>[];
-}
-
-/** Whether a static body's state (of plan `from`) passes the entry check of plan `to`: every input of
- * `to` at or before the clock. A value the state has not written is as it was at `from`'s entry: at or
- * before that clock if `from` read it, unknown otherwise. */
-function passes(from: Plan, state: Map<Value, bigint>, to: Plan): boolean {
-  const clk = state.get('clk')!;
-  for (const v of to.inputs) {
-    const x = state.get(v) ?? (from.inputs.has(v) ? 0n : undefined);
-    if (x === undefined || x > clk) return false;
-  }
-  return true;
-}
-
-function staticSchedule(sub: Sub, model: Model): Plan {
-  const s = new Schedule(ALONE);
-  const after = [s.snapshot()];
-  const taken: Map<Value, bigint>[] = [];
-  for (const insn of sub.insns) {
-    s.run(model.of(insn));
-    if (insn.i.flags?.branch || insn.i.flags?.jump) taken.push(s.clone().run(model.redirect).snapshot());
-    else taken.push(new Map());
-    after.push(s.snapshot());
-  }
-  return { inputs: s.inputs, after, taken };
-}
-
-const TOTALS = new Set<Value>(['sDep', 'sSram', 'sBranch', 'loads', 'stores']);
-/** A value the model keeps from one instruction to the next (not a total, not scratch, not the clock). */
-const isHeld = (v: Value): boolean => !TOTALS.has(v) && v !== 'clk' && v !== 'r' && v !== 't' && v !== 'share';
 
 /** Add a static state's stall totals and counts. */
 function addTotals(b: Body, state: Map<Value, bigint>): void {
