@@ -8,7 +8,7 @@ import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
 import { lexer } from '../assembler/tokens.js';
 import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
-import { ABI_NAMES, xreg } from '../isa/registers.js';
+import { ABI_NAMES, vreg, xreg } from '../isa/registers.js';
 import { instructionText, symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
@@ -204,6 +204,12 @@ function continueN(ctx: Context, n: bigint): void | Promise<void> {
   })();
 }
 
+/** The session, for commands that work on one-core machines only (a refused command, not a stop). */
+function oneCore(ctx: Context): Context['session'] {
+  if (ctx.session.machine) throw new UserError('reverse execution works on one-core machines (not yet on a mesh).');
+  return ctx.session;
+}
+
 function stopAndReport(ctx: Context, stop: Stop): void {
   reportStop(ctx, stop);
 }
@@ -279,20 +285,31 @@ export const COMMANDS: Command[] = [
     for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) stop = ctx.session.stepOver(true);
     stopAndReport(ctx, stop);
   } },
-  { name: 'reverse-stepi', aliases: ['rsi'], args: '[N]', help: 'go back N instructions (default 1): registers, memory and cycles as they were', run: (ctx, a) => stopAndReport(ctx, ctx.session.reverseStepi(count(a, 'reverse-stepi'))) },
-  { name: 'reverse-step', aliases: ['rs'], args: '', help: 'go back to the beginning of the previous source line', run: (ctx) => stopAndReport(ctx, ctx.session.reverseStep()) },
-  { name: 'reverse-continue', aliases: ['rc'], args: '', help: 'go back to the previous breakpoint hit (or the start of the program)', run: (ctx) => stopAndReport(ctx, ctx.session.reverseContinue()) },
+  { name: 'reverse-stepi', aliases: ['rsi'], args: '[N]', help: 'go back N instructions (default 1): registers, memory and cycles as they were', run: (ctx, a) => stopAndReport(ctx, oneCore(ctx).reverseStepi(count(a, 'reverse-stepi'))) },
+  { name: 'reverse-step', aliases: ['rs'], args: '', help: 'go back to the beginning of the previous source line', run: (ctx) => stopAndReport(ctx, oneCore(ctx).reverseStep()) },
+  { name: 'reverse-continue', aliases: ['rc'], args: '', help: 'go back to the previous breakpoint hit (or the start of the program)', run: (ctx) => stopAndReport(ctx, oneCore(ctx).reverseContinue()) },
   { name: 'step', aliases: ['s'], args: '', help: 'run to the next source line, into calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(false)) },
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
-  { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => stopAndReport(ctx, ctx.session.finish()) },
+  { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => {
+    // ra is 0 in the outermost frame (as at the entry point): there is no caller to return to
+    if (ctx.session.core.getReg(1, selected(ctx)) === 0n) throw new UserError('"finish" not meaningful in the outermost frame.');
+    stopAndReport(ctx, ctx.session.finish());
+  } },
   { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
   { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats|cores|mesh|semaphores|engines', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, the selected core\'s semaphores and engines', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
-      const only = rest.length > 0 ? rest : undefined;
+      const names = rest.map((r) => r.replace(/^\$/, ''));
+      const unknown = names.filter((r) => r !== 'pc' && xreg(r) === undefined && vreg(r) === undefined);
+      if (unknown.length > 0) throw new UserError(`info registers: no register ${unknown.map((r) => `'${r}'`).join(', ')} (x0..x31 or ABI names, pc, v0..v31)`);
+      // vector registers as lanes (as info vector shows them); the rest as x registers and pc
+      const vectors = names.filter((r) => vreg(r) !== undefined);
+      if (vectors.length > 0) infoVector(ctx, vectors, selected(ctx));
+      if (vectors.length > 0 && vectors.length === names.length) return;
+      const only = names.length > 0 ? names : undefined;
       for (let i = 0; i < 32; i++) {
-        if (only && !only.some((r) => xreg(r.replace(/^\$/, '')) === i)) continue;
+        if (only && !only.some((r) => xreg(r) === i)) continue;
         const v = s.core.getReg(i, selected(ctx));
         ctx.out(`${ABI_NAMES[i]!.padEnd(8)}0x${v.toString(16).padStart(16, '0')}  ${BigInt.asIntN(64, v)}`);
       }

@@ -89,8 +89,11 @@ export function infoMatrix(ctx: Context, which: string | undefined): void {
 
 export function infoThreads(ctx: Context, selected: number): void {
   ctx.out('  Thread  State     pc                  instructions  clock');
-  for (const t of ctx.session.core.threads()) {
-    const state = t.state === 'waiting' ? `waits t${t.waitFor}` : t.state;
+  // a core that has exited runs no thread any more, whatever its threads were doing when it did
+  const s = ctx.session;
+  const exited = s.machine ? s.machine.exits.has(s.focus) : s.state === 'exited';
+  for (const t of s.core.threads()) {
+    const state = exited && t.state !== 'free' ? 'exited' : t.state === 'waiting' ? `waits ${t.waitKind === 'join' ? `for thread ${t.waitFor}` : `on ${t.waitKind}`}` : t.state;
     ctx.out(`${t.thread === selected ? '*' : ' '} ${String(t.thread).padEnd(7)} ${state.padEnd(9)} 0x${t.pc.toString(16).padStart(16, '0')}  ${String(t.instret).padStart(12)}  ${Math.floor(t.clock)}`);
   }
 }

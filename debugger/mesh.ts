@@ -3,6 +3,7 @@
 import type { Machine } from '../emulator/host/mesh.js';
 import type { Core, ThreadInfo } from '../emulator/host/core.js';
 import type { Session } from './session.js';
+import { semaphoreWait } from '../emulator/host/report.js';
 
 export class NotAMesh extends Error {}
 
@@ -19,12 +20,12 @@ export function coreState(m: Machine, g: number): { letter: string; text: string
   if (threads.some((t) => t.state === 'running')) return { letter: 'R', text: 'running' };
   const w = threads.find((t) => t.state === 'waiting');
   if (!w) return { letter: '-', text: 'idle' };
-  return { letter: { semaphore: 'S', barrier: 'B', remote: 'N', join: 'J' }[w.waitKind ?? 'join'], text: waitText(m, w) };
+  return { letter: { semaphore: 'S', barrier: 'B', remote: 'N', join: 'J' }[w.waitKind ?? 'join'], text: waitText(m, g, w) };
 }
 
-function waitText(m: Machine, t: ThreadInfo): string {
+function waitText(m: Machine, g: number, t: ThreadInfo): string {
   switch (t.waitKind) {
-    case 'semaphore': return `waiting: semaphore ${t.waitFor} (needs ${t.waitArg})`;
+    case 'semaphore': return `waiting: ${semaphoreWait(m.cores.get(g)!.core, t)}`;
     case 'barrier': return `waiting: barrier ${m.groupName(t.waitArg!)}`;
     case 'remote': return `waiting: remote load from ${m.name(t.waitFor!)}`;
     default: return `waiting: thread ${t.waitFor}`;
@@ -73,7 +74,7 @@ export const MESH_LEGEND = 'R running  S semaphore  B barrier  N network (remote
 
 export function infoSemaphores(core: Core): string {
   const sems = core.semaphores().map((v, i) => [i, v] as const).filter(([, v]) => v !== 0);
-  return sems.length === 0 ? 'all 32 semaphores are 0' : sems.map(([i, v]) => `s${i} = ${v}`).join('  ');
+  return sems.length === 0 ? 'all 32 semaphores are 0' : sems.map(([i, v]) => `semaphore ${i} = ${v}`).join('  ');
 }
 
 export function infoEngines(core: Core): string[] {

@@ -8,7 +8,7 @@ import { LAYOUT } from '../../emulator/layout.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh-stats.js';
 import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
-import { placeLines, stopReport } from '../../emulator/host/report.js';
+import { placeLines, semaphoreWait, stopReport } from '../../emulator/host/report.js';
 import { EXIT } from '../../emulator/host/run.js';
 import { traceJson } from '../../emulator/host/trace.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
@@ -163,7 +163,7 @@ function waiting(m: Machine, imageOf: (core: number) => Image): string {
     for (const t of core.threads()) {
       if (t.state !== 'waiting') continue;
       let what = '';
-      if (t.waitKind === 'semaphore') what = `semaphore ${t.waitFor} (needs ${t.waitArg})`;
+      if (t.waitKind === 'semaphore') what = semaphoreWait(core, t);
       else if (t.waitKind === 'barrier') {
         const arrived = barriers.get(t.waitArg!) ?? [];
         what = `barrier of group ${m.groupName(t.waitArg!)} (${arrived.length} arrived)`;

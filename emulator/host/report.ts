@@ -7,7 +7,7 @@ import { printText } from '../../isa/print.js';
 import { ABI_NAMES } from '../../isa/registers.js';
 import { FORMAT_FAULT, LAYOUT, SYNC_FAULT } from '../layout.js';
 import { NUMBER_FORMATS } from '../../isa/numbers.js';
-import type { Core } from './core.js';
+import type { Core, ThreadInfo } from './core.js';
 import type { Outcome } from './run.js';
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
@@ -133,4 +133,9 @@ export function registerDump(core: Core): string {
     rows.push(`  ${cells.join('  ')}`);
   }
   return rows.join('\n');
+}
+
+/** A thread waiting on a semaphore of its core: which, the count it needs and the count there now. */
+export function semaphoreWait(core: Core, t: ThreadInfo): string {
+  return `semaphore ${t.waitFor} (needs ${t.waitArg}, has ${core.semaphores()[t.waitFor!]})`;
 }

@@ -44,6 +44,20 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toContain('Hello from a Dojo D1 core!');
   });
 
+  it('info registers names vector registers too, refuses unknown names; finish in _start is refused; threads of an exited program show it', () => {
+    const r = debugSource(['_start: li t0, 5', '        li t1, 6', '        li a0, 0', '        li a7, 93', '        ecall'], [
+      'break _start', 'run', 'info registers v3 t0', 'info registers foo', 'finish', 'info registers pc', 'continue', 'info threads',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/v3 as fp32 \(fmt0\):\n {2}\[ 0\] 0\.0/);
+    expect(r.stdout).toMatch(/^t0 +0x0000000000000000/m);
+    expect(r.stdout).toContain("info registers: no register 'foo'");
+    expect(r.stdout).toContain('"finish" not meaningful in the outermost frame.');
+    expect(r.stdout).toMatch(/^pc +0x0000000000001000/m); // finish did not run anything
+    expect(r.stdout).toContain('[program exited with code 0]');
+    expect(r.stdout).toMatch(/^\* 0 +exited +0x/m);
+  });
+
   it('reports bad commands, expressions, addresses and lines without stopping the session', () => {
     const r = debug('hello.dasm', ['frobnicate', 'p 1 +', 'x/4xw 0x200000', 'break hello.dasm:2', 'break nosuch', 'info registers pc']);
     expect(r.code).toBe(0);

@@ -358,7 +358,7 @@ after: .dword 0
     const r = runCli(['run', '--mesh', '2x1', f]);
     expect(r.code).toBe(134);
     expect(r.stderr).toContain('deadlock');
-    expect(r.stderr).toMatch(/core \(1,0\) thread 0 waits for semaphore 3 \(needs 1\)/);
+    expect(r.stderr).toMatch(/core \(1,0\) thread 0 waits for semaphore 3 \(needs 1, has 0\)/);
     expect(r.stderr).toContain('dead.dasm:6');
   });
 
