@@ -9,7 +9,7 @@ import { lexer } from '../assembler/tokens.js';
 import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
 import { ABI_NAMES, vreg, xreg } from '../isa/registers.js';
-import { instructionText, symbolize } from '../emulator/host/report.js';
+import { corePc, instructionText, symbolize } from '../emulator/host/report.js';
 import type { Session, Stop } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
@@ -108,7 +108,8 @@ function instructionAt(ctx: Context, pc: bigint): string {
 /** What gdb shows when the program stops: the reason, then the source line (or the instruction). */
 export function reportStop(ctx: Context, stop: Stop): void {
   const s = ctx.session;
-  const pc = s.core.pc;
+  // (a core that waits is shown at the instruction it waits in)
+  const pc = stop.kind === 'fault' && stop.waiting ? corePc(s.core) : s.core.pc;
   switch (stop.kind) {
     case 'exit':
       ctx.out(`[program exited with code ${stop.code}]`);
@@ -332,7 +333,7 @@ export const COMMANDS: Command[] = [
       // on a mesh, the whole machine too (without the per-core table: `info cores`)
       if (s.machine) ctx.out(formatMeshStats(meshStats(s.machine), true));
     }
-    else if (what === 'cores') for (const l of infoCores(machineOf(s), s.focus, (c) => where(ctx, c.pc))) ctx.out(l);
+    else if (what === 'cores') for (const l of infoCores(machineOf(s), s.focus, (c) => where(ctx, corePc(c)))) ctx.out(l);
     else if (what === 'mesh') {
       const m = machineOf(s);
       ctx.out(`${m.preset.name}: ${m.exits.size}/${m.cores.size} cores exited, cycle ${m.cycles}`);

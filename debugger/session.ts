@@ -43,7 +43,8 @@ export type Stop =
   | { kind: 'breakpoint'; bp: Breakpoint }
   | { kind: 'watchpoint'; wp: Watchpoint; old?: bigint; value: bigint }
   | { kind: 'exit'; code: number }
-  | { kind: 'fault'; message: string }
+  /** `waiting`: the selected core waits (a deadlock): it is shown at the instruction it waits in. */
+  | { kind: 'fault'; message: string; waiting?: boolean }
   | { kind: 'limit' }
   | { kind: 'interrupted' };
 
@@ -300,6 +301,7 @@ export class Session {
     this.state = 'stopped';
     if (this.stoppedAt !== undefined && this.armedAt(this.stoppedAt)) this.parked.set(this.focus, this.stoppedAt);
     for (;;) {
+      let left = limit;
       for (const [g, at] of [...this.parked]) {
         this.parked.delete(g);
         const { part, slot, core } = m.cores.get(g)!;
@@ -307,12 +309,15 @@ export class Session {
         core.setBreakpoint(at, false);
         const r = m.stepCore(g, 1n, this.io);
         this.rearm(at);
+        // the selected core's step over its breakpoint is the first of the instructions it was asked for
+        if (g === this.focus) left -= 1n;
         if (r.kind !== 'step') {
           const stop = this.meshStop(m, r);
           if (stop) return stop;
         }
       }
-      const r = m.stepCore(this.focus, limit, this.io);
+      if (left <= 0n) return undefined;
+      const r = m.stepCore(this.focus, left, this.io);
       if (r.kind === 'step') return undefined;
       const stop = this.meshStop(m, r);
       if (stop) return stop;
@@ -348,7 +353,7 @@ export class Session {
       }
       case 'deadlock':
         this.state = 'faulted';
-        return { kind: 'fault', message: 'deadlock: every core waits and nothing is in flight (`info cores` shows what each waits for)' };
+        return { kind: 'fault', message: 'deadlock: every core waits and nothing is in flight (`info cores` shows what each waits for)', waiting: true };
       case 'barrier':
         this.state = 'faulted';
         return { kind: 'fault', message: `barrier misuse: ${r.why}` };

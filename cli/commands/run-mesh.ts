@@ -8,7 +8,7 @@ import { LAYOUT } from '../../emulator/layout.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
 import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh-stats.js';
 import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
-import { placeLines, semaphoreWait, stopReport } from '../../emulator/host/report.js';
+import { placeLines, semaphoreWait, stopReport, threadPc } from '../../emulator/host/report.js';
 import { EXIT } from '../../emulator/host/run.js';
 import { traceJson } from '../../emulator/host/trace.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
@@ -170,7 +170,7 @@ function waiting(m: Machine, imageOf: (core: number) => Image): string {
       } else if (t.waitKind === 'remote') what = `a remote load from core ${m.name(t.waitFor!)}`;
       else what = `thread ${t.waitFor} (tjoin)`;
       out.push(`  core ${m.name(g)} thread ${t.thread} waits for ${what}`);
-      out.push(...placeLines(core, imageOf(g), t.pc - 4n, sourceLine).map((l) => `  ${l}`));
+      out.push(...placeLines(core, imageOf(g), threadPc(t), sourceLine).map((l) => `  ${l}`));
     }
   }
   return out.join('\n');

@@ -139,3 +139,14 @@ export function registerDump(core: Core): string {
 export function semaphoreWait(core: Core, t: ThreadInfo): string {
   return `semaphore ${t.waitFor} (needs ${t.waitArg}, has ${core.semaphores()[t.waitFor!]})`;
 }
+
+/** Where a thread is, for reports: a waiting thread at the instruction it waits in (its pc is past that
+ * instruction, which completes when the thread is woken). */
+export function threadPc(t: ThreadInfo): bigint {
+  return t.state === 'waiting' ? t.pc - 4n : t.pc;
+}
+
+/** Where a core is, for reports: its current thread's place (threadPc). */
+export function corePc(core: Core): bigint {
+  return threadPc(core.threads()[core.thread]!);
+}

@@ -50,16 +50,34 @@ worker:
 table: .zero 4096
 `;
 
-function debugMesh(machine: string[], commands: string[]) {
+function debugMesh(machine: string[], commands: string[], source = GATHER) {
   const dir = tempDir('d1-debug-mesh-');
   const prog = join(dir, 'gather.dasm');
-  writeFileSync(prog, GATHER);
+  writeFileSync(prog, source);
   const script = join(dir, 'cmds');
   writeFileSync(script, `${commands.join('\n')}\n`);
   return d1(['debug', ...machine, '--batch', '-x', script, prog]);
 }
 
 describe('d1 debug --mesh', () => {
+  it('stepi from a breakpoint runs one instruction (a taken branch is not skipped), every time round a loop', () => {
+    const loop = ['_start: li t1, 3', 'loop:   addi t1, t1, -1', '        beqz t1, out', '        j loop', 'out:    li a0, 0', '        li a7, 93', '        ecall', ''].join('\n');
+    const steps = Array.from({ length: 6 }, () => ['stepi', 'info registers pc']).flat();
+    const r = debugMesh(['--mesh', '2x1'], ['break loop core 0,0', 'run', ...steps], loop);
+    expect(r.code).toBe(0);
+    const pcs = [...r.stdout.matchAll(/^pc +0x0*([0-9a-f]+)/gm)].map((m) => m[1]);
+    // from loop (0x1004): beqz, j, loop (the breakpoint), beqz, j, loop
+    expect(pcs).toEqual(['1008', '100c', '1004', '1008', '100c', '1004']);
+  });
+
+  it('a deadlock shows the waiting core at the instruction it waits in, in the stop and in info cores', () => {
+    const wait = ['_start: csrr t0, coreid', '        bnez t0, out', '        li t1, 0', '        li t2, 1', '        swait t1, t2', '        nop', 'out:    li a0, 0', '        li a7, 93', '        ecall', ''].join('\n');
+    const r = debugMesh(['--mesh', '2x1'], ['run', 'info cores'], wait);
+    expect(r.stdout).toMatch(/Program stopped: deadlock: .*, at 0x1010 <_start\+0x10> at gather\.dasm:5: swait t1,t2/);
+    expect(r.stdout).toMatch(/^5\t +swait t1, t2$/m);
+    expect(r.stdout).toMatch(/\* \(0,0\) +waiting: semaphore 0 \(needs 1, has 0\) +\d+ +0x1010 <_start\+0x10>/);
+  });
+
   it('stops every core at a breakpoint in turn, shows cores, the grid and semaphores, and ends as the plain run does', () => {
     const r = debugMesh(['--mesh', '3x2'], ['break worker', 'run', 'info cores', 'core 0,0', 'info mesh', 'delete', 'core 2,1', 'stepi 3', 'info registers s0', 'core 0,0', 'continue']);
     expect(r.code).toBe(0);
