@@ -351,9 +351,13 @@ export const COMMANDS: Command[] = [
     const t = ctx.session.core.threads()[n]!;
     ctx.out(`[Switching to thread ${n} (${t.state}${t.state === 'free' ? '' : `, pc 0x${t.pc.toString(16)}`})]`);
   } },
-  { name: 'print', aliases: ['p'], args: 'EXPRESSION', help: 'evaluate an expression over $registers, $pc and symbols', run: (ctx, a) => {
-    const v = evalExpr(ctx, a);
-    ctx.out(`${BigInt.asIntN(64, v)} (0x${BigInt.asUintN(64, v).toString(16)})`);
+  { name: 'print', aliases: ['p'], args: '[/F] EXPRESSION', help: 'evaluate an expression over $registers, $pc and symbols; /x hex, /d signed, /u unsigned, /t binary, /o octal, /c a character', run: (ctx, a) => {
+    const f = /^\/([xdutoc])\s+(.*)$/.exec(a.trim());
+    if (/^\//.test(a.trim()) && !f) throw new UserError(`print: bad format '${a.trim().split(/\s/)[0]}' (use /x /d /u /t /o /c)`);
+    const v = evalExpr(ctx, f ? f[2]! : a);
+    const u = BigInt.asUintN(64, v);
+    const text = { x: `0x${u.toString(16)}`, d: String(BigInt.asIntN(64, v)), u: String(u), t: u.toString(2), o: `0${u.toString(8)}`, c: `${u & 0xffn} ${JSON.stringify(String.fromCharCode(Number(u & 0xffn)))}` };
+    ctx.out(f ? text[f[1] as keyof typeof text] : `${BigInt.asIntN(64, v)} (0x${u.toString(16)})`);
   } },
   { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c), or N values of a lane format (x/8bf16, x/16cfp8_143:7)', run: (ctx, a) => {
     const m = /^\/(\S*)\s+(.*)$/.exec(a.trim());

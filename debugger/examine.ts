@@ -11,11 +11,14 @@ const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
 export function examine(ctx: Context, fmtArg: string, rest: string): void {
   const lane = /^(\d*)([a-z]+[0-9_]*\d(?::\d+)?)$/.exec(fmtArg);
   if (lane && !/^[xduc]?[bhwg]?$/.test(lane[2]!)) return examineLanes(ctx, Number(lane[1] || '1'), lane[2]!, rest);
-  const m = /^(\d*)([xduc]?)([bhwg]?)$/.exec(fmtArg);
-  if (!m) throw new UserError(`bad format '/${fmtArg}': use /NFU (N a count, F one of x d u c, U one of b h w g) or /N followed by a lane format such as bf16, fp32, cfp8_143:7`);
+  // /NFU, or /NUF as gdb also takes it
+  const m = /^(\d*)(?:([xductof]?)([bhwg]?)|([bhwg])([xductof]))$/.exec(fmtArg);
+  if (!m) throw new UserError(`bad format '/${fmtArg}': use /NFU (N a count, F one of x d u c t o f, U one of b h w g) or /N followed by a lane format such as bf16, fp32, cfp8_143:7`);
   const n = Number(m[1] || '1');
-  const fmt = m[2] || 'x';
-  const size = SIZES[m[3] || 'w']!;
+  const fmt = m[2] || m[5] || 'x';
+  // a float is a double unless a size says otherwise (gdb's default for f)
+  const size = SIZES[m[3] || m[4] || (fmt === 'f' ? 'g' : 'w')]!;
+  if (fmt === 'f' && size === 1) throw new UserError(`bad format '/${fmtArg}': floats are h (fp16), w (fp32) or g (fp64)`);
   let addr = evalExpr(ctx, rest);
   const bytes = read(ctx, addr, n * size);
   const perLine = Math.max(1, 16 / size);
@@ -25,6 +28,9 @@ export function examine(ctx: Context, fmtArg: string, rest: string): void {
       const v = littleEndian(bytes.subarray(k * size, (k + 1) * size));
       if (fmt === 'x') cells.push(`0x${v.toString(16).padStart(size * 2, '0')}`);
       else if (fmt === 'd') cells.push(String(BigInt.asIntN(size * 8, v)));
+      else if (fmt === 't') cells.push(v.toString(2).padStart(size * 8, '0'));
+      else if (fmt === 'o') cells.push(`0${v.toString(8)}`);
+      else if (fmt === 'f') cells.push(floatText(v, size));
       else if (fmt === 'c') cells.push(JSON.stringify(String.fromCharCode(Number(v & 0xffn))));
       else cells.push(String(v));
     }
@@ -47,8 +53,20 @@ function examineLanes(ctx: Context, n: number, spec: string, rest: string): void
   }
 }
 
-/** n bytes of SRAM at addr, or a UserError. */
+/** n bytes of SRAM at addr (on a mesh, a global address reaches any core), or a UserError. */
 function read(ctx: Context, addr: bigint, n: number): Uint8Array {
-  if (!ctx.session.core.inSram(addr, n)) throw new UserError(`cannot access memory at ${hex(addr)}: outside ${SRAM}`);
-  return ctx.session.core.readMem(addr, n);
+  const where = ctx.session.locate(addr, n);
+  if (!where) throw new UserError(`cannot access memory at ${hex(addr)}: outside ${SRAM}${ctx.session.machine ? ' (or a global address of no core)' : ''}`);
+  return where.core.readMem(where.at, n);
+}
+
+/** An IEEE value of `size` bytes (2, 4 or 8) from its bits, as gdb prints floats. */
+function floatText(bits: bigint, size: number): string {
+  const b = new DataView(new ArrayBuffer(8));
+  if (size === 8) return String((b.setBigUint64(0, bits), b.getFloat64(0)));
+  if (size === 4) return String((b.setUint32(0, Number(bits)), b.getFloat32(0)));
+  // binary16: widen by hand (sign, 5-bit exponent, 10-bit fraction)
+  const h = Number(bits), e = (h >> 10) & 0x1f, f = h & 0x3ff, sign = h & 0x8000 ? -1 : 1;
+  if (e === 0x1f) return f ? 'nan' : sign < 0 ? '-inf' : 'inf';
+  return String(sign * (e === 0 ? f * 2 ** -24 : (1 + f / 1024) * 2 ** (e - 15)));
 }

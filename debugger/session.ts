@@ -100,6 +100,20 @@ export class Session {
     this.restart();
   }
 
+  /** The core and local address of `len` bytes at addr: local addresses are the selected core's; on a
+   * mesh a global address (docs/machine.md, "Global addresses") names its core. Undefined when the
+   * bytes are not all in one core's SRAM. */
+  locate(addr: bigint, len: number): { core: Core; at: bigint } | undefined {
+    const m = this.machine;
+    if (m && addr >> 48n === 1n) {
+      const x = Number((addr >> 32n) & 0xffn), y = Number((addr >> 40n) & 0xffn);
+      const c = x < m.preset.w ? m.cores.get(y * m.preset.w + x) : undefined;
+      const at = addr & 0xffff_ffffn;
+      return c && c.core.inSram(at, len) ? { core: c.core, at } : undefined;
+    }
+    return this.core.inSram(addr, len) ? { core: this.core, at: addr } : undefined;
+  }
+
   /** Make core g (a global number) the one the commands look at. */
   select(g: number): void {
     const c = this.machine?.cores.get(g);

@@ -120,15 +120,8 @@ export class GdbStub {
   /** The core and local address of a memory access: local addresses are the selected core's; a global
    * address (docs/machine.md, "Global addresses") names its core. */
   private memory(addr: bigint, len: number): { core: Session['core']; at: bigint } | undefined {
-    const m = this.session.machine;
-    if (m && addr >> 48n === 1n) {
-      const x = Number((addr >> 32n) & 0xffn), y = Number((addr >> 40n) & 0xffn);
-      const c = x < m.preset.w ? m.cores.get(y * m.preset.w + x) : undefined;
-      const at = addr & 0xffff_ffffn;
-      return c && c.core.inSram(at, len) ? { core: c.core, at } : undefined;
-    }
-    this.hw();
-    return this.session.core.inSram(addr, len) ? { core: this.session.core, at: addr } : undefined;
+    if (!(this.session.machine && addr >> 48n === 1n)) this.hw();
+    return this.session.locate(addr, len);
   }
 
   private handle(p: string): void {

@@ -58,6 +58,20 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toMatch(/^\* 0 +exited +0x/m);
   });
 
+  it('gdb forms: print/FORMAT, x with size and format in either order, floats', () => {
+    const r = debugSource(['_start: li t0, 0x3ff0000000000000', '        sd t0, -8(sp)', '        li t1, 0x40490fdb', '        sw t1, -12(sp)', '        li a0, 0', '        li a7, 93', '        ecall'], [
+      'break *0x1000 + 4 * 6', 'run', 'p/x 255', 'p/d -1', 'p/u -1', 'p/t 5', 'p/o 8', 'p/c 65', 'p/q 1', 'x/2wx $sp - 16', 'x/2xw $sp - 16', 'x/1f $sp - 8', 'x/1wf $sp - 12', 'x/1fw $sp - 12', 'x/1bf $sp',
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    for (const want of ['0xff', '-1', '18446744073709551615', '101', '010', '65 "A"']) expect(lines).toContain(want);
+    expect(r.stdout).toContain("print: bad format '/q'");
+    expect(r.stdout.match(/^0x13fff0:\t0x[0-9a-f]{8}\t0x[0-9a-f]{8}$/gm)?.length).toBe(2); // x/2wx and x/2xw alike
+    expect(r.stdout).toMatch(/^0x13fff8:\t1$/m);
+    expect(r.stdout.match(/^0x13fff4:\t3\.14159274101/gm)?.length).toBe(2);
+    expect(r.stdout).toContain('floats are h (fp16), w (fp32) or g (fp64)');
+  });
+
   it('reports bad commands, expressions, addresses and lines without stopping the session', () => {
     const r = debug('hello.dasm', ['frobnicate', 'p 1 +', 'x/4xw 0x200000', 'break hello.dasm:2', 'break nosuch', 'info registers pc']);
     expect(r.code).toBe(0);

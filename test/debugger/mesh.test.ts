@@ -63,8 +63,11 @@ describe('d1 debug --mesh', () => {
   it('stepi from a breakpoint runs one instruction (a taken branch is not skipped), every time round a loop', () => {
     const loop = ['_start: li t1, 3', 'loop:   addi t1, t1, -1', '        beqz t1, out', '        j loop', 'out:    li a0, 0', '        li a7, 93', '        ecall', ''].join('\n');
     const steps = Array.from({ length: 6 }, () => ['stepi', 'info registers pc']).flat();
-    const r = debugMesh(['--mesh', '2x1'], ['break loop core 0,0', 'run', ...steps], loop);
+    const r = debugMesh(['--mesh', '2x1'], ['break loop core 0,0', 'run', ...steps, 'x/1wx 0x1000100001000', 'x/1wx 0x1000500001000'], loop);
     expect(r.code).toBe(0);
+    // x reaches another core's SRAM by its global address: core (1,0)'s first word, li t1, 3
+    expect(r.stdout).toMatch(/^0x1000100001000:\t0x00300313$/m);
+    expect(r.stdout).toContain('cannot access memory at 0x1000500001000');
     const pcs = [...r.stdout.matchAll(/^pc +0x0*([0-9a-f]+)/gm)].map((m) => m[1]);
     // from loop (0x1004): beqz, j, loop (the breakpoint), beqz, j, loop
     expect(pcs).toEqual(['1008', '100c', '1004', '1008', '100c', '1004']);
