@@ -1,7 +1,9 @@
-// Expressions of .dasm (docs/dasm.md "Expressions"): 64-bit two's-complement integers with C
-// precedence and semantics (division truncates toward zero; shifts, comparisons and logic as in C on
-// int64), symbols, numeric local labels (already renamed by the expander), `.` (the location counter)
-// and the RISC-V relocation operators %hi, %lo, %pcrel_hi, %pcrel_lo.
+// Expressions of .dasm (docs/dasm.md "Expressions"): 64-bit two's-complement integers with GNU as's
+// precedence and semantics (GNU as manual, "Infix Operators"; binutils gas/expr.c): division truncates
+// toward zero, `>>` is a logical shift, a shift by 64 or more (or a negative count) gives 0, a true
+// comparison is -1 (all ones) but a true `&&`/`||` is 1, and infix `!` is or-not. Symbols, numeric
+// local labels (already renamed by the expander), `.` (the location counter) and the RISC-V relocation
+// operators %hi, %lo, %pcrel_hi, %pcrel_lo.
 
 export interface Loc {
   file: string;
@@ -22,10 +24,11 @@ export type Expr =
 export type RelocOp = 'hi' | 'lo' | 'pcrel_hi' | 'pcrel_lo';
 export const RELOC_OPS = new Set<string>(['hi', 'lo', 'pcrel_hi', 'pcrel_lo']);
 
-/** C precedence of binary operators: higher binds tighter. */
+/** GNU as's precedence of binary operators, higher binds tighter (not C's: `1 + 2 * 3 << 1` is 13, and
+ * `|`, `&`, `^` bind tighter than `+`); operators of one level group left to right. */
 export const PRECEDENCE: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1, '&&': 2, '==': 3, '!=': 3, '<>': 3, '<': 3, '>': 3, '<=': 3, '>=': 3,
+  '+': 4, '-': 4, '|': 5, '&': 5, '^': 5, '!': 5, '*': 6, '/': 6, '%': 6, '<<': 6, '>>': 6,
 };
 
 export class ExprError extends Error {
@@ -93,6 +96,9 @@ export function evaluate(e: Expr, env: EvalEnv): bigint {
   }
 }
 
+/** GNU as's truth values: -1 for a true comparison. */
+const truth = (c: boolean): bigint => (c ? -1n : 0n);
+
 function binary(op: string, a: bigint, b: bigint, loc: Loc): bigint {
   switch (op) {
     case '+': return s64(a + b);
@@ -103,16 +109,18 @@ function binary(op: string, a: bigint, b: bigint, loc: Loc): bigint {
       if (b === 0n) throw new ExprError('division by zero in expression', loc);
       return s64(op === '/' ? a / b : a % b);
     case '<<': return b >= 64n || b < 0n ? 0n : s64(a << b);
-    case '>>': return b >= 64n || b < 0n ? (a < 0n ? -1n : 0n) : a >> b;
+    case '>>': return b >= 64n || b < 0n ? 0n : s64(BigInt.asUintN(64, a) >> b);
     case '&': return s64(a & b);
     case '|': return s64(a | b);
     case '^': return s64(a ^ b);
-    case '==': return a === b ? 1n : 0n;
-    case '!=': return a !== b ? 1n : 0n;
-    case '<': return a < b ? 1n : 0n;
-    case '>': return a > b ? 1n : 0n;
-    case '<=': return a <= b ? 1n : 0n;
-    case '>=': return a >= b ? 1n : 0n;
+    case '!': return s64(a | ~b);
+    case '==': return truth(a === b);
+    case '!=':
+    case '<>': return truth(a !== b);
+    case '<': return truth(a < b);
+    case '>': return truth(a > b);
+    case '<=': return truth(a <= b);
+    case '>=': return truth(a >= b);
     case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
     default: return a !== 0n || b !== 0n ? 1n : 0n;
   }

@@ -1,8 +1,8 @@
 // The .dasm grammar (docs/dasm.md "Statements"): pure Chevrotain, one parser instance, building a CST
 // that assembler/visitor.ts turns into statements. A line is any number of labels, then an optional
 // statement: `name operand, operand, ...` (instruction or directive; the grammar lists neither) or
-// `symbol = expression`. Operands are strings, `@type` words, or expressions with an optional
-// `(base)` suffix. Expressions are flat operator chains; assembler/visitor.ts applies C precedence.
+// `symbol = expression`. Operands are strings, `@type` (or `%type`) words, or expressions with an optional
+// `(base)` suffix. Expressions are flat operator chains; assembler/visitor.ts applies GNU as's precedence.
 import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import * as T from './tokens.js';
 
@@ -55,6 +55,7 @@ class DasmParser extends CstParser {
           this.CONSUME(T.Identifier, { LABEL: 'type' });
         },
       },
+      { ALT: () => this.CONSUME(T.PercentWord, { LABEL: 'type' }) },
       {
         ALT: () => {
           this.SUBRULE(this.expression);
@@ -63,12 +64,17 @@ class DasmParser extends CstParser {
             this.SUBRULE2(this.expression, { LABEL: 'base' });
             this.CONSUME(T.RParen);
           });
+          // `sym@plt` (call and tail only)
+          this.OPTION2(() => {
+            this.CONSUME2(T.At);
+            this.CONSUME2(T.Identifier, { LABEL: 'suffix' });
+          });
         },
       },
     ]);
   });
 
-  /** A flat chain `unary (op unary)*`; the visitor applies C precedence to it. */
+  /** A flat chain `unary (op unary)*`; the visitor applies GNU as's precedence to it. */
   public expression = this.RULE('expression', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {

@@ -18,6 +18,9 @@ export const FloatNumber = createToken({ name: 'FloatNumber', pattern: /[0-9]+(?
 export const CharLit = createToken({ name: 'CharLit', pattern: /'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)|[^\\\n])'?/ });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/ });
 export const Reloc = createToken({ name: 'Reloc', pattern: /%[A-Za-z_][A-Za-z0-9_]*/ });
+/** `%progbits`, `%function`: a type word in the ARM spelling GNU as also accepts (a `%name` not followed
+ * by `(`, which would make it a relocation operator). */
+export const PercentWord = createToken({ name: 'PercentWord', pattern: /%[A-Za-z_][A-Za-z0-9_]*(?![\w(]|\s+\()/ });
 export const MacroArg = createToken({ name: 'MacroArg', pattern: /\\(?:[A-Za-z_][A-Za-z0-9_]*|@|\(\))/ });
 
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
@@ -27,7 +30,7 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const At = createToken({ name: 'At', pattern: /@/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=(?!=)/ });
 
-// Binary operators (precedence is applied by the visitor, C rules), then unary ones. BinaryOp and
+// Binary operators (precedence is applied by the visitor, GNU as rules), then unary ones. BinaryOp and
 // UnaryOp are token categories, so the grammar names each once.
 export const BinaryOp = createToken({ name: 'BinaryOp', pattern: Lexer.NA });
 export const UnaryOp = createToken({ name: 'UnaryOp', pattern: Lexer.NA });
@@ -36,19 +39,20 @@ export const AndAnd = createToken({ name: 'AndAnd', pattern: /&&/, categories: [
 export const Or = createToken({ name: 'Or', pattern: /\|/, categories: [BinaryOp] });
 export const Xor = createToken({ name: 'Xor', pattern: /\^/, categories: [BinaryOp] });
 export const And = createToken({ name: 'And', pattern: /&/, categories: [BinaryOp] });
-export const EqOp = createToken({ name: 'EqOp', pattern: /==|!=/, categories: [BinaryOp] });
+export const EqOp = createToken({ name: 'EqOp', pattern: /==|!=|<>/, categories: [BinaryOp] });
 export const RelOp = createToken({ name: 'RelOp', pattern: /<=|>=|<(?!<)|>(?!>)/, categories: [BinaryOp] });
 export const ShiftOp = createToken({ name: 'ShiftOp', pattern: /<<|>>/, categories: [BinaryOp] });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/, categories: [BinaryOp, UnaryOp] });
 export const Minus = createToken({ name: 'Minus', pattern: /-/, categories: [BinaryOp, UnaryOp] });
 export const MulOp = createToken({ name: 'MulOp', pattern: /[*/%]/, categories: [BinaryOp] });
 export const Tilde = createToken({ name: 'Tilde', pattern: /~/, categories: [UnaryOp] });
-export const Bang = createToken({ name: 'Bang', pattern: /!(?!=)/, categories: [UnaryOp] });
+/** Unary `!` is logical not; infix `!` is GNU's or-not. */
+export const Bang = createToken({ name: 'Bang', pattern: /!(?!=)/, categories: [BinaryOp, UnaryOp] });
 
 /** Order matters: longer and more specific patterns first. */
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace, BlockComment, Comment, NewLine,
-  Reloc, MacroArg, StringLit, CharLit,
+  PercentWord, Reloc, MacroArg, StringLit, CharLit,
   HexNumber, BinNumber, FloatNumber, LocalRef, DecNumber, Identifier,
   Comma, Colon, LParen, RParen, At,
   OrOr, AndAnd, EqOp, ShiftOp, RelOp, Equals, Or, Xor, And, Plus, Minus, MulOp, Tilde, Bang,

@@ -1,5 +1,5 @@
 // CST to statements: the meaning of the grammar's nodes (docs/dasm.md "Statements", "Expressions").
-// Applies C precedence to the parser's flat operator chains, decodes numbers, characters and strings.
+// Applies GNU as's precedence to the parser's flat operator chains, decodes numbers, characters and strings.
 import type { CstNode, IToken } from 'chevrotain';
 import { parser } from './parser.js';
 import { ExprError, PRECEDENCE, RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
@@ -27,6 +27,8 @@ class StatementVisitor extends BaseVisitor {
   file = '';
   /** For lines made by macro expansion: report them at the invocation line. */
   lineOverride = 0;
+  /** Where the statement being visited has a `@plt` suffix. */
+  private plt: Loc | undefined;
 
   constructor() {
     super();
@@ -54,7 +56,10 @@ class StatementVisitor extends BaseVisitor {
     const name = (ctx['name'] as IToken[])[0]!;
     const st: Statement = { labels: [], name: name.image, nameLoc: this.loc(name), operands: [] };
     if (ctx['value']) st.assign = this.visit(ctx['value'][0] as CstNode) as Expr;
+    this.plt = undefined;
     for (const o of (ctx['operand'] ?? []) as CstNode[]) st.operands.push(this.visit(o) as Operand);
+    // GNU as accepts `sym@plt` on the target of call and tail (and ignores it in a static link), nowhere else.
+    if (this.plt && name.image !== 'call' && name.image !== 'tail') throw new ExprError(`'@plt' is only allowed on the target of call and tail`, this.plt, 'bad-suffix');
     return st;
   }
 
@@ -65,9 +70,17 @@ class StatementVisitor extends BaseVisitor {
     }
     if (ctx['type']) {
       const t = (ctx['type'] as IToken[])[0]!;
-      return { kind: 'type', name: t.image, loc: this.loc(t) };
+      return { kind: 'type', name: t.image.replace(/^%/, ''), loc: this.loc(t) };
     }
     const e = this.visit(ctx['expression']![0] as CstNode) as Expr;
+    if (ctx['suffix']) {
+      const t = (ctx['suffix'] as IToken[])[0]!;
+      const at = this.loc(t);
+      at.column--;
+      at.span++;
+      if (t.image !== 'plt') throw new ExprError(`unknown symbol suffix '@${t.image}' (only 'call sym@plt' and 'tail sym@plt' are accepted)`, at, 'bad-suffix');
+      this.plt = at;
+    }
     if (ctx['base']) {
       const base = this.visit(ctx['base'][0] as CstNode) as Expr;
       return { kind: 'mem', offset: e, base, loc: { ...e.loc, span: e.loc.span + base.loc.span + 2 } };
