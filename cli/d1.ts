@@ -6,6 +6,7 @@ import { register as registerAs } from './commands/as.js';
 import { register as registerDebug } from './commands/debug.js';
 import { register as registerInfo } from './commands/info.js';
 import { register as registerObjdump } from './commands/objdump.js';
+import { register as registerNm } from './commands/nm.js';
 import { register as registerRun } from './commands/run.js';
 import { VERSION } from './version.js';
 
@@ -35,6 +36,7 @@ program
 registerAs(program);
 registerRun(program);
 registerObjdump(program);
+registerNm(program);
 registerDebug(program);
 registerInfo(program);
 

@@ -91,11 +91,21 @@ function coresOf(m: Machine, spec: string, what: string): number[] {
   return [g];
 }
 
-function applyLoads(m: Machine, specs: string[]): void {
+/** An address in an option: a number, or a symbol of the program, + or - a number (`ys`, `buf+64`). */
+function addressOf(text: string, image: Image, what: string): number {
+  const m = /^([A-Za-z_.$][\w.$]*)\s*(?:([+-])\s*(\S+))?$/.exec(text.trim());
+  if (!m) return int(text, what);
+  const sym = image.symbols.find((x) => x.name === m[1]);
+  if (!sym) throw new OptionError(`${what}: no symbol '${m[1]}' in the program`);
+  const off = m[3] !== undefined ? int(m[3], what) : 0;
+  return Number(sym.value) + (m[2] === '-' ? -off : off);
+}
+
+function applyLoads(m: Machine, image: Image, specs: string[]): void {
   for (const spec of specs) {
     const s = /^([^:]+):([^=]+)=(.+)$/.exec(spec);
-    if (!s) throw new OptionError(`--load takes CORE:ADDR=FILE (e.g. 0,0:0x80000=in.bin), got '${spec}'`);
-    const addr = int(s[2]!, '--load address');
+    if (!s) throw new OptionError(`--load takes CORE:ADDR=FILE (e.g. 0,0:0x80000=in.bin, 0,0:buf=in.bin), got '${spec}'`);
+    const addr = addressOf(s[2]!, image, '--load address');
     const targets = coresOf(m, s[1]!, '--load');
     let bytes: Uint8Array;
     try {
@@ -111,17 +121,28 @@ function applyLoads(m: Machine, specs: string[]): void {
   }
 }
 
-function applyDumps(m: Machine, specs: string[]): void {
-  for (const spec of specs) {
+interface Dump {
+  g: number;
+  addr: number;
+  len: number;
+  file: string;
+}
+
+/** The --dump specs, checked before the run (a bad one is refused before anything runs). */
+function dumpsOf(m: Machine, image: Image, specs: string[]): Dump[] {
+  return specs.map((spec) => {
     const s = /^([^:]+):([^:]+):([^=]+)=(.+)$/.exec(spec);
-    if (!s) throw new OptionError(`--dump takes CORE:ADDR:LEN=FILE (e.g. 0,0:0x80000:4096=out.bin), got '${spec}'`);
-    const addr = int(s[2]!, '--dump address');
+    if (!s) throw new OptionError(`--dump takes CORE:ADDR:LEN=FILE (e.g. 0,0:0x80000:4096=out.bin, 0,0:ys:32768=ys.bin), got '${spec}'`);
+    const addr = addressOf(s[2]!, image, '--dump address');
     const len = int(s[3]!, '--dump length');
     const [g] = coresOf(m, s[1]!, '--dump');
-    const { core } = m.cores.get(g!)!;
-    if (!core.inSram(BigInt(addr), len)) throw new OptionError(`--dump ${spec}: the range is outside SRAM`);
-    writeFileSync(s[4]!, core.readMem(BigInt(addr), len));
-  }
+    if (!m.cores.get(g!)!.core.inSram(BigInt(addr), len)) throw new OptionError(`--dump ${spec}: the range is outside SRAM`);
+    return { g: g!, addr, len, file: s[4]! };
+  });
+}
+
+function writeDumps(m: Machine, dumps: Dump[]): void {
+  for (const d of dumps) writeFileSync(d.file, m.cores.get(d.g)!.core.readMem(BigInt(d.addr), d.len));
 }
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -213,7 +234,8 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     printDiagnostics(errors);
     return EXIT.BAD_INPUT;
   }
-  applyLoads(m, f.load ?? []);
+  applyLoads(m, image, f.load ?? []);
+  const dumps = dumpsOf(m, image, f.dump ?? []);
   if (f.trace) m.trace();
   let interrupted = false;
   const onSigint = () => {
@@ -237,7 +259,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     return k < 0 ? image : images.get(rects[k]!.file)!;
   };
   if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, imageOf, o)}\n`);
-  applyDumps(m, f.dump ?? []);
+  writeDumps(m, dumps);
   const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
   if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));
   if (f.trace) writeFileSync(f.trace, traceJson(m));

@@ -570,6 +570,23 @@ describe('data in and out of cores, and the machine as JSON', () => {
     expect(j.network.links).toEqual([]); // nothing crossed the network
   });
 
+  it('--load and --dump take symbols (+/- an offset); a bad --dump is refused before the program runs', () => {
+    const dir = tempDir();
+    const f = join(dir, 'sym.dasm');
+    // writes a line and stores 42 at ys + 8
+    writeFileSync(f, '_start:\n  la t0, ys\n  li t1, 42\n  sd t1, 8(t0)\n  li a0, 1\n  la a1, msg\n  li a2, 4\n  li a7, 64\n  ecall\n  li a0, 0\n  li a7, 93\n  ecall\n  .data\nmsg: .ascii "ran\\n"\nys: .zero 64\n');
+    writeFileSync(join(dir, 'in.bin'), Uint8Array.from([7, 7]));
+    const r = runCli(['run', '--load', `0,0:ys+32=${join(dir, 'in.bin')}`, '--dump', `0,0:ys:48=${join(dir, 'ys.bin')}`, f]);
+    expect(r.code).toBe(0);
+    const ys = readFileSync(join(dir, 'ys.bin'));
+    expect(ys.readBigUInt64LE(8)).toBe(42n);
+    expect([ys[32], ys[33]]).toEqual([7, 7]);
+    const bad = runCli(['run', '--dump', `0,0:nosuch:16=${join(dir, 'x.bin')}`, f]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--dump address: no symbol 'nosuch' in the program");
+    expect(bad.stdout).not.toContain('ran'); // refused before it ran
+  });
+
   it('d1 info --die --json gives the derived figures', () => {
     const r = runCli(['info', '--die', '--json']);
     expect(r.code).toBe(0);

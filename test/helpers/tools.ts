@@ -15,6 +15,7 @@ export function have(tool: string): boolean {
 
 export const PACKAGES = {
   gnuAs: { tools: ['riscv64-unknown-elf-as', 'riscv64-unknown-elf-ld', 'riscv64-unknown-elf-objcopy', 'riscv64-unknown-elf-objdump'], pkg: 'binutils-riscv64-unknown-elf' },
+  gnuNm: { tools: ['riscv64-unknown-elf-nm'], pkg: 'binutils-riscv64-unknown-elf' },
   qemu: { tools: ['qemu-riscv64'], pkg: 'qemu-user' },
   gcc: { tools: ['riscv64-unknown-elf-gcc'], pkg: 'gcc-riscv64-unknown-elf' },
   gdbMultiarch: { tools: ['gdb-multiarch'], pkg: 'gdb-multiarch' },
