@@ -128,7 +128,14 @@ export function reportStop(ctx: Context, stop: Stop): void {
       break;
     case 'watchpoint': {
       const w = stop.wp;
-      const show = (v: bigint) => `${v} (${hex(v)})`;
+      // a value of up to 8 bytes as a number; a wider one (a vector register's worth) as its bytes, in
+      // memory order, 16 to a line
+      const show = (v: bigint) => {
+        if (w.len <= 8) return `${v} (${hex(v)})`;
+        const bytes = Array.from({ length: w.len }, (_, i) => ((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0'));
+        const rows = Array.from({ length: Math.ceil(w.len / 16) }, (_, r) => `  +${String(16 * r).padStart(3)}: ${bytes.slice(16 * r, 16 * r + 16).join(' ')}`);
+        return `${w.len} bytes\n${rows.join('\n')}`;
+      };
       ctx.out(`${WATCH_TITLE[w.kind]} ${w.id}: ${w.what}`);
       if (stop.old !== undefined) ctx.out(`Old value = ${show(stop.old)}\nNew value = ${show(stop.value)}`);
       else ctx.out(`Value = ${show(stop.value)}`);

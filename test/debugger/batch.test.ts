@@ -58,6 +58,15 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toMatch(/^\* 0 +exited +0x/m);
   });
 
+  it('a watchpoint wider than 8 bytes shows old and new values as bytes, not one long number', () => {
+    const r = debugSource(['_start: la t0, buf', '        li t1, 0x1122334455667788', '        sd t1, 24(t0)', '        li a0, 0', '        li a7, 93', '        ecall', '        .data', '        .balign 64', 'buf:    .zero 64'], ['watch buf 64', 'run', 'continue']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Old value = 64 bytes\n  +  0: 00 00');
+    expect(r.stdout).toContain('New value = 64 bytes');
+    expect(r.stdout).toContain('  + 16: 00 00 00 00 00 00 00 00 88 77 66 55 44 33 22 11');
+    expect(r.stdout).not.toMatch(/\d{30}/);
+  });
+
   it('gdb forms: print/FORMAT, x with size and format in either order, floats', () => {
     const r = debugSource(['_start: li t0, 0x3ff0000000000000', '        sd t0, -8(sp)', '        li t1, 0x40490fdb', '        sw t1, -12(sp)', '        li a0, 0', '        li a7, 93', '        ecall'], [
       'break *0x1000 + 4 * 6', 'run', 'p/x 255', 'p/d -1', 'p/u -1', 'p/t 5', 'p/o 8', 'p/c 65', 'p/q 1', 'x/2wx $sp - 16', 'x/2xw $sp - 16', 'x/1f $sp - 8', 'x/1wf $sp - 12', 'x/1fw $sp - 12', 'x/1bf $sp',
