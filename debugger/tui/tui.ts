@@ -112,7 +112,8 @@ export class Tui {
 
   private meshPane(): Pane {
     const threads = this.ctx.session.core.threads();
-    const state = threads.map((th) => `t${th.thread}:${th.state === 'running' ? 'run' : th.state === 'waiting' ? `wait t${th.waitFor}` : '-'}`).join(' ');
+    const waits = (th: (typeof threads)[number]) => (th.waitKind === 'join' ? `joins t${th.waitFor}` : `waits ${th.waitKind === 'remote' ? 'network' : th.waitKind}`);
+    const state = threads.map((th) => `t${th.thread} ${th.state === 'running' ? 'runs' : th.state === 'waiting' ? waits(th) : 'free'}`).join(', ');
     const st = coreStats(this.ctx.session.core);
     const busy = `simd ${(100 * st.simd.utilisation).toFixed(0)}%  matrix ${(100 * st.matrix.utilisation).toFixed(0)}%  IPC ${st.ipc.toFixed(2)}`;
     const m = this.ctx.session.machine;
@@ -139,7 +140,7 @@ export class Tui {
     }
     const title = ` ${p.title} `.slice(0, Math.max(0, w - 4));
     [...title].forEach((ch, k) => put(y, x + 2 + k, ch));
-    p.lines.slice(0, h - 2).forEach((line, r) => {
+    p.lines.slice(0, h - 2).map(untab).forEach((line, r) => {
       // keep escape sequences whole: a cell holds a visible character plus any escapes before it
       let c = 0;
       let pending = '';
@@ -166,18 +167,26 @@ export class Tui {
     const top = rows - consoleRows - 1;
     const left = Math.max(30, Math.floor(cols * 0.55));
     const right = cols - left;
-    const regRows = Math.min(top, 19);
     this.box(frame, 0, 0, left, top, this.sourcePane(top - 2));
+    // the right column: registers, the vector register, the machine; on a mesh the grid comes first (its
+    // rows, the state lines, the legend and the borders), the registers get what is left (at most 19)
+    const m = this.ctx.session.machine;
+    const meshRows = m ? Math.min(m.preset.h + 5, Math.max(5, top - 12)) : 0;
+    const regRows = Math.min(top - meshRows, 19);
     this.box(frame, left, 0, right, regRows, this.registerPane());
-    const rest = top - regRows;
-    if (rest >= 6) {
+    const rest = top - regRows - meshRows;
+    if (m) {
+      if (rest >= 4) this.box(frame, left, regRows, right, rest, this.vectorPane());
+      this.box(frame, left, top - meshRows, right, meshRows, this.meshPane());
+    } else if (rest >= 6) {
       const vec = Math.max(4, rest - 6);
       this.box(frame, left, regRows, right, vec, this.vectorPane());
       this.box(frame, left, regRows + vec, right, rest - vec, this.meshPane());
     }
     const shown = this.console.slice(-(consoleRows - 1));
     for (let r = 0; r < consoleRows - 1; r++) {
-      const line = shown[r] ?? '';
+      // tabs as spaces: a tab written to the terminal would jump over cells and leave what was there
+      const line = untab(shown[r] ?? '');
       [...line.slice(0, cols)].forEach((ch, c) => (frame[top + r]![c] = ch));
     }
     const prompt = `(d1) ${this.input}`;
@@ -255,4 +264,25 @@ export class Tui {
       this.render();
     });
   }
+}
+
+/** A line with its tabs expanded to spaces (tab stops every 8 visible columns; colour escapes take none). */
+function untab(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  let col = 0;
+  for (let k = 0; k < line.length; k++) {
+    const esc = line[k] === '\x1b' ? /^\x1b\[[0-9;]*m/.exec(line.slice(k)) : null;
+    if (esc) {
+      out += esc[0];
+      k += esc[0].length - 1;
+    } else if (line[k] === '\t') {
+      out += ' '.repeat(8 - (col % 8));
+      col += 8 - (col % 8);
+    } else {
+      out += line[k];
+      col++;
+    }
+  }
+  return out;
 }

@@ -73,4 +73,33 @@ describe(`d1 debug --tui${skip}`, () => {
     expect(s).toMatch(/ R  R \[R\]/);
     tmux('kill-session', '-t', name);
   });
+
+  it.skipIf(skip !== '')('a 4x4 mesh at 120x36 shows all four rows of the grid and the legend; lines with tabs leave nothing behind', async () => {
+    const name = `${SESSION}-grid`;
+    const cmd = `NO_COLOR=1 ${process.execPath} ${D1_BIN} debug --tui --mesh 4x4 ${join(PROGRAMS, 'allreduce.dasm')}`;
+    expect(tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '36', cmd).status).toBe(0);
+    const shot = () => tmux('capture-pane', '-t', name, '-p').stdout;
+    const wait = async (re: RegExp) => {
+      const end = Date.now() + 8000;
+      for (;;) {
+        const s = shot();
+        if (re.test(s) || Date.now() > end) return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    let s = await wait(/R running/);
+    // four grid rows (the selected core in brackets), then the legend
+    expect(s.match(/\| *(\[R\]| R )( R ){3} *\|/g)?.length ?? s.match(/(\[R\]| R )( R ){3}/g)?.length).toBe(4);
+    expect(s).toContain('R running');
+    // a long line with tabs, then short lines over it: the console shows no leftovers of the long one
+    tmux('send-keys', '-t', name, 'x/8wx 0x1000', 'Enter');
+    s = await wait(/x\/8wx 0x1000\n0x1000 <\w+>: +0x[0-9a-f]{8} +0x[0-9a-f]{8}/);
+    expect(s).toMatch(/x\/8wx 0x1000\n0x1000 <\w+>: +0x[0-9a-f]{8} +0x[0-9a-f]{8}/); // tabs as spaces
+    for (let k = 0; k < 12; k++) tmux('send-keys', '-t', name, 'p 1', 'Enter');
+    s = await wait(/(\(d1\) p 1\n1 \(0x1\)\n){4}/); // (the console's last lines; tmux drops trailing spaces)
+    const consoleLines = s.split('\n').filter((l) => l.startsWith('1 (0x1)') || l.startsWith('(d1) p 1'));
+    expect(consoleLines.length).toBeGreaterThan(4);
+    for (const l of consoleLines) expect(l.trimEnd()).toMatch(/^(1 \(0x1\)|\(d1\) p 1)$/);
+    tmux('kill-session', '-t', name);
+  });
 });
