@@ -94,6 +94,18 @@ export const LAYOUT = {
   /** The core's four matrix accumulators, in its core block: 8x8 fp32 each (ACC_BYTES), row-major. */
   CORE_ACC: SWAP_BYTES,
   ACC_BYTES: 256,
+  /** The core's profile by region (REGION_COUNT rows of REGION_BYTES, REGION_* offsets), in its core block
+   * after the accumulators: what its threads did while in each region, up to their last region switch. */
+  CORE_REGIONS: SWAP_BYTES + 1024,
+  REGION_COUNT: 16,
+  REGION_BYTES: 128,
+  /** A region row: instructions (u64), cycles (i64 ticks), SRAM bytes loaded and stored (f64), stall
+   * ticks by cause (i64 each, STALL order). */
+  REGION_INSTRET: 0,
+  REGION_CYCLES: 8,
+  REGION_LOADS: 16,
+  REGION_STORES: 24,
+  REGION_STALLS: 32,
   /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
   VTMP: STATE + 0x800,
   /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
@@ -125,6 +137,15 @@ export const LAYOUT = {
   T_VTROWS: 0x358,
   T_VTCOLS: 0x360,
   T_VTSTRIDE: 0x368,
+  /** The profiling region the thread is in (u64, the region CSR), and the thread's counters when it
+   * entered it: instructions (u64), clock (i64), the core's SRAM bytes loaded and stored (f64), and
+   * its stall ticks by cause (i64 each, STALL order). */
+  T_REGION: 0x370,
+  T_REGION_INSTRET: 0x378,
+  T_REGION_CLOCK: 0x380,
+  T_REGION_LOADS: 0x388,
+  T_REGION_STORES: 0x390,
+  T_REGION_STALLS: 0x398,
   /** Vector register ready times (i64 ticks each). */
   T_VREADY: 0x400,
   /** v0..v31, VREG_BYTES each (a register's slot in a predecoded record is its offset from T_VREGS). */

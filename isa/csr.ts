@@ -37,6 +37,7 @@ export const CSRS: CsrDef[] = [
   { name: 'vtrows', number: 0x813, writable: true, d1: true, summary: 'D1: rows of the tensor vldt reads (rows outside read as 0)' },
   { name: 'vtcols', number: 0x814, writable: true, d1: true, summary: 'D1: columns of the tensor vldt reads (columns outside read as 0)' },
   { name: 'vtstride', number: 0x815, writable: true, d1: true, summary: 'D1: bytes from one row of the vldt tensor to the next' },
+  { name: 'region', number: 0x816, writable: true, d1: true, summary: 'D1: the profiling region this thread is in, 0..15 (0: unmarked; the low 4 bits of what is written): `--stats` and `--json` give cycles, instructions, stalls and SRAM bytes per region' },
   { name: 'mhartid', number: 0xf14, writable: false, summary: 'hart id: coreid * 4 + threadid' },
 ];
 

@@ -8,6 +8,7 @@ import { TIMING } from './generated/build';
 import { coreAt, currentSlot, setThreadBlock, tb } from './state';
 import { wake } from './mesh';
 import { clock } from './timing';
+import { markRegionStart } from './regions';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
 export let switchAt: i64 = i64.MAX_VALUE;
@@ -185,6 +186,7 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
     store<u64>(b + L.T_PC, entry);
     store<i64>(b + L.T_CLOCK, clock());
     store<i64>(b + L.T_START, clock());
+    markRegionStart(b, 0, clock(), b + L.T_STALLS); // in region 0 from now (its block is all zero)
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, L.T_VFLAGS - L.T_FMT_TABLE);
     countDecode(n); // the share changes now
     store<u32>(b + L.T_STATE, RUNNING);

@@ -46,6 +46,16 @@ export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misal
 
 export type StallCause = (typeof STALLS)[number];
 
+/** What a core did in one profiling region (Core.regions). */
+export interface RegionProfile {
+  region: number;
+  instructions: number;
+  cycles: number;
+  stalls: Partial<Record<StallCause, number>>;
+  loadBytes: number;
+  storeBytes: number;
+}
+
 export interface ThreadInfo {
   thread: number;
   state: 'running' | 'waiting' | 'free';
@@ -347,6 +357,45 @@ export class Core {
   getAccumulator(n: number): Float32Array {
     const at = coreRegions(this.slot).base + LAYOUT.CORE_ACC + LAYOUT.ACC_BYTES * n;
     return new Float32Array(this.wasm.memory.buffer.slice(at, at + LAYOUT.ACC_BYTES));
+  }
+
+  /**
+   * The profile by region (the region CSR; docs/machine.md "Statistics"): for each region any thread has
+   * been in, the instructions, cycles, stall cycles by cause (issue stalls are not counted by region) and
+   * SRAM bytes of the core while its threads were in it, the stretches still open included.
+   */
+  regions(): RegionProfile[] {
+    const dv = this.dv;
+    const cur = this.thread;
+    const at = (r: number) => coreRegions(this.slot).base + LAYOUT.CORE_REGIONS + r * LAYOUT.REGION_BYTES;
+    const rows = Array.from({ length: LAYOUT.REGION_COUNT }, (_, r) => ({
+      instret: dv.getBigUint64(at(r) + LAYOUT.REGION_INSTRET, true),
+      ticks: dv.getBigInt64(at(r) + LAYOUT.REGION_CYCLES, true),
+      loads: dv.getFloat64(at(r) + LAYOUT.REGION_LOADS, true),
+      stores: dv.getFloat64(at(r) + LAYOUT.REGION_STORES, true),
+      stalls: STALLS.map((_, k) => dv.getBigInt64(at(r) + LAYOUT.REGION_STALLS + 8 * k, true)),
+      open: false,
+    }));
+    const model = this.model();
+    for (let t = 0; t < D1_CORE.threads; t++) {
+      const b = this.block(t);
+      const state = dv.getUint32(b + LAYOUT.T_STATE, true);
+      if (state === THREAD_STATE.FREE && dv.getBigUint64(b + LAYOUT.T_INSTRET, true) === 0n) continue;
+      const row = rows[Number(dv.getBigUint64(b + LAYOUT.T_REGION, true)) % LAYOUT.REGION_COUNT]!;
+      const stallsAt = t === cur ? LAYOUT.STALLS : b + LAYOUT.T_STALLS;
+      row.instret += dv.getBigUint64(b + LAYOUT.T_INSTRET, true) - dv.getBigUint64(b + LAYOUT.T_REGION_INSTRET, true);
+      row.ticks += dv.getBigInt64(t === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK, true) - dv.getBigInt64(b + LAYOUT.T_REGION_CLOCK, true);
+      row.loads += model.loadBytes - dv.getFloat64(b + LAYOUT.T_REGION_LOADS, true);
+      row.stores += model.storeBytes - dv.getFloat64(b + LAYOUT.T_REGION_STORES, true);
+      STALLS.forEach((_, k) => (row.stalls[k]! += dv.getBigInt64(stallsAt + 8 * k, true) - dv.getBigInt64(b + LAYOUT.T_REGION_STALLS + 8 * k, true)));
+      row.open = true;
+    }
+    const cycles = (t: bigint) => Number(t) / TICKS_PER_CYCLE;
+    return rows.flatMap((r, region) =>
+      r.instret > 0n || r.open
+        ? [{ region, instructions: Number(r.instret), cycles: cycles(r.ticks), stalls: Object.fromEntries(STALLS.filter((c) => c !== 'issue').map((c) => [c, cycles(r.stalls[STALLS.indexOf(c)]!)])) as Partial<Record<StallCause, number>>, loadBytes: r.loads, storeBytes: r.stores }]
+        : [],
+    );
   }
 
   /** Each hardware thread: state, pc, instructions retired, issue clock and stall cycles by cause. */

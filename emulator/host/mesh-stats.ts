@@ -1,9 +1,9 @@
 // Where the time went on a machine of many cores (docs/machine.md, "Statistics"): per core and in total
 // (instructions, cycles, stalls by cause, network bytes), per-link traffic, and the heatmap drawing.
 import { STALLS, WAIT_STALLS } from '../../isa/timing.js';
-import type { StallCause } from './core.js';
+import type { RegionProfile, StallCause } from './core.js';
 import type { Machine } from './mesh.js';
-import { coreStats } from './stats.js';
+import { coreStats, formatRegions, markedRegions, sumRegions } from './stats.js';
 
 export interface MeshStats {
   machine: string;
@@ -12,6 +12,8 @@ export interface MeshStats {
   instructions: number;
   /** Stall cycles summed over every thread of every core, by cause. */
   stalls: Record<StallCause, number>;
+  /** Per profiling region (the region CSR), summed over the cores, when the program marked any. */
+  regions?: RegionProfile[];
   matrix: { macs: number; utilisation: number };
   network: {
     bytes: number;
@@ -47,12 +49,14 @@ export function meshStats(m: Machine): MeshStats {
   const links = all.filter((l) => l.dir !== 'INJECT' && l.dir !== 'EJECT');
   const util = (busy: number) => Number((cycles > 0 ? busy / cycles : 0).toFixed(4));
   const instructions = perCore.reduce((a, c) => a + c.instructions, 0);
+  const regions = markedRegions(sumRegions([...m.cores.values()].map(({ core }) => core.regions())));
   return {
     machine: m.preset.name,
     cores: m.cores.size,
     cycles,
     instructions,
     stalls,
+    ...(regions ? { regions } : {}),
     matrix: { macs, utilisation: cycles > 0 ? Number((matrixBusy / (m.cores.size * cycles)).toFixed(4)) : 0 },
     network: {
       bytes: links.reduce((a, l) => a + l.bytes, 0),
@@ -82,6 +86,7 @@ export function formatMeshStats(s: MeshStats, inside = false): string {
     `network      ${s.network.bytes} bytes over links, ${s.network.messages} messages`,
   ];
   for (const l of s.network.busiestLinks) lines.push(`  link (${l.x},${l.y}) ${l.dir.padEnd(5)} ${pct(l.utilisation)} busy, ${l.bytes} bytes`);
+  if (s.regions) lines.push(...formatRegions(s.regions, 'thread-cycles'));
   if (inside) return lines.join('\n');
   if (s.perCore.length <= 64) {
     lines.push('core      instructions   cycles   IPC  sent B  recv B  stalls');

@@ -3,7 +3,7 @@
 // cycle model's counters. `d1 run --stats` prints it, `--json` writes it.
 import { STALLS } from '../../isa/timing.js';
 import { D1_CORE } from '../presets.js';
-import type { Core, StallCause } from './core.js';
+import type { Core, RegionProfile, StallCause } from './core.js';
 
 export interface CoreStats {
   cycles: number;
@@ -14,6 +14,37 @@ export interface CoreStats {
   matrix: { ops: number; macs: number; utilisation: number };
   vectorInstructions: number;
   sram: { loadBytes: number; storeBytes: number };
+  /** Per profiling region (the region CSR), when the program marked any. */
+  regions?: RegionProfile[];
+}
+
+/** The regions of a profile, when a program marked any (region 0 alone is the whole run). */
+export function markedRegions(regions: RegionProfile[]): RegionProfile[] | undefined {
+  return regions.some((r) => r.region !== 0) ? regions : undefined;
+}
+
+/** Regions added up over cores (a machine's profile). */
+export function sumRegions(all: RegionProfile[][]): RegionProfile[] {
+  const by = new Map<number, RegionProfile>();
+  for (const r of all.flat()) {
+    const t = by.get(r.region) ?? { region: r.region, instructions: 0, cycles: 0, stalls: {}, loadBytes: 0, storeBytes: 0 };
+    t.instructions += r.instructions;
+    t.cycles += r.cycles;
+    t.loadBytes += r.loadBytes;
+    t.storeBytes += r.storeBytes;
+    for (const [c, v] of Object.entries(r.stalls) as [StallCause, number][]) t.stalls[c] = (t.stalls[c] ?? 0) + v;
+    by.set(r.region, t);
+  }
+  return [...by.values()].sort((a, b) => a.region - b.region);
+}
+
+/** One line a region: instructions, cycles, IPC, the stalls there were, SRAM bytes. */
+export function formatRegions(regions: RegionProfile[], cycles = 'cycles'): string[] {
+  return regions.map((r) => {
+    const stalls = (Object.entries(r.stalls) as [StallCause, number][]).filter(([, v]) => v > 0).map(([c, v]) => `${c} ${Math.round(v)}`);
+    const ipc = r.cycles > 0 ? r.instructions / r.cycles : 0;
+    return `region ${String(r.region).padEnd(5)} ${r.instructions} instructions, ${Math.round(r.cycles)} ${cycles} (IPC ${ipc.toFixed(2)}); stalls ${stalls.join(', ') || 'none'}; ${r.loadBytes} bytes loaded, ${r.storeBytes} stored`;
+  });
 }
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
@@ -35,6 +66,7 @@ export function coreStats(core: Core): CoreStats {
     matrix: { ops: m.matrixOps, macs: m.matrixOps * mm * n * k, utilisation: round(cycles > 0 ? m.matrixBusy / (D1_CORE.matrixUnits * cycles) : 0) },
     vectorInstructions: m.vectorInsns,
     sram: { loadBytes: m.loadBytes, storeBytes: m.storeBytes },
+    ...((r) => (r ? { regions: r } : {}))(markedRegions(core.regions())),
   };
 }
 
@@ -52,5 +84,6 @@ export function formatStats(s: CoreStats): string {
     const stalls = STALLS.filter((c) => t.stalls[c] > 0).map((c) => `${c} ${t.stalls[c]}`);
     lines.push(`stalls t${t.thread}    ${stalls.length > 0 ? stalls.join(', ') : 'none'}`);
   }
+  if (s.regions) lines.push(...formatRegions(s.regions));
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import * as N from '../generated/numbers';
 import { aux, imm, netAt, rs1IsZero, setRd, tb, trap, x1 } from '../state';
 import { current, threadInstret } from '../threads';
 import { clock } from '../timing';
+import { enterRegion } from '../regions';
 
 /** Where a writable CSR lives (0 for none) and how many bytes it has. */
 function storage(csr: u32): usize {
@@ -17,6 +18,7 @@ function storage(csr: u32): usize {
   if (csr == L.CSR_VTROWS) return tb + L.T_VTROWS;
   if (csr == L.CSR_VTCOLS) return tb + L.T_VTCOLS;
   if (csr == L.CSR_VTSTRIDE) return tb + L.T_VTSTRIDE;
+  if (csr == L.CSR_REGION) return tb + L.T_REGION;
   return 0;
 }
 
@@ -55,7 +57,8 @@ function access(d: usize, pc: u64, n: u64, writes: bool, op: u32, src: u64): u64
     if (writes) {
       let v = op == OP_WRITE ? src : op == OP_SET ? old | src : old & ~src;
       if (csr == L.CSR_VFLAGS) v &= N.FLAG_ALL;
-      if (narrow) store<u32>(at, <u32>v);
+      if (csr == L.CSR_REGION) enterRegion(v & (L.REGION_COUNT - 1), n); // (it stores the new region)
+      else if (narrow) store<u32>(at, <u32>v);
       else store<u64>(at, v);
     }
     setRd(d, <i64>old);
