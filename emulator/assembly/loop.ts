@@ -12,6 +12,11 @@ import { arrived, blockFits } from './jit';
 import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
 import { progress } from './mesh';
 
+/** Instructions one call of a compiled block may run at most: it returns (at a taken branch, where the
+ * interpreter would go on into it again) so that the optimized code V8 makes of a hot block in the
+ * background is taken up by the next call. */
+const BLOCK_CALL: u64 = 1 << 20;
+
 export function run(limit: u64): u32 {
   let pc = load<u64>(L.PC);
   let n: u64 = 0;
@@ -49,7 +54,8 @@ export function run(limit: u64): u32 {
       if (npc == L.BLOCK) {
         // a compiled block (jit.ts): it runs to a taken branch or its end, and says where it went
         if (!blockFits(d, pc, limit - n)) continue;
-        const r = call_indirect<u64>(<u32>load<u64>(d, L.REC_IMM), <u32>coreAt, limit - n);
+        const room = limit - n;
+        const r = call_indirect<u64>(<u32>load<u64>(d, L.REC_IMM), <u32>coreAt, room < BLOCK_CALL ? room : BLOCK_CALL);
         const done = (r >> 32) & 0x7fffffff;
         if (done == 0 && (r >> 63) == 0) {
           // it left before its first instruction (a fault, another core's memory, a watched address):

@@ -114,12 +114,13 @@ export function jitDefault(): boolean {
   return process.env.D1_JIT !== '0';
 }
 
-/** Taken branches to a target before its code is compiled: 32, or D1_JIT_THRESHOLD (0 compiles every
- * target at its first arrival: the differential tests use it to put as much code as possible through
- * the block compiler). */
+/** Taken branches to a target before its code is compiled: 1,000 (compiling a region costs about as
+ * much as interpreting some hundred thousand instructions, so code that runs briefly is left to the
+ * interpreter), or D1_JIT_THRESHOLD (0 compiles every target at its first arrival: the differential
+ * tests use it to put as much code as possible through the block compiler). */
 function jitThreshold(): number {
-  const t = Number(process.env.D1_JIT_THRESHOLD ?? 32);
-  return Number.isInteger(t) && t >= 0 ? t : 32;
+  const t = Number(process.env.D1_JIT_THRESHOLD ?? 1000);
+  return Number.isInteger(t) && t >= 0 ? t : 1000;
 }
 
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when

@@ -4,7 +4,6 @@
 // compiled WebAssembly.Module is shared by every instance in the process (each instantiates it against
 // its own core's globals).
 import { LAYOUT } from '../../layout.js';
-import { optimized } from '../wasm.js';
 import { FUNCTIONS, GLOBALS, translate } from './translate.js';
 import type { Rec } from './semantics.js';
 import { Body, I64, module, OP } from './wasm.js';
@@ -133,7 +132,8 @@ function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Mod
   if (t.usesMulhu) funcs.push(mulhu());
   // (the helper, when present, is function FUNCTIONS.length + 1: translate.ts calls it there)
   const bytes = module({ memory: { maximum: 65536, shared: true }, globals: [...GLOBALS], functions: FUNCTIONS }, funcs);
-  // Straight to optimized code: a block that loops inside is one long call, and V8 cannot move a running
-  // baseline (Liftoff) frame to optimized code (as for the core itself, emulator/host/core.ts).
-  return optimized(() => new WebAssembly.Module(bytes));
+  // V8 compiles it with its baseline tier at once and optimizes it in the background once it is hot; a
+  // call picks up the optimized code when it is ready (a block returns at least every BLOCK_CALL
+  // instructions, emulator/assembly/loop.ts, so a long loop does not stay in baseline code).
+  return new WebAssembly.Module(bytes);
 }

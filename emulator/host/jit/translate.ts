@@ -36,8 +36,8 @@ const CODE_WRITTEN = 0;
 
 /** A region reaches branch targets this far from its entry, in bytes, and holds at most this much. */
 const REACH = 4096n;
-const MAX_SUBS = 48;
-const MAX_INSNS = 768;
+const MAX_SUBS = 16;
+const MAX_INSNS = 256;
 /** A lone thread's decode share (emulator/assembly/threads.ts decodeShare), which static schedules assume. */
 const ALONE = BigInt(ticksOf(1 / D1_CORE.threadDecodeWidth));
 

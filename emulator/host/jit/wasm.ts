@@ -124,20 +124,18 @@ export interface Imports {
 /** A module with the given imports and one exported function "f" (the first of `funcs`; the others
  * are helpers it may call, numbered after the imported functions). */
 export function module(imports: Imports, funcs: { params: number[]; results: number[]; locals: number[]; body: number[] }[]): Uint8Array<ArrayBuffer> {
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  // (large bodies: appended in loops, never spread into a call's arguments)
-  const append = (to: number[], from: number[]) => {
-    for (const x of from) to.push(x);
-  };
-  const section = (id: number, content: number[]) => {
-    out.push(id);
-    uleb(out, content.length);
-    append(out, content);
+  // Pieces, joined once at the end: a function body is copied once, however large.
+  const parts: (number[] | Uint8Array)[] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
+  const length = (p: (number[] | Uint8Array)[]) => p.reduce((n, x) => n + x.length, 0);
+  const section = (id: number, content: (number[] | Uint8Array)[]) => {
+    const head = [id];
+    uleb(head, length(content));
+    parts.push(head, ...content);
   };
   const vec = (items: number[][]) => {
     const v: number[] = [];
     uleb(v, items.length);
-    for (const i of items) append(v, i);
+    for (const i of items) v.push(...i);
     return v;
   };
   const name = (s: string) => {
@@ -147,7 +145,7 @@ export function module(imports: Imports, funcs: { params: number[]; results: num
     return [...v, ...b];
   };
   const types = [...imports.functions, ...funcs].map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
-  section(1, vec(types));
+  section(1, [vec(types)]);
   const imp: number[][] = [];
   const mem: number[] = [...name('env'), ...name('memory'), 0x02, imports.memory.shared ? 0x03 : 0x01, 0x00];
   uleb(mem, imports.memory.maximum);
@@ -158,33 +156,42 @@ export function module(imports: Imports, funcs: { params: number[]; results: num
     uleb(e, k);
     imp.push(e);
   });
-  section(2, vec(imp));
-  section(3, vec(funcs.map((_, k) => {
+  section(2, [vec(imp)]);
+  section(3, [vec(funcs.map((_, k) => {
     const v: number[] = [];
     uleb(v, imports.functions.length + k);
     return v;
-  })));
+  }))]);
   const exp = [...name('f'), 0x00];
   uleb(exp, imports.functions.length);
-  section(7, vec([exp]));
-  section(10, vec(funcs.map((f) => {
-    const locals: number[][] = [];
+  section(7, [vec([exp])]);
+  const code: (number[] | Uint8Array)[] = [];
+  const count: number[] = [];
+  uleb(count, funcs.length);
+  code.push(count);
+  for (const f of funcs) {
+    const runs: number[][] = [];
     for (const t of f.locals) {
-      const last = locals[locals.length - 1];
+      const last = runs[runs.length - 1];
       if (last && last[1] === t) last[0]!++;
-      else locals.push([1, t]);
+      else runs.push([1, t]);
     }
-    const body = vec(locals.map(([n, t]) => {
+    const locals = vec(runs.map(([n, t]) => {
       const v: number[] = [];
       uleb(v, n!);
       return [...v, t!];
     }));
-    append(body, f.body);
-    body.push(OP.end);
-    const v: number[] = [];
-    uleb(v, body.length);
-    append(v, body);
-    return v;
-  })));
-  return new Uint8Array(out);
+    const body = Uint8Array.from(f.body);
+    const size: number[] = [];
+    uleb(size, locals.length + body.length + 1);
+    code.push(size, locals, body, [OP.end]);
+  }
+  section(10, code);
+  const out = new Uint8Array(length(parts));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
