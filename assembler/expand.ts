@@ -5,12 +5,13 @@
 // the file and line that made it, handed to the layout pass as they are made.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IToken } from 'chevrotain';
+import { vreg, xreg } from '../isa/registers.js';
 import { diag, type Diagnostic } from './diagnostics.js';
-import { displayName, evaluate, ExprError, type Expr, type Loc } from './expr.js';
+import { displayName, evaluate, ExprError, substitute, symbolsOf, type Expr, type Loc } from './expr.js';
 import { parseLine } from './parser.js';
 import { fastLine } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
-import { Colon, DecNumber, Identifier } from './tokens.js';
+import { Colon, Comma, DecNumber, Identifier } from './tokens.js';
 import { toStatement, type Statement } from './visitor.js';
 
 export interface Placed {
@@ -56,6 +57,9 @@ export class Expander {
   private readonly placed: Placed = { st: { labels: [], operands: [] }, file: '', line: 0 };
   readonly diagnostics: Diagnostic[] = [];
   readonly equs = new Map<string, Expr>();
+  /** The .equ/.set symbols whose value in force is a constant: a use after it means that value (GNU as
+   * folds absolute symbols when it reads them, so a later `.set` of the same name does not change it). */
+  private readonly constants = new Map<string, bigint>();
   private readonly labelsSeen = new Set<string>();
   private readonly macros = new Map<string, Macro>();
   private readonly localCounts = new Map<string, number>();
@@ -186,7 +190,8 @@ export class Expander {
 
   private statement(file: string, line: number, l: SourceLine): void {
     if (l.fast) return this.place(file, line, l.fast);
-    const parsed = parseLine(l.tokens);
+    const head = headIndex(l.tokens);
+    const parsed = parseLine(SPACED.has(l.tokens[head]?.image.toLowerCase() ?? '') ? withCommas(l.tokens, head) : l.tokens);
     if (parsed.errors.length > 0) {
       const e = parsed.errors[0]!;
       const t = e.token;
@@ -222,6 +227,7 @@ export class Expander {
     }
     const bad = this.renameLocals(st);
     if (bad) return this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
+    if (this.constants.size > 0) this.foldConstants(st);
     const dname = st.name?.charCodeAt(0) === 46 /* . */ ? st.name.toLowerCase() : undefined;
     if (st.assign || dname === '.equ' || dname === '.set' || dname === '.equiv') {
       this.assignment(file, line, st);
@@ -234,13 +240,9 @@ export class Expander {
     this.opts.emit(p);
   }
 
-  /** `.equ name, expr` / `.set` / `name = expr`: remember for .if; layout defines the symbol. */
+  /** `.equ name, expr` / `.set` / `name = expr`: remember for .if and folding; layout defines the symbol. */
   private assignment(file: string, line: number, st: Statement): void {
-    if (st.assign) {
-      this.equs.set(st.name!, st.assign);
-      this.labelsSeen.add(st.name!);
-      return;
-    }
+    if (st.assign) return this.define(st.name!, st.assign);
     const [sym, value] = st.operands;
     if (!sym || sym.kind !== 'expr' || sym.e.k !== 'sym' || !value || value.kind !== 'expr') {
       this.error('bad-directive', `${st.name} expects a symbol name and an expression`, st.nameLoc ?? { file, line });
@@ -249,8 +251,40 @@ export class Expander {
     if (st.name!.toLowerCase() === '.equiv' && this.labelsSeen.has(sym.e.name)) {
       this.error('duplicate-symbol', `symbol '${sym.e.name}' is already defined`, sym.loc);
     }
-    this.equs.set(sym.e.name, value.e);
-    this.labelsSeen.add(sym.e.name);
+    this.define(sym.e.name, value.e);
+  }
+
+  private define(name: string, value: Expr): void {
+    this.equs.set(name, value);
+    this.labelsSeen.add(name);
+    // The value was folded already (`.set i, i + 1` reads the i in force), so constant means symbol-free.
+    let v: bigint | undefined;
+    if (symbolsOf(value).length === 0) {
+      try {
+        v = evaluate(value, { dot: 0n, symbol: () => undefined });
+      } catch {
+        // not a constant (division by zero): reported where it is used
+      }
+    }
+    if (v === undefined) this.constants.delete(name);
+    else this.constants.set(name, v);
+  }
+
+  /** Replace uses of constant .equ/.set symbols by their values, except where a directive names symbols. */
+  private foldConstants(st: Statement): void {
+    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? st.name.toLowerCase() : '';
+    if (NAMING.has(dname)) return;
+    // A register named like a symbol stays a register, as GNU as reads registers first.
+    const value = (name: string) => {
+      const v = this.constants.get(name);
+      return v !== undefined && xreg(name) === undefined && vreg(name) === undefined ? v : undefined;
+    };
+    if (st.assign) st.assign = substitute(st.assign, value);
+    st.operands.forEach((o, k) => {
+      if (k === 0 && DEFINING.has(dname)) return;
+      if (o.kind === 'expr') o.e = substitute(o.e, value);
+      else if (o.kind === 'mem' && o.offset) o.offset = substitute(o.offset, value);
+    });
   }
 
   /** Rename numeric local label references (`1b`, `1f`) in place; returns a stray macro argument if any. */
@@ -510,6 +544,26 @@ function arraySource(groups: SourceLine[][]): LineSource {
       return g && g[0] ? { text: g[0].text, line: g[0].line } : g ? { text: '', line: 0 } : undefined;
     },
   };
+}
+
+/** Directives whose operands name symbols or sections (never folded to values), and those whose first does. */
+const NAMING = new Set(['.globl', '.global', '.weak', '.local', '.hidden', '.protected', '.internal', '.type', '.section', '.pushsection']);
+const DEFINING = new Set(['.set', '.equ', '.equiv', '.size', '.comm', '.lcomm']);
+
+/** Directives whose operands GNU as separates by spaces: `.file 1 "dir" "x.c" md5 0x...`, `.loc 1 17 3 is_stmt 0`. */
+const SPACED = new Set(['.file', '.loc']);
+
+/** The tokens with a comma wherever a space separates two operands (after the directive at `head`). */
+function withCommas(tokens: IToken[], head: number): IToken[] {
+  const out: IToken[] = [];
+  tokens.forEach((t, k) => {
+    const prev = tokens[k - 1];
+    if (k > head + 1 && prev!.tokenType !== Comma && t.tokenType !== Comma && t.startOffset > (prev!.endOffset ?? prev!.startOffset) + 1) {
+      out.push({ ...prev!, image: ',', tokenType: Comma, tokenTypeIdx: Comma.tokenTypeIdx! });
+    }
+    out.push(t);
+  });
+  return out;
 }
 
 /** The directive a raw line starts with, after any labels. */

@@ -132,6 +132,28 @@ export function displayName(name: string): string {
   return i < 0 ? name : name.slice(0, i);
 }
 
+/** The expression with the symbols `value` knows replaced by their values (the same object if none is). */
+export function substitute(e: Expr, value: (name: string) => bigint | undefined): Expr {
+  switch (e.k) {
+    case 'sym': {
+      const v = value(e.name);
+      return v === undefined ? e : { k: 'num', v, loc: e.loc };
+    }
+    case 'un':
+    case 'reloc': {
+      const a = substitute(e.a, value);
+      return a === e.a ? e : { ...e, a };
+    }
+    case 'bin': {
+      const a = substitute(e.a, value);
+      const b = substitute(e.b, value);
+      return a === e.a && b === e.b ? e : { ...e, a, b };
+    }
+    default:
+      return e;
+  }
+}
+
 /** The symbols an expression mentions. */
 export function symbolsOf(e: Expr, out: string[] = []): string[] {
   if (e.k === 'sym') out.push(e.name);

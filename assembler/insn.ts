@@ -33,6 +33,8 @@ interface Form {
   /** The one instruction the form encodes, and where each of its fields comes from. */
   instr: Instr;
   bind: { field: string; from?: string; value?: number }[];
+  /** Its immediate must be a constant now (isa/types.ts AliasDef.constant). */
+  constant?: boolean;
 }
 
 function patternOf(syntax: string): Pattern[] {
@@ -61,6 +63,7 @@ for (const a of ALIASES) {
     syntax: a.syntax,
     pattern: patternOf(a.syntax),
     instr,
+    constant: a.constant,
     bind: instr.operands.map((field, k) => (args[k]!.from !== undefined ? { field, from: args[k]!.from } : { field, value: args[k]!.value! })),
     build: (v) => {
       const fields: Record<string, FieldValue> = {};
@@ -159,7 +162,7 @@ function operandValue(field: string, o: Operand): FieldValue | string {
   }
 }
 
-function tryForm(form: Form, ops: Operand[]): { v: Record<string, FieldValue> } | { at: number; message: string } {
+function tryForm(form: Form, ops: Operand[], env: InsnEnv): { v: Record<string, FieldValue> } | { at: number; message: string } {
   const v: Record<string, FieldValue> = {};
   for (let k = 0; k < form.pattern.length; k++) {
     const p = form.pattern[k]!;
@@ -172,8 +175,16 @@ function tryForm(form: Form, ops: Operand[]): { v: Record<string, FieldValue> } 
       v[p.mem.offset] = o.offset ? { e: o.offset } : { n: 0 };
       continue;
     }
-    const r = operandValue(p.field, o);
+    let r = operandValue(p.field, o);
     if (typeof r === 'string') return { at: k, message: r };
+    if (form.constant && 'e' in r) {
+      try {
+        r = { e: { k: 'num', v: env.constant(r.e), loc: r.e.loc } };
+      } catch (e) {
+        if (e instanceof ExprError) return { at: k, message: `expected a constant defined before this line: ${e.message}` };
+        throw e;
+      }
+    }
     v[p.field] = r;
   }
   return { v };
@@ -404,7 +415,7 @@ export function assembleInstruction(st: Statement, env: InsnEnv): MachineOp[] {
   let best: { at: number; message: string } | undefined;
   for (const form of forms) {
     if (form.pattern.length !== ops.length) continue;
-    const r = tryForm(form, ops);
+    const r = tryForm(form, ops, env);
     if ('v' in r) return form.build(r.v);
     if (!best || r.at > best.at) best = r;
   }

@@ -1,11 +1,13 @@
 // Layout pass (docs/dasm.md "Sections", "Data directives", "Symbols"): walks one file's expanded
 // statements, places every instruction and datum at an offset in its section, defines labels and
 // records symbol attributes. Values that need final addresses stay as expressions for the link pass.
+import { ByteWriter } from './elf/bytes.js';
 import { FLOAT_DIRECTIVES, floatData } from './floats.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
 import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
+import { SourceLines } from './source-lines.js';
 import type { Operand, Statement } from './visitor.js';
 import type { SymbolType } from './image.js';
 
@@ -34,6 +36,10 @@ export interface SymInfo {
   offset?: number;
   equ?: Expr;
   global: boolean;
+  /** `.weak`: a global that may stay undefined (then it is 0) or be overridden by a global definition. */
+  weak?: boolean;
+  /** A label in a section that is not loaded (`.debug_info`): it has no address. */
+  dropped?: boolean;
   type: SymbolType;
   size?: Expr;
   loc?: Loc;
@@ -48,17 +54,32 @@ export interface FileLayout {
 }
 
 /** Which output section an input section goes to; undefined for non-allocated sections (dropped). */
-export function outputSection(name: string, flags?: string): OutputSection | undefined {
+export function outputSection(name: string, flags?: string, type?: string): OutputSection | undefined {
   if (/^\.(text|init|fini)(\.|$)/.test(name)) return '.text';
   if (/^\.s?rodata(\.|$)/.test(name)) return '.rodata';
   if (/^\.(s?data|init_array|fini_array)(\.|$)/.test(name) || /^\.tdata/.test(name)) return '.data';
   if (/^\.(s?bss|tbss)(\.|$)/.test(name)) return '.bss';
   if (flags === undefined || !flags.includes('a')) return undefined;
   if (flags.includes('x')) return '.text';
+  if (type === 'nobits') return '.bss';
   return flags.includes('w') ? '.data' : '.rodata';
 }
 
-const IGNORED = new Set(['.file', '.ident', '.option', '.attribute', '.loc', '.addrsig', '.addrsig_sym', '.hidden', '.protected', '.internal', '.end', '.endfunc', '.func', '.variant_cc']);
+/** A section name as written: unquoted, `.note.GNU-stack` reads as an expression, so `-` joins it again. */
+function sectionName(o: Operand | undefined): string | undefined {
+  if (o?.kind === 'string') return new TextDecoder().decode(o.bytes);
+  const text = (e: Expr): string | undefined => {
+    if (e.k === 'sym' && !e.paren) return e.name;
+    if (e.k === 'num') return String(e.v);
+    if (e.k !== 'bin' || e.op !== '-') return undefined;
+    const a = text(e.a);
+    const b = text(e.b);
+    return a === undefined || b === undefined ? undefined : `${a}-${b}`;
+  };
+  return o?.kind === 'expr' ? text(o.e) : undefined;
+}
+
+const IGNORED = new Set(['.ident', '.option', '.attribute', '.addrsig', '.addrsig_sym', '.hidden', '.protected', '.internal', '.end', '.endfunc', '.func', '.variant_cc']);
 const DATA_WIDTH: Record<string, number> = {
   '.byte': 1, '.half': 2, '.short': 2, '.2byte': 2, '.word': 4, '.long': 4, '.int': 4, '.4byte': 4, '.dword': 8, '.quad': 8, '.8byte': 8,
 };
@@ -85,6 +106,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   const stack: (OutputSection | undefined)[] = [];
   let previous: OutputSection | undefined = '.text';
   let tooBig = false;
+  const sourceLines = new SourceLines();
+  /** Where the line table says the statement came from: the last `.loc`, else its assembly line. */
+  const origin = (p: Placed): { file: string; line: number } => sourceLines.current ?? p;
 
   const sec = (s: OutputSection): FileSection => {
     let x = sections.get(s);
@@ -141,13 +165,15 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
 
   function defineLabel(name: string, loc: Loc): void {
     const s = sym(name);
-    if (s.section !== undefined || s.equ !== undefined) {
+    if (s.section !== undefined || s.equ !== undefined || s.dropped) {
       const first = s.loc ? ` (first defined at ${s.loc.file}:${s.loc.line})` : '';
       error('duplicate-symbol', `duplicate symbol '${displayName(name)}'${first}`, loc);
       return;
     }
     if (current === undefined) {
-      error('label-in-dropped-section', `label '${displayName(name)}' is in a section that is not loaded`, loc);
+      // gcc -g labels its debugging sections; only a use from loaded code is an error (at link).
+      s.dropped = true;
+      s.loc = loc;
       return;
     }
     s.section = current;
@@ -189,23 +215,29 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         return switchTo(outputSection(lname));
       case '.section':
       case '.pushsection': {
-        const secName = st.operands[0];
-        if (!secName || secName.kind !== 'expr' || secName.e.k !== 'sym') throw new AsmError(`${name} expects a section name`, secName?.loc ?? loc, 'bad-directive');
-        const flags = st.operands[1]?.kind === 'string' ? new TextDecoder().decode(st.operands[1].bytes) : undefined;
+        const [nameOp, flagsOp, typeOp] = st.operands;
+        const secName = sectionName(nameOp);
+        if (secName === undefined) throw new AsmError(`${name} expects a section name`, nameOp?.loc ?? loc, 'bad-directive');
+        const flags = flagsOp?.kind === 'string' ? new TextDecoder().decode(flagsOp.bytes) : undefined;
         if (lname === '.pushsection') stack.push(current);
-        return switchTo(outputSection(secName.e.name, flags));
+        return switchTo(outputSection(secName, flags, typeOp?.kind === 'type' ? typeOp.name : undefined));
       }
       case '.popsection':
         if (stack.length === 0) throw new AsmError('.popsection without .pushsection', loc, 'bad-directive');
         return switchTo(stack.pop());
       case '.previous':
         return switchTo(previous);
+      case '.file':
+        return sourceLines.file(st);
+      case '.loc':
+        return sourceLines.loc(st);
       case '.globl':
       case '.global':
       case '.weak':
         for (const o of st.operands) {
           const n = symName(o, name, loc);
           sym(n).global = true;
+          if (lname === '.weak') sym(n).weak = true;
           globals.set(n, o.loc);
         }
         return;
@@ -266,6 +298,15 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         for (let k = 0; k < r; k++) data(p, w, [{ k: 'num', v: value ?? 0n, loc }]);
         return;
       }
+      case '.uleb128':
+      case '.sleb128':
+        // The debugging sections gcc writes use them on label differences: dropped there, unread.
+        if (current === undefined) return;
+        for (const e of operandsAsExprs(st.operands, name)) {
+          const v = constant(e);
+          raw(p, (lname === '.uleb128' ? new ByteWriter().uleb(BigInt.asUintN(64, v)) : new ByteWriter().sleb(v)).done());
+        }
+        return;
       case '.ascii':
       case '.string':
       case '.asciz': {
@@ -345,31 +386,35 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       for (const w of encoded) words(s, p, w, st.nameLoc!);
       return;
     }
-    s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line: p.line, file: p.file });
+    const { file: from, line } = origin(p);
+    s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from });
     grow(s, 4 * ops.length, st.nameLoc!);
   }
 
   /** Append an encoded word at the end of section s, extending the last run of words when it can. */
   function words(s: FileSection, p: Placed, word: number, loc: Loc): void {
     const last = s.frags[s.frags.length - 1];
-    if (last?.k === 'words' && last.file === p.file && last.offset + 4 * last.words.length === s.size) {
+    const { file: from, line } = origin(p);
+    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.words.length === s.size) {
       last.words.push(word);
-      last.lines.push(p.line);
-    } else s.frags.push({ k: 'words', offset: s.size, words: [word], lines: [p.line], file: p.file });
+      last.lines.push(line);
+    } else s.frags.push({ k: 'words', offset: s.size, words: [word], lines: [line], file: from });
     grow(s, 4, loc);
   }
 
   function data(p: Placed, width: number, values: Expr[]): void {
     const s = here(p, 'data');
     if (!s) return;
-    s.frags.push({ k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line: p.line, file: p.file });
+    const { file: from, line } = origin(p);
+    s.frags.push({ k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
     grow(s, width * values.length, p.st.nameLoc!);
   }
 
   function raw(p: Placed, bytes: Uint8Array): void {
     const s = here(p, 'data');
     if (!s) return;
-    s.frags.push({ k: 'bytes', offset: s.size, bytes, line: p.line, file: p.file });
+    const { file: from, line } = origin(p);
+    s.frags.push({ k: 'bytes', offset: s.size, bytes, line, file: from });
     grow(s, bytes.length, p.st.nameLoc!);
   }
 

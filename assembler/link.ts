@@ -62,6 +62,11 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
     for (const s of f.symbols.values()) {
       if (!s.global || (s.section === undefined && s.equ === undefined)) continue;
       const prev = globalDefs.get(s.name);
+      if (prev && (s.weak || prev.sym.weak)) {
+        // A global definition overrides a weak one; the first of two weak ones stays.
+        if (prev.sym.weak && !s.weak) globalDefs.set(s.name, { file: f, sym: s });
+        continue;
+      }
       if (prev) {
         error('duplicate-symbol', `duplicate global symbol '${s.name}' (first defined at ${prev.sym.loc?.file}:${prev.sym.loc?.line})`, s.loc ?? { file: f.file, line: 0 });
         continue;
@@ -72,7 +77,7 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   for (const f of files) {
     for (const [name, loc] of f.globals) {
       const s = f.symbols.get(name);
-      if ((s?.section === undefined && s?.equ === undefined) && !globalDefs.has(name)) error('undefined-symbol', `global symbol '${name}' is never defined`, loc);
+      if (s?.section === undefined && s?.equ === undefined && !s?.weak && !globalDefs.has(name)) error('undefined-symbol', `global symbol '${name}' is never defined`, loc);
     }
   }
 
@@ -81,9 +86,10 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
   function symbolValue(f: FileLayout, name: string, loc: Loc): bigint | undefined {
     let owner = f;
     let s = f.symbols.get(name);
-    if (!s || (s.section === undefined && s.equ === undefined)) {
+    if (!s || (s.section === undefined && s.equ === undefined) || s.weak) {
+      if (s?.dropped) throw new ExprError(`'${displayName(name)}' is a label in a section that is not loaded (no "a" flag): it has no address`, loc, 'not-loaded');
       const g = globalDefs.get(name);
-      if (!g) return undefined;
+      if (!g) return s?.weak ? 0n : undefined; // an undefined weak symbol is 0, as in GNU ld
       owner = g.file;
       s = g.sym;
     }
@@ -237,7 +243,8 @@ export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: n
     align: s.align,
   }));
   const segments = makeSegments(outSections);
-  const symbols = symbolTable(files, base, (f, n, l) => symbolValue(f, n, l), envFor);
+  const overridden = (s: SymInfo) => s.weak === true && globalDefs.get(s.name)?.sym !== s;
+  const symbols = symbolTable(files, (f, n, l) => symbolValue(f, n, l), envFor, overridden);
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
@@ -263,15 +270,15 @@ function makeSegments(sections: Section[]): Segment[] {
 
 function symbolTable(
   files: FileLayout[],
-  base: Map<FileLayout, Map<OutputSection, number>>,
   value: (f: FileLayout, name: string, loc: Loc) => bigint | undefined,
   envFor: (f: FileLayout, dot: bigint) => EvalEnv,
+  overridden: (s: SymInfo) => boolean,
 ): SymbolDef[] {
   const out: SymbolDef[] = [];
   for (const f of files) {
     for (const s of f.symbols.values()) {
       if (s.name.includes('\u0000') || s.name.startsWith('.L')) continue;
-      if (s.section === undefined && s.equ === undefined) continue;
+      if ((s.section === undefined && s.equ === undefined) || overridden(s)) continue;
       const loc = s.loc ?? { file: f.file, line: 0, column: 0, span: 1 };
       let v: bigint | undefined;
       let size = 0;
@@ -282,7 +289,6 @@ function symbolTable(
         continue;
       }
       if (v === undefined) continue;
-      void base;
       out.push({ name: displayName(s.name), value: BigInt.asUintN(64, v), size, global: s.global, type: s.type, ...(s.section ? { section: s.section } : {}) });
     }
   }

@@ -1,8 +1,9 @@
 // The .dasm grammar (docs/dasm.md "Statements"): pure Chevrotain, one parser instance, building a CST
 // that assembler/visitor.ts turns into statements. A line is any number of labels, then an optional
 // statement: `name operand, operand, ...` (instruction or directive; the grammar lists neither) or
-// `symbol = expression`. Operands are strings, `@type` (or `%type`) words, or expressions with an optional
-// `(base)` suffix. Expressions are flat operator chains; assembler/visitor.ts applies GNU as's precedence.
+// `symbol = expression`. Operands are strings, `@type` (or `%type`) words, or expressions with an
+// optional `(base)` suffix (and `@plt`). Expressions are flat operator chains; assembler/visitor.ts
+// applies GNU as's precedence.
 import { CstParser, type CstNode, type IToken } from './chevrotain.js';
 import * as T from './tokens.js';
 
@@ -66,7 +67,7 @@ class DasmParser extends CstParser {
           });
           // `sym@plt` (call and tail only)
           this.OPTION2(() => {
-            this.CONSUME2(T.At);
+            this.CONSUME2(T.At, { LABEL: 'suffixAt' });
             this.CONSUME2(T.Identifier, { LABEL: 'suffix' });
           });
         },

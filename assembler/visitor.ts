@@ -1,5 +1,6 @@
 // CST to statements: the meaning of the grammar's nodes (docs/dasm.md "Statements", "Expressions").
-// Applies GNU as's precedence to the parser's flat operator chains, decodes numbers, characters and strings.
+// Applies GNU as's precedence to the parser's flat operator chains, decodes numbers, characters and
+// strings.
 import type { CstNode, IToken } from 'chevrotain';
 import { parser } from './parser.js';
 import { ExprError, PRECEDENCE, RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
@@ -59,7 +60,7 @@ class StatementVisitor extends BaseVisitor {
     this.plt = undefined;
     for (const o of (ctx['operand'] ?? []) as CstNode[]) st.operands.push(this.visit(o) as Operand);
     // GNU as accepts `sym@plt` on the target of call and tail (and ignores it in a static link), nowhere else.
-    if (this.plt && name.image !== 'call' && name.image !== 'tail') throw new ExprError(`'@plt' is only allowed on the target of call and tail`, this.plt, 'bad-suffix');
+    if (this.plt && !/^(call|tail)$/i.test(name.image)) throw new ExprError(`'@plt' is only allowed on the target of call and tail`, this.plt, 'bad-suffix');
     return st;
   }
 
@@ -75,9 +76,7 @@ class StatementVisitor extends BaseVisitor {
     const e = this.visit(ctx['expression']![0] as CstNode) as Expr;
     if (ctx['suffix']) {
       const t = (ctx['suffix'] as IToken[])[0]!;
-      const at = this.loc(t);
-      at.column--;
-      at.span++;
+      const at = this.loc((ctx['suffixAt'] as IToken[])[0]!, t);
       if (t.image !== 'plt') throw new ExprError(`unknown symbol suffix '@${t.image}' (only 'call sym@plt' and 'tail sym@plt' are accepted)`, at, 'bad-suffix');
       this.plt = at;
     }

@@ -2,7 +2,7 @@
 // Handbook", tables 25.2-25.3). Each row names its base instruction by writing the expansion; the
 // assembler substitutes operands, the disassembler matches the expansion in reverse (first match wins,
 // so more specific rows come first). Multi-instruction pseudos (li, la, lla, call, tail, load/store of a
-// symbol) need relocations and live in assembler/pseudo.ts.
+// symbol) need relocations and live in assembler/insn.ts.
 import type { AliasDef } from './types.js';
 
 const a = (mnemonic: string, syntax: string, expands: string, opts: Partial<AliasDef> = {}): AliasDef => ({
@@ -11,6 +11,8 @@ const a = (mnemonic: string, syntax: string, expands: string, opts: Partial<Alia
   expands,
   ...opts,
 });
+
+const R_IMM = { parseOnly: true, constant: true };
 
 export const ALIASES: AliasDef[] = [
   a('nop', '', 'addi x0, x0, 0'),
@@ -25,6 +27,8 @@ export const ALIASES: AliasDef[] = [
   a('snez', 'rd, rs2', 'sltu rd, x0, rs2'),
   a('sltz', 'rd, rs1', 'slt rd, rs1, x0'),
   a('sgtz', 'rd, rs2', 'slt rd, x0, rs2'),
+  a('sgt', 'rd, rs2, rs1', 'slt rd, rs1, rs2', { parseOnly: true }),
+  a('sgtu', 'rd, rs2, rs1', 'sltu rd, rs1, rs2', { parseOnly: true }),
   a('beqz', 'rs1, bimm', 'beq rs1, x0, bimm'),
   a('bnez', 'rs1, bimm', 'bne rs1, x0, bimm'),
   a('blez', 'rs2, bimm', 'bge x0, rs2, bimm'),
@@ -43,7 +47,9 @@ export const ALIASES: AliasDef[] = [
   a('jalr', 'rd, rs1', 'jalr rd, 0(rs1)'),
   a('jr', 'imm12(rs1)', 'jalr x0, imm12(rs1)'),
   a('jalr', 'imm12(rs1)', 'jalr x1, imm12(rs1)'),
-  a('jalr', 'rd, rs1, imm12', 'jalr rd, imm12(rs1)', { parseOnly: true }),
+  a('jalr', 'rd, rs1, imm12', 'jalr rd, imm12(rs1)', { parseOnly: true, constant: true }),
+  a('jalr', 'rs1, imm12', 'jalr x1, imm12(rs1)', { parseOnly: true, constant: true }),
+  a('jr', 'rs1, imm12', 'jalr x0, imm12(rs1)', { parseOnly: true, constant: true }),
   a('fence', '', 'fence 15, 15'),
   // GNU's guaranteed-illegal instruction: a write to the read-only cycle CSR.
   a('unimp', '', 'csrrw x0, 0xc00, x0'),
@@ -64,4 +70,18 @@ export const ALIASES: AliasDef[] = [
   a('csrrw', 'rd, csr, zimm', 'csrrwi rd, csr, zimm', { parseOnly: true }),
   a('csrrs', 'rd, csr, zimm', 'csrrsi rd, csr, zimm', { parseOnly: true }),
   a('csrrc', 'rd, csr, zimm', 'csrrci rd, csr, zimm', { parseOnly: true }),
+  // So do the integer register instructions that have an immediate form, for a constant immediate.
+  a('add', 'rd, rs1, imm12', 'addi rd, rs1, imm12', R_IMM),
+  a('and', 'rd, rs1, imm12', 'andi rd, rs1, imm12', R_IMM),
+  a('or', 'rd, rs1, imm12', 'ori rd, rs1, imm12', R_IMM),
+  a('xor', 'rd, rs1, imm12', 'xori rd, rs1, imm12', R_IMM),
+  a('slt', 'rd, rs1, imm12', 'slti rd, rs1, imm12', R_IMM),
+  a('sltu', 'rd, rs1, imm12', 'sltiu rd, rs1, imm12', R_IMM),
+  a('sll', 'rd, rs1, shamt6', 'slli rd, rs1, shamt6', R_IMM),
+  a('srl', 'rd, rs1, shamt6', 'srli rd, rs1, shamt6', R_IMM),
+  a('sra', 'rd, rs1, shamt6', 'srai rd, rs1, shamt6', R_IMM),
+  a('addw', 'rd, rs1, imm12', 'addiw rd, rs1, imm12', R_IMM),
+  a('sllw', 'rd, rs1, shamt5', 'slliw rd, rs1, shamt5', R_IMM),
+  a('srlw', 'rd, rs1, shamt5', 'srliw rd, rs1, shamt5', R_IMM),
+  a('sraw', 'rd, rs1, shamt5', 'sraiw rd, rs1, shamt5', R_IMM),
 ];

@@ -64,4 +64,7 @@ export interface AliasDef {
   printOnly?: boolean;
   /** Only accepted by the assembler; the disassembler does not print it. */
   parseOnly?: boolean;
+  /** The immediate must be a constant known where the line is (numbers and symbols set before it), as GNU
+   * as requires of a register instruction given an immediate (`add a0, a0, 1`). */
+  constant?: boolean;
 }

@@ -57,15 +57,16 @@ export function generateIsaDoc(): string {
   out.push('One-instruction aliases (the disassembler prints them unless `-M no-aliases`):', '');
   out.push('| pseudo | expands to | notes |', '|---|---|---|');
   for (const a of ALIASES) {
-    const note = a.printOnly ? 'printed only (`li` assembles through the general `li` below)' : a.parseOnly ? 'accepted by the assembler, never printed' : '';
+    const parsed = a.constant ? 'accepted by the assembler for a constant immediate (as GNU as), never printed' : 'accepted by the assembler, never printed';
+    const note = a.printOnly ? 'printed only (`li` assembles through the general `li` below)' : a.parseOnly ? parsed : '';
     out.push(`| \`${`${a.mnemonic} ${a.syntax}`.trim()}\` | \`${a.expands}\` | ${note} |`);
   }
   out.push('', 'Multi-instruction pseudo-instructions (expanded by the assembler, as GNU as does without relaxation):', '');
   out.push('| pseudo | expands to |', '|---|---|');
   out.push('| `li rd, imm` | the shortest `lui`/`addi(w)`/`slli` sequence for any 64-bit value (at most as long as GNU as) |');
   out.push('| `la rd, sym` / `lla rd, sym` | `auipc rd, %pcrel_hi(sym)`; `addi rd, rd, %pcrel_lo(1b)` (not PIC: `la` is `lla`) |');
-  out.push('| `call sym` / `call rd, sym` | `auipc ra, %pcrel_hi(sym)`; `jalr ra, %pcrel_lo(1b)(ra)` (rd instead of ra) |');
-  out.push('| `tail sym` | `auipc t1, %pcrel_hi(sym)`; `jalr zero, %pcrel_lo(1b)(t1)` |');
+  out.push('| `call sym` / `call rd, sym` | `auipc ra, %pcrel_hi(sym)`; `jalr ra, %pcrel_lo(1b)(ra)` (`call rd, sym`: `auipc t1`, `jalr rd, ...(t1)`); `sym@plt` is accepted |');
+  out.push('| `tail sym` | `auipc t1, %pcrel_hi(sym)`; `jalr zero, %pcrel_lo(1b)(t1)`; `sym@plt` is accepted |');
   out.push('| `l{b,h,w,d,bu,hu,wu} rd, sym` | `auipc rd, %pcrel_hi(sym)`; `l* rd, %pcrel_lo(1b)(rd)` |');
   out.push('| `s{b,h,w,d} rs, sym, rt` | `auipc rt, %pcrel_hi(sym)`; `s* rs, %pcrel_lo(1b)(rt)` |');
   out.push('', '## Control and status registers', '');

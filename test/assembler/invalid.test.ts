@@ -63,6 +63,12 @@ const CASES: Case[] = [
   { name: 'circular .equ', src: '.equ a, b\n.equ b, a\n.word a\n', errors: [[2, 9, /defined in terms of itself/]] },
   { name: 'several errors in one file', src: 'adx a0\nnop\naddi a0, a0, 9999\nj nowhere\n', errors: [[1, 1, /unknown instruction/], [3, 14, /out of range/]] },
   { name: 'bad .rept count', src: '.rept -1\nnop\n.endr\n', errors: [[1, 1, /\.rept count -1 is out of range/]] },
+  { name: '@plt outside call and tail', src: 'la a0, f@plt\nf: ret\n', errors: [[1, 9, /'@plt' is only allowed on the target of call and tail/]] },
+  { name: 'unknown symbol suffix', src: 'call f@got\nf: ret\n', errors: [[1, 7, /unknown symbol suffix '@got'/]] },
+  { name: '.loc of an undeclared file', src: '.file 1 "x.c"\n.loc 3 1\n', errors: [[2, 6, /file number 3 is not declared by a \.file/]] },
+  { name: 'code using a label of a section that is not loaded', src: '.section .debug_info,"",@progbits\n.Ld: .byte 0\n.text\nla a0, .Ld\n', errors: [[4, 8, /'\.Ld' is a label in a section that is not loaded/]] },
+  { name: 'register instruction given a symbol', src: 'add a0, a0, sym\nsym: ret\n', errors: [[1, 13, /expected a register, got an expression/]] },
+  { name: 'jalr offset that is not a constant yet', src: 'jalr ra, t1, f\nf: ret\n', errors: [[1, 14, /expected a constant defined before this line/]] },
 ];
 
 function run(c: Case) {

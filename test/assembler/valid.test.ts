@@ -34,9 +34,9 @@ describe('assembler constructs', () => {
   it('includes, relative to the including file', () => {
     same('.include "inc.dasm"\nnop\n', 'ret\nnop\n', { 'inc.dasm': 'ret\n' });
   });
-  it('numeric local labels and C-precedence expressions', () => {
+  it('numeric local labels and GNU-precedence expressions', () => {
     same('1: j 1f\n1: j 1b\n1:\n', 'j .+4\nj .\n'); // 1b on a labelled line is that label
-    same('li a0, 1 + 2 * 3 << 1\nli a1, (1 | 2) ^ 4 & 6\nli a2, -8 / 3\nli a3, 7 % -3\nli a4, 010 + 0b11 + 0x10 + \'A\'\n', 'li a0, 14\nli a1, 7\nli a2, -2\nli a3, 1\nli a4, 92\n');
+    same('li a0, 1 + 2 * 3 << 1\nli a1, (1 | 2) ^ 4 & 6\nli a2, -8 / 3\nli a3, 7 % -3\nli a4, 010 + 0b11 + 0x10 + \'A\'\n', 'li a0, 13\nli a1, 6\nli a2, -2\nli a3, 1\nli a4, 92\n');
   });
   it('%hi/%lo and %pcrel_hi/%pcrel_lo reach the same address as la', () => {
     same('.Lx: auipc a0, %pcrel_hi(t)\naddi a0, a0, %pcrel_lo(.Lx)\nt: nop\n', 'la a0, t\nt: nop\n');

@@ -106,3 +106,18 @@ export function liValues(seed = 1, random = 400): bigint[] {
 export function liCorpus(values: bigint[]): string {
   return ['        .text', '_start:', ...values.map((v, k) => `        li ${ABI_NAMES[1 + (k % 31)]}, ${v}`), ''].join('\n');
 }
+
+/** Expressions whose value shows GNU as's rules (precedence, logical `>>`, -1 for a true comparison, 1 for
+ * a true `&&`/`||`, infix `!` or-not, shift counts out of range), with the value GNU as 2.40 gives. */
+export const GNU_EXPRESSIONS: [string, bigint][] = [
+  ['1 + 2 * 3 << 1', 13n], ['(1 | 2) ^ 4 & 6', 6n], ['3 == 1 + 2', -1n], ['1 + 2 == 3', -1n], ['2 < 3', -1n], ['3 < 2', 0n],
+  ['1 && 2', 1n], ['0 || 2', 1n], ['1 || 0 && 0', 1n], ['1 || 1 && 0', 1n], ['1 && 0 == 0', 1n], ['0 == 0 && 0', 0n],
+  ['0xffffffff80000000 >> 1', 0x7fffffffc0000000n], ['-1 >> 60', 15n], ['-(1 << 63) >> 63', 1n], ['16 >> 2 >> 1', 2n],
+  ['-8 / 3', -2n], ['7 % -3', 1n], ['-7 % 3', -1n], ['8 / 2 / 2', 2n], ['2 - 1 - 1', 0n], ['5 % 3 << 2', 8n],
+  ['1 << 64', 0n], ['1 << 63', -(1n << 63n)], ['-1 >> 64', 0n], ['1 << -1', 0n], ['1 << 2 * 3', 12n],
+  ['5 ! 1', -1n], ['1 ! 2 | 4', -3n], ['!0', 1n], ['!5', 0n], ['~0', -1n], ['+5', 5n], ['- - 5', 5n],
+  ['1 <> 2', -1n], ['1 <> 1', 0n], ['1 != 2', -1n], ['5 >= 5', -1n], ['5 <= 4', 0n], ['-1 < 1', -1n],
+  ['1 | 2 + 4', 7n], ['6 & 3 + 1', 3n], ['1 + 6 & 3', 3n], ['4 - 1 | 2', 1n], ['2 | 1 == 3', -1n], ['2 * 3 + 4 * 5', 26n],
+  ['1 - 2 < 0', -1n], ['0 < 1 - 2', 0n], ['1 == 1 == 1', 0n], ['3 > 2 > 1', 0n], ['1 < 2 + 1 < 2', -1n], ['3 ^ 5 | 8 & 12', 12n],
+  ['0x7fffffffffffffff + 1', -(1n << 63n)], ['-0x8000000000000000 - 1', (1n << 63n) - 1n],
+];

@@ -7,7 +7,7 @@ import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Core } from '../../emulator/host/core.js';
 import { runLoaded } from '../../emulator/host/run.js';
-import { extremesCorpora, instructionCorpus, liCorpus, liValues } from '../gen/corpus.js';
+import { extremesCorpora, GNU_EXPRESSIONS, instructionCorpus, liCorpus, liValues } from '../gen/corpus.js';
 import { gnuBuild, gnuSection, missing, tempDir } from '../helpers/tools.js';
 
 const skip = missing('gnuAs');
@@ -44,6 +44,44 @@ function compare(source: string): string[] {
 describe.skipIf(skip !== '')(`d1 as matches GNU as byte for byte${skip}`, () => {
   it('on every instruction and pseudo-instruction with boundary and random operands', () => {
     for (const seed of [1, 2, 3]) expect(compare(instructionCorpus(seed))).toEqual([]);
+  });
+
+  it('on the GNU forms of real-world assembly: expressions, .set, @plt, .weak, section directives, LEB128', () => {
+    const lines = [
+      '        .text',
+      '        .globl _start',
+      '_start:',
+      ...GNU_EXPRESSIONS.map(([e]) => `        .dword ${e}`),
+      '        li a0, (0xffffffff80000000 >> 1)',
+      '        .set OFF, 8',
+      '        ld a0, OFF(sp)',
+      '        .set OFF, 16',
+      '        ld a0, OFF(sp)',
+      '        .set i, 0',
+      '        .rept 4',
+      '        .set i, i + 1',
+      '        addi a0, a0, i',
+      '        .endr',
+      '        call f@plt',
+      '        tail f@plt',
+      '        call a0, f@plt',
+      '        .weak w', // GNU ld turns a call of an undefined weak symbol into `jalr 0(zero)`; la and data agree
+      '        la a0, w',
+      '        .dword w',
+      '        .section .note.GNU-stack,"",@progbits',
+      '        .section .comment,"MS",@progbits,1',
+      '        .string "not loaded"',
+      '        .text',
+      '        .uleb128 624485',
+      '        .sleb128 -123456',
+      '        .uleb128 127',
+      '        .sleb128 -1',
+      'f:      ret',
+      '        .section .text.x,"ax",%progbits',
+      '        .type x, %function',
+      'x:      sgt a0, a1, a2',
+    ];
+    expect(compare(`${lines.join('\n')}\n`)).toEqual([]);
   });
 
   it('on branches and jumps at their extreme distances', () => {

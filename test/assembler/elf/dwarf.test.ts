@@ -1,12 +1,15 @@
 // Reading the DWARF line tables gcc writes (versions 2 to 5, with .debug_line_str and MD5 entries in
 // version 5): every row must match what GNU objdump --dwarf=decodedline decodes from the same file; and
-// DWARF 5 directory and file tables with MD5 sums as GNU as writes them.
+// DWARF 5 directory and file tables with MD5 sums as GNU as writes them; and d1 as's line table from
+// `.file`/`.loc` maps every instruction to the same source line as GNU as's.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../assembler/index.js';
 import { readElf } from '../../../assembler/elf/read.js';
-import { missing, PROGRAMS, sh, tempDir } from '../../helpers/tools.js';
-import { decodedRows, gccBuild } from './gnu.js';
+import type { LineEntry } from '../../../assembler/image.js';
+import { gnuBuild, missing, PROGRAMS, sh, tempDir } from '../../helpers/tools.js';
+import { decodedRows, gccBuild, lineAt } from './gnu.js';
 
 const gcc = missing('gnuAs', 'gcc');
 describe.skipIf(gcc !== '')(`line tables of gcc-built executables${gcc}`, () => {
@@ -56,5 +59,39 @@ describe.skipIf(gnuAs !== '')(`DWARF 5 file entries from GNU as${gnuAs}`, () => 
       { addr: 0x1004n, file: '/src/dir/inc/util.h', line: 10 },
       { addr: 0x1008n, file: '/src/dir/main.c', line: 7 },
     ]);
+  });
+});
+
+describe.skipIf(gnuAs !== '')(`.file and .loc as GNU as reads them${gnuAs}`, () => {
+  it('give every instruction the source line GNU as gives it', () => {
+    const source = [
+      '        .file "x.c"',
+      '        .file 0 "/src/dir" "x.c"',
+      '        .file 1 "x.c" md5 0x00112233445566778899aabbccddeeff',
+      '        .file 2 "inc" "util.h"',
+      '        .file 3 "/usr/include" "stdint.h"',
+      '        .text',
+      '        .globl _start',
+      '_start: .loc 1 3 5',
+      '        nop',
+      '        nop',
+      '        .loc 2 10 1 is_stmt 0',
+      '        nop',
+      '        .loc 1 7 2 discriminator 3',
+      '        .loc 3 1 0', // two at one address: the last counts
+      '        addi a0, a0, 1',
+      '        .loc 1 2 0 prologue_end',
+      '        ret',
+      '',
+    ].join('\n');
+    const built = gnuBuild(source, tempDir('d1-loc-'));
+    if (built.error) throw new Error(built.error);
+    const r = readElf(new Uint8Array(readFileSync(built.elf!)), 'gnu.elf');
+    if (!('image' in r)) throw new Error(r.diagnostics[0]!.message);
+    const { image, diagnostics } = assemble([{ path: 'x.s', text: source }]);
+    expect(diagnostics).toEqual([]);
+    const rows = (lines: LineEntry[]) => [0, 4, 8, 12, 16].map((off) => lineAt(lines, 0x1000n + BigInt(off)));
+    expect(rows(image!.lines)).toEqual(rows(r.image.lines));
+    expect(rows(image!.lines)).toEqual(['/src/dir/x.c:3', '/src/dir/x.c:3', '/src/dir/inc/util.h:10', '/usr/include/stdint.h:1', '/src/dir/x.c:2']);
   });
 });

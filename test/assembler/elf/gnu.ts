@@ -1,6 +1,8 @@
-// GNU tools for the ELF tests: building a C program of programs/c with gcc, and reading GNU objdump's
-// decoded line table (`objdump --dwarf=decodedline`) for comparison with ours.
+// GNU tools for the ELF tests: building a C program of programs/c with gcc, reading GNU objdump's
+// decoded line table (`objdump --dwarf=decodedline`) for comparison with ours, and looking an address up
+// in a line table.
 import { join } from 'node:path';
+import type { LineEntry } from '../../../assembler/image.js';
 import { PROGRAMS, sh, tempDir } from '../../helpers/tools.js';
 
 /** A static freestanding RV64IM executable of programs/c/<source>, with the given -g option. */
@@ -19,4 +21,11 @@ export function decodedRows(text: string): string[] {
     if (m) rows.push(`${m[1]} ${m[2]} ${m[3]}`);
   }
   return rows;
+}
+
+/** `file:line` of the line-table row that covers addr (the last one at or below it), '-' for none. */
+export function lineAt(lines: LineEntry[], addr: bigint): string {
+  let best: LineEntry | undefined;
+  for (const l of lines) if (l.addr <= addr && (!best || l.addr >= best.addr)) best = l;
+  return best ? `${best.file}:${best.line}` : '-';
 }
