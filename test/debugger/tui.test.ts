@@ -9,13 +9,13 @@ import { D1_BIN, missing, PROGRAMS } from '../helpers/tools.js';
 const skip = missing('tmux');
 const SESSION = `d1-tui-${process.pid}`;
 const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-t', SESSION, '-p').stdout;
+const screen = (name = SESSION) => tmux('capture-pane', '-t', name, '-p').stdout;
 
-/** Wait until the screen matches (the TUI redraws asynchronously). */
-async function until(re: RegExp, ms = 8000): Promise<string> {
+/** Wait until the screen of tmux session `name` matches (the TUI redraws asynchronously). */
+async function until(re: RegExp, name = SESSION, ms = 8000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
-    const s = screen();
+    const s = screen(name);
     if (re.test(s) || Date.now() > end) return s;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -49,23 +49,16 @@ describe(`d1 debug --tui${skip}`, () => {
     expect(lines.length).toBeLessThanOrEqual(28);
     expect(s).toMatch(/^\|- \S*fib\.dasm:44 -+\|\|- registers \(thread 0\) -+\|$/m);
     tmux('send-keys', '-t', SESSION, 'quit', 'Enter');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(tmux('has-session', '-t', SESSION).status).not.toBe(0); // the debugger left, and tmux with it
+    // the debugger leaves, and tmux with it: wait for the session to go (a condition, not a time)
+    for (const end = Date.now() + 8000; tmux('has-session', '-t', SESSION).status === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    expect(tmux('has-session', '-t', SESSION).status).not.toBe(0);
   });
 
   it.skipIf(skip !== '')('on a mesh, the mesh pane draws every core\'s state and follows `core X,Y`', async () => {
     const name = `${SESSION}-mesh`;
     const cmd = `NO_COLOR=1 ${process.execPath} ${D1_BIN} debug --tui --mesh 3x2 ${join(PROGRAMS, 'allreduce.dasm')}`;
     expect(tmux('new-session', '-d', '-s', name, '-x', '130', '-y', '40', cmd).status).toBe(0);
-    const shot = () => tmux('capture-pane', '-t', name, '-p').stdout;
-    const wait = async (re: RegExp) => {
-      const end = Date.now() + 8000;
-      for (;;) {
-        const s = shot();
-        if (re.test(s) || Date.now() > end) return s;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const wait = (re: RegExp) => until(re, name);
     await wait(/\(d1\)/);
     tmux('send-keys', '-t', name, 'stepi 40', 'Enter', 'core 2,1', 'Enter');
     const s = await wait(/mesh-3x2 3x2: core \(2,1\)[\s\S]* R  R \[R\]/);
@@ -78,15 +71,7 @@ describe(`d1 debug --tui${skip}`, () => {
     const name = `${SESSION}-grid`;
     const cmd = `NO_COLOR=1 ${process.execPath} ${D1_BIN} debug --tui --mesh 4x4 ${join(PROGRAMS, 'allreduce.dasm')}`;
     expect(tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '36', cmd).status).toBe(0);
-    const shot = () => tmux('capture-pane', '-t', name, '-p').stdout;
-    const wait = async (re: RegExp) => {
-      const end = Date.now() + 8000;
-      for (;;) {
-        const s = shot();
-        if (re.test(s) || Date.now() > end) return s;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const wait = (re: RegExp) => until(re, name);
     let s = await wait(/R running/);
     // four grid rows (the selected core in brackets), then the legend
     expect(s.match(/\| *(\[R\]| R )( R ){3} *\|/g)?.length ?? s.match(/(\[R\]| R )( R ){3}/g)?.length).toBe(4);
