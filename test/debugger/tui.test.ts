@@ -39,7 +39,7 @@ describe(`d1 debug --tui${skip}`, () => {
     expect(s).toContain('Breakpoint 1, 0x11e4 <fib_rec> at fib.dasm:43');
     expect(s).toContain('fib(93) = 12200160415121876738'); // the program's output, in the console
     tmux('send-keys', '-t', SESSION, 'stepi', 'Enter');
-    s = await until(/=> +44 +blt[\s\S]*t0 0000000000000002\*/);
+    s = await until(/^(?=[\s\S]*=> +44 +blt)(?=[\s\S]*t0 0000000000000002\*)/); // (both, in either order on the screen)
     expect(s).toMatch(/t0 0000000000000002\*/); // changed by li t0, 2
     expect(s).toMatch(/=> +44 +blt/);
     tmux('resize-window', '-t', SESSION, '-x', '90', '-y', '28');
