@@ -407,7 +407,7 @@ export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 
 /** A trace record: what (TRACE_KIND), core slot, thread or engine, detail (a WAIT kind), start and end
  * ticks (i64), an argument (u64: semaphore number, barrier group, remote core, descriptor address). */
 export const TRACE_FIELDS = { KIND: 0, SLOT: 4, WHO: 8, DETAIL: 12, START: 16, END: 24, ARG: 32 } as const;
-export const TRACE_KIND = { WAIT: 1, ENGINE: 2 } as const;
+export const TRACE_KIND = { WAIT: 1, ENGINE: 2, REGION: 3 } as const;
 
 /** Links of a router, in LINKS order: the four neighbours, then the local SRAM read (inject) and write (eject) ports. */
 export const LINK = { EAST: 0, WEST: 1, NORTH: 2, SOUTH: 3, INJECT: 4, EJECT: 5 } as const;

@@ -4,8 +4,9 @@
 // adds the stretches still open when it reads the table (emulator/host/core.ts regions).
 import * as L from './generated/layout';
 import { modelStore } from './generated/dispatch';
-import { coreAt, tb } from './state';
-import { threadInstret } from './threads';
+import { coreAt, currentSlot, tb } from './state';
+import { trace } from './mesh';
+import { current, threadInstret } from './threads';
 import { clock } from './timing';
 
 /** The running thread (n instructions into this run) enters region r (0..REGION_COUNT-1). */
@@ -22,6 +23,7 @@ export function enterRegion(r: u64, n: u64): void {
     const at = row + L.REGION_STALLS + (k << 3);
     store<i64>(at, load<i64>(at) + load<i64>(L.STALLS + (k << 3)) - load<i64>(tb + L.T_REGION_STALLS + (k << 3)));
   }
+  trace(L.TRACE_REGION, currentSlot(), current(), <u32>load<u64>(tb + L.T_REGION), load<i64>(tb + L.T_REGION_CLOCK), clock(), 0);
   store<u64>(tb + L.T_REGION, r);
   markRegionStart(tb, instret, clock(), L.STALLS);
 }

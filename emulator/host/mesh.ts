@@ -55,9 +55,10 @@ export interface MeshRunOptions {
   workers?: number;
 }
 
-/** A thread's wait (who: thread, detail: WAIT kind) or an engine's descriptor (who: ENGINE_KIND), in ticks. */
+/** A thread's wait (who: thread, detail: WAIT kind), an engine's descriptor (who: ENGINE_KIND) or a
+ * thread's stretch in a profiling region (who: thread, detail: the region), in ticks. */
 export interface TraceRecord {
-  kind: 'wait' | 'engine';
+  kind: 'wait' | 'engine' | 'region';
   core: number;
   who: number;
   detail: number;
@@ -144,7 +145,7 @@ export class Machine {
       for (const at of records) {
         const f = (k: keyof typeof TRACE_FIELDS) => at + TRACE_FIELDS[k];
         this.traceRecords.push({
-          kind: dv.getUint32(f('KIND'), true) === TRACE_KIND.WAIT ? 'wait' : 'engine',
+          kind: (['wait', 'engine', 'region'] as const)[dv.getUint32(f('KIND'), true) - TRACE_KIND.WAIT]!,
           core: p.globals[dv.getUint32(f('SLOT'), true)]!,
           who: dv.getUint32(f('WHO'), true),
           detail: dv.getUint32(f('DETAIL'), true),

@@ -1,6 +1,7 @@
 // `--trace out.json`: a Chrome/Perfetto trace of a run (the JSON trace event format, which ui.perfetto.dev
-// and chrome://tracing load): a process per core, a track per hardware thread with its run and its
-// waits (semaphore, barrier, remote load, join), and a track per engine with each descriptor it ran.
+// and chrome://tracing load): a process per core, a track per hardware thread with its run, its waits
+// (semaphore, barrier, remote load, join) and the profiling regions it left (the region CSR), and a track
+// per engine with each descriptor it ran.
 import { TICKS_PER_CYCLE } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 import type { Machine, TraceRecord } from './mesh.js';
@@ -36,6 +37,10 @@ export function traceJson(m: Machine): string {
     const pid = r.core + 1;
     if (r.kind === 'wait') {
       events.push({ ph: 'X', name: waitName(m, r), cat: 'wait', pid, tid: r.who, ts: us(r.start), dur: us(r.end - r.start) });
+      continue;
+    }
+    if (r.kind === 'region') {
+      events.push({ ph: 'X', name: `region ${r.detail}`, cat: 'region', pid, tid: r.who, ts: us(r.start), dur: us(r.end - r.start) });
       continue;
     }
     const tid = ENGINE_TID + r.who;

@@ -10,6 +10,7 @@ import { meshStats } from '../../emulator/host/mesh-stats.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { coreStats } from '../../emulator/host/stats.js';
 import { meshPreset } from '../../emulator/presets.js';
+import { traceJson } from '../../emulator/host/trace.js';
 
 const sink = { write: () => true };
 
@@ -92,10 +93,15 @@ worker: csrwi region, 4
     expect(coreStats(await profile('_start: li a0, 0\n li a7, 93\n ecall\n', true)).regions).toBeUndefined();
   });
 
-  it('a machine sums its cores', async () => {
+  it('a machine sums its cores; the trace has each stretch a thread spent in a region', async () => {
     const m = new Machine(meshPreset(2, 2));
     expect(m.load(image(LOOPS), 'regions.dasm')).toEqual([]);
+    m.trace();
     expect((await m.run({ stdout: sink, stderr: sink })).kind).toBe('exit');
+    const events = (JSON.parse(traceJson(m)) as { traceEvents: { cat?: string; name: string; pid: number; dur: number }[] }).traceEvents.filter((e) => e.cat === 'region');
+    // every core: region 0 (to the first csrwi), region 1, region 2
+    expect(events.map((e) => `${e.pid} ${e.name}`).sort()).toEqual([1, 2, 3, 4].flatMap((p) => [`${p} region 0`, `${p} region 1`, `${p} region 2`]));
+    expect(events.every((e) => e.dur >= 0)).toBe(true);
     const r = new Map(meshStats(m).regions!.map((x) => [x.region, x]));
     expect(r.get(1)!.instructions).toBe(4 * 2002);
     expect(r.get(2)!.loadBytes).toBe(4 * 800);
