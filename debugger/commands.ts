@@ -2,7 +2,7 @@
 // dispatch, `help` and completion. Each command prints through `out` and never throws at the user: bad
 // input gets a message and the session goes on.
 import { formatMeshStats, meshStats } from '../emulator/host/mesh-stats.js';
-import { coreState, infoCores, infoEngines, infoSemaphores, machineOf, MESH_LEGEND, meshGrid, NotAMesh, parseCore } from './mesh.js';
+import { coreState, infoCores, infoEngines, infoSemaphores, machineOf, MESH_LEGEND, meshGrid, NotAMesh, parseCore, whyWaiting } from './mesh.js';
 import { basename } from 'node:path';
 import { evaluate, ExprError, type Expr } from '../assembler/expr.js';
 import { lexer } from '../assembler/tokens.js';
@@ -304,7 +304,7 @@ export const COMMANDS: Command[] = [
     stopAndReport(ctx, ctx.session.finish());
   } },
   { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
-  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats|cores|mesh|semaphores|engines', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, the selected core\'s semaphores and engines', run: (ctx, a) => {
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats|cores|mesh|why|semaphores|engines', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, why a core waits (info why [X,Y]: the chain of barriers and joins back to what holds it), the selected core\'s semaphores and engines', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
@@ -346,9 +346,12 @@ export const COMMANDS: Command[] = [
       ctx.out(`${m.preset.name}: ${m.exits.size}/${m.cores.size} cores exited, cycle ${m.cycles}`);
       for (const l of meshGrid(m, s.focus)) ctx.out(l);
       ctx.out(MESH_LEGEND);
+    } else if (what === 'why') {
+      const m = machineOf(s);
+      for (const l of whyWaiting(m, rest.length > 0 ? parseCore(m, rest.join(' ')) : s.focus, (_core, pc) => where(ctx, pc))) ctx.out(l);
     } else if (what === 'semaphores' || what === 'sem') ctx.out(infoSemaphores(s.core));
     else if (what === 'engines') for (const l of infoEngines(s.core)) ctx.out(l);
-    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats; on a mesh cores, mesh, semaphores, engines)`);
+    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats; on a mesh cores, mesh, why [X,Y], semaphores, engines)`);
   } },
   { name: 'thread', aliases: ['t'], args: 'N', help: `show the registers of hardware thread N (0..${D1_CORE.threads - 1}) from now on; without N, say which is shown`, run: (ctx, a) => {
     if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);

@@ -3,7 +3,7 @@
 import type { Machine } from '../emulator/host/mesh.js';
 import type { Core, ThreadInfo } from '../emulator/host/core.js';
 import type { Session } from './session.js';
-import { semaphoreWait } from '../emulator/host/report.js';
+import { semaphoreWait, threadPc } from '../emulator/host/report.js';
 
 export class NotAMesh extends Error {}
 
@@ -80,4 +80,51 @@ export function infoSemaphores(core: Core): string {
 export function infoEngines(core: Core): string[] {
   const names = { dma: 'DMA engine ', list: 'list parser', gather: 'gather     ' };
   return core.engines().map((e) => `${names[e.engine]}  ${e.busy ? (e.descriptor !== undefined ? `working on descriptor 0x${e.descriptor.toString(16)}` : 'starting') : 'idle'}${e.queued > 0 ? `, ${e.queued} queued` : ''}`);
+}
+
+/**
+ * `info why X,Y`: what core g waits for, followed back along the chain of waits: a barrier names the
+ * members not there yet and what each of them waits for, a join the thread it joins; a semaphore says
+ * what count it needs and has (the core that should post it is the program's to know); a remote load's
+ * reply is on its way. Each line says where (`where` of a core and a pc).
+ */
+export function whyWaiting(m: Machine, g: number, where: (core: Core, pc: bigint) => string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const arrived = m.barrierWaits();
+  const explain = (g: number, depth: number): void => {
+    const { part, slot, core } = m.cores.get(g)!;
+    const pad = '  '.repeat(depth);
+    if (m.halted(part, slot)) return void out.push(`${pad}core ${m.name(g)} has exited (${m.exits.get(g) ?? 0})`);
+    const threads = core.threads().filter((t) => t.state !== 'free');
+    if (threads.some((t) => t.state === 'running')) {
+      const t = threads.find((x) => x.state === 'running')!;
+      return void out.push(`${pad}core ${m.name(g)} runs (thread ${t.thread} at ${where(core, t.pc)})`);
+    }
+    for (const t of threads) {
+      const key = `${g}/${t.thread}`;
+      const at = where(core, threadPc(t));
+      const head = `${pad}core ${m.name(g)} thread ${t.thread}`;
+      if (seen.has(key)) {
+        out.push(`${head}: (again: the chain goes round)`);
+        continue;
+      }
+      seen.add(key);
+      if (t.waitKind === 'semaphore') out.push(`${head} waits for ${semaphoreWait(core, t)} at ${at}: no post has come`);
+      else if (t.waitKind === 'remote') out.push(`${head} waits for a remote load from ${m.name(t.waitFor!)} at ${at}: its reply is on its way`);
+      else if (t.waitKind === 'join') {
+        out.push(`${head} joins thread ${t.waitFor} at ${at}:`);
+        const u = core.threads()[t.waitFor!]!;
+        out.push(`${pad}  thread ${u.thread} ${u.state === 'running' ? `runs at ${where(core, u.pc)}` : u.state === 'free' ? 'has ended' : `waits (${u.waitKind}) at ${where(core, threadPc(u))}`}`);
+      } else if (t.waitKind === 'barrier') {
+        const here = arrived.get(t.waitArg!) ?? [];
+        const missing = m.members(t.waitArg!).filter((x) => !here.includes(x));
+        out.push(`${head} waits at the barrier of ${m.groupName(t.waitArg!)} at ${at} (${here.length} of ${here.length + missing.length} arrived); not there yet:`);
+        for (const x of missing.slice(0, 8)) explain(x, depth + 1);
+        if (missing.length > 8) out.push(`${pad}  ... and ${missing.length - 8} more`);
+      }
+    }
+  };
+  explain(g, 0);
+  return out;
 }

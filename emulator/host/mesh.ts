@@ -298,7 +298,7 @@ export class Machine {
   }
 
   /** The group of a barrier: enabled cores of its rectangle (all for -1). */
-  private members(group: bigint): number[] {
+  members(group: bigint): number[] {
     const all = group === (1n << 64n) - 1n;
     const x0 = all ? 0 : Number(group & 0xffn), y0 = all ? 0 : Number((group >> 8n) & 0xffn);
     const x1 = all ? this.preset.w - 1 : Number((group >> 16n) & 0xffn), y1 = all ? this.preset.h - 1 : Number((group >> 24n) & 0xffn);

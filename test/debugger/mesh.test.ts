@@ -73,6 +73,15 @@ describe('d1 debug --mesh', () => {
     expect(pcs).toEqual(['1008', '100c', '1004', '1008', '100c', '1004']);
   });
 
+  it('info why follows a barrier back to the core that holds it, and says what that one waits for', () => {
+    const src = ['_start: csrr t0, coreid', '        beqz t0, stuck', '        li t1, -1', '        barrier t1', '        li a0, 0', '        li a7, 93', '        ecall',
+      'stuck:  li t1, 2', '        li t2, 1', '        swait t1, t2', '        li t1, -1', '        barrier t1', '        li a0, 0', '        li a7, 93', '        ecall', ''].join('\n');
+    const r = debugMesh(['--mesh', '3x1'], ['run', 'info why 2,0', 'info why 0,0'], src);
+    expect(r.stdout).toMatch(/^core \(2,0\) thread 0 waits at the barrier of all cores at 0x100c <_start\+0xc> at gather\.dasm:4 \(2 of 3 arrived\); not there yet:$/m);
+    expect(r.stdout).toMatch(/^ {2}core \(0,0\) thread 0 waits for semaphore 2 \(needs 1, has 0\) at 0x1024 <stuck\+0x8> at gather\.dasm:10: no post has come$/m);
+    expect(r.stdout).toMatch(/^core \(0,0\) thread 0 waits for semaphore 2/m);
+  });
+
   it('a deadlock shows the waiting core at the instruction it waits in, in the stop and in info cores', () => {
     const wait = ['_start: csrr t0, coreid', '        bnez t0, out', '        li t1, 0', '        li t2, 1', '        swait t1, t2', '        nop', 'out:    li a0, 0', '        li a7, 93', '        ecall', ''].join('\n');
     const r = debugMesh(['--mesh', '2x1'], ['run', 'info cores'], wait);
