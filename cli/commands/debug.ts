@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .option('--tui', 'full-screen: source, registers, a vector register, the core map and the console')
     .option('--mesh <WxH>', 'debug on a W x H mesh of cores (every core runs the program; `core X,Y` picks one)')
     .option('--die', 'debug on a D1 die (18 x 20 cores, 354 enabled)')
+    .option('--tile', 'debug on a training tile (5 x 5 dies, 8,850 cores; `core X,Y` reaches any of them)')
     .option('--disable <list>', "the disabled cores, 'x,y;x,y;...' or 'none'")
     .action(async (file: string, opts: { command?: string; batch?: boolean; tui?: boolean } & MeshFlags) => {
       const preset = presetOrExit('debug', opts);
