@@ -359,14 +359,16 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
       b.end();
       return;
     }
-    if (model.timing) b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
-    else b.i32(1); // (the functional build's schedule holds for any thread)
-    for (const v of plans[k]!.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
-    b.br(caseAt[3 * k + 1]!, OP.br_if).br(caseAt[3 * k + 2]!);
+    if (model.timing) {
+      b.get(MODEL.share).i64(ALONE).op(OP.i64_eq);
+      for (const v of plans[k]!.inputs) b.get(local(v)).get(MODEL.clk).op(OP.i64_le_s, OP.i32_and);
+      b.br(caseAt[3 * k + 1]!, OP.br_if).br(caseAt[3 * k + 2]!);
+    } else b.br(caseAt[3 * k + 1]!); // (the functional build's schedule holds always: no general body)
     b.end();
     body(k, false);
     b.end();
-    body(k, true);
+    if (model.timing) body(k, true);
+    else b.op(OP.unreachable);
   });
   b.end(); // loop
   b.op(OP.unreachable);
