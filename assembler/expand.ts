@@ -13,6 +13,7 @@ import { fastLine } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
 import { Colon, Comma, DecNumber, Identifier } from './tokens.js';
 import { toStatement, type Statement } from './visitor.js';
+import { sourceProblem } from './source-file.js';
 
 export interface Placed {
   st: Statement;
@@ -513,7 +514,10 @@ export class Expander {
         break;
       }
     }
-    if (path === undefined || text === undefined) return this.error('include-missing', `cannot read included file '${name}'`, arg.loc);
+    if (path === undefined || text === undefined) {
+      const why = candidates.map(sourceProblem).find((w) => w !== undefined && w !== 'no such file') ?? 'no such file';
+      return this.error('include-missing', `cannot read included file '${name}': ${why}`, arg.loc);
+    }
     const full = resolve(path);
     if (this.includeStack.includes(full)) {
       const cycle = [...this.includeStack.slice(this.includeStack.indexOf(full)), full].map((p) => p.split('/').pop()).join(' -> ');

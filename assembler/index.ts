@@ -1,6 +1,5 @@
 // The assembler's API: .dasm sources in, a linked Image (or located diagnostics) out.
 // Passes: expand (macros, repetition, conditionals, includes) -> layout (per file) -> link.
-import { readFileSync } from 'node:fs';
 import { D1_CORE } from '../emulator/presets.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { evaluate, ExprError, type Expr } from './expr.js';
@@ -8,6 +7,7 @@ import { Expander } from './expand.js';
 import type { Image } from './image.js';
 import { startLayout, type FileLayout } from './layout.js';
 import { link } from './link.js';
+import { readSource, sourceProblem } from './source-file.js';
 
 export interface AssembleOptions {
   /** Address of .text (default: the preset's link base, 0x1000). */
@@ -16,12 +16,10 @@ export interface AssembleOptions {
   readFile?: (path: string) => string | undefined;
 }
 
+/** A source file's text, or undefined when it cannot be read (sourceProblem says why). */
 export function readTextFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readSource(path);
+  return r instanceof Uint8Array ? new TextDecoder().decode(r) : undefined;
 }
 
 export function assemble(files: { path: string; text?: string }[], opts: AssembleOptions = {}): { image?: Image; diagnostics: Diagnostic[] } {
@@ -32,7 +30,8 @@ export function assemble(files: { path: string; text?: string }[], opts: Assembl
     for (const f of files) {
       const text = f.text ?? readFile(f.path);
       if (text === undefined) {
-        diagnostics.push(diag('unreadable', `cannot read '${f.path}'`, { file: f.path }));
+        const why = sourceProblem(f.path);
+        diagnostics.push(diag('unreadable', `cannot read '${f.path}'${why ? `: ${why}` : ''}`, { file: f.path }));
         continue;
       }
       const layoutDiagnostics: Diagnostic[] = [];

@@ -1,11 +1,11 @@
 // Reading a program for `d1 run`, `d1 objdump` and later `d1 debug`: a .dasm/.s file is assembled on
 // the fly, anything else is read as an ELF. Diagnostics are printed here with the source line; the
 // caller only sees an Image or undefined.
-import { readFileSync } from 'node:fs';
 import { assemble, readTextFile } from '../assembler/index.js';
 import { formatDiagnostic, type Diagnostic } from '../assembler/diagnostics.js';
 import type { Image } from '../assembler/image.js';
 import { readElf } from '../assembler/elf/read.js';
+import { readSource } from '../assembler/source-file.js';
 
 const ASSEMBLY = /\.(dasm|s|S|asm)$/;
 
@@ -32,11 +32,9 @@ export function isAssembly(path: string): boolean {
 export function loadProgram(paths: string[]): Image | undefined {
   if (paths.length === 1 && !isAssembly(paths[0]!)) {
     const path = paths[0]!;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-    } catch (e) {
-      process.stderr.write(`d1: cannot read '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    const bytes = readSource(path);
+    if (!(bytes instanceof Uint8Array)) {
+      process.stderr.write(`d1: cannot read '${path}': ${bytes.problem}\n`);
       return undefined;
     }
     const r = readElf(bytes, path);

@@ -1,0 +1,47 @@
+// Source and program files are regular files of bounded size (issue 15): a device, FIFO or directory,
+// included or given, is a located error at once, never a hang; so is a file over the limit.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../assembler/index.js';
+import { d1, tempDir } from '../helpers/tools.js';
+
+describe('source files', () => {
+  const dir = tempDir('d1-src-');
+
+  it('.include of a device, a FIFO or a directory is a located error', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [target, why] of [['/dev/zero', 'not a regular file'], [fifo, 'not a regular file'], [dir, 'a directory']] as const) {
+      const { diagnostics } = assemble([{ path: join(dir, 'inc.dasm'), text: `        nop\n        .include "${target}"\n` }]);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({ line: 2, column: 18 });
+      expect(diagnostics[0]!.message).toContain(`cannot read included file '${target}': it is ${why}`);
+    }
+  });
+
+  it('a file over the size limit is refused (D1_MAX_SOURCE_BYTES)', () => {
+    const big = join(dir, 'big.dasm');
+    writeFileSync(big, `${'        nop\n'.repeat(1000)}`);
+    const saved = process.env['D1_MAX_SOURCE_BYTES'];
+    process.env['D1_MAX_SOURCE_BYTES'] = '4000';
+    try {
+      const { diagnostics } = assemble([{ path: join(dir, 'top.dasm'), text: `        .include "big.dasm"\n` }]);
+      expect(diagnostics[0]!.message).toContain('it has 12000 bytes, more than the 4000 a source may have');
+    } finally {
+      if (saved === undefined) delete process.env['D1_MAX_SOURCE_BYTES'];
+      else process.env['D1_MAX_SOURCE_BYTES'] = saved;
+    }
+    expect(assemble([{ path: join(dir, 'top.dasm'), text: `        .include "big.dasm"\n` }]).diagnostics).toEqual([]);
+  });
+
+  it('d1 run and d1 as refuse a device or a directory at once, exit 1', () => {
+    const r = d1(['run', '/dev/urandom']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot read '/dev/urandom': it is not a regular file");
+    const a = d1(['as', dir, '-o', join(dir, 'x.elf')]);
+    expect(a.code).not.toBe(0);
+    expect(a.stderr).toMatch(/it is a directory|cannot read/);
+  });
+});
