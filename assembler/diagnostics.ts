@@ -42,10 +42,18 @@ const MAX_SHOWN = 160;
  * Render like GNU tools: `file:line:col: error: message`, then the source line and a caret.
  * `source` returns the text of a file (or undefined when it cannot be read).
  */
+/** A source's lines, split once for all the diagnostics of a file (not once each: a file of many errors). */
+let split: { text: string; lines: string[] } | undefined;
+function linesOf(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  if (split?.text !== text) split = { text, lines: text.split(/\r?\n/) };
+  return split.lines;
+}
+
 export function formatDiagnostic(d: Diagnostic, source?: (file: string) => string | undefined): string {
   const loc = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   let out = `${loc}: ${d.severity}: ${d.message}`;
-  const text = d.line > 0 ? source?.(d.file)?.split(/\r?\n/)[d.line - 1] : undefined;
+  const text = d.line > 0 ? linesOf(source?.(d.file))?.[d.line - 1] : undefined;
   if (text !== undefined) {
     let shown = text.replace(/\t/g, ' ');
     let col = Math.max(1, d.column);

@@ -16,12 +16,27 @@ export function sourceText(file: string): string | undefined {
   return sources.get(file);
 }
 
+const lines = new Map<string, string[] | undefined>();
 export function sourceLine(file: string, line: number): string | undefined {
-  return sourceText(file)?.split(/\r?\n/)[line - 1];
+  if (!lines.has(file)) lines.set(file, sourceText(file)?.split(/\r?\n/));
+  return lines.get(file)?.[line - 1];
+}
+
+/** Diagnostics shown at most (D1_MAX_ERRORS, default 50); the rest are counted. */
+function maxShown(): number {
+  const n = Number(process.env.D1_MAX_ERRORS ?? 50);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 50;
 }
 
 export function printDiagnostics(ds: Diagnostic[]): void {
-  for (const d of ds) process.stderr.write(`${formatDiagnostic(d, sourceText)}\n`);
+  const shown = ds.slice(0, maxShown());
+  for (const d of shown) process.stderr.write(`${formatDiagnostic(d, sourceText)}\n`);
+  const rest = ds.slice(shown.length);
+  if (rest.length > 0) {
+    const errors = rest.filter((d) => d.severity === 'error').length;
+    const kinds = [errors > 0 ? `${errors} more error${errors > 1 ? 's' : ''}` : '', rest.length - errors > 0 ? `${rest.length - errors} more warning${rest.length - errors > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+    process.stderr.write(`... and ${kinds} (D1_MAX_ERRORS=N shows up to N)\n`);
+  }
 }
 
 export function isAssembly(path: string): boolean {

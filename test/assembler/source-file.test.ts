@@ -36,6 +36,15 @@ describe('source files', () => {
     expect(assemble([{ path: join(dir, 'top.dasm'), text: `        .include "big.dasm"\n` }]).diagnostics).toEqual([]);
   });
 
+  it('a file of 20,000 bad lines: 50 errors shown, the rest counted (D1_MAX_ERRORS), at once', () => {
+    const bad = join(dir, 'bad.dasm');
+    writeFileSync(bad, Array.from({ length: 20000 }, (_, i) => `  frob a${i}, x\n`).join(''));
+    const r = d1(['as', bad, '-o', join(dir, 'bad.elf')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/: error: /g)).toHaveLength(50);
+    expect(r.stderr).toMatch(/\.\.\. and \d+ more errors \(D1_MAX_ERRORS=N shows up to N\)\n$/);
+  });
+
   it('d1 run and d1 as refuse a device or a directory at once, exit 1', () => {
     const r = d1(['run', '/dev/urandom']);
     expect(r.code).toBe(1);
