@@ -39,6 +39,10 @@ export interface ExpandOptions {
 export const MAX_MACRO_DEPTH = 1000;
 /** Statements one source file may expand to (guards `.rept 1000000000`). */
 export const MAX_STATEMENTS = 5_000_000;
+/** The expansion budget of a run, for .macro, .rept, .irp and .irpc together: lines of source they make,
+ * and bytes of it (a macro whose arguments double at each level; 2^30 expansions that make nothing). */
+export const MAX_EXPANDED_LINES = 2_000_000;
+export const MAX_EXPANDED_BYTES = 16 * 2 ** 20;
 
 const BLOCK_OPEN = new Set(['.macro', '.rept', '.irp', '.irpc']);
 const BLOCK_CLOSE: Record<string, string> = { '.macro': '.endm', '.rept': '.endr', '.irp': '.endr', '.irpc': '.endr' };
@@ -68,6 +72,10 @@ export class Expander {
   private readonly includeStack: string[] = [];
   private macroCounter = 0;
   private depth = 0;
+  /** The expansion budget spent so far, and the expansions in progress (for the message). */
+  private expandedLines = 0;
+  private expandedBytes = 0;
+  private readonly chain: string[] = [];
   private aborted = false;
 
   constructor(private readonly opts: ExpandOptions) {}
@@ -77,7 +85,7 @@ export class Expander {
     this.includeStack.push(resolve(path));
     this.text(path, text, 0);
     this.includeStack.pop();
-    if (this.conds.length > 0) this.error('unterminated-if', `.if without .endif`, { file: path, line: 0 });
+    if (this.conds.length > 0 && !this.aborted) this.error('unterminated-if', `.if without .endif`, { file: path, line: 0 });
   }
 
   private error(code: string, message: string, where: Partial<Loc> & { file: string }, notes?: string[]): void {
@@ -464,9 +472,7 @@ export class Expander {
     const text = m.body
       .map((b) => b.replace(/\\([A-Za-z_][\w]*|@|\(\))/g, (all, n: string) => (n === '@' ? counter : n === '()' ? '' : (values.get(n) ?? all))))
       .join('\n');
-    this.depth++;
-    this.text(file, text, line);
-    this.depth--;
+    this.expand(`macro '${m.name}' invoked at ${file}:${line}`, file, line, text, m.body.length);
   }
 
   private repeat(file: string, line: number, kind: string, argText: string, body: string[], open: SourceLine, where: { file: string; line: number; column?: number }): void {
@@ -486,7 +492,7 @@ export class Expander {
       if (n < 0n || n * BigInt(Math.max(1, body.length)) > BigInt(MAX_STATEMENTS)) {
         return this.error('too-large', `.rept count ${n} is out of range 0..${Math.floor(MAX_STATEMENTS / Math.max(1, body.length))}`, where);
       }
-      for (let k = 0n; k < n && !this.aborted; k++) this.text(file, bodyText, line);
+      for (let k = 0n; k < n && !this.aborted; k++) this.expand(`.rept at ${file}:${line} (repetition ${k + 1n})`, file, line, bodyText, body.length);
       return;
     }
     const args = rawArgs(argText);
@@ -494,10 +500,29 @@ export class Expander {
     if (!sym) return this.error('bad-directive', `${kind} expects a symbol and values`, where);
     const values = kind === '.irp' ? args : [...(args[0] ?? '')];
     const re = new RegExp(`\\\\${sym.replace(/[$.]/g, '\\$&')}(?![\\w])|\\\\\\(\\)`, 'g');
-    for (const v of values) {
+    for (const [k, v] of values.entries()) {
       if (this.aborted) return;
-      this.text(file, bodyText.replace(re, (m) => (m === '\\()' ? '' : v)), line);
+      this.expand(`${kind} at ${file}:${line} (${sym} = ${v.length > 20 ? `${v.slice(0, 20)}...` : v}, item ${k + 1})`, file, line, bodyText.replace(re, (m) => (m === '\\()' ? '' : v)), body.length);
     }
+  }
+
+  /** Assemble text a macro or repetition made, spending the run's expansion budget; past it, a located
+   * error naming the expansions in progress, and the run stops expanding. */
+  private expand(what: string, file: string, line: number, text: string, lines: number): void {
+    this.expandedLines += lines;
+    this.expandedBytes += text.length;
+    if (this.expandedLines > MAX_EXPANDED_LINES || this.expandedBytes > MAX_EXPANDED_BYTES) {
+      const chain = [...this.chain, what];
+      const notes = chain.length > 6 ? [...chain.slice(0, 3), `... ${chain.length - 6} more ...`, ...chain.slice(-3)] : chain;
+      this.error('too-large', `macros and repetitions made more than ${this.expandedLines > MAX_EXPANDED_LINES ? `${MAX_EXPANDED_LINES} lines` : `${MAX_EXPANDED_BYTES} bytes`} of source (the expansion budget): ${what}`, { file, line, column: 1 }, notes.map((n) => `in ${n}`));
+      this.aborted = true;
+      return;
+    }
+    this.chain.push(what);
+    this.depth++;
+    this.text(file, text, line);
+    this.depth--;
+    this.chain.pop();
   }
 
   private include(file: string, line: number, st: Statement): void {

@@ -45,6 +45,19 @@ describe('source files', () => {
     expect(r.stderr).toMatch(/\.\.\. and \d+ more errors \(D1_MAX_ERRORS=N shows up to N\)\n$/);
   });
 
+  it('one expansion budget for macros and repetitions: arguments that double, 2^30 expansions that make nothing', () => {
+    const doubling = assemble([{ path: join(dir, 'd.dasm'), text: '.macro m a\n m \\a\\a\n.endm\n m x\n' }]).diagnostics;
+    expect(doubling).toHaveLength(1);
+    expect(doubling[0]!).toMatchObject({ code: 'too-large', line: 4 });
+    expect(doubling[0]!.message).toMatch(/^macros and repetitions made more than \d+ bytes of source \(the expansion budget\): macro 'm' invoked at /);
+    expect(doubling[0]!.notes!.length).toBeGreaterThan(3); // the chain of expansions
+    const wide = assemble([{ path: join(dir, 'w.dasm'), text: '.macro m n\n.if \\n\n m \\n-1\n m \\n-1\n.endif\n.endm\n m 30\n' }]).diagnostics;
+    expect(wide).toHaveLength(1);
+    expect(wide[0]!.message).toMatch(/more than \d+ (lines|bytes) of source \(the expansion budget\)/);
+    // what real code does stays well inside it
+    expect(assemble([{ path: join(dir, 'ok.dasm'), text: '.rept 1000\n nop\n.endr\n.irp r, a0, a1, a2\n li \\r, 1\n.endr\n' }]).diagnostics).toEqual([]);
+  });
+
   it('d1 run and d1 as refuse a device or a directory at once, exit 1', () => {
     const r = d1(['run', '/dev/urandom']);
     expect(r.code).toBe(1);
