@@ -115,7 +115,12 @@ describe(`d1 run --gdb${skip}`, () => {
     socket.write(packet('pzz'));
     socket.write(packet('qXfer:features:read:target.xml:0,40'));
     socket.write(packet('?'));
-    await new Promise((r) => setTimeout(r, 500));
+    // the last packet's reply (the stop reason) says every earlier one has been answered
+    await new Promise<void>((r) => {
+      const done = () => /\$T05thread:1;#/.test(got) && (socket.off('data', done), r());
+      socket.on('data', done);
+      done();
+    });
     expect(got).toContain('-');
     expect(got.match(/\$E\w\w#/g)?.length).toBeGreaterThanOrEqual(4);
     expect(got).toContain('<?xml');
