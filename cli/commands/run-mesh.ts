@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { Image } from '../../assembler/image.js';
 import { LAYOUT } from '../../emulator/layout.js';
 import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
+import { jitDefault } from '../../emulator/host/core.js';
 import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh-stats.js';
 import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
 import { placeLines, semaphoreWait, stopReport, threadPc } from '../../emulator/host/report.js';
@@ -17,6 +18,8 @@ export interface MeshFlags {
   mesh?: string;
   /** false with --no-timing: the functional build. */
   timing?: boolean;
+  /** false with --no-jit: no compiled blocks. */
+  jit?: boolean;
   die?: boolean;
   tile?: boolean;
   disable?: string;
@@ -211,7 +214,7 @@ function rectangles(m: Machine, specs: string[]): { x0: number; y0: number; x1: 
 
 export async function runMesh(preset: MeshPreset, image: Image, file: string, f: MeshFlags): Promise<number> {
   const maxCycles = f.maxCycles !== undefined ? BigInt(int(f.maxCycles, '--max-cycles')) : undefined;
-  const m = new Machine(preset, { timing: f.timing !== false });
+  const m = new Machine(preset, { timing: f.timing !== false, jit: f.jit !== false && jitDefault() });
   const rects = rectangles(m, f.on ?? []);
   // the rectangle a core's program comes from (a later one wins where they overlap), or -1
   const owner = (x: number, y: number) => {

@@ -2,7 +2,7 @@
 // exits with the program's exit code, or with the codes of docs/machine.md when it faults, reaches
 // --max-instructions or is interrupted. Statistics go to stderr (text) or stdout (--json).
 import type { Command } from 'commander';
-import { Core } from '../../emulator/host/core.js';
+import { Core, jitDefault } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats, formatStats } from '../../emulator/host/stats.js';
@@ -48,6 +48,7 @@ export function register(program: Command): void {
     .option('--on <rect=program>', 'run another program on a rectangle of cores: X0,Y0-X1,Y1=PROG (repeatable; the main program runs everywhere else)', collect, [])
     .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
     .option('--no-timing', 'run without the cycle model (the functional build, faster): every instruction counts one cycle, no stalls')
+    .option('--no-jit', 'interpret every instruction: no compiled blocks (the same results, slower; for comparison)')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: a track per core and thread with its waits, and the engines\' work')
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
@@ -91,7 +92,7 @@ export function register(program: Command): void {
         }
         return;
       }
-      const core = new Core({ timing: opts.timing !== false });
+      const core = new Core({ timing: opts.timing !== false, jit: opts.jit !== false && jitDefault() });
       const errors = core.load(image, file);
       if (errors.length > 0) {
         printDiagnostics(errors);

@@ -52,7 +52,7 @@ describe('d1 run', () => {
     expect(stats.cycles).toBeGreaterThan(0);
   });
 
-  it('--no-timing: the same output, one cycle an instruction, no stalls; on a mesh too', () => {
+  it('--no-timing: the same output, one cycle an instruction, no stalls; on a mesh too; --no-jit: the same run', () => {
     const timed = d1(['run', '--json', join(PROGRAMS, 'fib.dasm')]);
     const r = d1(['run', '--no-timing', '--json', join(PROGRAMS, 'fib.dasm')]);
     const last = (out: string) => JSON.parse(out.split('\n').filter((l) => l.startsWith('{')).pop()!);
@@ -62,6 +62,11 @@ describe('d1 run', () => {
     expect(a.cycles).toBeGreaterThan(a.instructions); // the model's stalls
     expect(b.cycles).toBe(b.instructions);
     expect(Object.values(b.threads[0].stalls).every((v) => v === 0)).toBe(true);
+    // --no-jit: the interpreter alone, the same run
+    const noJit = d1(['run', '--no-jit', '--json', join(PROGRAMS, 'fib.dasm')]);
+    const { wallSeconds: _a, mips: _b, ...c } = last(noJit.stdout);
+    const { wallSeconds: _c, mips: _d, ...d } = a;
+    expect(c).toEqual(d);
     const mesh = d1(['run', '--no-timing', '--mesh', '2x2', join(PROGRAMS, 'allreduce.dasm')]);
     expect(mesh.code).toBe(0);
     expect(mesh.stdout).toBe(d1(['run', '--mesh', '2x2', join(PROGRAMS, 'allreduce.dasm')]).stdout);
