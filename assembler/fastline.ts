@@ -1,8 +1,10 @@
 // A fast path for the lines most programs are made of: labels, then an instruction whose operands are
-// registers, symbols, integers (optionally negated) and `int(reg)` / `(reg)` memory operands. Such a line
-// becomes exactly the Statement that the Chevrotain grammar and visitor would build (test/assembler/
-// fastline.test.ts checks this on generated lines), without tokens or a CST. Anything else (directives,
-// expressions, strings, %relocations, `;`) returns undefined and goes through the grammar.
+// registers, symbols, integers (optionally negated) and `int(reg)` / `(reg)` memory operands, or a data
+// directive (.byte ... .dword) of integers and symbols. Such a line becomes exactly the Statement that the
+// Chevrotain grammar and visitor would build (test/assembler/fastline.test.ts checks this on generated
+// lines), without tokens or a CST: a .byte line of a million values costs its values, not a parse tree.
+// Anything else (other directives, expressions, strings, %relocations, `;`) returns undefined and goes
+// through the grammar.
 // It runs for almost every line, so it is written as a plain scanner over module-level state.
 import type { Expr, Loc } from './expr.js';
 import type { Operand, Statement } from './visitor.js';
@@ -15,6 +17,9 @@ const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c
 
 /** BigInts of small literals, made once: most immediates are small, and each BigInt is a heap object. */
 const SMALL: bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k));
+
+/** The data directives whose plain lists the fast path takes. */
+const DATA = new Set(['.byte', '.half', '.short', '.2byte', '.word', '.long', '.int', '.4byte', '.dword', '.quad', '.8byte']);
 
 /** The labels of every line that has none (most lines): shared, never changed. */
 const NO_LABELS: { name: string; loc: Loc }[] = Object.freeze([]) as unknown as { name: string; loc: Loc }[];
@@ -151,7 +156,7 @@ export function fastLine(lineText: string, fileName: string, lineNumber: number)
       i++;
       continue;
     }
-    if (numeric || word.charCodeAt(0) === 46 /* . */) return undefined;
+    if (numeric || (word.charCodeAt(0) === 46 /* . */ && !DATA.has(word))) return undefined;
     name = word;
     nameStart = s;
     break;
@@ -160,10 +165,11 @@ export function fastLine(lineText: string, fileName: string, lineNumber: number)
   const operands: Operand[] = [];
   skipSpace();
   if (text.charCodeAt(i) === 61 /* = */) return undefined;
+  const data = DATA.has(name);
   while (!atEnd()) {
     skipSpace();
     const o = operand();
-    if (!o) return undefined;
+    if (!o || (data && o.kind !== 'expr')) return undefined;
     operands.push(o);
     skipSpace();
     if (atEnd()) break;

@@ -27,6 +27,12 @@ describe('fast path for instruction lines', () => {
     'beqz a0, 1f',
     'label_only:',
     'nop',
+    '.byte 1, 2, 0x7f, -1',
+    'tab: .word 0x12345678, sym, 1b, -7  # comment',
+    '  .dword 0xffffffffffffffff,label',
+    '.half 3',
+    '.word',
+    '.quad 01, 0x0',
   ];
 
   it('builds the same statement as the grammar on every line it takes, and takes most of them', () => {
@@ -38,10 +44,11 @@ describe('fast path for instruction lines', () => {
       expect(fast, line).toEqual(viaGrammar(line));
     }
     expect(taken / lines.length).toBeGreaterThan(0.9);
+    for (const data of lines.filter((l) => /^\s*(\w+:\s*)?\.(byte|half|word|dword|quad)/.test(l))) expect(fastLine(data, 'f.dasm', 7), data).toBeDefined();
   });
 
   it('leaves directives, expressions, strings, relocations and several statements to the grammar', () => {
-    for (const line of ['.word 1', 'li a0, 1+2', 'lui a0, %hi(x)', 'x = 3', 'nop; nop', ".byte 'a'", 'addi a0, a0, 08', 'li a0, (5)', 'add a0,', 'add a0 a1']) {
+    for (const line of ['.word 1+2', '.byte (1)', '.ascii "x"', '.byte 1,', 'li a0, 1+2', 'lui a0, %hi(x)', 'x = 3', 'nop; nop', ".byte 'a'", 'addi a0, a0, 08', 'li a0, (5)', 'add a0,', 'add a0 a1']) {
       expect(fastLine(line, 'f.dasm', 1), line).toBeUndefined();
     }
   });
