@@ -218,6 +218,24 @@ function meshWorkloads(singleCoreMips: number): void {
   rows.push({ name: `mesh: sparse tile (bench/programs/sparse.dasm, ${(sparse.cycles / 1e6).toFixed(1)} M cycles), seconds`, value: sparse.seconds, unit: 's', target: '20x faster than 13.6 s (main before issue 11)' });
 }
 
+/** Hostile-input scaling (issue 15): one .byte line of N values and an .irp over N items, at N and 10 N;
+ * time should grow about 10x. */
+async function scalingWorkload(): Promise<void> {
+  const cases: [string, (n: number) => string][] = [
+    ['.byte line', (n) => `.byte ${Array(n).fill('1').join(',')}\n`],
+    ['.irp list', (n) => `.irp x,${Array(n).fill('1').join(',')}\n .byte \\x\n.endr\n`],
+  ];
+  for (const [what, make] of cases) {
+    const time = (n: number) => {
+      const text = make(n);
+      return bestOf(2, () => assemble([{ path: join(tmp, 'scale.dasm'), text }]));
+    };
+    const small = await time(100_000);
+    const large = await time(1_000_000);
+    rows.push({ name: `assembler: ${what} of 1,000,000 against 100,000 (s)`, value: large, unit: 's', reference: { name: '100,000', value: small }, ratio: large / small, target: 'about 10x (linear)' });
+  }
+}
+
 async function startup(): Promise<void> {
   const t = await timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
   rows.push({ name: 'start-up: d1 run programs/hello.dasm', value: t, unit: 's', target: '< 0.3 s' });
@@ -252,6 +270,8 @@ async function main(): Promise<void> {
   await debuggerWorkload();
   progress('assembler');
   await assemblerWorkload(200_000);
+  progress('scaling');
+  await scalingWorkload();
   progress('start-up');
   await startup();
   if (json) {
