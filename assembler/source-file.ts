@@ -20,7 +20,7 @@ export function sourceProblem(path: string): string | undefined {
   if (st.isDirectory()) return 'it is a directory';
   if (!st.isFile()) return 'it is not a regular file (a device, FIFO or socket)';
   const limit = sourceLimit();
-  if (st.size > limit) return `it has ${st.size} bytes, more than the ${limit} a source may have (D1_MAX_SOURCE_BYTES raises the limit)`;
+  if (st.size > limit) return `it has ${st.size} bytes, more than the ${limit} a source may have (--max-source-bytes or D1_MAX_SOURCE_BYTES raises the limit)`;
   return undefined;
 }
 

@@ -30,8 +30,22 @@ program
   .name('d1')
   .description('Assembler, emulator and tools for the Tesla Dojo D1 instruction set')
   .version(VERSION, '-V, --version')
+  .option('--max-errors <n>', 'show at most N errors and warnings, count the rest (default 50; D1_MAX_ERRORS)')
+  .option('--max-source-bytes <n>', 'read source and program files of at most N bytes (default 64 MiB; D1_MAX_SOURCE_BYTES)')
   .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
+  .exitOverride()
+  // the limits are read where they apply, from the environment: the options set it for this run
+  .hook('preAction', (cmd) => {
+    const o = cmd.opts<{ maxErrors?: string; maxSourceBytes?: string }>();
+    for (const [value, name, flag] of [[o.maxErrors, 'D1_MAX_ERRORS', '--max-errors'], [o.maxSourceBytes, 'D1_MAX_SOURCE_BYTES', '--max-source-bytes']] as const) {
+      if (value === undefined) continue;
+      if (!/^[0-9]+$/.test(value)) {
+        process.stderr.write(`d1: ${flag} takes a whole number, got '${value}'\n`);
+        process.exit(2);
+      }
+      process.env[name] = value;
+    }
+  });
 
 registerAs(program);
 registerRun(program);

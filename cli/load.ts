@@ -35,7 +35,7 @@ export function printDiagnostics(ds: Diagnostic[]): void {
   if (rest.length > 0) {
     const errors = rest.filter((d) => d.severity === 'error').length;
     const kinds = [errors > 0 ? `${errors} more error${errors > 1 ? 's' : ''}` : '', rest.length - errors > 0 ? `${rest.length - errors} more warning${rest.length - errors > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
-    process.stderr.write(`... and ${kinds} (D1_MAX_ERRORS=N shows up to N)\n`);
+    process.stderr.write(`... and ${kinds} (--max-errors N shows up to N)\n`);
   }
 }
 

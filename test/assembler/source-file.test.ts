@@ -42,7 +42,11 @@ describe('source files', () => {
     const r = d1(['as', bad, '-o', join(dir, 'bad.elf')]);
     expect(r.code).toBe(1);
     expect(r.stderr.match(/: error: /g)).toHaveLength(50);
-    expect(r.stderr).toMatch(/\.\.\. and \d+ more errors \(D1_MAX_ERRORS=N shows up to N\)\n$/);
+    expect(r.stderr).toMatch(/\.\.\. and \d+ more errors \(--max-errors N shows up to N\)\n$/);
+    const three = d1(['--max-errors', '3', 'as', bad, '-o', join(dir, 'bad.elf')]);
+    expect(three.stderr.match(/: error: /g)).toHaveLength(3);
+    const small = d1(['--max-source-bytes', '100', 'as', bad, '-o', join(dir, 'bad.elf')]);
+    expect(small.stderr).toContain('more than the 100 a source may have');
   });
 
   it('one expansion budget for macros and repetitions: arguments that double, 2^30 expansions that make nothing', () => {
