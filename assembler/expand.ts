@@ -77,6 +77,10 @@ export class Expander {
   private expandedBytes = 0;
   private readonly chain: string[] = [];
   private aborted = false;
+  /** The expansion stopped early (an exhausted budget, runaway recursion): what it made is not whole. */
+  get stopped(): boolean {
+    return this.aborted;
+  }
 
   constructor(private readonly opts: ExpandOptions) {}
 

@@ -40,6 +40,8 @@ export function assemble(files: { path: string; text?: string }[], opts: Assembl
       const x: Expander = new Expander({ readFile, emit: (p) => layout.add(p) });
       x.file(f.path, text);
       diagnostics.push(...x.diagnostics, ...layoutDiagnostics);
+      // an expansion that stopped early left the file's layout unfinished: nothing to link
+      if (x.stopped) return { diagnostics };
       layouts.push(layout.finish());
     }
     // Link even after errors, so that errors found only when encoding (ranges, undefined symbols) are

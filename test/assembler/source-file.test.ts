@@ -62,6 +62,16 @@ describe('source files', () => {
     expect(assemble([{ path: join(dir, 'ok.dasm'), text: '.rept 1000\n nop\n.endr\n.irp r, a0, a1, a2\n li \\r, 1\n.endr\n' }]).diagnostics).toEqual([]);
   });
 
+  it('an expansion that stops early (budget, runaway recursion) ends the run with its error, not a half-made image', () => {
+    for (const text of ['_start: nop\n.macro k\n .rept 100\n .word 1, 2, 3, 4\n .endr\n k\n.endm\n k\n', '_start: nop\n.macro mm a\n mm \\a\\a\n.endm\n .data\nx: .word 1\n .text\n mm y\n']) {
+      const r = assemble([{ path: join(dir, 'stop.dasm'), text }]);
+      expect(r.image).toBeUndefined();
+      const codes = r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+      expect(codes.length).toBeGreaterThan(0);
+      for (const c of codes) expect(c).toMatch(/^(too-large|macro-recursion)$/);
+    }
+  });
+
   it('d1 run and d1 as refuse a device or a directory at once, exit 1', () => {
     const r = d1(['run', '/dev/urandom']);
     expect(r.code).toBe(1);
