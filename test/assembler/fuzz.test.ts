@@ -7,7 +7,7 @@ import { readElf } from '../../assembler/elf/read.js';
 import { writeElf } from '../../assembler/elf/write.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROGRAMS } from '../helpers/tools.js';
+import { missing, PROGRAMS, sh, tempDir } from '../helpers/tools.js';
 
 const PIECES = ['addi', 'a0', ',', 'x31', '(', ')', '%hi', '%pcrel_lo', '1b', '1:', 'lbl:', '.macro', '.endm', '.rept', '.endr', '.if', '.endif',
   '.include', '"s"', "'c'", '.word', '.zero', '.section', '@progbits', '-', '<<', '0x7fffffffffffffff', '99999999999999999999', '\n', ';', '#', '\\', '.', 'li', 'call', 'la', 'sd', '8(sp)', 'csrr', 'cycle', '.equ', '=', '.align', '.string'];
@@ -47,14 +47,29 @@ describe('fuzzing', () => {
   });
 });
 
-// Grammar-aware mutation of real programs (issue 15): lines of programs/*.dasm duplicated, dropped,
+// Grammar-aware mutation of real programs (issue 15): lines of programs/*.dasm and of gcc's output for
+// programs/c (when gcc is installed) duplicated, dropped,
 // swapped, their numbers made extreme, hostile directives put in (a huge .rept, a runaway macro, an
 // .include of a device, a long .byte list). Every mutant must end with an image or located errors, within
 // the assembler's budgets (the budgets' own worst cases, seconds each, are test/assembler/source-file.test.ts').
 // 240 seeded mutants; D1_FUZZ_INPUTS=N for more.
-describe('mutated example programs', () => {
+/** gcc's assembly for the C programs in programs/c (-O0 and -O2, with -g), when gcc is installed. */
+function gccOutput(): { path: string; lines: string[] }[] {
+  if (missing('gcc') !== '') return [];
+  const out = tempDir('d1-fuzz-gcc-');
+  const c = join(PROGRAMS, 'c');
+  return readdirSync(c).filter((f) => f.endsWith('.c')).flatMap((f) =>
+    ['-O0', '-O2'].flatMap((o) => {
+      const asm = join(out, `${f}${o}.s`);
+      const r = sh('riscv64-unknown-elf-gcc', [o, '-g', '-march=rv64im', '-mabi=lp64', '-ffreestanding', '-S', '-o', asm, join(c, f)]);
+      return r.status === 0 ? [{ path: asm, lines: readFileSync(asm, 'utf8').split('\n') }] : [];
+    }),
+  );
+}
+
+describe('mutated example programs and gcc output', () => {
   const dir = join(PROGRAMS);
-  const sources = readdirSync(dir).filter((f) => f.endsWith('.dasm')).map((f) => ({ path: join(dir, f), lines: readFileSync(join(dir, f), 'utf8').split('\n') }));
+  const sources = [...readdirSync(dir).filter((f) => f.endsWith('.dasm')).map((f) => ({ path: join(dir, f), lines: readFileSync(join(dir, f), 'utf8').split('\n') })), ...gccOutput()];
   const HOSTILE = [
     '.rept 100000000\n nop\n.endr',
     '.macro mm a\n mm \\a\n.endm\n mm x',
