@@ -41,7 +41,7 @@ export const MAX_MACRO_DEPTH = 1000;
 export const MAX_STATEMENTS = 5_000_000;
 /** The expansion budget of a run, for .macro, .rept, .irp and .irpc together: lines of source they make,
  * and bytes of it (a macro whose arguments double at each level; 2^30 expansions that make nothing). */
-export const MAX_EXPANDED_LINES = 2_000_000;
+export const MAX_EXPANDED_LINES = 1_000_000;
 export const MAX_EXPANDED_BYTES = 16 * 2 ** 20;
 
 const BLOCK_OPEN = new Set(['.macro', '.rept', '.irp', '.irpc']);
