@@ -39,10 +39,14 @@ export interface ExpandOptions {
 export const MAX_MACRO_DEPTH = 1000;
 /** Statements one source file may expand to (guards `.rept 1000000000`). */
 export const MAX_STATEMENTS = 5_000_000;
-/** The expansion budget of a run, for .macro, .rept, .irp and .irpc together: lines of source they make,
- * and bytes of it (a macro whose arguments double at each level; 2^30 expansions that make nothing). */
-export const MAX_EXPANDED_LINES = 1_000_000;
-export const MAX_EXPANDED_BYTES = 16 * 2 ** 20;
+/** The expansion budget of a run, for .include, .macro, .rept, .irp and .irpc together: lines of source
+ * they make, and bytes of it (a macro whose arguments double at each level; 2^30 expansions that make
+ * nothing; an include bomb): 1 M lines and 16 MiB, times D1_MAX_EXPANSION (`d1 --max-expansion N`). */
+export function expansionBudget(): { lines: number; bytes: number } {
+  const k = Number(process.env.D1_MAX_EXPANSION ?? 1);
+  const f = Number.isFinite(k) && k > 0 ? k : 1;
+  return { lines: Math.round(1_000_000 * f), bytes: Math.round(16 * 2 ** 20 * f) };
+}
 
 const BLOCK_OPEN = new Set(['.macro', '.rept', '.irp', '.irpc']);
 const BLOCK_CLOSE: Record<string, string> = { '.macro': '.endm', '.rept': '.endr', '.irp': '.endr', '.irpc': '.endr' };
@@ -510,18 +514,24 @@ export class Expander {
     }
   }
 
-  /** Assemble text a macro or repetition made, spending the run's expansion budget; past it, a located
-   * error naming the expansions in progress, and the run stops expanding. */
-  private expand(what: string, file: string, line: number, text: string, lines: number): void {
+  /** Spend the run's expansion budget on `text` (`lines` lines) that `what` makes; false past it, after a
+   * located error naming the expansions in progress (the run stops expanding). */
+  private spend(what: string, file: string, line: number, text: string, lines: number): boolean {
     this.expandedLines += lines;
     this.expandedBytes += text.length;
-    if (this.expandedLines > MAX_EXPANDED_LINES || this.expandedBytes > MAX_EXPANDED_BYTES) {
-      const chain = [...this.chain, what];
-      const notes = chain.length > 6 ? [...chain.slice(0, 3), `... ${chain.length - 6} more ...`, ...chain.slice(-3)] : chain;
-      this.error('too-large', `macros and repetitions made more than ${this.expandedLines > MAX_EXPANDED_LINES ? `${MAX_EXPANDED_LINES} lines` : `${MAX_EXPANDED_BYTES} bytes`} of source (the expansion budget): ${what}`, { file, line, column: 1 }, notes.map((n) => `in ${n}`));
-      this.aborted = true;
-      return;
-    }
+    const { lines: maxLines, bytes: maxBytes } = expansionBudget();
+    if (this.expandedLines <= maxLines && this.expandedBytes <= maxBytes) return true;
+    const chain = [...this.chain, what];
+    const notes = chain.length > 6 ? [...chain.slice(0, 3), `... ${chain.length - 6} more ...`, ...chain.slice(-3)] : chain;
+    const over = this.expandedLines > maxLines ? `${maxLines} lines` : `${maxBytes} bytes`;
+    this.error('too-large', `macros, repetitions and includes made more than ${over} of source (the expansion budget; --max-expansion raises it): ${what}`, { file, line, column: 1 }, notes.map((n) => `in ${n}`));
+    this.aborted = true;
+    return false;
+  }
+
+  /** Assemble text a macro or repetition made, spending the run's expansion budget. */
+  private expand(what: string, file: string, line: number, text: string, lines: number): void {
+    if (!this.spend(what, file, line, text, lines)) return;
     this.chain.push(what);
     this.depth++;
     this.text(file, text, line);
@@ -553,8 +563,12 @@ export class Expander {
       return this.error('include-cycle', `.include cycle: ${cycle}`, arg.loc);
     }
     if (this.includeStack.length > 64) return this.error('include-depth', '.include nested more than 64 deep', arg.loc);
+    // included text spends the budget too (a file that includes the next ones several times)
+    if (!this.spend(`.include "${name}" at ${file}:${line}`, file, line, text, text.split('\n').length)) return;
     this.includeStack.push(full);
+    this.chain.push(`.include "${name}" at ${file}:${line}`);
     this.text(path, text, 0);
+    this.chain.pop();
     this.includeStack.pop();
   }
 }

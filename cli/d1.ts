@@ -32,12 +32,13 @@ program
   .version(VERSION, '-V, --version')
   .option('--max-errors <n>', 'show at most N errors and warnings, count the rest (default 50; D1_MAX_ERRORS)')
   .option('--max-source-bytes <n>', 'read source and program files of at most N bytes (default 64 MiB; D1_MAX_SOURCE_BYTES)')
+  .option('--max-expansion <n>', 'let includes, macros and repetitions make N times the default budget (1 M lines, 16 MiB; D1_MAX_EXPANSION)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   // the limits are read where they apply, from the environment: the options set it for this run
   .hook('preAction', (cmd) => {
-    const o = cmd.opts<{ maxErrors?: string; maxSourceBytes?: string }>();
-    for (const [value, name, flag] of [[o.maxErrors, 'D1_MAX_ERRORS', '--max-errors'], [o.maxSourceBytes, 'D1_MAX_SOURCE_BYTES', '--max-source-bytes']] as const) {
+    const o = cmd.opts<{ maxErrors?: string; maxSourceBytes?: string; maxExpansion?: string }>();
+    for (const [value, name, flag] of [[o.maxErrors, 'D1_MAX_ERRORS', '--max-errors'], [o.maxSourceBytes, 'D1_MAX_SOURCE_BYTES', '--max-source-bytes'], [o.maxExpansion, 'D1_MAX_EXPANSION', '--max-expansion']] as const) {
       if (value === undefined) continue;
       if (!/^[0-9]+$/.test(value)) {
         process.stderr.write(`d1: ${flag} takes a whole number, got '${value}'\n`);

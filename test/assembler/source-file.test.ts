@@ -53,11 +53,16 @@ describe('source files', () => {
     const doubling = assemble([{ path: join(dir, 'd.dasm'), text: '.macro m a\n m \\a\\a\n.endm\n m x\n' }]).diagnostics;
     expect(doubling).toHaveLength(1);
     expect(doubling[0]!).toMatchObject({ code: 'too-large', line: 4 });
-    expect(doubling[0]!.message).toMatch(/^macros and repetitions made more than \d+ bytes of source \(the expansion budget\): macro 'm' invoked at /);
+    expect(doubling[0]!.message).toMatch(/^macros, repetitions and includes made more than \d+ bytes of source \(the expansion budget; --max-expansion raises it\): macro 'm' invoked at /);
     expect(doubling[0]!.notes!.length).toBeGreaterThan(3); // the chain of expansions
     const wide = assemble([{ path: join(dir, 'w.dasm'), text: '.macro m n\n.if \\n\n m \\n-1\n m \\n-1\n.endif\n.endm\n m 30\n' }]).diagnostics;
     expect(wide).toHaveLength(1);
-    expect(wide[0]!.message).toMatch(/more than \d+ (lines|bytes) of source \(the expansion budget\)/);
+    expect(wide[0]!.message).toMatch(/more than \d+ (lines|bytes) of source \(the expansion budget; --max-expansion raises it\)/);
+    // an include bomb: each file includes the next one ten times
+    for (let k = 0; k < 8; k++) writeFileSync(join(dir, `bomb${k}.dasm`), k === 7 ? '# nothing but comments\n'.repeat(20) : `        .include "bomb${k + 1}.dasm"\n`.repeat(10));
+    const bomb = assemble([{ path: join(dir, 'b.dasm'), text: '        .include "bomb0.dasm"\n' }]).diagnostics;
+    expect(bomb).toHaveLength(1);
+    expect(bomb[0]!.message).toMatch(/more than \d+ (lines|bytes) of source \(the expansion budget; --max-expansion raises it\): \.include "bomb\d\.dasm"/);
     // what real code does stays well inside it
     expect(assemble([{ path: join(dir, 'ok.dasm'), text: '.rept 1000\n nop\n.endr\n.irp r, a0, a1, a2\n li \\r, 1\n.endr\n' }]).diagnostics).toEqual([]);
   });

@@ -1,0 +1,121 @@
+// Branch relaxation as GNU as does it (docs/dasm.md "Branch relaxation"): a conditional branch whose
+// target is out of its +-4 KiB range becomes the inverse branch over a `jal` (binutils tc-riscv.c
+// relaxed_branch_length, md_convert_frag_branch). The choice is GNU's to the byte: gas cuts a section into
+// frags (at each branch or jump, alignment and fill, and wherever its obstack chunk of memory fills up),
+// makes a first estimate with the frags after a branch still at address 0, then repeats passes over the
+// frags until no size changes (gas/write.c relax_segment). Where both a short and a long branch would be
+// consistent, that first estimate decides, so it is modelled here, memory chunks included.
+
+/** gas's frag memory on 64-bit hosts (gas/frags.c over a libiberty obstack): chunks of 4064 bytes whose
+ * contents start 16 bytes in, a 120-byte frag header aligned to 8, then the frag's bytes. */
+const CHUNK_END = 4064;
+const CHUNK_START = 16;
+const FRAG_HEADER = 120;
+/** What the variable part of a frag takes from that memory: a branch or jump its worst case (8 bytes),
+ * code alignment MAX_MEM_FOR_RS_ALIGN_CODE (tc-riscv.h), other alignment and fills 1 byte. */
+export const VAR_MEMORY = { branch: 8, jump: 8, alignCode: 7, other: 1 } as const;
+/** Reach of a conditional branch: the offset must be in -4096..4095 (RISCV_BRANCH_REACH). */
+const BRANCH_REACH = 4096;
+
+export type VarKind = 'none' | 'branch' | 'jump' | 'align' | 'fill';
+
+/** One gas frag: a fixed part of `fix` bytes from `start` (offsets in the section before relaxation),
+ * then a variable part of `size` bytes. */
+export interface GasFrag {
+  start: number;
+  fix: number;
+  kind: VarKind;
+  size: number;
+  /** Alignment: a power of two, and the most bytes it may skip. */
+  pow2?: number;
+  max?: number;
+  /** Branch: where the target is (a frag and the offset in it), or 'far' (another section, undefined,
+   * weak or absolute: GNU always relaxes those). */
+  target?: { g: number; off: number } | 'far';
+}
+
+/** The frags of one section as statements are laid out, with gas's memory use to know where it cuts. */
+export class GasFrags {
+  readonly frags: GasFrag[] = [];
+  private used = CHUNK_START + FRAG_HEADER;
+  private start = 0;
+  /** Index of the frag being filled (labels and statements record it). */
+  get index(): number {
+    return this.frags.length;
+  }
+
+  /** frag_more: `count` pieces of `unit` bytes at offset `at`; a piece that does not fit the chunk
+   * starts a new frag in a new chunk. */
+  more(at: number, unit: number, count = 1): void {
+    while (count > 0) {
+      if (CHUNK_END - this.used < unit) this.end(at + 0, 'none', 0);
+      const k = Math.min(count, Math.floor((CHUNK_END - this.used) / unit));
+      this.used += k * unit;
+      at += k * unit;
+      count -= k;
+    }
+  }
+
+  /** frag_var: the frag ends with a variable part at offset `at`, then a new frag starts after it. */
+  variable(at: number, part: Omit<GasFrag, 'start' | 'fix'>, memory: number): void {
+    if (CHUNK_END - this.used < memory) this.end(at, 'none', 0);
+    this.used += memory;
+    this.end(at, part.kind, part.size, part);
+  }
+
+  private end(at: number, kind: VarKind, size: number, part?: Omit<GasFrag, 'start' | 'fix'>): void {
+    this.frags.push({ ...part, start: this.start, fix: at - this.start, kind, size });
+    this.start = at + size;
+    this.used = Math.ceil(this.used / 8) * 8;
+    this.used = CHUNK_END - this.used < FRAG_HEADER ? CHUNK_START + FRAG_HEADER : this.used + FRAG_HEADER;
+  }
+
+  /** Close the last frag at the section's end. */
+  finish(at: number): void {
+    this.end(at, 'none', 0);
+  }
+}
+
+const pad = (at: number, f: GasFrag): number => {
+  const a = 2 ** f.pow2!;
+  const p = (a - (at % a)) % a;
+  return f.max !== undefined && p > f.max ? 0 : p;
+};
+
+/** The final size of every frag's variable part, as gas's relax_segment finds them. */
+export function relax(frags: GasFrag[]): number[] {
+  const addr = new Array<number>(frags.length).fill(0);
+  const size = frags.map((f) => f.size);
+  const length = (i: number, growOnly: boolean): number => {
+    const f = frags[i]!;
+    if (f.kind === 'align') return pad(addr[i]! + f.fix, f);
+    if (f.kind !== 'branch') return f.size;
+    const t = f.target!;
+    if (t === 'far') return 8;
+    const val = addr[t.g]! + t.off - (addr[i]! + f.fix);
+    return val >= -BRANCH_REACH && val < BRANCH_REACH && !(growOnly && size[i] === 8) ? 4 : 8;
+  };
+  // The first estimate: each frag placed after the ones before it; those after it are still at 0.
+  let at = 0;
+  frags.forEach((f, i) => {
+    addr[i] = at;
+    size[i] = length(i, false);
+    at += f.fix + size[i]!;
+  });
+  // Then passes until nothing changes; a frag sees the ones before it moved in this pass, those after
+  // it as the last pass left them. Should sizes ever oscillate, let branches only grow.
+  for (let pass = 0, stretched = true; stretched; pass++) {
+    stretched = false;
+    let stretch = 0;
+    frags.forEach((_, i) => {
+      addr[i]! += stretch;
+      const n = length(i, pass > 4 * frags.length);
+      if (n !== size[i]) {
+        stretch += n - size[i]!;
+        size[i] = n;
+        stretched = true;
+      }
+    });
+  }
+  return size;
+}
