@@ -4,6 +4,7 @@
 // comparison is -1 (all ones) but a true `&&`/`||` is 1, and infix `!` is or-not. Symbols, numeric
 // local labels (already renamed by the expander), `.` (the location counter) and the RISC-V relocation
 // operators %hi, %lo, %pcrel_hi, %pcrel_lo.
+import { xreg } from '../isa/registers.js';
 
 export interface Loc {
   file: string;
@@ -68,7 +69,10 @@ export function evaluate(e: Expr, env: EvalEnv): bigint {
     case 'sym': {
       if (e.name === '.') return env.dot;
       const v = env.symbol(e.name, e.loc);
-      if (v === undefined) throw new ExprError(`undefined symbol '${displayName(e.name)}'`, e.loc, 'undefined-symbol');
+      if (v === undefined) {
+        const reg = xreg(e.name) === undefined ? '' : ` ('${e.name}' is a register name, but where an address is expected it names a symbol, as in GNU as)`;
+        throw new ExprError(`undefined symbol '${displayName(e.name)}'${reg}`, e.loc, 'undefined-symbol');
+      }
       return v;
     }
     case 'un': {

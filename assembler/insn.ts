@@ -9,6 +9,7 @@ import { FIELDS, fieldRange, insertField, type Field } from '../isa/fields.js';
 import { parseExpansion } from '../isa/print.js';
 import { accumulator, formatEntry, vreg, xreg } from '../isa/registers.js';
 import { BY_MNEMONIC } from '../isa/table.js';
+import { INVERSE_BRANCH } from '../isa/ext/rv64i.js';
 import type { Instr } from '../isa/types.js';
 import { displayName, ExprError, splitHiLo, type Expr, type Loc } from './expr.js';
 import type { Operand, Statement } from './visitor.js';
@@ -157,7 +158,8 @@ function operandValue(field: string, o: Operand): FieldValue | string {
       return `expected a CSR name or number, got ${describe(o)}`;
     }
     default:
-      if (o.kind !== 'expr' || isRegister(o) !== undefined || vregName(o)) return `expected ${f.kind === 'pcrel' ? 'a label or address' : 'an immediate'}, got ${describe(o)}`;
+      // A branch or jump target is always an expression: a register name there names a symbol, as in GNU as.
+      if (o.kind !== 'expr' || (f.kind !== 'pcrel' && (isRegister(o) !== undefined || vregName(o)))) return `expected ${f.kind === 'pcrel' ? 'a label or address' : 'an immediate'}, got ${describe(o)}`;
       return { e: o.e };
   }
 }
@@ -243,8 +245,10 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
     if (r === undefined) throw new AsmError(`expected a register, got ${describe(o)}`, o.loc);
     return r;
   };
+  // An address operand is always an expression: a register name there names a symbol, as in GNU as
+  // (`la a0, t0` for a C global named t0).
   const target = (o: Operand): Expr => {
-    if (o.kind !== 'expr' || isRegister(o) !== undefined) throw new AsmError(`expected a symbol or address, got ${describe(o)}`, o.loc);
+    if (o.kind !== 'expr') throw new AsmError(`expected a symbol or address, got ${describe(o)}`, o.loc);
     return o.e;
   };
   switch (name) {
@@ -283,12 +287,12 @@ function pseudo(name: string, ops: Operand[], env: InsnEnv, loc: Loc): MachineOp
       return pcrelPair(rt, target(ops[0]!), op('jalr', { rd: reg(0), rs1: reg(rt) }), 'imm12');
     }
   }
-  // Loads and stores of a symbol: `lw rd, sym` and `sw rs, sym, rt`.
-  if (LOADS.has(name) && ops.length === 2 && ops[1]!.kind === 'expr' && isRegister(ops[1]!) === undefined) {
+  // Loads and stores of a symbol: `lw rd, sym` and `sw rs, sym, rt` (`ld a0, t0` loads from a symbol t0).
+  if (LOADS.has(name) && ops.length === 2 && ops[1]!.kind === 'expr') {
     const rd = regOf(ops[0]!);
     return pcrelPair(rd, target(ops[1]!), op(name, { rd: reg(rd), rs1: reg(rd) }), 'imm12');
   }
-  if (STORES.has(name) && ops.length === 3 && ops[1]!.kind === 'expr' && isRegister(ops[1]!) === undefined) {
+  if (STORES.has(name) && ops.length === 3 && ops[1]!.kind === 'expr') {
     const rt = regOf(ops[2]!);
     return pcrelPair(rt, target(ops[1]!), op(name, { rs2: reg(regOf(ops[0]!)), rs1: reg(rt) }), 'simm12');
   }
@@ -407,7 +411,7 @@ export function assembleInstruction(st: Statement, env: InsnEnv): MachineOp[] {
   const loc = st.nameLoc!;
   const ops = st.operands;
   const forms = FORMS.get(name);
-  if (PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops.some((o, k) => k === 1 && o.kind === 'expr' && isRegister(o) === undefined))) {
+  if (PSEUDO.has(name) || ((LOADS.has(name) || STORES.has(name)) && ops[1]?.kind === 'expr')) {
     const r = pseudo(name, ops, env, loc);
     if (r) return r;
   }
@@ -457,6 +461,25 @@ export function encodeOp(op: MachineOp, value: (name: string, fv: FieldValue | u
     word = (word | insertField(FIELDS[name]!, v)) >>> 0;
   }
   return word;
+}
+
+/**
+ * GNU as's long form of a conditional branch whose target is out of range: the inverse branch over the
+ * next instruction, then `jal zero, target` (binutils tc-riscv.c md_convert_frag_branch). A `.` in the
+ * target still means the branch's address, 4 bytes before the jal.
+ */
+export function relaxedBranch(branch: MachineOp): MachineOp[] {
+  const field = branch.instr.operands.find((n) => FIELDS[n]!.kind === 'pcrel')!;
+  const target = branch.fields[field]!;
+  const dot = (e: Expr): Expr =>
+    e.k === 'sym' && e.name === '.' ? { k: 'bin', op: '-', a: e, b: { k: 'num', v: 4n, loc: e.loc }, loc: e.loc }
+    : e.k === 'bin' ? { ...e, a: dot(e.a), b: dot(e.b) }
+    : e.k === 'un' || e.k === 'reloc' ? { ...e, a: dot(e.a) }
+    : e;
+  return [
+    op(INVERSE_BRANCH[branch.instr.mnemonic]!, { ...branch.fields, [field]: { n: 8 } }),
+    op('jal', { rd: reg(0), jimm: 'e' in target ? { e: dot(target.e) } : target }),
+  ];
 }
 
 /** Evaluate a pc-relative half: hi20 or lo12 of target - anchorPc. */

@@ -7,6 +7,7 @@ import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
 import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
+import { GasFrags, relaxSection, VAR_MEMORY } from './relax.js';
 import { SourceLines } from './source-lines.js';
 import type { Operand, Statement } from './visitor.js';
 import type { SymbolType } from './image.js';
@@ -30,6 +31,21 @@ export interface FileSection {
   align: number;
 }
 
+/** A section as the source names it (`.text`, `.text.startup`, `.sdata`): laid out on its own, as GNU as
+ * does, relaxed, then placed whole in its output section when the file is done. */
+export interface InputSection extends FileSection {
+  name: string;
+  out: OutputSection;
+  gas: GasFrags;
+  /** The gas frag of each of `frags`, and of each label defined here. */
+  fragGas: number[];
+  labels: Map<SymInfo, number>;
+  /** The frag that is the variable part of gas frag g (a branch, an alignment). */
+  vars: Map<number, Frag>;
+  /** It holds a conditional branch (so relaxation may change sizes). */
+  branches: boolean;
+}
+
 export interface SymInfo {
   name: string;
   section?: OutputSection;
@@ -43,6 +59,9 @@ export interface SymInfo {
   type: SymbolType;
   size?: Expr;
   loc?: Loc;
+  /** `.comm`: a common symbol, one object of the largest size and alignment any file gives it, unless a
+   * file defines it (the link allocates it, as GNU ld's COMMON). */
+  common?: { size: number; align: number };
 }
 
 export interface FileLayout {
@@ -99,21 +118,29 @@ export interface Layouter {
 }
 
 export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnostic[]): Layouter {
-  const sections = new Map<OutputSection, FileSection>();
+  const inputs = new Map<string, InputSection>();
   const symbols = new Map<string, SymInfo>();
   const globals = new Map<string, Loc>();
-  let current: OutputSection | undefined = '.text';
-  const stack: (OutputSection | undefined)[] = [];
-  let previous: OutputSection | undefined = '.text';
+  /** Symbols made `.local` (a `.comm` of one is allocated here, as `.lcomm`). */
+  const locals = new Set<string>();
+  type Where = { name: string; out: OutputSection } | undefined;
+  const TEXT: Where = { name: '.text', out: '.text' };
+  let current: Where = TEXT;
+  const stack: Where[] = [];
+  let previous: Where = TEXT;
   let tooBig = false;
   const sourceLines = new SourceLines();
   /** Where the line table says the statement came from: the last `.loc`, else its assembly line. */
   const origin = (p: Placed): { file: string; line: number } => sourceLines.current ?? p;
 
-  const sec = (s: OutputSection): FileSection => {
-    let x = sections.get(s);
-    if (!x) sections.set(s, (x = { frags: [], size: 0, align: 1 }));
+  const sec = (w: NonNullable<Where>): InputSection => {
+    let x = inputs.get(w.name);
+    if (!x) inputs.set(w.name, (x = { name: w.name, out: w.out, frags: [], size: 0, align: 1, gas: new GasFrags(), fragGas: [], labels: new Map(), vars: new Map(), branches: false }));
     return x;
+  };
+  const push = (s: InputSection, f: Frag): void => {
+    s.frags.push(f);
+    s.fragGas.push(s.gas.index);
   };
   const error = (code: string, message: string, loc: Loc | { file: string; line: number }) => diagnostics.push(diag(code, message, loc));
   const sym = (name: string): SymInfo => {
@@ -121,18 +148,18 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (!s) symbols.set(name, (s = { name, global: false, type: 'notype' }));
     return s;
   };
-  const grow = (s: FileSection, n: number, loc: Loc | { file: string; line: number }): boolean => {
+  const grow = (s: InputSection, n: number, loc: Loc | { file: string; line: number }): boolean => {
     if (s.size + n > env.maxSize) {
-      if (!tooBig) error('too-large', `section ${current} grows past ${env.maxSize} bytes, the size of SRAM`, loc);
+      if (!tooBig) error('too-large', `section ${s.name} grows past ${env.maxSize} bytes, the size of SRAM`, loc);
       tooBig = true;
       return false;
     }
     s.size += n;
     return true;
   };
-  const switchTo = (s: OutputSection | undefined) => {
+  const switchTo = (name: string, out: OutputSection | undefined) => {
     previous = current;
-    current = s;
+    current = out === undefined ? undefined : { name, out };
   };
   const constant = (e: Expr): bigint => env.constant(e, file);
 
@@ -141,10 +168,16 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const s = sec(current);
     const a = 2 ** pow2;
     s.align = Math.max(s.align, a);
-    const pad = (a - (s.size % a)) % a;
-    if (pad === 0 || (max !== undefined && pad > max)) return;
-    const nops = current === '.text' && fill === undefined && pad % 4 === 0;
-    s.frags.push({ k: 'fill', offset: s.size, size: pad, value: fill ?? 0, nops });
+    let pad = (a - (s.size % a)) % a;
+    if (max !== undefined && pad > max) pad = 0;
+    const code = s.out === '.text' && fill === undefined;
+    // gas makes a frag that relaxation may resize, except for 2^0 and for code aligned to at most an
+    // instruction (tc-riscv.c riscv_frag_align_code).
+    const resizable = pow2 > 0 && !(code && a <= 4);
+    if (pad === 0 && !resizable) return;
+    const f: Frag = { k: 'fill', offset: s.size, size: pad, value: fill ?? 0, nops: code && pad % 4 === 0 };
+    push(s, f);
+    if (resizable) s.vars.set(s.gas.variable(s.size, { kind: 'align', size: pad, pow2, max, code }, code ? VAR_MEMORY.alignCode : VAR_MEMORY.other), f);
     grow(s, pad, p.st.nameLoc ?? p);
   };
 
@@ -160,8 +193,34 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         else throw e;
       }
     },
-    finish: () => ({ file, sections, symbols, globals }),
+    finish,
   };
+
+  /** Relax each input section, then place it whole in its output section, after the ones before it. */
+  function finish(): FileLayout {
+    const sections = new Map<OutputSection, FileSection>();
+    for (const s of inputs.values()) {
+      s.gas.finish(s.size);
+      if (s.branches) relaxSection(s, symbols);
+      // gas pads the end of a code section to its alignment with nops (write.c SUB_SEGMENT_ALIGN)
+      const end = (s.align - (s.size % s.align)) % s.align;
+      if (s.out === '.text' && end > 0) {
+        s.frags.push({ k: 'fill', offset: s.size, size: end, value: 0, nops: end % 4 === 0 });
+        s.size += end;
+      }
+      let out = sections.get(s.out);
+      if (!out) sections.set(s.out, (out = { frags: [], size: 0, align: 1 }));
+      const base = Math.ceil(out.size / s.align) * s.align;
+      for (const f of s.frags) {
+        f.offset += base;
+        out.frags.push(f);
+      }
+      for (const l of s.labels.keys()) l.offset! += base;
+      out.size = base + s.size;
+      out.align = Math.max(out.align, s.align);
+    }
+    return { file, sections, symbols, globals };
+  }
 
   function defineLabel(name: string, loc: Loc): void {
     const s = sym(name);
@@ -176,9 +235,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       s.loc = loc;
       return;
     }
-    s.section = current;
-    s.offset = sec(current).size;
+    const x = sec(current);
+    s.section = x.out;
+    s.offset = x.size;
     s.loc = loc;
+    x.labels.set(s, x.gas.index);
   }
 
   function operandsAsExprs(ops: Operand[], what: string): Expr[] {
@@ -212,7 +273,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       case '.data':
       case '.bss':
       case '.rodata':
-        return switchTo(outputSection(lname));
+        return switchTo(lname, outputSection(lname));
       case '.section':
       case '.pushsection': {
         const [nameOp, flagsOp, typeOp] = st.operands;
@@ -220,13 +281,15 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         if (secName === undefined) throw new AsmError(`${name} expects a section name`, nameOp?.loc ?? loc, 'bad-directive');
         const flags = flagsOp?.kind === 'string' ? new TextDecoder().decode(flagsOp.bytes) : undefined;
         if (lname === '.pushsection') stack.push(current);
-        return switchTo(outputSection(secName, flags, typeOp?.kind === 'type' ? typeOp.name : undefined));
+        return switchTo(secName, outputSection(secName, flags, typeOp?.kind === 'type' ? typeOp.name : undefined));
       }
-      case '.popsection':
+      case '.popsection': {
         if (stack.length === 0) throw new AsmError('.popsection without .pushsection', loc, 'bad-directive');
-        return switchTo(stack.pop());
+        const w = stack.pop();
+        return switchTo(w?.name ?? '', w?.out);
+      }
       case '.previous':
-        return switchTo(previous);
+        return switchTo(previous?.name ?? '', previous?.out);
       case '.file':
         return sourceLines.file(st);
       case '.loc':
@@ -242,7 +305,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         }
         return;
       case '.local':
-        for (const o of st.operands) sym(symName(o, name, loc)).global = false;
+        for (const o of st.operands) {
+          const n = symName(o, name, loc);
+          sym(n).global = false;
+          locals.add(n);
+        }
         return;
       case '.type': {
         const n = symName(st.operands[0], name, loc);
@@ -295,7 +362,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         const r = Number(repeat ?? 0n);
         const w = Math.min(8, Number(size ?? 1n));
         if (r < 0 || r * w > env.maxSize) throw new AsmError(`.fill of ${r} x ${w} bytes is too large`, loc, 'too-large');
-        for (let k = 0; k < r; k++) data(p, w, [{ k: 'num', v: value ?? 0n, loc }]);
+        const s = current && r > 0 && w > 0 ? sec(current) : undefined;
+        const at = s?.size ?? 0;
+        for (let k = 0; k < r; k++) data(p, w, [{ k: 'num', v: value ?? 0n, loc }], false);
+        s?.gas.variable(at, { kind: 'fill', size: r * w }, w); // one gas fill frag
         return;
       }
       case '.uleb128':
@@ -304,7 +374,8 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         if (current === undefined) return;
         for (const e of operandsAsExprs(st.operands, name)) {
           const v = constant(e);
-          raw(p, (lname === '.uleb128' ? new ByteWriter().uleb(BigInt.asUintN(64, v)) : new ByteWriter().sleb(v)).done());
+          const bytes = (lname === '.uleb128' ? new ByteWriter().uleb(BigInt.asUintN(64, v)) : new ByteWriter().sleb(v)).done();
+          raw(p, bytes, bytes.length);
         }
         return;
       case '.ascii':
@@ -322,15 +393,26 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       case '.comm':
       case '.lcomm': {
         const n = symName(st.operands[0], name, loc);
-        const [size, align] = operandsAsExprs(st.operands.slice(1), name).map((e) => Number(constant(e)));
+        const [size = 0, given] = operandsAsExprs(st.operands.slice(1), name).map((e) => Number(constant(e)));
+        if (size < 0 || size > env.maxSize) throw new AsmError(`${name} size ${size} is out of range 0..${env.maxSize}`, st.operands[1]?.loc ?? loc, 'too-large');
+        if (given !== undefined && (given <= 0 || (given & (given - 1)) !== 0)) throw new AsmError(`${name} alignment ${given} is not a power of two`, st.operands[2]!.loc, 'bad-directive');
+        const s = sym(n);
+        s.type = 'object';
+        if (lname === '.comm' && !locals.has(n)) {
+          // GNU's defaults: the size's power of two, at most 16; the link allocates the symbol
+          const align = given ?? Math.min(16, 2 ** Math.ceil(Math.log2(Math.max(1, size))));
+          s.global = true;
+          s.common = { size: Math.max(size, s.common?.size ?? 0), align: Math.max(align, s.common?.align ?? 1) };
+          s.loc ??= loc;
+          return;
+        }
+        // .lcomm, or .comm of a .local symbol: in this file's .bss (gas's default alignment for .lcomm)
         const saved = current;
-        current = '.bss';
-        alignTo(p, Math.log2(align && align > 0 ? align : 8), undefined, undefined);
+        current = { name: '.bss', out: '.bss' };
+        alignTo(p, Math.log2(given ?? (size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1)), undefined, undefined);
         defineLabel(n, loc);
-        sym(n).type = 'object';
-        sym(n).size = { k: 'num', v: BigInt(size ?? 0), loc };
-        if (lname === '.comm') sym(n).global ||= false;
-        fillBytes(p, size ?? 0, 0);
+        s.size = { k: 'num', v: BigInt(size), loc };
+        fillBytes(p, size, 0);
         current = saved;
         return;
       }
@@ -345,8 +427,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (!hasDot(e) || current === undefined) return e;
     const here = `.\u0000dot${symbols.size}`;
     const s = sym(here);
-    s.section = current;
-    s.offset = sec(current).size;
+    const x = sec(current);
+    s.section = x.out;
+    s.offset = x.size;
+    x.labels.set(s, x.gas.index);
     const replace = (x: Expr): Expr =>
       x.k === 'sym' ? (x.name === '.' ? { ...x, name: here } : x) : x.k === 'bin' ? { ...x, a: replace(x.a), b: replace(x.b) } : x.k === 'num' || x.k === 'float' ? x : { ...x, a: replace(x.a) };
     return replace(e);
@@ -362,9 +446,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     s.loc = loc;
   }
 
-  function here(p: Placed, what: string): FileSection | undefined {
+  function here(p: Placed, what: string): InputSection | undefined {
     if (current === undefined) return undefined;
-    if (current === '.bss' && what !== 'fill') {
+    if (current.out === '.bss' && what !== 'fill') {
       error('data-in-bss', `${what} in .bss: only .zero/.space and labels belong there`, p.st.nameLoc ?? p);
       return undefined;
     }
@@ -374,7 +458,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   function instruction(p: Placed, st: Statement): void {
     const quick = quickEncode(st);
     const ops = quick === undefined ? assembleInstruction(st, { constant }) : undefined;
-    if (current !== '.text' && current !== undefined && current !== '.rodata' && current !== '.data') return;
+    if (current?.out === '.bss') return;
     const s = here(p, 'an instruction');
     if (!s) return;
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
@@ -387,40 +471,55 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       return;
     }
     const { file: from, line } = origin(p);
-    s.frags.push({ k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from });
+    const f: Frag = { k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from };
+    push(s, f);
+    // A conditional branch or a jal to an expression is a frag of its own in gas (a branch may grow).
+    const op = ops[0]!;
+    const kind = ops.length > 1 ? undefined : op.instr.flags?.branch ? 'branch' : op.instr.mnemonic === 'jal' ? 'jump' : undefined;
+    if (kind) {
+      s.vars.set(s.gas.variable(s.size, { kind, size: 4 }, VAR_MEMORY[kind]), f);
+      s.branches ||= kind === 'branch';
+    } else s.gas.more(s.size, 4, ops.length);
     grow(s, 4 * ops.length, st.nameLoc!);
   }
 
   /** Append an encoded word at the end of section s, extending the last run of words when it can. */
-  function words(s: FileSection, p: Placed, word: number, loc: Loc): void {
+  function words(s: InputSection, p: Placed, word: number, loc: Loc): void {
     const last = s.frags[s.frags.length - 1];
     const { file: from, line } = origin(p);
-    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.words.length === s.size) {
+    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.words.length === s.size && s.fragGas[s.fragGas.length - 1] === s.gas.index) {
       last.words.push(word);
       last.lines.push(line);
-    } else s.frags.push({ k: 'words', offset: s.size, words: [word], lines: [line], file: from });
+    } else push(s, { k: 'words', offset: s.size, words: [word], lines: [line], file: from });
+    s.gas.more(s.size, 4);
     grow(s, 4, loc);
   }
 
-  function data(p: Placed, width: number, values: Expr[]): void {
+  /** Values of `width` bytes each; gas takes memory for each (unless the caller counts them). */
+  function data(p: Placed, width: number, values: Expr[], counted = true): void {
     const s = here(p, 'data');
     if (!s) return;
     const { file: from, line } = origin(p);
-    s.frags.push({ k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
+    push(s, { k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
+    if (counted) s.gas.more(s.size, width, values.length);
     grow(s, width * values.length, p.st.nameLoc!);
   }
 
-  function raw(p: Placed, bytes: Uint8Array): void {
+  /** Bytes that gas makes in pieces of `unit` (a string's characters one by one, a LEB128 number whole). */
+  function raw(p: Placed, bytes: Uint8Array, unit = 1): void {
     const s = here(p, 'data');
     if (!s) return;
     const { file: from, line } = origin(p);
-    s.frags.push({ k: 'bytes', offset: s.size, bytes, line, file: from });
+    push(s, { k: 'bytes', offset: s.size, bytes, line, file: from });
+    s.gas.more(s.size, unit, bytes.length / unit);
     grow(s, bytes.length, p.st.nameLoc!);
   }
 
+  /** `.zero n`: a fill frag of its own in gas. */
   function fillBytes(p: Placed, n: number, value: number): void {
     const s = here(p, 'fill');
-    if (!s || n === 0) return;
-    if (grow(s, n, p.st.nameLoc!)) s.frags.push({ k: 'fill', offset: s.size - n, size: n, value, nops: false });
+    if (!s || n === 0 || !grow(s, n, p.st.nameLoc!)) return;
+    push(s, { k: 'fill', offset: s.size - n, size: n, value, nops: false });
+    s.gas.variable(s.size - n, { kind: 'fill', size: n }, VAR_MEMORY.other);
   }
 }

@@ -8,7 +8,7 @@ import { FIELDS } from '../isa/fields.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.js';
 import { encodeOp, immediateValue, pcrelHalf, type FieldValue } from './insn.js';
-import { OUTPUT_SECTIONS, type FileLayout, type OutputSection, type SymInfo } from './layout.js';
+import { OUTPUT_SECTIONS, type FileLayout, type FileSection, type OutputSection, type SymInfo } from './layout.js';
 import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
 
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
@@ -51,7 +51,41 @@ export interface LinkResult {
   diagnostics: Diagnostic[];
 }
 
-export function link(files: FileLayout[], opts: { textBase: number; memoryEnd: number }): LinkResult {
+/**
+ * The common symbols (`.comm`) that no file defines as a global: each is one object of the largest size
+ * and alignment any file gives it, in a .bss block after every file's (GNU ld's `*(COMMON)`).
+ */
+function commons(files: FileLayout[]): FileLayout | undefined {
+  const defined = new Set<string>();
+  const wanted = new Map<string, SymInfo & { common: NonNullable<SymInfo['common']> }>();
+  for (const f of files) {
+    for (const s of f.symbols.values()) {
+      if (s.global && (s.section !== undefined || s.equ !== undefined)) defined.add(s.name);
+      else if (s.common) {
+        const w = wanted.get(s.name);
+        if (!w) wanted.set(s.name, { ...s, common: { ...s.common } });
+        else w.common = { size: Math.max(w.common.size, s.common.size), align: Math.max(w.common.align, s.common.align) };
+      }
+    }
+  }
+  const bss: FileSection = { frags: [], size: 0, align: 1 };
+  const symbols = new Map<string, SymInfo>();
+  for (const w of wanted.values()) {
+    if (defined.has(w.name)) continue;
+    const { size, align } = w.common;
+    bss.size = alignUp(bss.size, align);
+    bss.align = Math.max(bss.align, align);
+    const loc = w.loc ?? { file: files[0]!.file, line: 0, column: 0, span: 1 };
+    symbols.set(w.name, { name: w.name, section: '.bss', offset: bss.size, global: true, type: 'object', size: { k: 'num', v: BigInt(size), loc }, loc });
+    bss.frags.push({ k: 'fill', offset: bss.size, size, value: 0, nops: false });
+    bss.size += size;
+  }
+  return symbols.size === 0 ? undefined : { file: files[0]!.file, sections: new Map([['.bss', bss]]), symbols, globals: new Map() };
+}
+
+export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd: number }): LinkResult {
+  const common = commons(layouts);
+  const files = common ? [...layouts, common] : layouts;
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, loc: Loc | { file: string; line: number }) => diagnostics.push(diag(code, message, loc));
   const { base, sections } = place(files, opts.textBase);

@@ -5,6 +5,10 @@
 // makes a first estimate with the frags after a branch still at address 0, then repeats passes over the
 // frags until no size changes (gas/write.c relax_segment). Where both a short and a long branch would be
 // consistent, that first estimate decides, so it is modelled here, memory chunks included.
+import { FIELDS } from '../isa/fields.js';
+import type { Expr } from './expr.js';
+import { relaxedBranch } from './insn.js';
+import type { InputSection, SymInfo } from './layout.js';
 
 /** gas's frag memory on 64-bit hosts (gas/frags.c over a libiberty obstack): chunks of 4064 bytes whose
  * contents start 16 bytes in, a 120-byte frag header aligned to 8, then the frag's bytes. */
@@ -26,9 +30,10 @@ export interface GasFrag {
   fix: number;
   kind: VarKind;
   size: number;
-  /** Alignment: a power of two, and the most bytes it may skip. */
+  /** Alignment: a power of two, the most bytes it may skip, and whether nops fill it. */
   pow2?: number;
   max?: number;
+  code?: boolean;
   /** Branch: where the target is (a frag and the offset in it), or 'far' (another section, undefined,
    * weak or absolute: GNU always relaxes those). */
   target?: { g: number; off: number } | 'far';
@@ -48,7 +53,7 @@ export class GasFrags {
    * starts a new frag in a new chunk. */
   more(at: number, unit: number, count = 1): void {
     while (count > 0) {
-      if (CHUNK_END - this.used < unit) this.end(at + 0, 'none', 0);
+      if (CHUNK_END - this.used < unit) this.end(at, 'none', 0);
       const k = Math.min(count, Math.floor((CHUNK_END - this.used) / unit));
       this.used += k * unit;
       at += k * unit;
@@ -56,11 +61,13 @@ export class GasFrags {
     }
   }
 
-  /** frag_var: the frag ends with a variable part at offset `at`, then a new frag starts after it. */
-  variable(at: number, part: Omit<GasFrag, 'start' | 'fix'>, memory: number): void {
+  /** frag_var: the frag ends with a variable part at offset `at`, then a new frag starts after it.
+   * Returns the index of the frag it ended. */
+  variable(at: number, part: Omit<GasFrag, 'start' | 'fix'>, memory: number): number {
     if (CHUNK_END - this.used < memory) this.end(at, 'none', 0);
     this.used += memory;
     this.end(at, part.kind, part.size, part);
+    return this.frags.length - 1;
   }
 
   private end(at: number, kind: VarKind, size: number, part?: Omit<GasFrag, 'start' | 'fix'>): void {
@@ -118,4 +125,55 @@ export function relax(frags: GasFrag[]): number[] {
     });
   }
   return size;
+}
+
+/** Relax one input section: resize its branches and alignments, and move its frags and labels. */
+export function relaxSection(s: InputSection, symbols: Map<string, SymInfo>): void {
+  const frags = s.gas.frags;
+  frags.forEach((f, g) => {
+    if (f.kind === 'branch') f.target = branchTarget(s, g, symbols);
+  });
+  const sizes = relax(frags);
+  const shift = [0];
+  frags.forEach((f, g) => shift.push(shift[g]! + sizes[g]! - f.size));
+  if (frags.every((f, g) => sizes[g] === f.size)) return;
+  s.frags.forEach((f, k) => (f.offset += shift[s.fragGas[k]!]!));
+  for (const [l, g] of s.labels) l.offset! += shift[g]!;
+  frags.forEach((f, g) => {
+    const v = s.vars.get(g);
+    if (sizes[g] === f.size || !v) return;
+    if (v.k === 'ops') v.ops = relaxedBranch(v.ops[0]!);
+    else if (v.k === 'fill') {
+      v.size = sizes[g]!;
+      v.nops = f.code === true && v.size % 4 === 0;
+    }
+  });
+  s.size += shift[frags.length]!;
+}
+
+/** Where the branch that is gas frag g's variable part goes, as gas sees it: a label of this section
+ * (or `.`) plus a constant; anything else is 'far'. */
+function branchTarget(s: InputSection, g: number, symbols: Map<string, SymInfo>): GasFrag['target'] {
+  const v = s.vars.get(g);
+  const op = v?.k === 'ops' ? v.ops[0] : undefined;
+  const field = op?.instr.operands.find((n) => FIELDS[n]!.kind === 'pcrel');
+  const fv = field ? op!.fields[field] : undefined;
+  const t = fv && 'e' in fv ? symbolPlus(fv.e) : undefined;
+  if (!t) return 'far';
+  if (t.name === '.') return { g, off: s.gas.frags[g]!.fix + t.add };
+  const sym = symbols.get(t.name);
+  const tg = sym && !sym.weak ? s.labels.get(sym) : undefined;
+  return tg === undefined ? 'far' : { g: tg, off: sym!.offset! - s.gas.frags[tg]!.start + t.add };
+}
+
+/** `sym`, `sym + n`, `sym - n` or `n + sym` (n a number), as a name and an addend. */
+function symbolPlus(e: Expr): { name: string; add: number } | undefined {
+  if (e.k === 'sym') return { name: e.name, add: 0 };
+  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return undefined;
+  if (e.b.k === 'num') {
+    const a = symbolPlus(e.a);
+    return a && { name: a.name, add: a.add + (e.op === '+' ? 1 : -1) * Number(e.b.v) };
+  }
+  const b = e.op === '+' && e.a.k === 'num' ? symbolPlus(e.b) : undefined;
+  return b && e.a.k === 'num' ? { name: b.name, add: b.add + Number(e.a.v) } : undefined;
 }

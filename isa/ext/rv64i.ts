@@ -82,3 +82,8 @@ export const RV64I: InstrDef[] = [
   rv32('ecall', 'I', { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: 0 }, '', 'system', 'call the host (a7 = call number, see docs/machine.md)', { system: true }),
   rv32('ebreak', 'I', { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: 1 }, '', 'system', 'stop in the debugger, or fault without one', { system: true }),
 ];
+
+/** The conditional branch taken exactly when the given one is not (funct3 bit 0 flipped): GNU as turns a
+ * branch whose target is out of range into the inverse branch over a `jal` (binutils tc-riscv.c
+ * md_convert_frag_branch). */
+export const INVERSE_BRANCH: Readonly<Record<string, string>> = { beq: 'bne', bne: 'beq', blt: 'bge', bge: 'blt', bltu: 'bgeu', bgeu: 'bltu' };

@@ -110,3 +110,36 @@ describe('GNU as forms', () => {
     expect(build(src).lines.map((l) => `${l.addr.toString(16)} ${l.file}:${l.line}`)).toEqual(['1000 t.s:6', '1004 /src/x.c:10', '1008 /src/x.c:10', '100c /src/inc/y.h:7', '1010 /usr/include/z.h:4']);
   });
 });
+
+describe('GNU as forms of compiled C', () => {
+  it('a conditional branch out of range is the inverse branch over a jal, and labels after it move', () => {
+    same('beq a0, a1, far\n.zero 4096\nfar: ret\n', 'bne a0, a1, .+8\nj far\n.zero 4096\nfar: ret\n');
+    same('back: .zero 4100\nbgeu a0, a1, back\nret\n', 'back: .zero 4100\nbltu a0, a1, .+8\nj back\nret\n');
+    // `.` in the target is still the branch's own address
+    same('bnez a0, .+5000\n.zero 5000\n', 'beqz a0, .+8\nj .+4996\n.zero 5000\n');
+    // in range: the short branch
+    expect(text('beq a0, a1, near\n.zero 4088\nnear: ret\n')!.length).toBe(4 + 4088 + 4);
+  });
+
+  it('register names are symbols where an address is expected (C globals t0, s1, fp), registers elsewhere', () => {
+    same('la a0, t0\nld a1, s1\nsd a0, fp, t1\nlui a5, %hi(fp)\nsd a0, %lo(fp)(a5)\njal t0\nbeqz a0, s1\nadd a0, a1, t0\n.data\nt0: .dword 1\ns1: .dword 2\nfp: .dword 3\n',
+      'la a0, x0_\nld a1, x1_\nsd a0, x2_, t1\nlui a5, %hi(x2_)\nsd a0, %lo(x2_)(a5)\njal x0_\nbeqz a0, x1_\nadd a0, a1, x5\n.data\nx0_: .dword 1\nx1_: .dword 2\nx2_: .dword 3\n');
+    const { diagnostics } = assemble([{ path: 't.s', text: 'la a0, t0\n' }]);
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual(["1:8 undefined symbol 't0' ('t0' is a register name, but where an address is expected it names a symbol, as in GNU as)"]);
+  });
+
+  it('.comm is one object across files unless a file defines it; .lcomm and .local commons stay in their file', () => {
+    const link = (files: Record<string, string>) => {
+      const { image, diagnostics } = assemble(Object.entries(files).map(([path, text]) => ({ path, text })));
+      expect(diagnostics).toEqual([]);
+      return image!.symbols.filter((s) => ['buf', 'tmp'].includes(s.name)).map((s) => `${s.name} ${s.size} ${s.global ? 'g' : 'l'} ${s.value.toString(16)}`);
+    };
+    expect(link({ 'a.s': '.comm buf, 8, 8\n.lcomm tmp, 4\n.bss\n.zero 4\n', 'b.s': '.comm buf, 24\n.local tmp\n.comm tmp, 4, 4\n' })).toEqual(['tmp 4 l 1000', 'tmp 4 l 1008', 'buf 24 g 1010']);
+    expect(link({ 'a.s': '.comm buf, 8, 8\n', 'b.s': '.globl buf\n.data\nbuf: .dword 7\n.size buf, 8\n' })).toEqual(['buf 8 g 1000']);
+  });
+
+  it('.size f, .-f counts only f\'s own section when other sections were used in between', () => {
+    const img = build('.text\nf: nop\n.section .text.startup,"ax",@progbits\nmain: nop\nnop\n.text\nnop\n.size f, .-f\n.section .text.startup\n.size main, .-main\n');
+    expect(img.symbols.filter((s) => s.name === 'f' || s.name === 'main').map((s) => `${s.name} ${s.size} ${s.value.toString(16)}`)).toEqual(['f 8 1000', 'main 8 1008']);
+  });
+});

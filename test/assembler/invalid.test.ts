@@ -43,7 +43,9 @@ const CASES: Case[] = [
   { name: 'unterminated string', src: '.ascii "abc\n', errors: [[1, 8, /unterminated string/]] },
   { name: 'unknown directive', src: '.frobnicate 3\n', errors: [[1, 1, /unknown directive '\.frobnicate'/]] },
   { name: 'string where a number goes', src: '.word "x"\n', errors: [[1, 7, /\.word expects expressions/]] },
-  { name: 'branch out of range', src: 'beq a0, a1, far\n.zero 8192\nfar: nop\n', errors: [[1, 13, /out of range: offset 8196 is not in -4096\.\.4094/]] },
+  // A conditional branch out of range becomes a branch over a jal (GNU as); a jal out of range stays an error.
+  { name: 'jump out of range', src: 'j far\n.zero 1048576\nfar: nop\n', errors: [[1, 3, /out of range: offset 1048580 is not in -1048576\.\.1048574/]] },
+  { name: 'relaxed branch whose jump is out of range', src: 'beq a0, a1, far\n.zero 1048576\nfar: nop\n', errors: [[1, 13, /out of range: offset 1048580 is not in -1048576\.\.1048574/]] },
   { name: 'misaligned branch target', src: 'beq a0, a1, 0x1003\n', errors: [[1, 13, /not a multiple of 2/]] },
   { name: 'macro recursion', src: '.macro m\nm\n.endm\nm\n', errors: [[4, 1, /macro recursion deeper than 1000/]] },
   { name: 'macro without .endm', src: '.macro m\nnop\n', errors: [[1, 1, /\.macro without \.endm/]] },

@@ -42,9 +42,9 @@ describe('assembler constructs', () => {
     same('.Lx: auipc a0, %pcrel_hi(t)\naddi a0, a0, %pcrel_lo(.Lx)\nt: nop\n', 'la a0, t\nt: nop\n');
     same('lui a0, %hi(0x12345fff)\naddi a0, a0, %lo(0x12345fff)\n', 'lui a0, 0x12346\naddi a0, a0, -1\n');
   });
-  it('alignment pads .text with nops', () => {
-    same('nop\n.p2align 3\nret\n', 'nop\nnop\nret\n');
-    same('nop\n.balign 16\nret\n', 'nop\nnop\nnop\nnop\nret\n');
+  it('alignment pads .text with nops, and so does the end of a code section (to its alignment, as GNU as)', () => {
+    same('nop\n.p2align 3\nret\n', 'nop\nnop\nret\nnop\n');
+    same('nop\n.balign 16\nret\n', 'nop\nnop\nnop\nnop\nret\nnop\nnop\nnop\n');
   });
 
   it('links several files: globals across files, locals stay local, _start is the entry', () => {

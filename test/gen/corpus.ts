@@ -79,12 +79,50 @@ export function instructionCorpus(seed = 1): string {
 export function extremesCorpora(): string[] {
   const wrap = (body: string[]) => ['        .text', '_start:', ...body, '        ret', ''].join('\n');
   return [
-    // GNU as turns a forward branch it cannot prove in range into an inverted branch + jal; at +4092 its
-    // estimate already says no, so the forward case stops at +4088 (d1 reports a real overflow instead).
+    // At +4092 a forward branch is in range short and out of range long: GNU's first estimate decides
+    // (long here), and d1 decides the same (assembler/relax.ts).
     wrap(['b_back:', '        .zero 4096', '        beq a0, a1, b_back', '        bne t0, t1, b_fwd', '        .zero 4084', 'b_fwd:']), // -4096, +4088
+    wrap(['b_back:', '        .zero 4096', '        beq a0, a1, b_back', '        bne t0, t1, b_fwd', '        .zero 4088', 'b_fwd:']), // +4092
     wrap(['j_back:', '        .zero 1048576', '        jal ra, j_back']), // -1 MiB
     wrap(['        jal zero, j_fwd', '        .zero 1048568', 'j_fwd:']), // +1 MiB - 4
   ];
+}
+
+/**
+ * Code whose conditional branches GNU as relaxes: labels between runs of nops (which fill gas's memory
+ * chunks), `.zero`, `.p2align`, `j`, data, and branches to labels, to `.`-relative targets and, with
+ * `edges`, to labels whose distance is within a few bytes of the +-4 KiB reach, where GNU's first estimate
+ * decides between two consistent layouts.
+ */
+export function relaxationCorpus(seed: number, edges: boolean): string {
+  const next = prng(seed);
+  const rnd = (n: number) => next() % n;
+  const BRANCHES = ['beq a0, a1', 'bne t0, t1', 'blt a2, a3', 'bge a4, a5', 'bltu s2, s3', 'bgeu s4, s5', 'beqz a0', 'bnez a1', 'bgt a0, a1', 'ble a2, a3'];
+  type Item = { k: 'br' | 'j' | 'dot' | 'align' | 'data'; pos: number } | { k: 'nop' | 'zero'; n: number; pos: number };
+  const items: Item[] = [];
+  let pos = 0;
+  for (let i = 10 + rnd(edges ? 200 : 40); i > 0; i--) {
+    const k = rnd(edges ? 6 : 10);
+    const it: Item = k < 3 ? { k: 'br', pos } : k === 3 ? { k: 'nop', n: rnd(edges ? 200 : 300), pos } : k === 4 ? { k: 'zero', n: 4 * rnd(edges ? 700 : 1100), pos } : k === 5 ? { k: 'j', pos } : k === 6 ? { k: 'align', pos } : k === 7 ? { k: 'data', pos } : { k: 'dot', pos };
+    pos += it.k === 'nop' ? 4 * it.n : it.k === 'zero' ? it.n : it.k === 'data' ? 8 : it.k === 'align' ? 0 : 4;
+    items.push(it);
+  }
+  const out = ['        .text', '_start:'];
+  items.forEach((it, i) => {
+    out.push(`L${i}:`);
+    const near = items.map((t, j) => ({ j, d: Math.abs(t.pos - it.pos) })).filter((t) => Math.abs(t.d - 4092) <= 12);
+    const target = `L${edges && near.length > 0 && rnd(4) > 0 ? near[rnd(near.length)]!.j : rnd(items.length)}`;
+    const branch = BRANCHES[rnd(BRANCHES.length)]!;
+    if (it.k === 'nop') for (let n = 0; n < it.n; n++) out.push('        nop');
+    else if (it.k === 'zero') out.push(`        .zero ${it.n}`);
+    else if (it.k === 'j') out.push(`        j ${target}`);
+    else if (it.k === 'align') out.push(`        .p2align ${3 + rnd(4)}`);
+    else if (it.k === 'data') out.push(`        .word ${rnd(1000)}`, '        .string "abc"');
+    else if (it.k === 'dot') out.push(`        ${branch}, .+${4 * rnd(1100)}`);
+    else out.push(`        ${branch}, ${target}`);
+  });
+  out.push('        ret', '');
+  return out.join('\n');
 }
 
 /** `li` of boundary and random 64-bit values into every register class. */
