@@ -2,7 +2,7 @@
 // A mnemonic is looked up in the isa/ table and its one-instruction aliases; operand shapes pick the
 // form (register, immediate, `imm(reg)`). Multi-instruction pseudos (li, la, lla, call, tail, and
 // loads/stores of a symbol) expand as GNU as does without relaxation.
-import { ALIASES } from '../isa/aliases.js';
+import { ALIASES, MULTI_PSEUDOS } from '../isa/aliases.js';
 import { CSR_BY_NAME } from '../isa/csr.js';
 import { checkOperand } from '../isa/codec.js';
 import { FIELDS, fieldRange, insertField, type Field } from '../isa/fields.js';
@@ -192,7 +192,7 @@ function tryForm(form: Form, ops: Operand[], env: InsnEnv): { v: Record<string, 
   return { v };
 }
 
-const PSEUDO = new Set(['li', 'la', 'lla', 'call', 'tail', 'jump']);
+const PSEUDO = new Set<string>(MULTI_PSEUDOS);
 const LOADS = new Set(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu']);
 const STORES = new Set(['sb', 'sh', 'sw', 'sd']);
 

@@ -8,6 +8,7 @@ import { register as registerInfo } from './commands/info.js';
 import { register as registerObjdump } from './commands/objdump.js';
 import { register as registerNm } from './commands/nm.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerServe } from './commands/serve.js';
 import { VERSION } from './version.js';
 
 export const EXIT_INTERNAL = 70;
@@ -54,6 +55,7 @@ registerObjdump(program);
 registerNm(program);
 registerDebug(program);
 registerInfo(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -369,7 +369,7 @@ export const COMMANDS: Command[] = [
     const text = { x: `0x${u.toString(16)}`, d: String(BigInt.asIntN(64, v)), u: String(u), t: u.toString(2), o: `0${u.toString(8)}`, c: `${u & 0xffn} ${JSON.stringify(String.fromCharCode(Number(u & 0xffn)))}` };
     ctx.out(f ? text[f[1] as keyof typeof text] : `${BigInt.asIntN(64, v)} (0x${u.toString(16)})`);
   } },
-  { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c), or N values of a lane format (x/8bf16, x/16cfp8_143:7)', run: (ctx, a) => {
+  { name: 'x', aliases: [], args: '/NFU ADDRESS', help: 'examine memory: N units of size U (b h w g) in format F (x d u c t o f), N strings (x/Ns), N instructions (x/Ni), or N values of a lane format (x/8bf16, x/16cfp8_143:7)', run: (ctx, a) => {
     const m = /^\/(\S*)\s+(.*)$/.exec(a.trim());
     if (m) examine(ctx, m[1]!, m[2]!);
     else examine(ctx, '', a);

@@ -38,10 +38,15 @@ export function laneValues(bytes: Uint8Array, fmt: NumberFormat, bias: number): 
 
 const describeFormat = (fmt: NumberFormat, bias: number) => `${fmt.name}${fmt.kind === 'cfloat' ? ` bias ${bias}` : ''}`;
 
+/** Each lane's value as the debugger prints it (a float keeps its point; as many digits as the format has). */
+export function laneCells(bytes: Uint8Array, fmt: NumberFormat, bias: number): string[] {
+  return laneValues(bytes, fmt, bias).map((x) =>
+    fmt.kind === 'int' ? String(x) : Number.isInteger(x) ? x.toFixed(1) : String(Number(x.toPrecision(fmt.bytes === 4 ? 8 : 5))));
+}
+
 /** The lanes of a vector register's bytes in a format, 8 to a line. */
 export function lanes(bytes: Uint8Array, fmt: NumberFormat, bias: number): string[] {
-  const cells = laneValues(bytes, fmt, bias).map((x) =>
-    fmt.kind === 'int' ? String(x) : Number.isInteger(x) ? x.toFixed(1) : String(Number(x.toPrecision(fmt.bytes === 4 ? 8 : 5))));
+  const cells = laneCells(bytes, fmt, bias);
   const per = fmt.bytes === 1 ? 16 : 8;
   const rows: string[] = [];
   for (let i = 0; i < cells.length; i += per) rows.push(`  [${String(i).padStart(2)}] ${cells.slice(i, i + per).join(' ')}`);

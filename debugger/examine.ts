@@ -1,5 +1,5 @@
 // `x`: examining memory (docs/debugger.md): gdb's /NFU units, and N values of a lane format.
-import { SRAM, symbolize } from '../emulator/host/report.js';
+import { instructionText, SRAM, symbolize } from '../emulator/host/report.js';
 import { evalExpr, UserError, type Context } from './commands.js';
 import { laneValues, namedFormat } from './dojo.js';
 import { littleEndian } from './session.js';
@@ -9,6 +9,8 @@ const hex = (v: bigint) => `0x${v.toString(16)}`;
 const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
 
 export function examine(ctx: Context, fmtArg: string, rest: string): void {
+  const si = /^(\d*)([si])$/.exec(fmtArg);
+  if (si) return (si[2] === 's' ? examineStrings : examineInstructions)(ctx, Number(si[1] || '1'), rest);
   const lane = /^(\d*)([a-z]+[0-9_]*\d(?::\d+)?)$/.exec(fmtArg);
   if (lane && !/^[xduc]?[bhwg]?$/.test(lane[2]!)) return examineLanes(ctx, Number(lane[1] || '1'), lane[2]!, rest);
   // /NFU, or /NUF as gdb also takes it
@@ -38,6 +40,42 @@ export function examine(ctx: Context, fmtArg: string, rest: string): void {
     const near = sym && !/\+0x[0-9a-f]{4,}$/.test(sym); // name data only by a nearby symbol
     ctx.out(`${hex(addr)}${near ? ` <${sym}>` : ''}:\t${cells.join('\t')}`);
     addr += BigInt(perLine * size);
+  }
+}
+
+/** Where an address is, as gdb shows it: the address and a nearby symbol. */
+function label(ctx: Context, addr: bigint): string {
+  const sym = symbolize(ctx.session.image, addr);
+  return `${hex(addr)}${sym && !/\+0x[0-9a-f]{4,}$/.test(sym) ? ` <${sym}>` : ''}`;
+}
+
+/** x/Ns: N strings, each up to its NUL (at most 4 KiB shown), with C escapes. */
+function examineStrings(ctx: Context, n: number, rest: string): void {
+  let addr = evalExpr(ctx, rest);
+  for (let k = 0; k < n; k++) {
+    let text = '';
+    let len = 0;
+    for (; len < 4096; len++) {
+      const at = ctx.session.locate(addr + BigInt(len), 1);
+      if (!at) {
+        if (len === 0) read(ctx, addr, 1); // (the error)
+        break;
+      }
+      const c = at.core.readMem(at.at, 1)[0]!;
+      if (c === 0) break;
+      text += c === 0x22 ? '\\"' : c === 0x5c ? '\\\\' : c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : c === 10 ? '\\n' : c === 9 ? '\\t' : `\\${c.toString(8).padStart(3, '0')}`;
+    }
+    ctx.out(`${label(ctx, addr)}:\t"${text}"${len === 4096 ? '...' : ''}`);
+    addr += BigInt(len + 1);
+  }
+}
+
+/** x/Ni: N instructions from an address of the selected core, disassembled. */
+function examineInstructions(ctx: Context, n: number, rest: string): void {
+  let addr = evalExpr(ctx, rest);
+  for (let k = 0; k < n; k++, addr += 4n) {
+    read(ctx, addr, 4);
+    ctx.out(`${addr === ctx.session.core.pc ? '=> ' : '   '}${label(ctx, addr)}:\t${instructionText(ctx.session.core, ctx.session.image, addr) ?? '(outside SRAM)'}`);
   }
 }
 

@@ -12,6 +12,9 @@ const a = (mnemonic: string, syntax: string, expands: string, opts: Partial<Alia
   ...opts,
 });
 
+/** The pseudo-instructions of more than one instruction (assembler/insn.ts expands them). */
+export const MULTI_PSEUDOS = ['li', 'la', 'lla', 'call', 'tail', 'jump'] as const;
+
 const R_IMM = { parseOnly: true, constant: true };
 
 export const ALIASES: AliasDef[] = [

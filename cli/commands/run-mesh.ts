@@ -5,12 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Image } from '../../assembler/image.js';
 import { LAYOUT } from '../../emulator/layout.js';
-import { Machine, type MeshOutcome } from '../../emulator/host/mesh.js';
+import { Machine } from '../../emulator/host/mesh.js';
 import { jitDefault } from '../../emulator/host/core.js';
 import { formatMeshStats, heatmapSvg, meshStats } from '../../emulator/host/mesh-stats.js';
 import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
-import { placeLines, semaphoreWait, stopReport, threadPc } from '../../emulator/host/report.js';
 import { EXIT } from '../../emulator/host/run.js';
+import { meshExitCode, meshReport } from '../../emulator/host/mesh-report.js';
 import { traceJson } from '../../emulator/host/trace.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
@@ -148,58 +148,6 @@ function writeDumps(m: Machine, dumps: Dump[]): void {
   for (const d of dumps) writeFileSync(d.file, m.cores.get(d.g)!.core.readMem(BigInt(d.addr), d.len));
 }
 
-const hex = (v: bigint) => `0x${v.toString(16)}`;
-
-/** What the machine says when the run did not end with every core exiting. */
-export function meshReport(m: Machine, imageOf: (core: number) => Image, o: MeshOutcome): string {
-  switch (o.kind) {
-    case 'stop': {
-      const { core } = m.cores.get(o.core)!;
-      return stopReport(core, imageOf(o.core), o.stop, sourceLine, `core ${m.name(o.core)}`);
-    }
-    case 'hostcall': {
-      const { core } = m.cores.get(o.core)!;
-      return stopReport(core, imageOf(o.core), { kind: 'hostcall', number: o.number, pc: o.pc }, sourceLine, `core ${m.name(o.core)}`);
-    }
-    case 'engine': {
-      const { core } = m.cores.get(o.core)!;
-      return [`d1: fault on core ${m.name(o.core)}: ${o.engine} engine: ${o.why} (descriptor at ${hex(o.desc)})`, '  started by', ...placeLines(core, imageOf(o.core), o.pc, sourceLine).map((l) => `  ${l}`)].join('\n');
-    }
-    case 'barrier':
-      return `d1: barrier misuse: ${o.why}\n${waiting(m, imageOf)}`;
-    case 'deadlock':
-      return `d1: deadlock: every core that has not exited waits, and nothing is in flight to wake one\n${waiting(m, imageOf)}`;
-    case 'limit':
-      return `d1: stopped: cycle limit reached (--max-cycles) at cycle ${m.cycles}`;
-    case 'interrupted':
-      return 'd1: stopped: interrupted (Ctrl-C)';
-    case 'exit':
-      return '';
-  }
-}
-
-/** Each waiting thread: where, and what for. */
-function waiting(m: Machine, imageOf: (core: number) => Image): string {
-  const out: string[] = [];
-  const barriers = m.barrierWaits();
-  for (const [g, { part, slot, core }] of [...m.cores].sort(([a], [b]) => a - b)) {
-    if (m.halted(part, slot)) continue;
-    for (const t of core.threads()) {
-      if (t.state !== 'waiting') continue;
-      let what = '';
-      if (t.waitKind === 'semaphore') what = semaphoreWait(core, t);
-      else if (t.waitKind === 'barrier') {
-        const arrived = barriers.get(t.waitArg!) ?? [];
-        what = `barrier of group ${m.groupName(t.waitArg!)} (${arrived.length} arrived)`;
-      } else if (t.waitKind === 'remote') what = `a remote load from core ${m.name(t.waitFor!)}`;
-      else what = `thread ${t.waitFor} (tjoin)`;
-      out.push(`  core ${m.name(g)} thread ${t.thread} waits for ${what}`);
-      out.push(...placeLines(core, imageOf(g), threadPc(t), sourceLine).map((l) => `  ${l}`));
-    }
-  }
-  return out.join('\n');
-}
-
 /** `--on X0,Y0-X1,Y1=PROG`: another program on a rectangle of cores (inclusive corners). */
 function rectangles(m: Machine, specs: string[]): { x0: number; y0: number; x1: number; y1: number; file: string }[] {
   return specs.map((spec) => {
@@ -261,16 +209,12 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     const k = owner(...m.xy(g));
     return k < 0 ? image : images.get(rects[k]!.file)!;
   };
-  if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, imageOf, o)}\n`);
+  if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, imageOf, o, sourceLine)}\n`);
   writeDumps(m, dumps);
   const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
   if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));
   if (f.trace) writeFileSync(f.trace, traceJson(m));
-  if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: exitCodeOf(o), outcome: o.kind, ...s })}\n`);
+  if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: meshExitCode(o), outcome: o.kind, ...s })}\n`);
   else if (f.stats) process.stderr.write(`${formatMeshStats(s!)}\n`);
-  return exitCodeOf(o);
-}
-
-function exitCodeOf(o: MeshOutcome): number {
-  return o.kind === 'exit' ? o.code : o.kind === 'limit' ? EXIT.LIMIT : o.kind === 'interrupted' ? EXIT.INTERRUPTED : EXIT.FAULT;
+  return meshExitCode(o);
 }

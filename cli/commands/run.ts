@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { Core, jitDefault } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
-import { EXIT, runLoaded, type RunResult } from '../../emulator/host/run.js';
-import { coreStats, formatStats } from '../../emulator/host/stats.js';
+import { EXIT, runLoaded } from '../../emulator/host/run.js';
+import { coreStats, formatStats, runJson } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 import { OptionError, presetOrExit, runMesh, type MeshFlags } from './run-mesh.js';
 
@@ -14,16 +14,6 @@ interface RunFlags extends MeshFlags {
   maxInstructions?: string;
   stats?: boolean;
   json?: boolean;
-}
-
-function statsJson(r: RunResult) {
-  return {
-    exitCode: r.exitCode,
-    outcome: r.outcome.kind,
-    ...coreStats(r.core),
-    wallSeconds: Number(r.stats.wallSeconds.toFixed(6)),
-    mips: Number(r.stats.mips.toFixed(1)),
-  };
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -112,7 +102,7 @@ export function register(program: Command): void {
       });
       process.off('SIGINT', onSigint);
       if (r.outcome.kind !== 'exit') process.stderr.write(`${stopReport(core, image, r.outcome, sourceLine)}\n`);
-      if (opts.json) process.stdout.write(`${JSON.stringify(statsJson(r))}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(runJson(r))}\n`);
       else if (opts.stats) {
         const s = r.stats;
         process.stderr.write(`${formatStats(coreStats(core))}\nwall time    ${s.wallSeconds.toFixed(3)} s\nspeed        ${s.mips.toFixed(1)} MIPS\n`);

@@ -4,7 +4,7 @@
 import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
-import { distWasm, optimized } from './wasm.js';
+import { distWasm, optimized, SHARED_MEMORY } from './wasm.js';
 import { BlockCompiler } from './jit/index.js';
 import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
 import { writeSoloConfig } from './config.js';
@@ -135,9 +135,10 @@ export function instantiate(watchpoints = false, memory = newMemory(), jit = jit
 }
 
 /** The core's linear memory: shared, so worker threads can run the cores of an instance the host made
- * (emulator/host/workers.ts); it grows up to 4 GiB, one page at a time as cores need it. */
+ * (emulator/host/workers.ts), where shared memory exists (not in a page that is not cross-origin
+ * isolated); it grows up to 4 GiB, one page at a time as cores need it. */
 export function newMemory(): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: true });
+  return new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: SHARED_MEMORY });
 }
 
 

@@ -19,7 +19,7 @@ export interface PartTurn {
 export function turn(wasm: CoreExports, cores: Core[], windows: number, auto: boolean): PartTurn {
   const output: PartTurn['output'] = [];
   const exits: [number, number][] = [];
-  const sink = (fd: number) => ({ write: (chunk: Uint8Array | string) => output.push({ fd, bytes: typeof chunk === 'string' ? Buffer.from(chunk) : chunk }) });
+  const sink = (fd: number) => ({ write: (chunk: Uint8Array | string) => output.push({ fd, bytes: typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk }) });
   const io = { stdout: sink(1), stderr: sink(2) };
   for (;;) {
     const r = wasm.runWindows(windows, auto, 1n << 40n);

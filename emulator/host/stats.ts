@@ -4,6 +4,7 @@
 import { STALLS } from '../../isa/timing.js';
 import { D1_CORE } from '../presets.js';
 import type { Core, RegionProfile, StallCause } from './core.js';
+import type { RunResult } from './run.js';
 
 export interface CoreStats {
   cycles: number;
@@ -48,6 +49,17 @@ export function formatRegions(regions: RegionProfile[], cycles = 'cycles'): stri
 }
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+/** `d1 run --json`: how the run ended, where the time went, and how fast it ran. */
+export function runJson(r: RunResult) {
+  return {
+    exitCode: r.exitCode,
+    outcome: r.outcome.kind,
+    ...coreStats(r.core),
+    wallSeconds: Number(r.stats.wallSeconds.toFixed(6)),
+    mips: Number(r.stats.mips.toFixed(1)),
+  };
+}
 
 export function coreStats(core: Core): CoreStats {
   const cycles = Number(core.cycles);

@@ -14,6 +14,10 @@ export function distWasm(file: string, what: string): Uint8Array<ArrayBuffer> {
   }
 }
 
+/** Whether linear memory can be shared with worker threads (Node: yes). The browser build has its own
+ * module in place of this one (web/shims/wasm.ts). */
+export const SHARED_MEMORY = true;
+
 /** Compile wasm with V8's optimizing tier from the start (a long-running call never leaves the baseline
  * tier's code it started in). */
 export function optimized<T>(compile: () => T): T {

@@ -81,6 +81,14 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toContain('floats are h (fp16), w (fp32) or g (fp64)');
   });
 
+  it('x/s shows strings with C escapes, x/i instructions with the pc marked, as gdb does', () => {
+    const r = debug('hello.dasm', ['x/s message', 'x/3i _start', 'stepi', 'x/2i $pc', 'x/s 0x7ffffff0']);
+    expect(r.stdout).toContain('0x102c <message>:\t"Hello from a Dojo D1 core!\\n"');
+    expect(r.stdout).toContain('=> 0x1000 <_start>:\tli a0,1\n   0x1004 <_start+0x4>:\tauipc a1,0x0\n');
+    expect(r.stdout).toContain('=> 0x1004 <_start+0x4>:\tauipc a1,0x0');
+    expect(r.stdout).toContain('cannot access memory at 0x7ffffff0');
+  });
+
   it('reports bad commands, expressions, addresses and lines without stopping the session', () => {
     const r = debug('hello.dasm', ['frobnicate', 'p 1 +', 'x/4xw 0x200000', 'break hello.dasm:2', 'break nosuch', 'info registers pc']);
     expect(r.code).toBe(0);

@@ -7,6 +7,7 @@ import { LAYOUT } from '../../layout.js';
 import { FUNCTIONS, GLOBALS, translate } from './translate.js';
 import type { Rec } from './semantics.js';
 import { Body, I64, module, OP } from './wasm.js';
+import { SHARED_MEMORY } from '../wasm.js';
 
 /** What a block needs of its core instance. */
 interface CoreSide {
@@ -22,8 +23,8 @@ interface Compiled {
   module: WebAssembly.Module;
   length: number;
   ranges: [number, number][];
-  words: Buffer[];
-  breaks: Buffer[];
+  words: Uint8Array[];
+  breaks: Uint8Array[];
 }
 
 /** Regions compiled in this process for each build of the core (emulator/builds.ts), by entry pc. */
@@ -76,7 +77,10 @@ export class BlockCompiler {
     const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
     const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
     /** Whether the bytes at `at` are `these` (no copy, no allocation: this runs for every core that links). */
-    const same = (at: number, these: Buffer) => memory.compare(these, 0, these.length, at, at + these.length) === 0;
+    const same = (at: number, these: Uint8Array) => {
+      for (let i = 0; i < these.length; i++) if (memory[at + i] !== these[i]) return false;
+      return true;
+    };
     // a region compiled before (for this core or another) with these words and marks: the same code
     let found = (this.compiledAt.get(pc) ?? []).find((c) => c.ranges.every(([s], k) => same(sram + s, c.words[k]!) && same(breaks + s / 4, c.breaks[k]!)));
     if (!found) {
@@ -94,7 +98,7 @@ export class BlockCompiler {
       );
       if (!t) return 0;
       // (copies: the region keeps what it was compiled from)
-      const copy = (at: number, n: number) => Buffer.from(memory.subarray(at, at + n));
+      const copy = (at: number, n: number) => memory.slice(at, at + n);
       found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map(([s, e]) => copy(sram + s, e - s)), breaks: t.ranges.map(([s, e]) => copy(breaks + s / 4, (e - s) / 4)) };
       this.compiledAt.set(pc, [...(this.compiledAt.get(pc) ?? []), found]);
       this.compiled++;
@@ -119,19 +123,19 @@ export class BlockCompiler {
   }
 
   /** A view of the instance's whole memory, made again when it has grown past `end`. */
-  private memoryBytes(end: number): Buffer {
-    if (!this.bytes || this.bytes.length < end) this.bytes = Buffer.from(this.core!.memory.buffer);
+  private memoryBytes(end: number): Uint8Array {
+    if (!this.bytes || this.bytes.length < end) this.bytes = new Uint8Array(this.core!.memory.buffer);
     return this.bytes;
   }
 
-  private bytes?: Buffer;
+  private bytes?: Uint8Array;
 }
 
 function compileBlock(t: ReturnType<typeof translate> & object): WebAssembly.Module {
   const funcs = [{ params: [0x7f, I64], results: [I64], locals: t.locals, body: t.body }];
   if (t.usesMulhu) funcs.push(mulhu());
   // (the helper, when present, is function FUNCTIONS.length + 1: translate.ts calls it there)
-  const bytes = module({ memory: { maximum: 65536, shared: true }, globals: [...GLOBALS], functions: FUNCTIONS }, funcs);
+  const bytes = module({ memory: { maximum: 65536, shared: SHARED_MEMORY }, globals: [...GLOBALS], functions: FUNCTIONS }, funcs);
   // V8 compiles it with its baseline tier at once and optimizes it in the background once it is hot; a
   // call picks up the optimized code when it is ready (a block returns at least every BLOCK_CALL
   // instructions, emulator/assembly/loop.ts, so a long loop does not stay in baseline code).

@@ -139,7 +139,7 @@ export function module(imports: Imports, funcs: { params: number[]; results: num
     return v;
   };
   const name = (s: string) => {
-    const b = [...Buffer.from(s)];
+    const b = [...new TextEncoder().encode(s)];
     const v: number[] = [];
     uleb(v, b.length);
     return [...v, ...b];
