@@ -10,7 +10,7 @@ import { parseLine } from '../assembler/parser.js';
 import { toStatement } from '../assembler/visitor.js';
 import { ABI_NAMES, vreg, xreg } from '../isa/registers.js';
 import { corePc, instructionText, symbolize } from '../emulator/host/report.js';
-import type { Session, Stop } from './session.js';
+import type { Breakpoint, Session, Stop, Watchpoint } from './session.js';
 import { infoFormats, infoMatrix, infoThreads, infoVector } from './dojo.js';
 import { examine } from './examine.js';
 import { coreStats, formatStats } from '../emulator/host/stats.js';
@@ -45,6 +45,9 @@ export interface Command {
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 const WATCH_TITLE = { watch: 'Watchpoint', rwatch: 'Read watchpoint', awatch: 'Access watchpoint' } as const;
 const hitsText = (hits: number) => (hits ? ` (hit ${hits} time${hits > 1 ? 's' : ''})` : '');
+/** A watchpoint's row in `info breakpoints` and `info watchpoints`. */
+const watchRow = (w: Watchpoint) =>
+  `${String(w.id).padEnd(5)}${w.kind.padEnd(6)} ${w.enabled ? 'y' : 'n'}    ${w.sem ? `semaphore ${w.addr}`.padEnd(18) : `0x${w.addr.toString(16).padStart(16, '0')}`}  ${w.what}${w.sem ? '' : ` (${w.len} bytes)`}${hitsText(w.hits)}`;
 
 export class UserError extends Error {}
 
@@ -76,29 +79,46 @@ export function evalExpr(ctx: Context, raw: string): bigint {
   }
 }
 
-/** An address from `*expr`, `file:line`, `line` (in the current file) or a symbol. */
-export function location(ctx: Context, spec: string): { addr: bigint; where: string } {
+/** An address from `*expr`, `file:line`, `line` (in the current file) or a symbol; `addrs` are all its
+ * locations: a line of a macro or repetition body is at each place it was expanded to (where a run of
+ * its rows in the line table starts). */
+export function location(ctx: Context, spec: string): { addr: bigint; addrs: bigint[]; where: string } {
   const s = ctx.session;
   const t = spec.trim();
   if (t === '') throw new UserError('a location is needed: *ADDRESS, FILE:LINE, LINE or a symbol');
-  if (t.startsWith('*')) return { addr: evalExpr(ctx, t.slice(1)), where: t };
+  const one = (addr: bigint, where: string) => ({ addr, addrs: [addr], where });
+  if (t.startsWith('*')) return one(evalExpr(ctx, t.slice(1)), t);
   const m = /^(?:(.+):)?(\d+)$/.exec(t);
   if (m) {
     const file = m[1] ?? s.line()?.file ?? s.image.lines[0]?.file;
     const line = Number(m[2]);
-    const rows = s.image.lines.filter((l) => l.line === line && (file === undefined || l.file === file || basename(l.file) === basename(file)));
-    if (rows.length === 0) throw new UserError(`no code at ${file ?? '?'}:${line} (the line has no instruction; try a nearby line)`);
-    return { addr: rows[0]!.addr, where: `${basename(rows[0]!.file)}:${line}` };
+    const rows = s.image.lines;
+    const at = (k: number) => rows[k]!.line === line && (file === undefined || rows[k]!.file === file || basename(rows[k]!.file) === basename(file));
+    const starts = rows.filter((l, k) => at(k) && !(k > 0 && at(k - 1) && rows[k - 1]!.file === l.file));
+    if (starts.length === 0) throw new UserError(`no code at ${file ?? '?'}:${line} (no instruction comes from that line; a macro call's come from the lines of its body; try a nearby line)`);
+    const addrs = [...new Set(starts.map((l) => l.addr))];
+    return { addr: addrs[0]!, addrs, where: `${basename(starts[0]!.file)}:${line}` };
   }
   const sym = s.image.symbols.find((x) => x.name === t);
   if (!sym) throw new UserError(`no symbol '${t}' in the program`);
-  return { addr: sym.value, where: t };
+  return one(sym.value, t);
+}
+
+/** Where a new breakpoint is: its address and line, or its line and how many locations it has. */
+function placesOf(ctx: Context, bp: Breakpoint): string {
+  return bp.addrs.length > 1 ? `${bp.where} (${bp.addrs.length} locations)` : where(ctx, bp.addr);
 }
 
 function where(ctx: Context, pc: bigint): string {
+  const place = placeOf(ctx, pc);
+  return place ? `${hex(pc)} ${place}` : hex(pc);
+}
+
+/** The symbol and source line of an address: `<loop+0x8> at fib.dasm:20`. */
+function placeOf(ctx: Context, pc: bigint): string {
   const sym = symbolize(ctx.session.image, pc);
   const l = ctx.session.line(pc);
-  return `${hex(pc)}${sym ? ` <${sym}>` : ''}${l ? ` at ${basename(l.file)}:${l.line}` : ''}`;
+  return `${sym ? `<${sym}>` : ''}${sym && l ? ' ' : ''}${l ? `at ${basename(l.file)}:${l.line}` : ''}`;
 }
 
 function instructionAt(ctx: Context, pc: bigint): string {
@@ -109,7 +129,7 @@ function instructionAt(ctx: Context, pc: bigint): string {
 export function reportStop(ctx: Context, stop: Stop): void {
   const s = ctx.session;
   // (a core that waits is shown at the instruction it waits in)
-  const pc = stop.kind === 'fault' && stop.waiting ? corePc(s.core) : s.core.pc;
+  const pc = (stop.kind === 'fault' && stop.waiting) || (stop.kind === 'watchpoint' && stop.by) ? corePc(s.core) : s.core.pc;
   switch (stop.kind) {
     case 'exit':
       ctx.out(`[program exited with code ${stop.code}]`);
@@ -128,18 +148,29 @@ export function reportStop(ctx: Context, stop: Stop): void {
       break;
     case 'watchpoint': {
       const w = stop.wp;
-      // a value of up to 8 bytes as a number; a wider one (a vector register's worth) as its bytes, in
-      // memory order, 16 to a line
-      const show = (v: bigint) => {
-        if (w.len <= 8) return `${v} (${hex(v)})`;
-        const bytes = Array.from({ length: w.len }, (_, i) => ((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0'));
-        const rows = Array.from({ length: Math.ceil(w.len / 16) }, (_, r) => `  +${String(16 * r).padStart(3)}: ${bytes.slice(16 * r, 16 * r + 16).join(' ')}`);
-        return `${w.len} bytes\n${rows.join('\n')}`;
-      };
-      ctx.out(`${WATCH_TITLE[w.kind]} ${w.id}: ${w.what}`);
-      if (stop.old !== undefined) ctx.out(`Old value = ${show(stop.old)}\nNew value = ${show(stop.value)}`);
-      else ctx.out(`Value = ${show(stop.value)}`);
-      ctx.out(`at ${where(ctx, pc)}`);
+      for (const hit of [stop, ...(stop.also ?? [])]) {
+        // a value of up to 8 bytes as a number; a wider one (a vector register's worth) as its bytes, in
+        // memory order, 16 to a line
+        const { len } = hit.wp;
+        const show = (v: bigint) => {
+          if (len <= 8) return `${v} (${hex(v)})`;
+          const bytes = Array.from({ length: len }, (_, i) => ((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0'));
+          const rows = Array.from({ length: Math.ceil(len / 16) }, (_, r) => `  +${String(16 * r).padStart(3)}: ${bytes.slice(16 * r, 16 * r + 16).join(' ')}`);
+          return `${len} bytes\n${rows.join('\n')}`;
+        };
+        ctx.out(`${WATCH_TITLE[hit.wp.kind]} ${hit.wp.id}: ${hit.wp.what}`);
+        if (hit.old !== undefined) ctx.out(`Old value = ${show(hit.old)}\nNew value = ${show(hit.value)}${hit.wp.sem && hit.old === hit.value ? ' (what was posted was taken at once by a waiting thread)' : ''}`);
+        else ctx.out(`Value = ${show(hit.value)}`);
+      }
+      if (stop.by) {
+        // a message from the network did it: what it was, and the instruction behind it
+        const by = stop.by;
+        const name = (g: number) => (s.machine ? `core ${s.machine.name(g)}` : 'this core');
+        const origin = s.machine?.cores.get(by.origin)?.core ?? s.core;
+        const done = w.sem ? 'posted to' : stop.old !== undefined ? 'written' : 'read';
+        ctx.out(`${done} by ${/^[aeiou]/.test(by.message) ? 'an' : 'a'} ${by.message} from ${name(by.from)}, arriving at cycle ${Math.floor(by.cycle)}; ${by.origin === by.from ? 'sent' : 'caused'} by ${name(by.origin)} at ${where(ctx, by.pc)}: ${instructionText(origin, s.image, by.pc) ?? '?'}`);
+        ctx.out(`${name(s.focus)} is at ${where(ctx, pc)}${s.machine ? ` (${coreState(s.machine, s.focus).text})` : ''}`);
+      } else ctx.out(`at ${where(ctx, pc)}`);
       break;
     }
     case 'step':
@@ -229,11 +260,11 @@ export const COMMANDS: Command[] = [
     const loc = on ? on[1]! : head;
     const only = on ? parseCore(machineOf(ctx.session), on[2]!) : undefined;
     if (cond !== undefined) evalExpr(ctx, cond); // a bad condition is reported now, not at the first hit
-    const { addr, where: w } = location(ctx, loc);
-    const bp = ctx.session.addBreakpoint(addr, w, false, only);
+    const { addr, addrs, where: w } = location(ctx, loc);
+    const bp = ctx.session.addBreakpoint(addrs, w, false, only);
     if (!bp) throw new UserError(`cannot break at ${hex(addr)}: not a word-aligned SRAM address`);
     if (cond !== undefined) bp.condition = cond.trim();
-    ctx.out(`Breakpoint ${bp.id} at ${where(ctx, addr)}${only !== undefined ? ` on core ${machineOf(ctx.session).name(only)}` : ''}`);
+    ctx.out(`Breakpoint ${bp.id} at ${placesOf(ctx, bp)}${only !== undefined ? ` on core ${machineOf(ctx.session).name(only)}` : ''}`);
   } },
   { name: 'core', aliases: [], args: '[X,Y]', help: 'on a mesh: look at core X,Y from now on (registers, memory, stepping); without X,Y, say which core is shown', run: (ctx, a) => {
     const m = machineOf(ctx.session);
@@ -244,10 +275,10 @@ export const COMMANDS: Command[] = [
     ctx.out(`[Switching to core ${m.name(g)}: ${coreState(m, g).text}, pc 0x${ctx.session.core.pc.toString(16)}]`);
   } },
   { name: 'tbreak', aliases: ['tb'], args: 'LOCATION', help: 'like break, but the breakpoint is deleted when hit', run: (ctx, a) => {
-    const { addr, where: w } = location(ctx, a);
-    const bp = ctx.session.addBreakpoint(addr, w, true);
+    const { addr, addrs, where: w } = location(ctx, a);
+    const bp = ctx.session.addBreakpoint(addrs, w, true);
     if (!bp) throw new UserError(`cannot break at ${hex(addr)}`);
-    ctx.out(`Temporary breakpoint ${bp.id} at ${where(ctx, addr)}`);
+    ctx.out(`Temporary breakpoint ${bp.id} at ${placesOf(ctx, bp)}`);
   } },
   { name: 'delete', aliases: ['d'], args: '[N...]', help: 'delete breakpoints N (all when none given)', run: (ctx, a) => {
     const s = ctx.session;
@@ -269,18 +300,40 @@ export const COMMANDS: Command[] = [
       else throw new UserError(`no breakpoint number ${id}`);
     }
   } })),
-  ...(['watch', 'rwatch', 'awatch'] as const).map((kind) => ({ name: kind, aliases: kind === 'watch' ? ['wa'] : [], args: 'ADDRESS [LENGTH]',
-    help: `stop after an instruction that ${kind === 'watch' ? 'changes' : kind === 'rwatch' ? 'reads' : 'reads or writes'} LENGTH bytes at ADDRESS (an expression or symbol; LENGTH defaults to the symbol's size, else 8)`,
+  ...(['watch', 'rwatch', 'awatch'] as const).map((kind) => ({ name: kind, aliases: kind === 'watch' ? ['wa'] : [], args: `ADDRESS [LENGTH] [core X,Y]${kind === 'watch' ? ' | sem N [core X,Y]' : ''}`,
+    help: `stop after an instruction or a message from the network (a remote ${kind === 'watch' ? 'store, engine data' : 'load, an engine reading'}) that ${kind === 'watch' ? 'changes' : kind === 'rwatch' ? 'reads' : 'reads or writes'} LENGTH bytes at ADDRESS (an expression or symbol; LENGTH defaults to the symbol's size, else 8; a global address names its core); on a mesh on every core, or only on core X,Y${kind === 'watch' ? '; `watch sem N`: when semaphore N (of the selected core, or core X,Y) changes' : ''}`,
     run: (ctx: Context, a: string) => {
-      const m = /^(.*?)(?:\s+(\d+))?$/.exec(a.trim())!;
+      const s = ctx.session;
+      const on = /^(.*?)\s+core\s+(\S+)\s*$/.exec(a.trim());
+      const spec = (on ? on[1]! : a).trim();
+      let only = on ? parseCore(machineOf(s), on[2]!) : undefined;
+      const sem = /^sem(?:aphore)?\s+(.+)$/.exec(spec);
+      if (sem) {
+        if (kind !== 'watch') throw new UserError(`${kind}: semaphores are watched for changes: watch sem N [core X,Y]`);
+        const n = evalExpr(ctx, sem[1]!);
+        const core = only ?? (s.machine ? s.focus : undefined);
+        const what = `semaphore ${n}${core !== undefined ? ` of core ${machineOf(s).name(core)}` : ''}`;
+        const wp = s.addWatchpoint('watch', n, 4, what, { sem: true, core });
+        if (!wp) throw new UserError(`watch: no semaphore ${n} (a core has 0..31)`);
+        return ctx.out(`Watchpoint ${wp.id}: ${what}`);
+      }
+      const m = /^(.*?)(?:\s+(\d+))?$/.exec(spec)!;
       const expr = m[1]!.trim();
       if (expr === '') throw new UserError(`${kind}: what should it watch? (an address or a symbol)`);
-      const addr = BigInt.asUintN(64, evalExpr(ctx, expr.replace(/^\*/, '')));
-      const sym = ctx.session.image.symbols.find((x) => x.name === expr);
+      let addr = BigInt.asUintN(64, evalExpr(ctx, expr.replace(/^\*/, '')));
+      if (s.machine && addr >> 48n === 1n) {
+        // a global address (docs/machine.md, "Global addresses"): that core's SRAM
+        const g = parseCore(s.machine, `${(addr >> 32n) & 0xffn},${(addr >> 40n) & 0xffn}`);
+        if (only !== undefined && only !== g) throw new UserError(`${kind}: ${hex(addr)} is on core ${s.machine.name(g)}, not ${s.machine.name(only)}`);
+        only = g;
+        addr &= 0xffff_ffffn;
+      }
+      const sym = s.image.symbols.find((x) => x.name === expr);
       const len = m[2] !== undefined ? Number(m[2]) : sym && sym.size > 0 && sym.size <= 8 ? Number(sym.size) : 8;
-      const wp = ctx.session.addWatchpoint(kind, addr, len, expr);
+      const what = `${expr}${only !== undefined ? ` on core ${machineOf(s).name(only)}` : ''}`;
+      const wp = s.addWatchpoint(kind, addr, len, what, { core: only });
       if (!wp) throw new UserError(`cannot watch ${len} bytes at ${hex(addr)}: outside SRAM`);
-      ctx.out(`${WATCH_TITLE[kind]} ${wp.id}: ${expr}`);
+      ctx.out(`${WATCH_TITLE[kind]} ${wp.id}: ${what}`);
     } })),
   { name: 'run', aliases: ['r', 'restart'], args: '', help: 'start the program from the beginning and run it (Ctrl-C interrupts)', run: (ctx) => {
     ctx.session.restart();
@@ -303,8 +356,8 @@ export const COMMANDS: Command[] = [
     if (ctx.session.core.getReg(1, selected(ctx)) === 0n) throw new UserError('"finish" not meaningful in the outermost frame.');
     stopAndReport(ctx, ctx.session.finish());
   } },
-  { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addr)) },
-  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|line|vector|formats|matrix|threads|stats|cores|mesh|why|semaphores|engines', help: 'show registers, breakpoints, where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, why a core waits (info why [X,Y]: the chain of barriers and joins back to what holds it), the selected core\'s semaphores and engines', run: (ctx, a) => {
+  { name: 'until', aliases: ['u'], args: 'LOCATION', help: 'run until LOCATION (any of its locations) is reached', run: (ctx, a) => stopAndReport(ctx, ctx.session.runTo(location(ctx, a).addrs)) },
+  { name: 'info', aliases: ['i'], args: 'registers|breakpoints|watchpoints|line|vector|formats|matrix|threads|stats|cores|mesh|why|semaphores|engines', help: 'show registers, breakpoints and watchpoints (info watchpoints: those alone), where the program is; vector registers as lanes (info vector [vN...] [fmtN|FORMAT[:BIAS]]), the format table and flags, the matrix accumulators, the hardware threads, and where the time went so far (cycles, utilisation, stalls by cause); on a mesh each core\'s state, the mesh as a grid, why a core waits (info why [X,Y]: the chain of barriers and joins back to what holds it), the selected core\'s semaphores and engines', run: (ctx, a) => {
     const [what = '', ...rest] = a.trim().split(/\s+/);
     const s = ctx.session;
     if ('registers'.startsWith(what) && what.length >= 1) {
@@ -326,10 +379,17 @@ export const COMMANDS: Command[] = [
       if (s.breakpoints.length === 0 && s.watchpoints.length === 0) return ctx.out('No breakpoints or watchpoints.');
       ctx.out('Num  Type   Enb  Address             What');
       for (const b of s.breakpoints) {
-        ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    0x${b.addr.toString(16).padStart(16, '0')}  ${b.where}${hitsText(b.hits)}`);
+        const address = b.addrs.length > 1 ? '<MULTIPLE>'.padEnd(18) : `0x${b.addr.toString(16).padStart(16, '0')}`;
+        ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    ${address}  ${b.where}${hitsText(b.hits)}`);
         if (b.condition) ctx.out(`\tstop only if ${b.condition}`);
+        // several locations (a line of a macro body): one row each, as gdb shows them
+        if (b.addrs.length > 1) b.addrs.forEach((a, k) => ctx.out(`${`${b.id}.${k + 1}`.padEnd(12)}${b.enabled ? 'y' : 'n'}    0x${a.toString(16).padStart(16, '0')}  ${placeOf(ctx, a)}`));
       }
-      for (const w of s.watchpoints) ctx.out(`${String(w.id).padEnd(5)}${w.kind.padEnd(6)} ${w.enabled ? 'y' : 'n'}    0x${w.addr.toString(16).padStart(16, '0')}  ${w.what} (${w.len} bytes)${hitsText(w.hits)}`);
+      for (const w of s.watchpoints) ctx.out(watchRow(w));
+    } else if ('watchpoints'.startsWith(what) && what.length >= 3) {
+      if (s.watchpoints.length === 0) return ctx.out('No watchpoints.');
+      ctx.out('Num  Type   Enb  Address             What');
+      for (const w of s.watchpoints) ctx.out(watchRow(w));
     } else if (what === 'line') ctx.out(where(ctx, s.core.pc));
     else if (what === 'vector' || what === 'v') infoVector(ctx, rest, selected(ctx));
     else if (what === 'formats') infoFormats(ctx, selected(ctx));
@@ -351,7 +411,7 @@ export const COMMANDS: Command[] = [
       for (const l of whyWaiting(m, rest.length > 0 ? parseCore(m, rest.join(' ')) : s.focus, (_core, pc) => where(ctx, pc))) ctx.out(l);
     } else if (what === 'semaphores' || what === 'sem') ctx.out(infoSemaphores(s.core));
     else if (what === 'engines') for (const l of infoEngines(s.core)) ctx.out(l);
-    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, line, vector, formats, matrix, threads, stats; on a mesh cores, mesh, why [X,Y], semaphores, engines)`);
+    else throw new UserError(`info ${what}: unknown (try info registers, breakpoints, watchpoints, line, vector, formats, matrix, threads, stats; on a mesh cores, mesh, why [X,Y], semaphores, engines)`);
   } },
   { name: 'thread', aliases: ['t'], args: 'N', help: `show the registers of hardware thread N (0..${D1_CORE.threads - 1}) from now on; without N, say which is shown`, run: (ctx, a) => {
     if (a.trim() === '') return ctx.out(`[Current thread is ${selected(ctx)}]`);

@@ -3,7 +3,8 @@
 // cost nothing while running: the core turns a breakpointed word into a break when it decodes it.
 import type { Image, LineEntry } from '../assembler/image.js';
 import { decode } from '../isa/codec.js';
-import { Core } from '../emulator/host/core.js';
+import { Core, type Delivery, type StopReason } from '../emulator/host/core.js';
+import { LAYOUT } from '../emulator/layout.js';
 import { lineFor } from '../emulator/host/report.js';
 import { hostCall, type Sink } from '../emulator/host/run.js';
 import { History, type Snapshot } from './history.js';
@@ -12,7 +13,10 @@ import type { MeshPreset } from '../emulator/presets.js';
 
 export interface Breakpoint {
   id: number;
+  /** Its first location. */
   addr: bigint;
+  /** Every location: one, or for a line of a macro or repetition body each place it was expanded to. */
+  addrs: bigint[];
   /** How the user named it, e.g. `fib.dasm:12` or `loop`. */
   where: string;
   enabled: boolean;
@@ -25,7 +29,9 @@ export interface Breakpoint {
 }
 
 /** A watchpoint on [addr, addr + len): `watch` stops when a store changes it, `rwatch` when a load reads
- * it, `awatch` on either; the session stops after the instruction (as gdb does). */
+ * it, `awatch` on either; the session stops after the instruction (as gdb does), or after the message from
+ * the network that did it. A semaphore watchpoint (`sem`, addr its number) stops when it is posted to or
+ * taken from. */
 export interface Watchpoint {
   id: number;
   kind: 'watch' | 'rwatch' | 'awatch';
@@ -34,14 +40,26 @@ export interface Watchpoint {
   what: string;
   enabled: boolean;
   hits: number;
+  sem?: boolean;
+  /** On a mesh: the one core (global number) it watches; every core when absent. */
+  core?: number;
 }
 
 export type SessionState = 'ready' | 'stopped' | 'exited' | 'faulted';
 
+/** A watchpoint that fired, with the value it had and has. */
+export interface WatchHit {
+  wp: Watchpoint;
+  old?: bigint;
+  value: bigint;
+}
+
 export type Stop =
   | { kind: 'step' }
   | { kind: 'breakpoint'; bp: Breakpoint }
-  | { kind: 'watchpoint'; wp: Watchpoint; old?: bigint; value: bigint }
+  /** `core`: on a mesh, the core whose memory or semaphore it is; `by`: the message that did it; `also`:
+   * other watchpoints the same access fired. */
+  | { kind: 'watchpoint'; wp: Watchpoint; old?: bigint; value: bigint; core?: number; by?: Delivery; also?: WatchHit[] }
   | { kind: 'exit'; code: number }
   /** `waiting`: the selected core waits (a deadlock): it is shown at the instruction it waits in. */
   | { kind: 'fault'; message: string; waiting?: boolean }
@@ -125,9 +143,9 @@ export class Session {
 
   /** Set or clear the break mark of addr on every core a breakpoint there applies to. */
   private rearm(addr: bigint): boolean {
-    if (!this.machine) return this.core.setBreakpoint(addr, this.breakpoints.some((b) => b.addr === addr && b.enabled));
+    if (!this.machine) return this.core.setBreakpoint(addr, this.breakpoints.some((b) => b.addrs.includes(addr) && b.enabled));
     let ok = true;
-    for (const [g, { core }] of this.machine.cores) ok = core.setBreakpoint(addr, this.breakpoints.some((b) => b.addr === addr && b.enabled && (b.core === undefined || b.core === g))) && ok;
+    for (const [g, { core }] of this.machine.cores) ok = core.setBreakpoint(addr, this.breakpoints.some((b) => b.addrs.includes(addr) && b.enabled && (b.core === undefined || b.core === g))) && ok;
     return ok;
   }
 
@@ -139,41 +157,46 @@ export class Session {
       const errors = this.machine.load(this.image, 'program');
       if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
       this.select(this.machine.cores.has(this.focus) ? this.focus : Math.min(...this.machine.cores.keys()));
-      for (const b of this.breakpoints) this.rearm(b.addr);
+      for (const b of this.breakpoints) for (const a of b.addrs) this.rearm(a);
+      this.applyWatches();
       this.state = 'ready';
       this.stoppedAt = undefined;
       return;
     }
     const errors = this.core.load(this.image);
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-    for (const b of this.breakpoints) this.core.setBreakpoint(b.addr, b.enabled);
+    for (const b of this.breakpoints) for (const a of b.addrs) this.core.setBreakpoint(a, b.enabled);
+    this.applyWatches();
     this.state = 'ready';
     this.stoppedAt = undefined;
     this.history.start();
   }
 
-  /** A breakpoint at addr, on every core or (on a mesh) only on core `only`. */
-  addBreakpoint(addr: bigint, where: string, temporary = false, only?: number): Breakpoint | undefined {
-    if (!this.core.inSram(addr, 4) || addr % 4n !== 0n) return undefined;
-    const bp: Breakpoint = { id: this.nextId++, addr, where, enabled: true, temporary, hits: 0, ...(only !== undefined && this.machine ? { core: only } : {}) };
+  /** A breakpoint at addr (or at each of several addresses), on every core or (on a mesh) only on core `only`. */
+  addBreakpoint(at: bigint | bigint[], where: string, temporary = false, only?: number): Breakpoint | undefined {
+    const addrs = typeof at === 'bigint' ? [at] : at;
+    if (addrs.length === 0 || addrs.some((a) => !this.core.inSram(a, 4) || a % 4n !== 0n)) return undefined;
+    const bp: Breakpoint = { id: this.nextId++, addr: addrs[0]!, addrs, where, enabled: true, temporary, hits: 0, ...(only !== undefined && this.machine ? { core: only } : {}) };
     this.breakpoints.push(bp);
-    this.rearm(addr);
+    for (const a of addrs) this.rearm(a);
     return bp;
   }
 
   deleteBreakpoint(bp: Breakpoint): void {
     this.breakpoints.splice(this.breakpoints.indexOf(bp), 1);
-    this.rearm(bp.addr);
+    for (const a of bp.addrs) this.rearm(a);
   }
 
   enableBreakpoint(bp: Breakpoint, on: boolean): void {
     bp.enabled = on;
-    this.rearm(bp.addr);
+    for (const a of bp.addrs) this.rearm(a);
   }
 
-  addWatchpoint(kind: Watchpoint['kind'], addr: bigint, len: number, what: string): Watchpoint | undefined {
-    if (len < 1 || !this.core.inSram(addr, len)) return undefined;
-    const wp: Watchpoint = { id: this.nextId++, kind, addr, len, what, enabled: true, hits: 0 };
+  /** A watchpoint on `len` bytes at addr, or (`sem`) on semaphore addr; on a mesh on every core or only
+   * on core `core`. */
+  addWatchpoint(kind: Watchpoint['kind'], addr: bigint, len: number, what: string, opts: { sem?: boolean; core?: number } = {}): Watchpoint | undefined {
+    if (opts.sem ? addr < 0n || addr >= BigInt(LAYOUT.SEM_COUNT) : len < 1 || !this.core.inSram(addr, len)) return undefined;
+    const wp: Watchpoint = { id: this.nextId++, kind, addr, len: opts.sem ? 4 : len, what, enabled: true, hits: 0, ...(opts.sem ? { sem: true } : {}), ...(opts.core !== undefined && this.machine ? { core: opts.core } : {}) };
     this.watchpoints.push(wp);
     this.applyWatches();
     return wp;
@@ -189,30 +212,88 @@ export class Session {
     this.applyWatches();
   }
 
-  /** The core checks one range for loads and one for stores: the span of the enabled watchpoints. */
+  /**
+   * The cores check one range for loads and one for stores (the span of the enabled watchpoints, every
+   * instance of a mesh) and a set of watched semaphores each. The debugger stops after the access, and
+   * compares with the values it saw last (`seen`); the gdb stub before it.
+   */
   private applyWatches(off = false): void {
+    const on = off ? [] : this.watchpoints.filter((w) => w.enabled);
+    const instances = this.machine ? this.machine.parts.map((p) => p.cores[0]!) : [this.core];
     for (const isStore of [false, true]) {
-      const ws = off ? [] : this.watchpoints.filter((w) => w.enabled && (w.kind === 'awatch' || (w.kind === 'watch') === isStore));
+      const ws = on.filter((w) => !w.sem && (w.kind === 'awatch' || (w.kind === 'watch') === isStore));
       const lo = ws.reduce((m, w) => (w.addr < m ? w.addr : m), 1n << 62n);
       const hi = ws.reduce((m, w) => (w.addr + BigInt(w.len) > m ? w.addr + BigInt(w.len) : m), 0n);
-      this.core.setWatch(isStore, lo, hi);
+      for (const c of instances) c.setWatch(isStore, lo, hi);
+    }
+    for (const c of instances) c.watchAfter(!this.watchBeforeAccess);
+    for (const g of this.watchedCores()) this.coreAt(g).setSemWatch(on.filter((w) => w.sem && (w.core ?? g) === g).reduce((m, w) => m | (1 << Number(w.addr)), 0));
+    this.remember();
+  }
+
+  /** The cores a watchpoint watches (all when absent): global numbers, or 0 alone on one core. */
+  private watchedCores(wp?: Watchpoint): number[] {
+    if (!this.machine) return [0];
+    return wp?.core !== undefined ? [wp.core] : [...this.machine.cores.keys()];
+  }
+
+  private coreAt(g: number): Core {
+    return this.machine ? this.machine.cores.get(g)!.core : this.core;
+  }
+
+  /** The value of a watched range or semaphore, on core g (the selected one by default). */
+  watchValue(wp: Watchpoint, g = this.focus): bigint {
+    const c = this.coreAt(g);
+    return wp.sem ? BigInt(c.semaphores()[Number(wp.addr)]!) : littleEndian(c.readMem(wp.addr, wp.len));
+  }
+
+  /** What each watchpoint last saw, by core: a hit compares with it. */
+  private readonly seen = new Map<Watchpoint, Map<number, bigint>>();
+
+  /** Note what the enabled watchpoints see now, on every core they watch or on core g alone. */
+  private remember(g?: number): void {
+    for (const w of this.watchpoints) {
+      if (!w.enabled) continue;
+      const m = this.seen.get(w) ?? new Map<number, bigint>();
+      this.seen.set(w, m);
+      for (const c of g === undefined ? this.watchedCores(w) : [g]) m.set(c, this.watchValue(w, c));
     }
   }
 
-  /** The value of a watched range. */
-  watchValue(wp: Watchpoint): bigint {
-    return littleEndian(this.core.readMem(wp.addr, wp.len));
+  /**
+   * Core g (0 on one core) read or wrote a watch range or changed a watched semaphore, by an instruction
+   * or a message from the network, and the access has happened: does a watchpoint fire (a change of value
+   * for watch, a read for rwatch, either for awatch)? The gdb stub watches before the access: then the
+   * access is run here first.
+   */
+  private watchHit(stop: Extract<StopReason, { kind: 'watch' }>, g: number): Stop | undefined {
+    if (this.watchBeforeAccess) return this.watchHitBefore(stop as typeof stop & { access: 'read' | 'write' });
+    const fired: WatchHit[] = [];
+    for (const w of this.watchpoints) {
+      if (!w.enabled || (w.core ?? g) !== g) continue;
+      const old = this.seen.get(w)?.get(g);
+      const value = this.watchValue(w, g);
+      // (the writes of a range only rwatch watches do not stop: it says nothing of changes)
+      const changed = w.kind !== 'rwatch' && old !== undefined && value !== old;
+      // (a post that a waiting thread takes at once leaves a semaphore as it was: it fires all the same)
+      const touched = w.sem ? (((stop.sems ?? 0) >> Number(w.addr)) & 1) === 1 : stop.access !== 'semaphore' && stop.addr < w.addr + BigInt(w.len) && stop.addr + BigInt(stop.size) > w.addr;
+      const fires = w.sem ? touched || changed : w.kind === 'watch' ? changed : w.kind === 'rwatch' ? touched && stop.access === 'read' : touched || changed;
+      if (!fires) continue;
+      w.hits++;
+      fired.push({ wp: w, ...(changed || (w.sem && old !== undefined) ? { old: old! } : {}), value });
+    }
+    this.remember(g);
+    const [first, ...also] = fired;
+    if (!first) return undefined;
+    return { kind: 'watchpoint', ...first, ...(this.machine ? { core: g } : {}), ...(stop.by ? { by: stop.by } : {}), ...(also.length > 0 ? { also } : {}) };
   }
 
-  /**
-   * A load or store touched a watch range: run that instruction, then decide whether a watchpoint fires
-   * (a read for rwatch/awatch, a change of value for watch, any write for awatch).
-   */
-  private watchHit(stop: { access: 'read' | 'write'; addr: bigint; size: number }): Stop | undefined {
+  /** The gdb stub's watchpoints: the load or store has not run yet; report it, or run it and decide. */
+  private watchHitBefore(stop: { access: 'read' | 'write'; addr: bigint; size: number }): Stop | undefined {
     const touched = this.watchpoints.filter((w) => w.enabled && stop.addr < w.addr + BigInt(w.len) && stop.addr + BigInt(stop.size) > w.addr
       && (w.kind === 'awatch' || (w.kind === 'watch') === (stop.access === 'write')));
     const old = touched.map((w) => this.watchValue(w));
-    if (this.watchBeforeAccess && touched.length > 0) {
+    if (touched.length > 0) {
       touched[0]!.hits++;
       return { kind: 'watchpoint', wp: touched[0]!, value: old[0]! };
     }
@@ -234,7 +315,7 @@ export class Session {
   }
 
   private armedAt(pc: bigint): boolean {
-    return this.breakpoints.some((b) => b.addr === pc && b.enabled && (b.core === undefined || b.core === this.focus));
+    return this.breakpoints.some((b) => b.addrs.includes(pc) && b.enabled && (b.core === undefined || b.core === this.focus));
   }
 
   /**
@@ -281,7 +362,7 @@ export class Session {
           continue;
         }
         case 'breakpoint': {
-          const bp = this.breakpoints.find((b) => b.addr === stop.pc && b.enabled)!;
+          const bp = this.breakpoints.find((b) => b.addrs.includes(stop.pc) && b.enabled)!;
           if (bp.condition && this.condition && !this.condition(bp.condition)) {
             this.stoppedAt = stop.pc; // not taken: step over it and go on
             continue;
@@ -291,8 +372,9 @@ export class Session {
           return { kind: 'breakpoint', bp };
         }
         case 'watch': {
-          const hit = this.watchHit(stop);
-          left -= 1n;
+          const at = this.core.instret;
+          const hit = this.watchHit(stop, 0);
+          left -= this.core.instret - at;
           if (hit) return hit;
           continue;
         }
@@ -314,8 +396,8 @@ export class Session {
   private goMesh(m: Machine, limit: bigint): Stop | undefined {
     this.state = 'stopped';
     if (this.stoppedAt !== undefined && this.armedAt(this.stoppedAt)) this.parked.set(this.focus, this.stoppedAt);
+    let left = limit;
     for (;;) {
-      let left = limit;
       for (const [g, at] of [...this.parked]) {
         this.parked.delete(g);
         const { part, slot, core } = m.cores.get(g)!;
@@ -331,11 +413,14 @@ export class Session {
         }
       }
       if (left <= 0n) return undefined;
+      const { core } = this;
+      const before = core.instret;
       const r = m.stepCore(this.focus, left, this.io);
       if (r.kind === 'step') return undefined;
+      left -= core.instret - before;
       const stop = this.meshStop(m, r);
       if (stop) return stop;
-      // a breakpoint whose condition does not hold: step over it and go on
+      // a breakpoint whose condition does not hold, or a watch hit that does not fire: go on
     }
   }
 
@@ -347,20 +432,23 @@ export class Session {
         this.exitCode = r.code;
         return { kind: 'exit', code: r.code };
       case 'stop': {
+        if (r.stop.kind === 'watch') {
+          // watch ranges apply to every core: the access is this core's (or a message's to it); a hit that
+          // fires selects it
+          if (this.watchBeforeAccess) this.select(r.core);
+          const hit = this.watchHit(r.stop, r.core);
+          if (hit) this.select(r.core);
+          return hit && hit.kind === 'fault' ? ((this.state = 'faulted'), hit) : hit;
+        }
         this.select(r.core);
         if (r.stop.kind === 'breakpoint') {
           const at = r.stop.pc;
           this.parked.set(r.core, at);
-          const bp = this.breakpoints.find((b) => b.addr === at && b.enabled && (b.core === undefined || b.core === r.core));
+          const bp = this.breakpoints.find((b) => b.addrs.includes(at) && b.enabled && (b.core === undefined || b.core === r.core));
           if (!bp || (bp.condition && this.condition && !this.condition(bp.condition))) return undefined;
           bp.hits++;
           if (bp.temporary) this.deleteBreakpoint(bp);
           return { kind: 'breakpoint', bp };
-        }
-        if (r.stop.kind === 'watch') {
-          // watch ranges apply to every core: the access is this core's; run it, then decide
-          const hit = this.watchHit(r.stop);
-          return hit && hit.kind === 'fault' ? ((this.state = 'faulted'), hit) : hit;
         }
         this.state = 'faulted';
         return { kind: 'fault', message: `core ${m.name(r.core)}: ${r.stop.kind === 'fault' ? `${r.stop.cause} fault at 0x${r.stop.addr.toString(16)}` : r.stop.kind}` };
@@ -428,8 +516,9 @@ export class Session {
     return !!d && (d.instr.mnemonic === 'jal' || d.instr.mnemonic === 'jalr') && d.ops['rd'] === 1;
   }
 
-  /** Run until the instruction at addr is next (a temporary internal stop), or something else stops us. */
-  runTo(addr: bigint): Stop {
+  /** Run until the instruction at addr (or at one of several) is next (a temporary internal stop), or
+   * something else stops us. */
+  runTo(addr: bigint | bigint[]): Stop {
     const bp = this.addBreakpoint(addr, 'internal', true, this.focus);
     if (!bp) return this.continue();
     const stop = this.continue();
@@ -466,7 +555,7 @@ export class Session {
   private replayTo(target: bigint): void {
     this.history.restoreBefore(target);
     const armed = this.breakpoints.filter((b) => b.enabled);
-    for (const b of armed) this.core.setBreakpoint(b.addr, false);
+    for (const b of armed) for (const a of b.addrs) this.core.setBreakpoint(a, false);
     this.applyWatches(true);
     this.replaying = true;
     try {
@@ -474,7 +563,7 @@ export class Session {
       if (n > 0n) this.goInner(n);
     } finally {
       this.replaying = false;
-      for (const b of armed) this.core.setBreakpoint(b.addr, true);
+      for (const b of armed) for (const a of b.addrs) this.core.setBreakpoint(a, true);
       this.applyWatches();
     }
     this.state = 'stopped';
@@ -530,6 +619,7 @@ export class Session {
   /** The breakpoint stops (conditions included) between a snapshot and `end` instructions, by replay. */
   private hitsBetween(from: Snapshot, end: bigint): { at: bigint; stop: Stop }[] {
     this.core.restore(from.data);
+    this.remember();
     const hits: { at: bigint; stop: Stop }[] = [];
     const counts = [...this.breakpoints, ...this.watchpoints].map((b) => b.hits);
     this.replaying = true;

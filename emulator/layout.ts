@@ -28,20 +28,25 @@ const EVENT_COUNT = 2048;
 const EVENT_BYTES = 32;
 /** Message records: a MSG_* header, then up to MSG_PAYLOAD bytes of data. */
 const MSGS = EVENTS + EVENT_COUNT * EVENT_BYTES;
-const MSG_HEADER = 64;
+const MSG_HEADER = 96;
 const MSG_PAYLOAD = 1024;
 const MSG_BYTES = MSG_HEADER + MSG_PAYLOAD;
 /** Messages leaving this partition for another (the host moves them to that partition's INBOX). */
 const OUTBOX = MSGS + MSG_COUNT * MSG_BYTES;
 const BOX_COUNT = 4096;
 const INBOX = OUTBOX + BOX_COUNT * MSG_BYTES;
-/** Trace records for `--trace` (TRACE_BYTES each, TRACE_* offsets): thread waits and engine work. */
+/** Trace records for `--trace` (TRACE_BYTES each, TR_* offsets): thread waits, engine work, regions,
+ * messages, semaphore values, link load. */
 const TRACE = INBOX + BOX_COUNT * MSG_BYTES;
 const TRACE_COUNT = 65536;
-const TRACE_BYTES = 40;
+const TRACE_BYTES = 64;
+/** While tracing, each link's busy ticks by window (i64 each), LINK_RING windows from MESH_CFG.LINK_BASE
+ * on, per link in LINKS order: emulator/assembly/net.ts book(). */
+const LINK_LOAD = TRACE + TRACE_COUNT * TRACE_BYTES;
+const LINK_RING = 16;
 /** The block compiler's hotness counters (u16 each), shared by the instance's cores and indexed by a hash of
  * a branch target's word number: cores running the same code (SPMD) warm it up together. */
-const JIT_HOT = TRACE + TRACE_COUNT * TRACE_BYTES;
+const JIT_HOT = LINK_LOAD + MAX_ROUTERS * LINK_COUNT * LINK_RING * 8;
 const JIT_HOT_COUNT = 4096;
 /** A scratch predecoded record (the block compiler reads an instruction whose own record is a block entry). */
 const JIT_RECORD = JIT_HOT + JIT_HOT_COUNT * 2;
@@ -176,6 +181,8 @@ export const LAYOUT = {
   TRACE,
   TRACE_COUNT,
   TRACE_BYTES,
+  LINK_LOAD,
+  LINK_RING,
   CORES,
   CORE_BYTES,
   MAX_CORES,
@@ -231,6 +238,10 @@ export const STOP = {
   /** Mesh runs: every running thread of the core reached the window's end; no thread can run until the
    * network, a semaphore or a barrier wakes one; every core of the instance is done with the window. */
   WINDOW: 5, BLOCKED: 6,
+  /** The debugging build, watching after the access (MESH_CFG.WATCH_AFTER): an instruction or a message
+   * touched a watch range or changed a watched semaphore; it has taken effect, and the HIT record says
+   * what it was. */
+  WATCH: 7,
 } as const;
 
 /** What went wrong, in FAULT_CAUSE. ECALL and EBREAK are not faults but travel the same way. */
@@ -297,6 +308,16 @@ export const MESH_CFG = {
   WINDOW_END: 40, HOP: 48, LINK_TICKS: 56, EDGE_X_TICKS: 64, EDGE_Y_TICKS: 72,
   /** Lowest address a debugger watchpoint covers (u64; all ones when none): see state.ts sram(). */
   WATCH_FLOOR: 80,
+  /** Non-zero: a watch hit stops after the access that made it, with a HIT record (the debugger), and
+   * messages are watched too; zero: it traps before a core's own load or store (the gdb stub). (u32) */
+  WATCH_AFTER: 156,
+  /** Trace records dropped because TRACE was full (u32). */
+  TRACE_LOST: 160,
+  /** While tracing: the first window whose link load is not yet reported, and the last window any link
+   * has busy time booked in (i64 window numbers). */
+  LINK_BASE: 168, LINK_TOP: 176,
+  /** The last watch hit (HIT offsets). */
+  HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),
    * records never used yet (u32), OUTBOX and INBOX fill (u32), EVENTS fill (u32). */
   HEAP_N: 88, FREE: 92, FRESH: 96, OUT_N: 100, IN_N: 104, EVENT_N: 108,
@@ -332,6 +353,8 @@ export const CORE_NET_FIELDS = {
   SENT: 0x98, RECEIVED: 0xa0,
   /** Set when the core has stopped for good (u32: 1 exited, 2 faulted), and its exit code (u32). */
   HALT: 0xa8, EXIT_CODE: 0xac,
+  /** The debugger watches semaphore n of the core when bit n is set (u32; the debugging build). */
+  SEM_WATCH: 0xb0,
   /** Three engines (DMA, list parser, gather, ENGINE_KIND order), ENGINE_BYTES each. */
   ENGINES: 0x100,
 } as const;
@@ -366,7 +389,15 @@ export const MSG = {
   SRC: 20, DST: 24, AT: 28,
   /** Per kind (u64 each); NEXT links free records (u32); STAGE (u8), FLAGS (u8), POSTN (u16). */
   ADDR: 32, AUX: 40, AUX2: 48, NEXT: 56, STAGE: 60, FLAGS: 61, POSTN: 62,
+  /** What is behind it (for the debugger and the trace): the pc (u64) and global core (u32) of the
+   * instruction that caused it (an engine's: the one that started the engine); who sent it (u32: a
+   * SENDER kind << 8 | thread or engine) and when (i64: the start of its flow in the trace); when it
+   * took its destination's SRAM write port (i64). */
+  PC: 64, ORIGIN: 72, SENDER: 76, SENT: 80, EJECT: 88,
 } as const;
+/** Who made a message on its source core: a thread's instruction, an engine, or the network itself (an
+ * answer to a message that arrived there). */
+export const SENDER = { THREAD: 0, ENGINE: 1, NETWORK: 2 } as const;
 /** FLAGS: the message has taken its source's SRAM read port; it is the last piece of a transfer. */
 export const MSG_FLAG = { INJECTED: 1, LAST: 2 } as const;
 /** What a message does when it arrives. */
@@ -404,10 +435,25 @@ export const EVENT = {
 } as const;
 export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 4, TOO_LONG: 5 } as const;
 
-/** A trace record: what (TRACE_KIND), core slot, thread or engine, detail (a WAIT kind), start and end
- * ticks (i64), an argument (u64: semaphore number, barrier group, remote core, descriptor address). */
-export const TRACE_FIELDS = { KIND: 0, SLOT: 4, WHO: 8, DETAIL: 12, START: 16, END: 24, ARG: 32 } as const;
-export const TRACE_KIND = { WAIT: 1, ENGINE: 2, REGION: 3 } as const;
+/**
+ * A trace record: what (TRACE_KIND), core slot, thread or engine, detail (a WAIT kind), start and end
+ * ticks (i64), an argument (u64: semaphore number, barrier group, remote core, descriptor address).
+ * A MESSAGE record: WHO its kind (MSG_KIND), DETAIL its bytes, START and END when it held the slot's SRAM
+ * write port, ARG the pc behind it, then its source core (FROM), SENDER, SENT and ORIGIN as in its header,
+ * and TARGET its address or semaphore there. A SEMAPHORE record: WHO the semaphore, DETAIL its new value,
+ * at START. A LINKS record: SLOT a router of the instance, START and END a window, BUSY its links' busy
+ * ticks in it (u32 each, LINK order).
+ */
+export const TRACE_FIELDS = { KIND: 0, SLOT: 4, WHO: 8, DETAIL: 12, START: 16, END: 24, ARG: 32, FROM: 40, SENDER: 44, SENT: 48, ORIGIN: 56, TARGET: 60, BUSY: 40 } as const;
+export const TRACE_KIND = { WAIT: 1, ENGINE: 2, REGION: 3, MESSAGE: 4, SEMAPHORE: 5, LINKS: 6 } as const;
+
+/** The last watch hit (offsets in MESH_CFG.HIT): what (WATCH_WHAT), the core (slot), the address or
+ * semaphore number (u64), its bytes (u32), and what did it: MSG the kind of the message that arrived (0:
+ * an instruction of that core, at PC), its source core, the core and pc of the instruction behind it
+ * (ORIGIN, PC) and its arrival (TIME, i64 ticks); SEMS, the watched semaphores of the core it posted to or
+ * took from (u32, a bit each: a post a waiting thread takes at once leaves the value as it was). */
+export const HIT = { WHAT: 0, SLOT: 4, ADDR: 8, SIZE: 16, MSG: 20, FROM: 24, ORIGIN: 28, PC: 32, TIME: 40, SEMS: 48 } as const;
+export const WATCH_WHAT = { READ: 1, WRITE: 2, SEMAPHORE: 3 } as const;
 
 /** Links of a router, in LINKS order: the four neighbours, then the local SRAM read (inject) and write (eject) ports. */
 export const LINK = { EAST: 0, WEST: 1, NORTH: 2, SOUTH: 3, INJECT: 4, EJECT: 5 } as const;

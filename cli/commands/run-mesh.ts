@@ -30,6 +30,7 @@ export interface MeshFlags {
   json?: boolean;
   heatmap?: string;
   trace?: string;
+  traceLimit?: string;
   workers?: string;
   on?: string[];
 }
@@ -187,7 +188,7 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
   }
   applyLoads(m, image, f.load ?? []);
   const dumps = dumpsOf(m, image, f.dump ?? []);
-  if (f.trace) m.trace();
+  if (f.trace) m.trace(f.traceLimit !== undefined ? int(f.traceLimit, '--trace-limit') : undefined);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT.INTERRUPTED);

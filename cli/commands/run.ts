@@ -8,6 +8,7 @@ import { EXIT, runLoaded } from '../../emulator/host/run.js';
 import { coreStats, formatStats, runJson } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 import { OptionError, presetOrExit, runMesh, type MeshFlags } from './run-mesh.js';
+import { TRACE_LIMIT } from '../../emulator/host/mesh.js';
 
 interface RunFlags extends MeshFlags {
   gdb?: string;
@@ -39,7 +40,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
     .option('--no-timing', 'run without the cycle model (the functional build, faster): every instruction counts one cycle, no stalls')
     .option('--no-jit', 'interpret every instruction: no compiled blocks (the same results, slower; for comparison)')
-    .option('--trace <file.json>', 'write a Chrome/Perfetto trace: a track per core and thread with its waits, and the engines\' work')
+    .option('--trace <file.json>', 'write a Chrome/Perfetto trace: per core its threads (waits, regions), its engines\' work and the messages delivered to it, each with a flow from its sender; its semaphores and links\' load as counters')
+    .option('--trace-limit <records>', `the most records --trace keeps (default ${TRACE_LIMIT.toLocaleString('en')}); the trace says how many more it left out`)
     .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
     .action(async (file: string, opts: RunFlags) => {
       let limit: bigint | undefined;

@@ -6,7 +6,8 @@
 // compiled blocks (jit.ts) behind the same contract.
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
-import { coreAt, predecAt, sramAt, tb, trap } from './state';
+import { coreAt, hitByInstruction, hitPending, predecAt, sramAt, tb, trap } from './state';
+import { WATCHPOINTS } from './generated/build';
 import { predecode } from './generated/decode';
 import { arrived, blockFits } from './jit';
 import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
@@ -21,6 +22,7 @@ export function run(limit: u64): u32 {
   let pc = load<u64>(L.PC);
   let n: u64 = 0;
   let reason = L.STOP_LIMIT;
+  if (WATCHPOINTS) store<u32>(L.MESH + L.MESH_HIT + L.HIT_WHAT, 0); // (one left by a faulting instruction)
   enter(n);
   // Jumps check their targets and a sentinel record ends SRAM, so only the entry pc needs a check.
   if (pc >= <u64>L.SRAM_SIZE || (pc & 3) != 0) {
@@ -95,6 +97,14 @@ export function run(limit: u64): u32 {
       }
     } else {
       taken = npc != pc + 4;
+      if (WATCHPOINTS && hitPending()) {
+        // the debugger watches after the access: stop after this instruction
+        hitByInstruction(pc);
+        pc = npc;
+        n++;
+        reason = L.STOP_WATCH;
+        break;
+      }
       pc = npc;
       n++;
     }

@@ -3,7 +3,8 @@
 // The network between cores is net.ts; the host drives windows and resolves barriers (host/mesh.ts).
 import * as L from './generated/layout';
 import { run } from './loop';
-import { coreBlock, currentSlot, selectCore } from './state';
+import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
+import { WATCHPOINTS } from './generated/build';
 import { heapMin, netWindow } from './net';
 
 // @ts-ignore: decorator
@@ -33,6 +34,11 @@ export function progress(): void { store<u32>(L.MESH + L.MESH_PROGRESS, 1); }
 let ranCores: u32 = 0;
 /** A thread woke during the network's part of the window. */
 let woke = false;
+/** Cores retired instructions in this window (seen before its network part). */
+let retired = false;
+/** The network's part of the window stopped at a watch hit (the debugging build): the next call goes on
+ * with it. */
+let inNetwork = false;
 
 /** The next record of a buffer the host reads (its base, capacity, record size and the MESH offset of
  * its fill count), or 0 when it is full. */
@@ -43,11 +49,15 @@ function nextRecord(base: usize, capacity: usize, size: usize, fill: usize): usi
   return base + <usize>n * size;
 }
 
-/** Keep a trace record (when tracing; a full buffer drops it). */
-export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, end: i64, arg: u64): void {
-  if (cfg(L.MESH_TRACE_ON) == 0) return;
+/** Keep a trace record (when tracing; a full buffer drops it, and counts it): its address, for the fields
+ * past ARG that some kinds have, or 0. */
+export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, end: i64, arg: u64): usize {
+  if (cfg(L.MESH_TRACE_ON) == 0) return 0;
   const r = nextRecord(L.TRACE, L.TRACE_COUNT, L.TRACE_BYTES, L.MESH_TRACE_N);
-  if (r == 0) return;
+  if (r == 0) {
+    store<u32>(L.MESH + L.MESH_TRACE_LOST, cfg(L.MESH_TRACE_LOST) + 1);
+    return 0;
+  }
   store<u32>(r + L.TR_KIND, kind);
   store<u32>(r + L.TR_SLOT, slot);
   store<u32>(r + L.TR_WHO, who);
@@ -55,6 +65,7 @@ export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, e
   store<i64>(r + L.TR_START, start);
   store<i64>(r + L.TR_END, end);
   store<u64>(r + L.TR_ARG, arg);
+  return r;
 }
 
 /** A waiting thread runs again from `time` (or its own clock if later); the wait counts as `cause` stalls. */
@@ -77,11 +88,20 @@ export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
 // @ts-ignore: decorator
 @inline export function semAt(slot: u32, n: u32): usize { return netOf(slot) + L.C_SEMS + (<usize>n << 2); }
 
+/** Semaphore n of core `slot` was posted to or taken from at `time` (it was `old`): the trace's counter
+ * when its value changed, and the debugger's semaphore watchpoints. */
+export function semChanged(slot: u32, n: u32, old: u32, time: i64): void {
+  const v = load<u32>(semAt(slot, n));
+  if (v != old) trace(L.TRACE_SEMAPHORE, slot, n, v, time, time, 0);
+  if (WATCHPOINTS && (load<u32>(netOf(slot) + L.C_SEM_WATCH) >> n & 1) != 0) noteSemaphore(slot, n);
+}
+
 /** Add `count` to semaphore n of core `slot` at `time`; waiting threads whose count is now there take it
  * and run (lowest thread first). */
 export function post(slot: u32, n: u32, count: u32, time: i64): void {
   const at = semAt(slot, n);
-  store<u32>(at, load<u32>(at) + count);
+  const old = load<u32>(at);
+  store<u32>(at, old + count);
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = threadBlockOf(slot, t);
     if (load<u32>(b + L.T_STATE) != L.THREAD_WAITING || load<u32>(b + L.T_WAIT_KIND) != L.WAIT_SEMAPHORE || load<u32>(b + L.T_WAIT_FOR) != n) continue;
@@ -91,6 +111,7 @@ export function post(slot: u32, n: u32, count: u32, time: i64): void {
     store<u32>(at, have - want);
     wake(slot, t, time, L.STALL_SEMAPHORE);
   }
+  semChanged(slot, n, old, time);
 }
 
 /** A host event (EVENT_*); false when the buffer is full. */
@@ -246,15 +267,18 @@ export function earliest(): i64 {
  */
 export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
   for (let w: u32 = 0; w < windows; w++) {
-    if (resume == 0) {
-      ranCores = 0;
-      store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+    if (!inNetwork) {
+      if (resume == 0) {
+        ranCores = 0;
+        store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+      }
+      const why = runCores(limit);
+      if (why != L.STOP_WINDOW) return why;
+      retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;
+      woke = false;
     }
-    const why = runCores(limit);
-    if (why != L.STOP_WINDOW) return why;
-    const retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;
-    woke = false;
-    netWindow(false);
+    inNetwork = netWindow(false) != L.STOP_WINDOW;
+    if (inNetwork) return L.STOP_WATCH;
     if (!auto) return L.STOP_WINDOW;
     if (ranCores == 0 && !woke && heapMin() == i64.MAX_VALUE) return L.STOP_BLOCKED;
     // while cores retire instructions the next window follows; when none did, skip to the earliest event

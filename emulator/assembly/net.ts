@@ -5,8 +5,9 @@
 import * as L from './generated/layout';
 import { clock as liveClock, setClock } from './generated/dispatch';
 import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
-import { coreBlock, currentSlot, invalidateWords, netAt, setRd, tb, trap } from './state';
+import { coreBlock, currentSlot, hitPending, invalidateWords, netAt, noteHit, setDelivering, setRd, sram, tb, trap, watched } from './state';
 import { current, lowerSwitch, waitFor } from './threads';
+import { WATCHPOINTS } from './generated/build';
 
 // ---- global addresses -------------------------------------------------------------------------------
 
@@ -130,6 +131,21 @@ function release(m: u32): void {
  * (a core's instruction retries, an engine waits, when there is not). */
 export function room(n: u32): bool { return <usize>(cfg(L.MESH_IN_USE) + n) + L.MSG_RESERVE <= L.MSG_COUNT; }
 
+/** What is behind the messages made from now on (make() stamps it on each): the core and pc of the
+ * instruction that caused them, and where their flow starts in the trace: who sends them on their core
+ * (SENDER kind << 8 | thread or engine) and when. */
+let causeCore: u32 = 0, causePc: u64 = 0, causeSender: u32 = 0, causeTime: i64 = 0;
+
+function cause(core: u32, pc: u64, sender: u32, time: i64): void {
+  causeCore = core;
+  causePc = pc;
+  causeSender = sender;
+  causeTime = time;
+}
+
+/** The running thread's instruction at pc sends messages at `time`. */
+function causedBy(pc: u64, time: i64): void { cause(myCore(), pc, (L.SENDER_THREAD << 8) | current(), time); }
+
 /** A new message from core `slot` of this instance (its global number `from`), at `time`. */
 function make(kind: usize, slot: u32, from: u32, to: u32, time: i64, size: u32): u32 {
   const m = <u32>alloc();
@@ -147,6 +163,10 @@ function make(kind: usize, slot: u32, from: u32, to: u32, time: i64, size: u32):
   store<u8>(h + L.MSG_STAGE, <u8>L.STAGE_INJECT);
   store<u8>(h + L.MSG_FLAGS, 0);
   store<u16>(h + L.MSG_POSTN, 0);
+  store<u64>(h + L.MSG_PC, causePc);
+  store<u32>(h + L.MSG_ORIGIN, causeCore);
+  store<u32>(h + L.MSG_SENDER, causeSender);
+  store<i64>(h + L.MSG_SENT, causeTime);
   const sent = netOf(slot) + L.C_SENT;
   store<f64>(sent, load<f64>(sent) + <f64>size);
   return m;
@@ -168,7 +188,73 @@ function reserve(l: usize, t: i64, ticks: i64, bytes: u32): i64 {
   store<i64>(l + 8, load<i64>(l + 8) + ticks);
   store<f64>(l + 16, load<f64>(l + 16) + <f64>bytes);
   store<f64>(l + 24, load<f64>(l + 24) + 1);
+  book(l, s, ticks);
   return s;
+}
+
+// ---- link load by window, for the trace ---------------------------------------------------------------
+
+/** Link l's ring of busy ticks by window (LINK_RING windows; window k at k % LINK_RING). */
+// @ts-ignore: decorator
+@inline function ringOf(l: usize): usize { return L.LINK_LOAD + (l - L.LINKS) / L.LINK_BYTES * L.LINK_RING * 8; }
+// @ts-ignore: decorator
+@inline function ringAt(ring: usize, k: i64): usize { return ring + (<usize>(k % <i64>L.LINK_RING) << 3); }
+
+/** While tracing, book link l busy for [s, s + ticks) in the windows that interval covers. Reservations
+ * only go forward in time; what lies past the ring goes to its last window and is carried on from there
+ * when it is reported (the time a link is booked ahead is taken to follow on without gaps). */
+function book(l: usize, s: i64, ticks: i64): void {
+  if (cfg(L.MESH_TRACE_ON) == 0 || ticks <= 0) return;
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  const base = load<i64>(L.MESH + L.MESH_LINK_BASE);
+  const last = base + <i64>L.LINK_RING - 1;
+  const ring = ringOf(l);
+  // (a message from another instance may have been reserved in a window already reported: count it now)
+  let a = s > base * q ? s : base * q;
+  const e = a + ticks;
+  let k = a / q;
+  while (a < e) {
+    if (k > last) k = last;
+    const b = k == last || (k + 1) * q > e ? e : (k + 1) * q;
+    store<i64>(ringAt(ring, k), load<i64>(ringAt(ring, k)) + b - a);
+    a = b;
+    k++;
+  }
+  if (k - 1 > load<i64>(L.MESH + L.MESH_LINK_TOP)) store<i64>(L.MESH + L.MESH_LINK_TOP, k - 1);
+}
+
+/** Trace records of the links' load in every window that ends by `end` (all of it for i64 max): one per
+ * router with a busy link, its links' busy ticks in the window. */
+function reportLinks(end: i64): void {
+  if (cfg(L.MESH_TRACE_ON) == 0) return;
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  const upTo = end == i64.MAX_VALUE ? end : end / q;
+  let base = load<i64>(L.MESH + L.MESH_LINK_BASE);
+  let top = load<i64>(L.MESH + L.MESH_LINK_TOP);
+  const routers = cfg(L.MESH_PW) * cfg(L.MESH_PH);
+  for (; base < upTo && base <= top; base++) {
+    for (let r: u32 = 0; r < routers; r++) {
+      let busy = false;
+      for (let dir: usize = 0; dir < L.LINK_COUNT; dir++) busy = busy || load<i64>(ringAt(ringOf(link(r, dir)), base)) != 0;
+      if (!busy) continue;
+      const rec = trace(L.TRACE_LINKS, r, 0, 0, base * q, (base + 1) * q, 0);
+      for (let dir: usize = 0; dir < L.LINK_COUNT; dir++) {
+        const at = ringAt(ringOf(link(r, dir)), base);
+        let v = load<i64>(at);
+        store<i64>(at, 0);
+        if (v > q) {
+          // booked past the ring: the rest follows in the next window
+          store<i64>(ringAt(ringOf(link(r, dir)), base + 1), load<i64>(ringAt(ringOf(link(r, dir)), base + 1)) + v - q);
+          if (base + 1 > top) top = base + 1;
+          v = q;
+        }
+        if (rec != 0) store<u32>(rec + L.TR_BUSY + (dir << 2), <u32>v);
+      }
+    }
+  }
+  if (base > top && upTo != i64.MAX_VALUE) base = upTo;
+  store<i64>(L.MESH + L.MESH_LINK_BASE, base);
+  store<i64>(L.MESH + L.MESH_LINK_TOP, top);
 }
 
 /** Move an injected message as far as it goes: to its destination's SRAM write port (then it waits in the
@@ -226,6 +312,7 @@ function route(m: u32): void {
   const s = reserve(link(<u32>routerOf(at), L.LINK_EJECT), t, packets * pkt, size);
   let arrive = s + packets * pkt;
   if (tail + pkt > arrive) arrive = tail + pkt;
+  store<i64>(h + L.MSG_EJECT, s);
   store<u32>(h + L.MSG_AT, at);
   store<i64>(h + L.MSG_TIME, arrive);
   store<u8>(h + L.MSG_STAGE, <u8>L.STAGE_ARRIVE);
@@ -283,6 +370,26 @@ function postFrom(slot: u32, ref: u64, count: u32, time: i64): void {
   push(m);
 }
 
+/** The debugging build watching after accesses: a message that reads or writes a watch range of core
+ * `slot` is a hit. */
+function watchDelivery(slot: u32, isStore: bool, a: u64, n: u32): void {
+  if (WATCHPOINTS && cfg(L.MESH_WATCH_AFTER) != 0 && watched(isStore, a, <u64>n)) noteHit(isStore ? L.WATCH_WRITE : L.WATCH_READ, slot, a, n);
+}
+
+/** The trace record of a message delivered to core `slot`: when it held the SRAM write port, and where
+ * it came from. */
+function traceMessage(h: usize, slot: u32, kind: usize, size: u32): void {
+  const packets: i64 = size == 0 ? 1 : <i64>((size + 63) >> 6);
+  const s = load<i64>(h + L.MSG_EJECT);
+  const r = trace(L.TRACE_MESSAGE, slot, <u32>kind, size, s, s + packets * load<i64>(L.MESH + L.MESH_LINK_TICKS), load<u64>(h + L.MSG_PC));
+  if (r == 0) return;
+  store<u32>(r + L.TR_FROM, load<u32>(h + L.MSG_SRC));
+  store<u32>(r + L.TR_SENDER, load<u32>(h + L.MSG_SENDER));
+  store<i64>(r + L.TR_SENT, load<i64>(h + L.MSG_SENT));
+  store<u32>(r + L.TR_ORIGIN, load<u32>(h + L.MSG_ORIGIN));
+  store<u32>(r + L.TR_TARGET, <u32>load<u64>(h + (kind == L.KIND_POST || kind == L.KIND_FETCH ? L.MSG_AUX : L.MSG_ADDR)));
+}
+
 /** A message takes effect; false when it must wait and stays in the heap (its TIME moved on). */
 function arrive(m: u32): bool {
   const h = msg(m);
@@ -292,6 +399,11 @@ function arrive(m: u32): bool {
   const size = <u32>load<u16>(h + L.MSG_SIZE);
   const me = load<u32>(h + L.MSG_DST);
   received(slot, size);
+  if (kind != L.KIND_ENGINE) {
+    traceMessage(h, slot, kind, size);
+    // what this message sends on (a reply, a piece, a post) comes from the network here, for its cause
+    cause(load<u32>(h + L.MSG_ORIGIN), load<u64>(h + L.MSG_PC), L.SENDER_NETWORK << 8, load<i64>(h + L.MSG_EJECT));
+  }
   if (kind == L.KIND_STORE || kind == L.KIND_CHUNK) {
     const a = load<u64>(h + L.MSG_ADDR);
     if ((a & L.VREG_SPACE) != 0) {
@@ -300,12 +412,14 @@ function arrive(m: u32): bool {
     } else {
       memory.copy(sramOf(slot) + <usize>a, payload(m), size);
       invalidateCore(slot, a, size);
+      watchDelivery(slot, true, a, size);
     }
     const n = load<u16>(h + L.MSG_POSTN);
     if (kind == L.KIND_CHUNK && n != 0) postFrom(slot, load<u64>(h + L.MSG_AUX), n, t);
   } else if (kind == L.KIND_LOAD) {
     // answer from this core's SRAM one cycle later (its SRAM read port)
     const n = load<u32>(h + L.MSG_NEXT);
+    watchDelivery(slot, false, load<u64>(h + L.MSG_ADDR), n);
     const r = make(L.KIND_LOAD_REPLY, slot, me, load<u32>(h + L.MSG_SRC), t + L.TICKS, n);
     memory.copy(payload(r), sramOf(slot) + <usize>load<u64>(h + L.MSG_ADDR), n);
     store<u64>(msg(r) + L.MSG_AUX, load<u64>(h + L.MSG_AUX));
@@ -327,6 +441,7 @@ function arrive(m: u32): bool {
     // an engine elsewhere wants this piece: read it here and send it on to its destination
     const dst = load<u64>(h + L.MSG_ADDR);
     const n = load<u32>(h + L.MSG_NEXT); // the piece's size (a FETCH itself carries no data)
+    watchDelivery(slot, false, load<u64>(h + L.MSG_AUX), n);
     const c = make(L.KIND_CHUNK, slot, me, gy(dst) * cfg(L.MESH_W) + gx(dst), t + L.TICKS, n);
     memory.copy(payload(c), sramOf(slot) + <usize>load<u64>(h + L.MSG_AUX), n);
     store<u64>(msg(c) + L.MSG_ADDR, offsetOf(dst));
@@ -346,10 +461,12 @@ function arrive(m: u32): bool {
 /**
  * Everything the network does up to the window's end, in (time, seq) order: messages from other
  * partitions join, injected messages are routed, arrived ones take effect (which may send more).
- * With `drain`, everything left, whatever its time (the machine has stopped).
+ * With `drain`, everything left, whatever its time (the machine has stopped). Returns STOP_WINDOW, or
+ * STOP_WATCH right after a message that made a watch hit (the debugging build): call it again to go on.
  */
-export function netWindow(drain: bool): void {
+export function netWindow(drain: bool): u32 {
   takeInbox();
+  if (WATCHPOINTS) store<u32>(L.MESH + L.MESH_HIT + L.HIT_WHAT, 0); // (one left by a faulting instruction)
   const end = load<i64>(L.MESH + L.MESH_WINDOW_END);
   while (cfg(L.MESH_HEAP_N) > 0 && (drain || heapMin() < end)) {
     const m = pop();
@@ -358,9 +475,15 @@ export function netWindow(drain: bool): void {
       route(m);
       continue;
     }
-    if (arrive(m)) release(m);
+    if (WATCHPOINTS) setDelivering(msg(m));
+    const done = arrive(m);
+    if (WATCHPOINTS) setDelivering(0);
+    if (done) release(m);
     else push(m);
+    if (WATCHPOINTS && hitPending()) return L.STOP_WATCH;
   }
+  reportLinks(drain ? i64.MAX_VALUE : end);
+  return L.STOP_WINDOW;
 }
 
 /** The value of a scalar load of `size` bytes at p (sign- or zero-extended). */
@@ -381,12 +504,14 @@ export function farLoad(d: usize, pc: u64, a: u64, size: u32, signed: bool, vreg
   const off = offsetOf(a);
   const slot = currentSlot();
   if (<u32>g == myCore()) {
-    const p = sramOf(slot) + <usize>off;
+    const p = sram(off, size, false);
+    if (p == 0) return trap(L.CAUSE_LOAD, off); // a watched address (the debugging build)
     if (vreg != 0) memory.copy(vreg, p, size);
     else setRd(d, loadSized(p, size, signed));
     return pc + 4;
   }
   if (!room(1)) return retry();
+  causedBy(pc, liveClock());
   // the request carries no data: the size it asks for rides in NEXT
   const m = make(L.KIND_LOAD, slot, myCore(), <u32>g, liveClock(), 0);
   store<u64>(msg(m) + L.MSG_ADDR, off);
@@ -405,11 +530,14 @@ export function farStore(pc: u64, a: u64, src: usize, size: u32): u64 {
   const off = offsetOf(a);
   const slot = currentSlot();
   if (<u32>g == myCore()) {
-    memory.copy(sramOf(slot) + <usize>off, src, size);
+    const p = sram(off, size, true);
+    if (p == 0) return trap(L.CAUSE_STORE, off); // a watched address (the debugging build)
+    memory.copy(p, src, size);
     invalidateCore(slot, off, size);
     return pc + 4;
   }
   if (!room(1)) return retry();
+  causedBy(pc, liveClock());
   const m = make(L.KIND_STORE, slot, myCore(), <u32>g, liveClock(), size);
   store<u64>(msg(m) + L.MSG_ADDR, off);
   memory.copy(payload(m), src, size);
@@ -429,9 +557,10 @@ function retry(): u64 {
   return L.RETRY;
 }
 
-/** Remote semaphore post from the running core. */
-export function postRemote(ref: u64, count: u32, time: i64): bool {
+/** Remote semaphore post from the running core's instruction at pc. */
+export function postRemote(pc: u64, ref: u64, count: u32, time: i64): bool {
   if (!room(1)) return false;
+  causedBy(pc, time);
   postFrom(currentSlot(), ref, count, time);
   return true;
 }
@@ -457,6 +586,7 @@ export function startEngine(e: u32, desc: u64, pc: u64, time: i64): bool {
   store<u32>(en + L.E_QTAIL, tail + 1);
   if (load<u32>(en + L.E_BUSY) == IDLE) {
     store<u32>(en + L.E_BUSY, BETWEEN);
+    cause(myCore(), pc, (L.SENDER_ENGINE << 8) | e, time);
     stepLater(slot, e, time);
   }
   return true;
@@ -521,7 +651,9 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
       return true;
     }
     store<u32>(en + L.E_BUSY, INSIDE);
-    store<i64>(en + L.E_T0, t);
+    // (for the trace: it starts when the last one ended, if later, so the engine's descriptors do not
+    // overlap there: a thread woken in the last window may start it at an earlier time)
+    if (t > load<i64>(en + L.E_T0)) store<i64>(en + L.E_T0, t);
     const q = en + L.E_QUEUE + (<usize>(head % <u32>L.E_QSIZE) << 4);
     store<u32>(en + L.E_QHEAD, head + 1);
     store<u64>(en + L.E_PC, load<u64>(q + 8) & 0xffff_ffff_ffff);
@@ -531,6 +663,7 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     store<u64>(en + L.E_MARK, load<u64>(q));
     if (!loadDescriptor(slot, e, load<u64>(q))) return true;
   }
+  cause(me, load<u64>(en + L.E_PC), (L.SENDER_ENGINE << 8) | e, t);
   const c = en + L.E_COPY;
   const len = load<u32>(c + L.D_LEN), rows = load<u32>(c + L.D_ROWS);
   let row = load<u32>(en + L.E_ROW), off = load<u32>(en + L.E_OFFSET);
@@ -564,6 +697,7 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     const count = <u16>load<u32>(c + L.D_COUNT);
     let m: u32;
     if (<u32>sg == me) {
+      watchDelivery(slot, false, offsetOf(src), n);
       m = make(L.KIND_CHUNK, slot, me, <u32>dg, t, n);
       memory.copy(payload(m), sramOf(slot) + <usize>offsetOf(src), n);
       store<u64>(msg(m) + L.MSG_ADDR, offsetOf(dst));
@@ -587,8 +721,10 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     }
   }
   // this descriptor is done
-  trace(L.TRACE_ENGINE, slot, e, 0, load<i64>(en + L.E_T0), next, load<u64>(en + L.E_DESC));
-  store<i64>(en + L.E_T0, next);
+  const t0 = load<i64>(en + L.E_T0);
+  const end = next > t0 ? next : t0;
+  trace(L.TRACE_ENGINE, slot, e, 0, t0, end, load<u64>(en + L.E_DESC));
+  store<i64>(en + L.E_T0, end);
   if (e == <u32>L.ENGINE_LIST) {
     const nd = load<u64>(c + L.D_NEXT);
     if (nd != 0) {

@@ -97,10 +97,17 @@ export function setWatch(isStore: bool, lo: u64, hi: u64): void {
   store<u64>(L.MESH + L.MESH_WATCH_FLOOR, r < w ? r : w);
 }
 
+/** [a, a + size) touches the load (or store) watch range. */
+export function watched(isStore: bool, a: u64, size: u64): bool {
+  return isStore ? a < writeHi && a + size > writeLo : a < readHi && a + size > readLo;
+}
+
 /**
  * Address in linear memory of an SRAM access of `size` bytes at a, or 0 if any byte is outside SRAM or
- * (in the debugging build, WATCHPOINTS) the access touches a debugger watch range. A watch hit also leaves WATCH_HIT | size in FAULT_WORD:
- * the caller traps with its load/store cause before the access happens, and the host tells the two apart.
+ * (in the debugging build, WATCHPOINTS) the access touches a debugger watch range and watches stop before
+ * the access. A watch hit then leaves WATCH_HIT | size in FAULT_WORD: the caller traps with its load/store
+ * cause before the access happens, and the host tells the two apart. Watching after the access
+ * (MESH_WATCH_AFTER), the access goes ahead and leaves a HIT record: the loop stops after the instruction.
  */
 // @ts-ignore: decorator
 @inline export function sram(a: u64, size: u64, isStore: bool): usize {
@@ -111,11 +118,56 @@ export function setWatch(isStore: bool, lo: u64, hi: u64): void {
 
 function checkedSram(a: u64, size: u64, isStore: bool): usize {
   if (a > <u64>L.SRAM_SIZE - size) return 0;
-  if (isStore ? a < writeHi && a + size > writeLo : a < readHi && a + size > readLo) {
+  if (watched(isStore, a, size)) {
+    if (load<u32>(L.MESH + L.MESH_WATCH_AFTER) != 0) {
+      noteHit(isStore ? L.WATCH_WRITE : L.WATCH_READ, currentSlot(), a, <u32>size);
+      return sramAt + <usize>a;
+    }
     store<u32>(L.FAULT_WORD, L.WATCH_HIT | <u32>size);
     return 0;
   }
   return sramAt + <usize>a;
+}
+
+/** The message being delivered (its header's address; 0 while instructions run): the cause of a watch hit. */
+let delivering: usize = 0;
+export function setDelivering(h: usize): void { delivering = h; }
+
+// @ts-ignore: decorator
+@inline function hitAt(field: usize): usize { return L.MESH + L.MESH_HIT + field; }
+
+/** A watch hit (WATCH_* what, the core, address or semaphore, bytes), caused by the message being delivered
+ * or by the running instruction (run() adds its pc). The first one stands until the host takes it. */
+export function noteHit(what: u32, slot: u32, addr: u64, size: u32): void {
+  if (load<u32>(hitAt(L.HIT_WHAT)) != 0) return;
+  store<u32>(hitAt(L.HIT_WHAT), what);
+  store<u32>(hitAt(L.HIT_SLOT), slot);
+  store<u64>(hitAt(L.HIT_ADDR), addr);
+  store<u32>(hitAt(L.HIT_SIZE), size);
+  store<u32>(hitAt(L.HIT_SEMS), 0);
+  const h = delivering;
+  store<u32>(hitAt(L.HIT_MSG), h == 0 ? 0 : <u32>load<u16>(h + L.MSG_KIND));
+  if (h == 0) return;
+  store<u32>(hitAt(L.HIT_FROM), load<u32>(h + L.MSG_SRC));
+  store<u32>(hitAt(L.HIT_ORIGIN), load<u32>(h + L.MSG_ORIGIN));
+  store<u64>(hitAt(L.HIT_PC), load<u64>(h + L.MSG_PC));
+  store<i64>(hitAt(L.HIT_TIME), load<i64>(h + L.MSG_TIME));
+}
+
+/** The access being made posts to or takes from watched semaphore n of core `slot`. */
+export function noteSemaphore(slot: u32, n: u32): void {
+  noteHit(L.WATCH_SEMAPHORE, slot, n, 4);
+  if (load<u32>(hitAt(L.HIT_SLOT)) == slot) store<u32>(hitAt(L.HIT_SEMS), load<u32>(hitAt(L.HIT_SEMS)) | (1 << n));
+}
+
+/** A watch hit waits for the host (the debugging build watching after accesses). */
+// @ts-ignore: decorator
+@inline export function hitPending(): bool { return load<u32>(hitAt(L.HIT_WHAT)) != 0; }
+
+/** The running instruction at pc made the pending hit. */
+export function hitByInstruction(pc: u64): void {
+  store<u64>(hitAt(L.HIT_PC), pc);
+  store<u32>(hitAt(L.HIT_ORIGIN), load<u32>(netAt + L.C_Y) * load<u32>(L.MESH + L.MESH_W) + load<u32>(netAt + L.C_X));
 }
 
 /** A store changed [a, a + size): forget the predecoded records of the words it touched, and the compiled

@@ -6,7 +6,7 @@ import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm, optimized, SHARED_MEMORY } from './wasm.js';
 import { BlockCompiler } from './jit/index.js';
-import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT } from '../layout.js';
+import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, HIT, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT, WATCH_WHAT } from '../layout.js';
 import { writeSoloConfig } from './config.js';
 import { STALLS } from '../../isa/timing.js';
 
@@ -21,7 +21,7 @@ export interface CoreExports {
   liveCores(): number;
   earliest(): bigint;
   nextWindowEnd(earliest: bigint): bigint;
-  netWindow(drain: boolean): void;
+  netWindow(drain: boolean): number;
   heapMin(): bigint;
   reset(): void;
   initCores(cores: number): void;
@@ -38,9 +38,25 @@ export type StopReason =
   | { kind: 'ecall' }
   | { kind: 'ebreak'; pc: bigint }
   | { kind: 'breakpoint'; pc: bigint }
-  /** A load or store touched a watch range; the instruction has not run yet. */
-  | { kind: 'watch'; access: 'read' | 'write'; pc: bigint; addr: bigint; size: number }
+  /** A load or store touched a watch range: watching before the access (the gdb stub), the instruction at
+   * pc has not run yet; watching after it (Core.watchAfter), the instruction at pc or the message `by`
+   * has read or written it, or posted to or taken from semaphore `addr` (`sems`: every watched semaphore
+   * it did that to, a bit each). */
+  | { kind: 'watch'; access: 'read' | 'write' | 'semaphore'; pc: bigint; addr: bigint; size: number; by?: Delivery; sems?: number }
   | { kind: 'fault'; cause: FaultCause; pc: bigint; addr: bigint; word?: number };
+
+/** A message that made a watch hit: what it was, the core it came from, the core and pc of the
+ * instruction behind it (for an engine's message, the one that started the engine), and its arrival. */
+export interface Delivery {
+  message: (typeof MESSAGE_NAMES)[number];
+  from: number;
+  origin: number;
+  pc: bigint;
+  cycle: number;
+}
+
+/** What each message kind (MSG_KIND) is, in words. */
+export const MESSAGE_NAMES = ['message', 'remote store', 'remote load', 'load reply', 'semaphore post', 'engine transfer', 'engine fetch', 'engine read'] as const;
 
 export type FaultCause = 'illegal' | 'fetch' | 'load' | 'store' | 'csr' | 'misaligned' | 'format' | 'deadlock' | 'sync' | 'remote';
 
@@ -230,8 +246,8 @@ export class Core {
       const stop = this.wasm.run(limit);
       if (stop !== STOP.WINDOW && stop !== STOP.BLOCKED) return this.decodeStop(stop);
       // A one-core machine with something in flight (DMA, a semaphore post to itself): move the
-      // network to the window's end, then go on.
-      this.wasm.netWindow(false);
+      // network to the window's end, then go on (a watch hit stops it: the next run goes on with it).
+      if (this.wasm.netWindow(false) === STOP.WATCH) return this.decodeStop(STOP.WATCH);
       const fault = this.soloEvents();
       if (fault) return fault;
       const blocked = this.wasm.runnableCores() === 0;
@@ -271,6 +287,7 @@ export class Core {
     if (stop === STOP.LIMIT) return { kind: 'limit' };
     if (stop === STOP.ECALL) return { kind: 'ecall' };
     const pc = this.pc;
+    if (stop === STOP.WATCH) return this.takeHit();
     if (stop === STOP.EBREAK) return { kind: 'ebreak', pc };
     if (stop === STOP.BREAKPOINT) return { kind: 'breakpoint', pc };
     const cause = CAUSES[this.dv.getUint32(LAYOUT.FAULT_CAUSE, true)] ?? 'illegal';
@@ -282,6 +299,41 @@ export class Core {
     }
     const word = cause === 'illegal' || cause === 'csr' || cause === 'format' || cause === 'sync' ? this.dv.getUint32(LAYOUT.FAULT_WORD, true) : undefined;
     return { kind: 'fault', cause, pc, addr, ...(word !== undefined ? { word } : {}) };
+  }
+
+  /** The instance's watch hit (STOP.WATCH), taken: the host has seen it. */
+  private takeHit(): StopReason {
+    const dv = new DataView(this.wasm.memory.buffer, LAYOUT.MESH + MESH_CFG.HIT, 52);
+    const what = dv.getUint32(HIT.WHAT, true);
+    dv.setUint32(HIT.WHAT, 0, true);
+    const kind = dv.getUint32(HIT.MSG, true);
+    const hit = {
+      kind: 'watch' as const,
+      access: what === WATCH_WHAT.SEMAPHORE ? ('semaphore' as const) : what === WATCH_WHAT.WRITE ? ('write' as const) : ('read' as const),
+      addr: dv.getBigUint64(HIT.ADDR, true),
+      size: dv.getUint32(HIT.SIZE, true),
+      sems: dv.getUint32(HIT.SEMS, true),
+    };
+    if (kind === 0) return { ...hit, pc: dv.getBigUint64(HIT.PC, true) };
+    const by: Delivery = {
+      message: MESSAGE_NAMES[kind] ?? 'message',
+      from: dv.getUint32(HIT.FROM, true),
+      origin: dv.getUint32(HIT.ORIGIN, true),
+      pc: dv.getBigUint64(HIT.PC, true),
+      cycle: Number(dv.getBigInt64(HIT.TIME, true)) / TICKS_PER_CYCLE,
+    };
+    return { ...hit, pc: this.pc, by };
+  }
+
+  /** Watch hits stop after the access that made them, messages from the network included (the
+   * debugger), or before a core's own load or store (the default: the gdb stub). For the whole instance. */
+  watchAfter(on: boolean): void {
+    new DataView(this.wasm.memory.buffer).setUint32(LAYOUT.MESH + MESH_CFG.WATCH_AFTER, on ? 1 : 0, true);
+  }
+
+  /** Watch this core's semaphores whose bits are set (a change of one is a watch hit; watching after). */
+  setSemWatch(mask: number): void {
+    new DataView(this.wasm.memory.buffer, coreRegions(this.slot).net).setUint32(CORE_NET_FIELDS.SEM_WATCH, mask >>> 0, true);
   }
 
   /**
@@ -431,6 +483,12 @@ export class Core {
         stalls: Object.fromEntries(STALLS.map((k, i) => [k, Number(counted[i]) / TICKS_PER_CYCLE])) as Record<StallCause, number>,
       };
     });
+  }
+
+  /** The profiling region a thread is in (the region CSR) and since when (its clock then, ticks). */
+  threadRegion(thread: number): { region: number; since: bigint } {
+    const b = this.block(thread);
+    return { region: Number(this.dv.getBigUint64(b + LAYOUT.T_REGION, true)), since: this.dv.getBigInt64(b + LAYOUT.T_REGION_CLOCK, true) };
   }
 
   /** The core's semaphores (mesh machines; all zero on one core that never posts). */

@@ -4,11 +4,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
-import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
+import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
 import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
-import { markExited, turn, type PartTurn } from './part.js';
+import { hitSlot, markExited, turn, type PartTurn } from './part.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
 
@@ -55,17 +55,30 @@ export interface MeshRunOptions {
   workers?: number;
 }
 
-/** A thread's wait (who: thread, detail: WAIT kind), an engine's descriptor (who: ENGINE_KIND) or a
- * thread's stretch in a profiling region (who: thread, detail: the region), in ticks. */
+/**
+ * A thread's wait (who: thread, detail: WAIT kind), an engine's descriptor (who: ENGINE_KIND), a thread's
+ * stretch in a profiling region (who: thread, detail: the region), a message delivered to `core` (who:
+ * MSG_KIND, detail: bytes, start..end: its time on the core's SRAM write port, arg: the pc behind it, and
+ * `message`), a semaphore's new value (who: the semaphore, detail: the value, at start), or the load of
+ * the links of the router of `core` in a window (`busy`: ticks per link, LINK order); times in ticks.
+ * (emulator/layout.ts TRACE_FIELDS.)
+ */
 export interface TraceRecord {
-  kind: 'wait' | 'engine' | 'region';
+  kind: 'wait' | 'engine' | 'region' | 'message' | 'semaphore' | 'links';
   core: number;
   who: number;
   detail: number;
   start: bigint;
   end: bigint;
   arg: bigint;
+  /** A message: the core it came from, who sent it there (SENDER kind << 8 | thread or engine) and when
+   * (its flow's start), the core of the instruction behind it, its address or semaphore. */
+  message?: { from: number; sender: number; sent: bigint; origin: number; target: number };
+  busy?: number[];
 }
+
+/** Trace records a machine keeps at most (`trace()`); past them the trace notes how many it left out. */
+export const TRACE_LIMIT = 200_000;
 
 interface Arrival {
   part: Part;
@@ -118,13 +131,18 @@ export class Machine {
   readonly exits = new Map<number, number>();
   private readonly barriers = new Map<bigint, Map<number, Arrival>>();
   wallSeconds = 0;
-  /** Trace records (with `trace()` on): thread waits and engine work, in the order the emulator made them. */
+  /** Trace records (with `trace()` on), in the order the emulator made them. */
   readonly traceRecords: TraceRecord[] = [];
+  /** Records not kept: past the limit (the earliest start among them), and lost when a window made more
+   * than an instance's buffer holds. */
+  readonly traceLeftOut = { overLimit: 0, from: undefined as bigint | undefined, lost: 0 };
   private tracing = false;
+  private traceLimit = TRACE_LIMIT;
 
-  /** Keep trace records from now on (for `--trace`). */
-  trace(): void {
+  /** Keep trace records from now on (for `--trace`), at most `limit` of them. */
+  trace(limit = TRACE_LIMIT): void {
     this.tracing = true;
+    this.traceLimit = limit;
     for (const p of this.parts) this.cfg(p).setUint32(MESH_CFG.TRACE_ON, 1, true);
   }
 
@@ -141,17 +159,34 @@ export class Machine {
   private takeTrace(): void {
     if (!this.tracing) return;
     for (const p of this.parts) {
+      const cfg = this.cfg(p);
+      this.traceLeftOut.lost += cfg.getUint32(MESH_CFG.TRACE_LOST, true);
+      cfg.setUint32(MESH_CFG.TRACE_LOST, 0, true);
       const { dv, at: records } = this.drain(p, LAYOUT.TRACE, LAYOUT.TRACE_BYTES, MESH_CFG.TRACE_N);
       for (const at of records) {
         const f = (k: keyof typeof TRACE_FIELDS) => at + TRACE_FIELDS[k];
+        const kind = (['wait', 'engine', 'region', 'message', 'semaphore', 'links'] as const)[dv.getUint32(f('KIND'), true) - TRACE_KIND.WAIT]!;
+        const slot = dv.getUint32(f('SLOT'), true);
+        const start = dv.getBigInt64(f('START'), true);
+        if (this.traceRecords.length >= this.traceLimit) {
+          this.traceLeftOut.overLimit++;
+          if (this.traceLeftOut.from === undefined || start < this.traceLeftOut.from) this.traceLeftOut.from = start;
+          continue;
+        }
+        // (a links record names a router of the instance, which may be a disabled core's)
+        const core = kind === 'links' ? (p.rect.y + Math.floor(slot / p.rect.w)) * this.preset.w + p.rect.x + (slot % p.rect.w) : p.globals[slot]!;
         this.traceRecords.push({
-          kind: (['wait', 'engine', 'region'] as const)[dv.getUint32(f('KIND'), true) - TRACE_KIND.WAIT]!,
-          core: p.globals[dv.getUint32(f('SLOT'), true)]!,
+          kind,
+          core,
           who: dv.getUint32(f('WHO'), true),
           detail: dv.getUint32(f('DETAIL'), true),
-          start: dv.getBigInt64(f('START'), true),
+          start,
           end: dv.getBigInt64(f('END'), true),
           arg: dv.getBigUint64(f('ARG'), true),
+          ...(kind === 'message'
+            ? { message: { from: dv.getUint32(f('FROM'), true), sender: dv.getUint32(f('SENDER'), true), sent: dv.getBigInt64(f('SENT'), true), origin: dv.getUint32(f('ORIGIN'), true), target: dv.getUint32(f('TARGET'), true) } }
+            : {}),
+          ...(kind === 'links' ? { busy: Array.from({ length: LAYOUT.LINK_COUNT }, (_, i) => dv.getUint32(f('BUSY') + 4 * i, true)) } : {}),
         });
       }
     }
@@ -461,8 +496,10 @@ export class Machine {
     const { released, outcome: misuse } = this.resolveBarriers();
     if (misuse) return misuse;
     if (this.allHalted()) {
-      // deliver what is still in flight, then stop
-      for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) for (const p of this.parts) p.wasm.netWindow(true);
+      // deliver what is still in flight, then stop (a watch hit on the way stops first: the next round goes on)
+      for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) {
+        for (const p of this.parts) if (p.wasm.netWindow(true) === STOP.WATCH) return this.watchStop(p);
+      }
       return { kind: 'exit', code: [...this.cores.keys()].map((g) => this.exits.get(g) ?? 0).find((c) => c !== 0) ?? 0 };
     }
     // while cores retire instructions the next window follows; else look for the earliest event
@@ -495,6 +532,12 @@ export class Machine {
     if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) return { kind: 'limit' };
     this.now = earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n;
     return undefined;
+  }
+
+  /** An instance's watch hit as the run's outcome (the debugger). */
+  private watchStop(p: Part): MeshOutcome {
+    const slot = hitSlot(p.wasm);
+    return { kind: 'stop', core: p.globals[slot]!, stop: p.cores[slot]!.decodeStop(STOP.WATCH) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
   }
 
   /** The machine's time at the last round (ticks), for progress reports. */

@@ -1,7 +1,7 @@
 // Running one instance's cores for a while, the same code in the host thread and in a worker thread
 // (emulator/host/workers.ts): windows until the host has something to do, host calls served on the way
 // (their output kept, in order, for the host to write), exits marked in memory.
-import { CORE_NET_FIELDS, LAYOUT, MESH_CFG, STOP } from '../layout.js';
+import { CORE_NET_FIELDS, HIT, LAYOUT, MESH_CFG, STOP } from '../layout.js';
 import { Core, coreRegions, type CoreExports } from './core.js';
 import { hostCall } from './run.js';
 
@@ -25,7 +25,7 @@ export function turn(wasm: CoreExports, cores: Core[], windows: number, auto: bo
     const r = wasm.runWindows(windows, auto, 1n << 40n);
     if (r === STOP.WINDOW) return { output, exits, end: 'window' };
     if (r === STOP.BLOCKED) return { output, exits, end: 'blocked' };
-    const slot = currentSlot(wasm);
+    const slot = r === STOP.WATCH ? hitSlot(wasm) : currentSlot(wasm);
     if (r !== STOP.ECALL) return { output, exits, end: { stop: r, slot } };
     const core = cores[slot]!;
     const h = hostCall(core, io);
@@ -46,4 +46,9 @@ export function markExited(wasm: CoreExports, slot: number, code: number): void 
 
 function currentSlot(wasm: CoreExports): number {
   return new DataView(wasm.memory.buffer).getUint32(LAYOUT.MESH + MESH_CFG.CUR, true);
+}
+
+/** The core of the instance's watch hit (STOP.WATCH: a message's destination, or the core that ran). */
+export function hitSlot(wasm: CoreExports): number {
+  return new DataView(wasm.memory.buffer).getUint32(LAYOUT.MESH + MESH_CFG.HIT + HIT.SLOT, true);
 }

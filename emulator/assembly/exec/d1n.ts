@@ -1,7 +1,7 @@
 // Semantics of the D1 data-movement and synchronisation instructions (isa/ext/d1n.ts; docs/machine.md,
 // "Mesh"). They are timing class `system`, so the thread's clock is in memory (timing.ts clock()).
 import * as L from '../generated/layout';
-import { event, post, semAt } from '../mesh';
+import { event, post, semAt, semChanged } from '../mesh';
 import { isGlobal, postRemote, room, startEngine } from '../net';
 import { currentSlot, setRd, trap, x1, x2 } from '../state';
 import { current, waitFor } from '../threads';
@@ -17,8 +17,10 @@ export function exec_swait(d: usize, pc: u64, n: u64): u64 {
   if (s >= <u64>L.SEM_COUNT) return syncFault(pc, L.SYNC_SEMAPHORE);
   const want = <u32>x2(d);
   const at = semAt(currentSlot(), <u32>s);
-  if (load<u32>(at) >= want) {
-    store<u32>(at, load<u32>(at) - want);
+  const have = load<u32>(at);
+  if (have >= want) {
+    store<u32>(at, have - want);
+    semChanged(currentSlot(), <u32>s, have, clock());
     return pc + 4;
   }
   waitFor(L.WAIT_SEMAPHORE, <u32>s, want);
@@ -32,7 +34,7 @@ export function exec_spost(d: usize, pc: u64, n: u64): u64 {
     post(currentSlot(), <u32>ref, <u32>x2(d), clock());
     return pc + 4;
   }
-  return postRemote(ref, <u32>x2(d), clock()) ? pc + 4 : L.RETRY;
+  return postRemote(pc, ref, <u32>x2(d), clock()) ? pc + 4 : L.RETRY;
 }
 
 export function exec_sget(d: usize, pc: u64, n: u64): u64 {
