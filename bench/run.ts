@@ -1,6 +1,7 @@
 // `npm run bench`: performance figures, each with a reference measured in the same run on the same
 // input: emulator MIPS against qemu-riscv64, assembler lines/s against GNU as, start-up time of
-// `d1 run hello`, the bf16 GEMM's emulated MACs/s against a JS GEMM. Prints a table (and `--json`).
+// `d1 run hello`, the bf16 GEMM's emulated MACs/s against a JS GEMM, the playground in Chromium against
+// the command line. Prints a table (and `--json`).
 // Targets (issue 11, on a 2-core machine): single core >= 0.5x qemu-riscv64 (geometric mean of five
 // kernels), >= 1.0x with --no-timing; a die >= 0.9x one core; the sparse tile 20x faster than before the
 // block compiler; GEMM >= 5 G MAC/s; `d1 run hello` < 0.3 s; a die < 1 GB, a tile < 4 GB. Figures, not
@@ -20,6 +21,7 @@ import { generateAsm } from './gen-asm.js';
 import { D1_DIE } from '../emulator/presets.js';
 import { Core } from '../emulator/host/core.js';
 import { simdGemm } from './simd-gemm.js';
+import { inlineIncludes, pageMips } from './web.js';
 
 interface Row {
   name: string;
@@ -236,6 +238,20 @@ async function scalingWorkload(): Promise<void> {
   }
 }
 
+/** The playground: crc32 in the page (Chromium, a Web Worker) against this process. */
+async function webWorkload(): Promise<void> {
+  const text = inlineIncludes(root, '.equ LEN, 262144\n.equ REPEAT, 30\n        .include "crc32.dasm"\n');
+  const inPage = await pageMips(root, text, 3);
+  if (inPage === undefined) return;
+  const image = build('crc32-web', text);
+  let instructions = 0;
+  const best = await bestOf(3, async () => {
+    instructions = Number((await runProgram(image, { stdout: sink, stderr: sink })).stats.instructions);
+  });
+  const cli = instructions / best / 1e6;
+  rows.push({ name: `web: crc32 in the playground, Chromium (${(instructions / 1e6).toFixed(0)} M instructions)`, value: inPage, unit: 'MIPS', reference: { name: 'd1 run (Node)', value: cli }, ratio: inPage / cli });
+}
+
 async function startup(): Promise<void> {
   const t = await timeCommand(process.execPath, [join(root, 'bin', 'd1.js'), 'run', join(root, 'programs', 'hello.dasm')], 5);
   rows.push({ name: 'start-up: d1 run programs/hello.dasm', value: t, unit: 's', target: '< 0.3 s' });
@@ -274,6 +290,8 @@ async function main(): Promise<void> {
   await scalingWorkload();
   progress('start-up');
   await startup();
+  progress('web');
+  await webWorkload();
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
