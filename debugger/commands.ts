@@ -31,6 +31,21 @@ export interface Context {
   interactive?: boolean;
 }
 
+/** A command context over a session. Breakpoint conditions are evaluated in it: one that cannot be
+ * evaluated stops the program (as gdb does), with a message. */
+export function newContext(session: Session, out: (text: string) => void, source: Context['source']): Context {
+  const ctx: Context = { session, out, source, displays: [], quit: false };
+  session.condition = (expr) => {
+    try {
+      return evalExpr(ctx, expr) !== 0n;
+    } catch (e) {
+      out(`Error in breakpoint condition '${expr}': ${(e as Error).message}`);
+      return true;
+    }
+  };
+  return ctx;
+}
+
 /** The selected thread (default: the one that ran last). */
 export const selected = (ctx: Context): number => ctx.thread ?? ctx.session.core.thread;
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Image } from '../assembler/image.js';
-import { evalExpr, execute, type Context } from './commands.js';
+import { execute, newContext } from './commands.js';
 import { Session } from './session.js';
 import { Tui } from './tui/tui.js';
 import type { MeshPreset } from '../emulator/presets.js';
@@ -21,16 +21,7 @@ export interface DebugOptions {
 export async function debugMain(image: Image, opts: DebugOptions): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const session = new Session(image, { stdout: process.stdout, stderr: process.stderr }, undefined, opts.preset);
-  const ctx: Context = { session, out, source: opts.source, displays: [], quit: false };
-  // A breakpoint condition that cannot be evaluated stops the program (as gdb does), with a message.
-  session.condition = (expr) => {
-    try {
-      return evalExpr(ctx, expr) !== 0n;
-    } catch (e) {
-      out(`Error in breakpoint condition '${expr}': ${(e as Error).message}`);
-      return true;
-    }
-  };
+  const ctx = newContext(session, out, opts.source);
   if (opts.script !== undefined) {
     let text: string;
     try {

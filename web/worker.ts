@@ -13,7 +13,7 @@ import { D1_DIE, meshPreset, type MeshPreset } from '../emulator/presets.js';
 import { stopReport } from '../emulator/host/report.js';
 import { runLoaded } from '../emulator/host/run.js';
 import { coreStats, formatStats, runJson } from '../emulator/host/stats.js';
-import { evalExpr, execute, type Context } from '../debugger/commands.js';
+import { execute, newContext, type Context } from '../debugger/commands.js';
 import { laneCells, namedFormat } from '../debugger/dojo.js';
 import { coreState } from '../debugger/mesh.js';
 import { Session } from '../debugger/session.js';
@@ -175,15 +175,8 @@ function startDebug(p: Program, o: RunOptions, lines: number[]): void {
   }
   const out = (text: string) => post({ kind: 'console', text });
   const session = new Session(image, sinks(), undefined, presetOf(o.machine));
-  const ctx: Context = { session, out, source: sourceOf(p), displays: [], quit: false, interactive: true };
-  session.condition = (expr) => {
-    try {
-      return evalExpr(ctx, expr) !== 0n;
-    } catch (e) {
-      out(`Error in breakpoint condition '${expr}': ${(e as Error).message}`);
-      return true;
-    }
-  };
+  const ctx = newContext(session, out, sourceOf(p));
+  ctx.interactive = true;
   debug = { ctx, program: p, image, bps: new Map(), laneFormat: debug?.laneFormat ?? 'bf16' };
   out(`d1 debugger: ${image.symbols.length} symbols, entry 0x${image.entry.toString(16)}${session.machine ? `, ${session.machine.preset.name}` : ''}. Type "help" for commands.`);
   setBreakpoints(lines);
