@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const cache = new Map<string, boolean>();
 export function have(tool: string): boolean {
-  const runs = (flag: string) => spawnSync(tool, [flag], { stdio: 'ignore' }).status === 0;
+  // in the temporary folder: csmith writes platform.info wherever it runs, even for --version
+  const runs = (flag: string) => spawnSync(tool, [flag], { stdio: 'ignore', cwd: tmpdir() }).status === 0;
   if (!cache.has(tool)) cache.set(tool, runs('--version') || runs('-V')); // tmux knows only -V
   return cache.get(tool)!;
 }
@@ -20,6 +21,7 @@ export const PACKAGES = {
   gcc: { tools: ['riscv64-unknown-elf-gcc'], pkg: 'gcc-riscv64-unknown-elf' },
   gdbMultiarch: { tools: ['gdb-multiarch'], pkg: 'gdb-multiarch' },
   tmux: { tools: ['tmux'], pkg: 'tmux' },
+  csmith: { tools: ['csmith'], pkg: 'csmith' },
 } as const;
 
 /** Title suffix saying why a suite is skipped, or '' when its tools are installed. */
