@@ -2,13 +2,15 @@
 // make statements rather than code: .macro/.endm, .rept/.irp/.irpc/.endr, .if/.ifdef/.ifndef/.else/
 // .elseif/.endif, .include, and records .equ/.set/= so conditionals can use them. Numeric local labels
 // (`1:`, `1b`, `1f`) are renamed to unique internal names here. Output: statements in order, each with
-// the file and line that made it, handed to the layout pass as they are made.
+// the file and line that made it, handed to the layout pass as they are made. A line a macro or
+// repetition made is the line of its body (in the file the body is in), and remembers the expansion
+// it came from (for diagnostics).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { IToken } from 'chevrotain';
 import { vreg, xreg } from '../isa/registers.js';
-import { diag, type Diagnostic } from './diagnostics.js';
+import { describeExpansion, diag, type Diagnostic, type Expansion } from './diagnostics.js';
 import { displayName, evaluate, ExprError, substitute, symbolsOf, type Expr, type Loc } from './expr.js';
-import { parseLine } from './parser.js';
+import { parseLine, type LineParse } from './parser.js';
 import { fastLine } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
 import { Colon, Comma, DecNumber, Identifier } from './tokens.js';
@@ -19,12 +21,16 @@ export interface Placed {
   st: Statement;
   file: string;
   line: number;
+  /** The macro, repetition or include that made the statement, if any. */
+  from: Expansion | undefined;
 }
 
 export interface Macro {
   name: string;
   params: { name: string; def?: string; required: boolean; vararg: boolean }[];
   body: string[];
+  /** The line in `file` of each body line. */
+  lines: number[];
   file: string;
   line: number;
 }
@@ -63,7 +69,7 @@ interface Cond {
 
 export class Expander {
   private emitted = 0;
-  private readonly placed: Placed = { st: { labels: [], operands: [] }, file: '', line: 0 };
+  private readonly placed: Placed = { st: { labels: [], operands: [] }, file: '', line: 0, from: undefined };
   readonly diagnostics: Diagnostic[] = [];
   readonly equs = new Map<string, Expr>();
   /** The .equ/.set symbols whose value in force is a constant: a use after it means that value (GNU as
@@ -76,10 +82,18 @@ export class Expander {
   private readonly includeStack: string[] = [];
   private macroCounter = 0;
   private depth = 0;
-  /** The expansion budget spent so far, and the expansions in progress (for the message). */
+  /** The expansion budget spent so far, and the innermost expansion in progress. */
   private expandedLines = 0;
   private expandedBytes = 0;
-  private readonly chain: string[] = [];
+  private readonly budget = expansionBudget();
+  private ctx: Expansion | undefined;
+  /** The tokens of the short lines expansions made, by text (most are the same texts again), and the
+   * values of constant .if expressions: bounded, emptied when full. */
+  private readonly lexed = new Map<string, SourceLine[]>();
+  private readonly constantIfs = new Map<string, bigint>();
+  /** The parse of those lines' tokens (the visitor makes a fresh statement of it each time). */
+  private readonly keptTokens = new WeakSet<IToken[]>();
+  private readonly parsed = new WeakMap<IToken[], LineParse>();
   private aborted = false;
   /** The expansion stopped early (an exhausted budget, runaway recursion): what it made is not whole. */
   get stopped(): boolean {
@@ -91,27 +105,28 @@ export class Expander {
   /** Expand one top-level file. */
   file(path: string, text: string): void {
     this.includeStack.push(resolve(path));
-    this.text(path, text, 0);
+    this.text(path, text);
     this.includeStack.pop();
     if (this.conds.length > 0 && !this.aborted) this.error('unterminated-if', `.if without .endif`, { file: path, line: 0 });
   }
 
-  private error(code: string, message: string, where: Partial<Loc> & { file: string }, notes?: string[]): void {
+  /** Report an error; one at a place no statement made (no `from`) is in the expansion in progress. */
+  private error(code: string, message: string, where: Partial<Loc> & { file: string }): void {
     if (this.diagnostics.filter((d) => d.severity === 'error').length >= MAX_ERRORS_PER_FILE) {
       this.aborted = true;
       return;
     }
-    const d = diag(code, message, where);
-    if (notes) d.notes = notes;
-    this.diagnostics.push(d);
+    this.diagnostics.push(diag(code, message, 'from' in where ? where : { ...where, from: this.ctx }));
   }
 
-  private text(file: string, text: string, lineOverride: number): void {
+  /** Expand a text of `file`: the whole file, or what a macro or repetition made, whose line k (from 1)
+   * is line at[k - 1] of the file. */
+  private text(file: string, text: string, at?: number[]): void {
     if (text.includes('/*')) {
       // Block comments may span lines: lex the whole text at once.
-      const { lines, diagnostics } = lexSource(file, text, lineOverride);
+      const { lines, diagnostics } = lexSource(file, text, at && ((n) => at[n - 1] ?? 0), this.ctx);
       this.diagnostics.push(...diagnostics);
-      this.lines(file, lines.map((l) => [l]), lineOverride);
+      this.lines(file, lines.map((l) => [l]));
       return;
     }
     // Line by line, each statement handed on as soon as it is made: the fast path takes plain
@@ -130,11 +145,12 @@ export class Expander {
     };
     // A fast line is handed over in this one reused array: lines() finishes a group before asking again.
     const single: SourceLine[] = [{ tokens: NO_TOKENS, line: 0, text: '' }];
+    const from = this.ctx;
     const next = (): SourceLine[] | undefined => {
       const raw = cut();
       if (raw === undefined) return undefined;
-      const line = k;
-      const fast = raw.includes(';') ? undefined : fastLine(raw, file, lineOverride || line);
+      const line = at ? at[k - 1]! : k;
+      const fast = raw.includes(';') ? undefined : fastLine(raw, file, line, from);
       if (fast) {
         if (fast.name === undefined && fast.labels.length === 0) return NO_LINES;
         const l = single[0]!; // reused: lines() is done with it before asking for the next line
@@ -143,15 +159,38 @@ export class Expander {
         l.fast = fast;
         return single;
       }
-      const lexed = lexSource(file, raw, lineOverride || line);
-      this.diagnostics.push(...lexed.diagnostics);
-      return lexed.lines.map((l) => ({ ...l, line }));
+      return this.lex(file, raw, line, at !== undefined).map((l) => ({ ...l, line }));
     };
     const raw = () => {
       const text = cut();
-      return text === undefined ? undefined : { text, line: k };
+      return text === undefined ? undefined : { text, line: at ? at[k - 1]! : k };
     };
-    this.lines(file, { next, raw }, lineOverride);
+    this.lines(file, { next, raw });
+  }
+
+  /** The parse of a line's tokens, from the cache when they are kept tokens. */
+  private parse(tokens: IToken[]): LineParse {
+    let p = this.parsed.get(tokens);
+    if (!p) {
+      p = parseLine(tokens);
+      if (this.keptTokens.has(tokens)) this.parsed.set(tokens, p);
+    }
+    return p;
+  }
+
+  /** The logical lines of one physical line; those of a short line an expansion made are kept for the
+   * next time the same text comes (the tokens do not depend on where the line is). */
+  private lex(file: string, raw: string, line: number, expanded: boolean): SourceLine[] {
+    const known = expanded ? this.lexed.get(raw) : undefined;
+    if (known) return known;
+    const { lines, diagnostics } = lexSource(file, raw, () => line, this.ctx);
+    this.diagnostics.push(...diagnostics);
+    if (expanded && diagnostics.length === 0 && raw.length <= 200) {
+      if (this.lexed.size >= 1000) this.lexed.clear();
+      this.lexed.set(raw, lines);
+      for (const l of lines) this.keptTokens.add(l.tokens);
+    }
+    return lines;
   }
 
   private active(): boolean {
@@ -162,11 +201,11 @@ export class Expander {
    * Process lines from a source: `next` gives the logical lines of the next physical line; `raw` gives
    * the next physical line's text without reading it (for the bodies of .macro and .rept).
    */
-  private lines(file: string, src: LineSource | SourceLine[][], lineOverride: number): void {
+  private lines(file: string, src: LineSource | SourceLine[][]): void {
     const source: LineSource = Array.isArray(src) ? arraySource(src) : src;
     for (let group = source.next(); group && !this.aborted; group = source.next()) {
       for (const l of group) {
-        const line = lineOverride || l.line;
+        const line = l.line;
         if (l.fast) {
           // A plain instruction (never a directive): only macros and conditionals concern it here.
           if (this.conds.length > 0 && !this.active()) continue;
@@ -188,7 +227,7 @@ export class Expander {
           this.statement(file, line, { ...l, tokens: l.tokens.slice(0, head), fast: undefined }); // the labels before it
         }
         if (BLOCK_OPEN.has(name)) {
-          this.block(file, source, l, head, name, lineOverride);
+          this.block(file, source, l, head, name);
           break;
         }
         if (name === '.endm' || name === '.endr') {
@@ -208,7 +247,7 @@ export class Expander {
   private statement(file: string, line: number, l: SourceLine): void {
     if (l.fast) return this.place(file, line, l.fast);
     const head = headIndex(l.tokens);
-    const parsed = parseLine(SPACED.has(l.tokens[head]?.image.toLowerCase() ?? '') ? withCommas(l.tokens, head) : l.tokens);
+    const parsed = SPACED.has(l.tokens[head]?.image.toLowerCase() ?? '') ? parseLine(withCommas(l.tokens, head)) : this.parse(l.tokens);
     if (parsed.errors.length > 0) {
       const e = parsed.errors[0]!;
       const t = e.token;
@@ -219,7 +258,7 @@ export class Expander {
     }
     let st: Statement;
     try {
-      st = toStatement(parsed.cst, file, line);
+      st = toStatement(parsed.cst, file, line, this.ctx);
     } catch (e) {
       if (e instanceof ExprError) return this.error(e.code, e.message, e.loc);
       throw e;
@@ -254,6 +293,7 @@ export class Expander {
     p.st = st;
     p.file = file;
     p.line = line;
+    p.from = this.ctx;
     this.opts.emit(p);
   }
 
@@ -382,48 +422,59 @@ export class Expander {
   }
 
   private condValue(file: string, line: number, name: string, l: SourceLine): boolean {
-    const args = rawArgs(l.text.replace(/^\s*\S+/, ''));
-    if (name === '.ifdef' || name === '.ifndef') {
-      const sym = args[0] ?? '';
-      const defined = this.labelsSeen.has(sym) || this.equs.has(sym);
-      return name === '.ifdef' ? defined : !defined;
-    }
-    if (name === '.ifb' || name === '.ifnb') return (args.length === 0 || args[0] === '') === (name === '.ifb');
-    if (name === '.ifc' || name === '.ifnc') return ((args[0] ?? '') === (args[1] ?? '')) === (name === '.ifc');
-    const parsed = parseLine(l.tokens);
-    if (parsed.errors.length > 0) {
-      this.error('syntax', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
-      return false;
-    }
-    const st = toStatement(parsed.cst, file, line);
-    const op = st.operands[0];
-    if (!op || op.kind !== 'expr') {
-      this.error('bad-directive', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
-      return false;
-    }
-    this.renameLocals(st);
-    try {
-      const v = this.absolute(op.e, file);
-      switch (name) {
-        case '.ifeq': return v === 0n;
-        case '.ifgt': return v > 0n;
-        case '.ifge': return v >= 0n;
-        case '.iflt': return v < 0n;
-        case '.ifle': return v <= 0n;
-        default: return v !== 0n;
+    if (/^\.if(n?def|n?b|n?c)$/.test(name)) {
+      const args = rawArgs(l.text.replace(/^\s*\S+/, ''));
+      if (name === '.ifdef' || name === '.ifndef') {
+        const sym = args[0] ?? '';
+        const defined = this.labelsSeen.has(sym) || this.equs.has(sym);
+        return name === '.ifdef' ? defined : !defined;
       }
-    } catch (e) {
-      if (e instanceof ExprError) this.error(e.code, e.message, e.loc);
-      else throw e;
-      return false;
+      if (name === '.ifb' || name === '.ifnb') return (args.length === 0 || args[0] === '') === (name === '.ifb');
+      return ((args[0] ?? '') === (args[1] ?? '')) === (name === '.ifc');
+    }
+    // an expression of numbers alone has one value: a recursive macro's `.if \n` comes back to the same texts
+    let v = this.constantIfs.get(l.text);
+    if (v === undefined) {
+      const parsed = this.parse(l.tokens);
+      if (parsed.errors.length > 0) {
+        this.error('syntax', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
+        return false;
+      }
+      const st = toStatement(parsed.cst, file, line, this.ctx);
+      const op = st.operands[0];
+      if (!op || op.kind !== 'expr') {
+        this.error('bad-directive', `${name} expects an expression`, { file, line, column: l.tokens[0]!.startColumn });
+        return false;
+      }
+      this.renameLocals(st);
+      try {
+        v = this.absolute(op.e, file);
+      } catch (e) {
+        if (e instanceof ExprError) this.error(e.code, e.message, e.loc);
+        else throw e;
+        return false;
+      }
+      if (symbolsOf(op.e).length === 0 && l.text.length <= 200) {
+        if (this.constantIfs.size >= 1000) this.constantIfs.clear();
+        this.constantIfs.set(l.text, v);
+      }
+    }
+    switch (name) {
+      case '.ifeq': return v === 0n;
+      case '.ifgt': return v > 0n;
+      case '.ifge': return v >= 0n;
+      case '.iflt': return v < 0n;
+      case '.ifle': return v <= 0n;
+      default: return v !== 0n;
     }
   }
 
   /** Collect a .macro/.rept/.irp/.irpc body, as raw lines, up to its matching end, then define or repeat. */
-  private block(file: string, source: LineSource, open: SourceLine, head: number, kind: string, lineOverride: number): void {
-    const line = lineOverride || open.line;
+  private block(file: string, source: LineSource, open: SourceLine, head: number, kind: string): void {
+    const line = open.line;
     const end = BLOCK_CLOSE[kind]!;
     const body: string[] = [];
+    const at: number[] = [];
     let nest = 0;
     let closed = false;
     for (let r = source.raw(); r; r = source.raw()) {
@@ -437,15 +488,16 @@ export class Expander {
         nest--;
       }
       body.push(r.text);
+      at.push(r.line);
     }
     const where = { file, line, column: open.tokens[head]!.startColumn };
     if (!closed) return this.error('unterminated-block', `${kind} without ${end}`, where);
     const argText = open.text.slice(open.text.toLowerCase().indexOf(kind) + kind.length);
-    if (kind === '.macro') this.defineMacro(file, line, argText, body, where);
-    else this.repeat(file, line, kind, argText, body, open, where);
+    if (kind === '.macro') this.defineMacro(file, line, argText, body, at, where);
+    else this.repeat(file, line, kind, argText, body, at, open, where);
   }
 
-  private defineMacro(file: string, line: number, argText: string, body: string[], where: { file: string; line: number; column?: number }): void {
+  private defineMacro(file: string, line: number, argText: string, body: string[], at: number[], where: { file: string; line: number; column?: number }): void {
     const m = /^\s*([A-Za-z_.$][\w.$]*)\s*,?(.*)$/.exec(argText);
     if (!m) return this.error('bad-macro', '.macro needs a name', where);
     const name = m[1]!;
@@ -454,7 +506,7 @@ export class Expander {
       const [pname, qual] = (lhs ?? '').split(':');
       return { name: pname ?? '', def, required: qual === 'req', vararg: qual === 'vararg' };
     });
-    this.macros.set(name, { name, params, body, file, line });
+    this.macros.set(name, { name, params, body, lines: at, file, line });
   }
 
   private invoke(m: Macro, file: string, line: number, l: SourceLine): void {
@@ -477,17 +529,17 @@ export class Expander {
       values.set(p.name, v ?? p.def ?? '');
     }
     const counter = String(this.macroCounter++);
-    const text = m.body
-      .map((b) => b.replace(/\\([A-Za-z_][\w]*|@|\(\))/g, (all, n: string) => (n === '@' ? counter : n === '()' ? '' : (values.get(n) ?? all))))
-      .join('\n');
-    this.expand(`macro '${m.name}' invoked at ${file}:${line}`, file, line, text, m.body.length);
+    const value = (all: string, n: string) => (n === '@' ? counter : n === '()' ? '' : (values.get(n) ?? all));
+    const text = m.body.map((b) => b.replace(MACRO_ARG, value)).join('\n');
+    const body = { file: m.file, texts: m.body, lines: m.lines, re: MACRO_ARG, value };
+    this.expand({ what: `macro '${m.name}'`, file, line, parent: this.ctx, body }, m.file, text, m.lines);
   }
 
-  private repeat(file: string, line: number, kind: string, argText: string, body: string[], open: SourceLine, where: { file: string; line: number; column?: number }): void {
+  private repeat(file: string, line: number, kind: string, argText: string, body: string[], at: number[], open: SourceLine, where: { file: string; line: number; column?: number }): void {
     const bodyText = body.join('\n');
     if (kind === '.rept') {
       const parsed = parseLine(open.tokens);
-      const st = parsed.errors.length === 0 ? toStatement(parsed.cst, file, line) : undefined;
+      const st = parsed.errors.length === 0 ? toStatement(parsed.cst, file, line, this.ctx) : undefined;
       const op = st?.operands[0];
       if (!op || op.kind !== 'expr') return this.error('bad-directive', '.rept expects a count', where);
       let n: bigint;
@@ -500,7 +552,7 @@ export class Expander {
       if (n < 0n || n * BigInt(Math.max(1, body.length)) > BigInt(MAX_STATEMENTS)) {
         return this.error('too-large', `.rept count ${n} is out of range 0..${Math.floor(MAX_STATEMENTS / Math.max(1, body.length))}`, where);
       }
-      for (let k = 0n; k < n && !this.aborted; k++) this.expand(`.rept at ${file}:${line} (repetition ${k + 1n})`, file, line, bodyText, body.length);
+      for (let k = 1n; k <= n && !this.aborted; k++) this.expand({ what: '.rept', file, line, iteration: Number(k), parent: this.ctx }, file, bodyText, at);
       return;
     }
     const args = rawArgs(argText);
@@ -510,33 +562,33 @@ export class Expander {
     const re = new RegExp(`\\\\${sym.replace(/[$.]/g, '\\$&')}(?![\\w])|\\\\\\(\\)`, 'g');
     for (const [k, v] of values.entries()) {
       if (this.aborted) return;
-      this.expand(`${kind} at ${file}:${line} (${sym} = ${v.length > 20 ? `${v.slice(0, 20)}...` : v}, item ${k + 1})`, file, line, bodyText.replace(re, (m) => (m === '\\()' ? '' : v)), body.length);
+      const value = (m: string) => (m === '\\()' ? '' : v);
+      const made = { file, texts: body, lines: at, re, value };
+      this.expand({ what: kind, file, line, iteration: k + 1, symbol: sym, value: v, parent: this.ctx, body: made }, file, bodyText.replace(re, value), at);
     }
   }
 
-  /** Spend the run's expansion budget on `text` (`lines` lines) that `what` makes; false past it, after a
-   * located error naming the expansions in progress (the run stops expanding). */
-  private spend(what: string, file: string, line: number, text: string, lines: number): boolean {
-    this.expandedLines += lines;
+  /** Spend the run's expansion budget on `text` (`lines` lines) that expansion x makes; false past it,
+   * after an error at x naming the expansions in progress (the run stops expanding). */
+  private spend(x: Expansion, text: string, lines: number): boolean {
+    this.expandedLines += Math.max(1, lines); // an empty body costs a line: `.rept` of `.rept` of nothing is not free
     this.expandedBytes += text.length;
-    const { lines: maxLines, bytes: maxBytes } = expansionBudget();
+    const { lines: maxLines, bytes: maxBytes } = this.budget;
     if (this.expandedLines <= maxLines && this.expandedBytes <= maxBytes) return true;
-    const chain = [...this.chain, what];
-    const notes = chain.length > 6 ? [...chain.slice(0, 3), `... ${chain.length - 6} more ...`, ...chain.slice(-3)] : chain;
     const over = this.expandedLines > maxLines ? `${maxLines} lines` : `${maxBytes} bytes`;
-    this.error('too-large', `macros, repetitions and includes made more than ${over} of source (the expansion budget; --max-expansion raises it): ${what}`, { file, line, column: 1 }, notes.map((n) => `in ${n}`));
+    this.error('too-large', `macros, repetitions and includes made more than ${over} of source (the expansion budget; --max-expansion raises it): ${describeExpansion(x)}`, { file: x.file, line: x.line, column: 1, from: x.parent });
     this.aborted = true;
     return false;
   }
 
-  /** Assemble text a macro or repetition made, spending the run's expansion budget. */
-  private expand(what: string, file: string, line: number, text: string, lines: number): void {
-    if (!this.spend(what, file, line, text, lines)) return;
-    this.chain.push(what);
+  /** Assemble the text expansion x made, lines `at` of `file`, spending the run's expansion budget. */
+  private expand(x: Expansion, file: string, text: string, at: number[]): void {
+    if (!this.spend(x, text, at.length)) return;
+    this.ctx = x;
     this.depth++;
-    this.text(file, text, line);
+    this.text(file, text, at);
     this.depth--;
-    this.chain.pop();
+    this.ctx = x.parent;
   }
 
   private include(file: string, line: number, st: Statement): void {
@@ -564,11 +616,12 @@ export class Expander {
     }
     if (this.includeStack.length > 64) return this.error('include-depth', '.include nested more than 64 deep', arg.loc);
     // included text spends the budget too (a file that includes the next ones several times)
-    if (!this.spend(`.include "${name}" at ${file}:${line}`, file, line, text, text.split('\n').length)) return;
+    const x: Expansion = { what: `.include "${name}"`, file, line, parent: this.ctx };
+    if (!this.spend(x, text, text.split('\n').length)) return;
     this.includeStack.push(full);
-    this.chain.push(`.include "${name}" at ${file}:${line}`);
-    this.text(path, text, 0);
-    this.chain.pop();
+    this.ctx = x;
+    this.text(path, text);
+    this.ctx = x.parent;
     this.includeStack.pop();
   }
 }
@@ -592,6 +645,9 @@ function arraySource(groups: SourceLine[][]): LineSource {
     },
   };
 }
+
+/** A use of a macro parameter in a body (`\\name`), `\\@` (the expansion counter) or `\\()` (nothing). */
+const MACRO_ARG = /\\([A-Za-z_][\w]*|@|\(\))/g;
 
 /** Directives whose operands name symbols or sections (never folded to values), and those whose first does. */
 const NAMING = new Set(['.globl', '.global', '.weak', '.local', '.hidden', '.protected', '.internal', '.type', '.section', '.pushsection']);

@@ -5,12 +5,15 @@
 // local labels (already renamed by the expander), `.` (the location counter) and the RISC-V relocation
 // operators %hi, %lo, %pcrel_hi, %pcrel_lo.
 import { xreg } from '../isa/registers.js';
+import type { Expansion } from './diagnostics.js';
 
 export interface Loc {
   file: string;
   line: number;
   column: number;
   span: number;
+  /** The expansion (macro, repetition, include) that made the line, if any: diagnostics name it. */
+  from?: Expansion;
 }
 
 export type Expr =

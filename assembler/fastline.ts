@@ -6,6 +6,7 @@
 // Anything else (other directives, expressions, strings, %relocations, `;`) returns undefined and goes
 // through the grammar.
 // It runs for almost every line, so it is written as a plain scanner over module-level state.
+import type { Expansion } from './diagnostics.js';
 import type { Expr, Loc } from './expr.js';
 import type { Operand, Statement } from './visitor.js';
 
@@ -30,8 +31,9 @@ let i = 0;
 let n = 0;
 let file = '';
 let line = 0;
+let from: Expansion | undefined;
 
-const loc = (start: number, end: number): Loc => ({ file, line, column: start + 1, span: Math.max(1, end - start) });
+const loc = (start: number, end: number): Loc => ({ file, line, column: start + 1, span: Math.max(1, end - start), from });
 
 function skipSpace(): void {
   for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 13; c = text.charCodeAt(++i));
@@ -128,15 +130,16 @@ function operand(): Operand | undefined {
   if (!b) return undefined;
   const baseExpr: Expr = { k: 'sym', name: b.name, loc: loc(b.start, b.end) };
   const l = e.loc;
-  return { kind: 'mem', offset: e, base: baseExpr, loc: { file: l.file, line: l.line, column: l.column, span: l.span + baseExpr.loc.span + 2 } };
+  return { kind: 'mem', offset: e, base: baseExpr, loc: { file: l.file, line: l.line, column: l.column, span: l.span + baseExpr.loc.span + 2, from } };
 }
 
-export function fastLine(lineText: string, fileName: string, lineNumber: number): Statement | undefined {
+export function fastLine(lineText: string, fileName: string, lineNumber: number, expansion?: Expansion): Statement | undefined {
   text = lineText;
   n = lineText.length;
   i = 0;
   file = fileName;
   line = lineNumber;
+  from = expansion;
 
   let labels: { name: string; loc: Loc }[] = NO_LABELS;
   let name: string;

@@ -3,6 +3,7 @@
 // strings.
 import type { CstNode, IToken } from 'chevrotain';
 import { parser } from './parser.js';
+import type { Expansion } from './diagnostics.js';
 import { ExprError, PRECEDENCE, RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
 
 export type Operand =
@@ -26,8 +27,10 @@ const BaseVisitor = parser.getBaseCstVisitorConstructor();
 
 class StatementVisitor extends BaseVisitor {
   file = '';
-  /** For lines made by macro expansion: report them at the invocation line. */
+  /** The line's number when the tokens do not say it (a line lexed on its own). */
   lineOverride = 0;
+  /** The expansion that made the line, if any. */
+  from: Expansion | undefined;
   /** Where the statement being visited has a `@plt` suffix. */
   private plt: Loc | undefined;
 
@@ -39,7 +42,7 @@ class StatementVisitor extends BaseVisitor {
   loc(t: IToken, end?: IToken): Loc {
     const last = end ?? t;
     const span = last.startLine === t.startLine ? (last.endColumn ?? t.startColumn ?? 1) - (t.startColumn ?? 1) + 1 : t.image.length;
-    return { file: this.file, line: this.lineOverride || (t.startLine ?? 0), column: t.startColumn ?? 1, span: Math.max(1, span) };
+    return { file: this.file, line: this.lineOverride || (t.startLine ?? 0), column: t.startColumn ?? 1, span: Math.max(1, span), from: this.from };
   }
 
   line(ctx: Children): Statement {
@@ -188,9 +191,11 @@ function charValue(image: string): number {
 
 const visitor = new StatementVisitor();
 
-/** Statement of one parsed line; `line` overrides the reported line number (macro expansions). */
-export function toStatement(cst: CstNode, file: string, line = 0): Statement {
+/** Statement of one parsed line; `line` overrides the line number of its tokens, `from` is the expansion
+ * that made it. */
+export function toStatement(cst: CstNode, file: string, line = 0, from?: Expansion): Statement {
   visitor.file = file;
   visitor.lineOverride = line;
+  visitor.from = from;
   return visitor.visit(cst) as Statement;
 }

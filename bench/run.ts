@@ -236,6 +236,10 @@ async function scalingWorkload(): Promise<void> {
     const large = await time(1_000_000);
     rows.push({ name: `assembler: ${what} of 1,000,000 against 100,000 (s)`, value: large, unit: 's', reference: { name: '100,000', value: small }, ratio: large / small, target: 'about 10x (linear)' });
   }
+  // the worst case for the expansion budget: a macro that calls itself twice, 2^30 expansions that make nothing
+  const wide = '.macro m n\n.if \\n\n m \\n-1\n m \\n-1\n.endif\n.endm\n m 30\n';
+  const budget = await bestOf(2, () => assemble([{ path: join(tmp, 'wide.dasm'), text: wide }]));
+  rows.push({ name: 'assembler: 2^30 expansions that make nothing, to the expansion budget (s)', value: budget, unit: 's', target: '1-2 s (4-7 s before)' });
 }
 
 /** The playground: crc32 in the page (Chromium, a Web Worker) against this process. */

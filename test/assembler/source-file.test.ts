@@ -52,12 +52,17 @@ describe('source files', () => {
   it('one expansion budget for macros and repetitions: arguments that double, 2^30 expansions that make nothing', () => {
     const doubling = assemble([{ path: join(dir, 'd.dasm'), text: '.macro m a\n m \\a\\a\n.endm\n m x\n' }]).diagnostics;
     expect(doubling).toHaveLength(1);
-    expect(doubling[0]!).toMatchObject({ code: 'too-large', line: 4 });
+    expect(doubling[0]!).toMatchObject({ code: 'too-large', line: 2 }); // the body line whose call went over it
     expect(doubling[0]!.message).toMatch(/^macros, repetitions and includes made more than \d+ bytes of source \(the expansion budget; --max-expansion raises it\): macro 'm' invoked at /);
-    expect(doubling[0]!.notes!.length).toBeGreaterThan(3); // the chain of expansions
+    expect(doubling[0]!.notes!.length).toBeGreaterThan(3); // the chain of expansions, down to the first call
+    expect(doubling[0]!.notes!.at(-1)).toBe(`in macro 'm' invoked at ${join(dir, 'd.dasm')}:4`);
     const wide = assemble([{ path: join(dir, 'w.dasm'), text: '.macro m n\n.if \\n\n m \\n-1\n m \\n-1\n.endif\n.endm\n m 30\n' }]).diagnostics;
     expect(wide).toHaveLength(1);
     expect(wide[0]!.message).toMatch(/more than \d+ (lines|bytes) of source \(the expansion budget; --max-expansion raises it\)/);
+    // repetitions of repetitions of nothing: each empty expansion costs a line
+    const empty = assemble([{ path: join(dir, 'e.dasm'), text: '.rept 1000\n.rept 1000\n.rept 1000\n.endr\n.endr\n.endr\n' }]).diagnostics;
+    expect(empty).toHaveLength(1);
+    expect(empty[0]!.message).toMatch(/more than \d+ lines of source \(the expansion budget; --max-expansion raises it\): \.rept at /);
     // an include bomb: each file includes the next one ten times
     for (let k = 0; k < 8; k++) writeFileSync(join(dir, `bomb${k}.dasm`), k === 7 ? '# nothing but comments\n'.repeat(20) : `        .include "bomb${k + 1}.dasm"\n`.repeat(10));
     const bomb = assemble([{ path: join(dir, 'b.dasm'), text: '        .include "bomb0.dasm"\n' }]).diagnostics;

@@ -100,6 +100,38 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toMatch(/^pc +0x0000000000001000/m);
   });
 
+  it('a line of a macro or .irp body: one breakpoint with a location in each expansion; step walks the body lines', () => {
+    const prog = [
+      '.macro bump r',            // 1
+      '        addi \\r, \\r, 1', // 2
+      '        addi \\r, \\r, 2', // 3
+      '.endm',                    // 4
+      '_start: li a0, 0',         // 5
+      '        bump a0',          // 6
+      '        .irp r, a1, a2',   // 7
+      '        li \\r, 7',        // 8
+      '        bump \\r',         // 9
+      '        .endr',            // 10
+      '        li a7, 93',        // 11
+      '        ecall',            // 12
+    ];
+    const r = debugSource(prog, ['break p.dasm:3', 'info breakpoints', 'run', 'info registers a0', 'continue', 'info registers a1', 'delete', 'break _start', 'run', 'step', 'step', 'step', 'step', 'step', 'step', 'next', 'next', 'next', 'reverse-step', 'delete', 'break p.dasm:6', 'continue']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Breakpoint 1 at p.dasm:3 (3 locations)');
+    expect(r.stdout).toMatch(/^1 +break +y +<MULTIPLE> +p\.dasm:3$/m);
+    expect(r.stdout).toMatch(/^1\.1 +y +0x0000000000001008 +<_start\+0x8> at p\.dasm:3$/m);
+    expect(r.stdout).toMatch(/^1\.3 +y +0x0000000000001020 +<_start\+0x20> at p\.dasm:3$/m);
+    // the first expansion (bump a0), then the one inside .irp iteration 1 (bump a1)
+    expect(r.stdout).toContain('Breakpoint 1, 0x1008 <_start+0x8> at p.dasm:3\n3\t        addi \\r, \\r, 2');
+    expect(r.stdout).toMatch(/^a0 +0x0000000000000001 {2}1$/m);
+    expect(r.stdout).toContain('Breakpoint 1, 0x1014 <_start+0x14> at p.dasm:3');
+    expect(r.stdout).toMatch(/^a1 +0x0000000000000008 {2}8$/m);
+    // stepping from _start: into bump's body, through the .irp body and the bump in it, line by line
+    const steps = r.stdout.slice(r.stdout.indexOf('Breakpoint 2, ')).split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => Number(l.split('\t')[0]));
+    expect(steps).toEqual([5, 2, 3, 8, 2, 3, 8, 2, 3, 11, 3]); // and reverse-step goes back into the body
+    expect(r.stdout).toContain('no code at p.dasm:6 (no instruction comes from that line; a macro call');
+  });
+
   it('help lists every command', () => {
     const r = debug('hello.dasm', ['help']);
     for (const c of ['break', 'continue', 'stepi', 'next', 'finish', 'info', 'print', 'x ', 'list', 'disassemble', 'backtrace']) expect(r.stdout).toContain(c);

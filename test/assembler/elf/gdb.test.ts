@@ -30,4 +30,15 @@ describe.skipIf(!hasGdb)(`gdb 13 reads d1's line tables${hasGdb ? '' : ' (skippe
     expect(r.stdout).toContain('Line 4 of "src/x.dasm" starts at address 0x1004');
     expect(r.stdout).toMatch(/^4\s+li a7, 93$/m);
   });
+
+  it('for code a macro made: each instruction of each expansion at its body line', () => {
+    const dir = tempDir('d1-gdb-');
+    writeFileSync(join(dir, 'm.dasm'), '.macro two r\n        addi \\r, \\r, 1\n        addi \\r, \\r, 2\n.endm\n_start: two a0\n        two a1\n        ecall\n');
+    expect(d1(['as', 'm.dasm', '-o', 'm.elf'], { cwd: dir }).code).toBe(0);
+    const r = gdb(join(dir, 'm.elf'), ['info line *0x1004', 'info line *0x1008', 'info line *0x100c', 'info line m.dasm:7'], dir);
+    expect(r.stdout).toContain('Line 3 of "m.dasm" starts at address 0x1004 <_start+4> and ends at 0x1008 <_start+8>.');
+    expect(r.stdout).toContain('Line 2 of "m.dasm" starts at address 0x1008 <_start+8> and ends at 0x100c <_start+12>.');
+    expect(r.stdout).toContain('Line 3 of "m.dasm" starts at address 0x100c <_start+12> and ends at 0x1010 <_start+16>.');
+    expect(r.stdout).toContain('Line 7 of "m.dasm" starts at address 0x1010 <_start+16>');
+  });
 });
