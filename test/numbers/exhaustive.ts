@@ -103,3 +103,7 @@ export function boundaryValues(spec: Spec): number[] {
   }
   return [...out, ...out.map((x) => -x)];
 }
+
+/** Let the test runner's messages through between long synchronous checks (a worker that does not answer
+ * for a minute is reported as an error on a loaded machine). */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
