@@ -50,9 +50,14 @@ const JIT_HOT = LINK_LOAD + MAX_ROUTERS * LINK_COUNT * LINK_RING * 8;
 const JIT_HOT_COUNT = 4096;
 /** A scratch predecoded record (the block compiler reads an instruction whose own record is a block entry). */
 const JIT_RECORD = JIT_HOT + JIT_HOT_COUNT * 2;
+/** The race-checking build (`d1 run --check-races`): its log of accesses and synchronisation for the host
+ * (RACE_BYTES each, RACE_FIELDS offsets; emulator/assembly/races.ts, emulator/host/races.ts). */
+const RACE_LOG = JIT_RECORD + 16;
+const RACE_COUNT = 16384;
+const RACE_BYTES = 32;
 /** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
  * predecoded records, breakpoint marks, compiled-code marks. */
-const CORES = Math.ceil((JIT_RECORD + 16) / 0x10000) * 0x10000;
+const CORES = Math.ceil((RACE_LOG + RACE_COUNT * RACE_BYTES) / 0x10000) * 0x10000;
 const THREAD_BLOCK = 0x1000;
 const CORE_SAVE = 0;
 /** Per-thread state blocks, one per hardware thread (THREAD_BLOCK bytes each, offsets T_* below). */
@@ -73,7 +78,15 @@ const CODE_LINE = 64;
 const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
 /** The core's code generation (u32): a block entry linked in an older one is stale. */
 const CORE_CODEGEN = CORE_CODELINES + SRAM_SIZE / CODE_LINE;
-const CORE_BYTES = Math.ceil((CORE_CODEGEN + 4) / 0x10000) * 0x10000;
+/** The race-checking build: one byte per RACE_GRANULE bytes of SRAM, bit t set when thread t's next load
+ * there is logged, bit 4 + t its next store (set by remote and engine accesses, cleared as an access is
+ * logged); then per thread the granules it cleared since it last synchronised (a u32 count, RACE_LIST
+ * u32s), set again when it does. */
+const RACE_GRANULE = 8;
+const CORE_RACEMAP = CORE_CODEGEN + 8;
+const CORE_RACELIST = CORE_RACEMAP + SRAM_SIZE / RACE_GRANULE;
+const RACE_LIST = 16384;
+const CORE_BYTES = Math.ceil((CORE_RACELIST + D1_CORE.threads * (RACE_LIST + 1) * 4) / 0x10000) * 0x10000;
 /** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
@@ -200,6 +213,13 @@ export const LAYOUT = {
   JIT_HOT,
   JIT_HOT_COUNT,
   JIT_RECORD,
+  RACE_LOG,
+  RACE_COUNT,
+  RACE_BYTES,
+  RACE_GRANULE,
+  CORE_RACEMAP,
+  CORE_RACELIST,
+  RACE_LIST,
   /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,
   /** Semaphores per core (u32 counters at C_SEMS). */
@@ -316,6 +336,8 @@ export const MESH_CFG = {
   /** While tracing: the first window whose link load is not yet reported, and the last window any link
    * has busy time booked in (i64 window numbers). */
   LINK_BASE: 168, LINK_TOP: 176,
+  /** Records in RACE_LOG (u32; the race-checking build). */
+  RACE_N: 184,
   /** The last watch hit (HIT offsets). */
   HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),
@@ -446,6 +468,26 @@ export const ENGINE_FAULT = { LOOP: 1, BAD_ADDRESS: 2, DISABLED: 3, MISALIGNED: 
  */
 export const TRACE_FIELDS = { KIND: 0, SLOT: 4, WHO: 8, DETAIL: 12, START: 16, END: 24, ARG: 32, FROM: 40, SENDER: 44, SENT: 48, ORIGIN: 56, TARGET: 60, BUSY: 40 } as const;
 export const TRACE_KIND = { WAIT: 1, ENGINE: 2, REGION: 3, MESSAGE: 4, SEMAPHORE: 5, LINKS: 6 } as const;
+
+/**
+ * A record of the race-checking build's log (RACE_LOG): its kind (RACE_KIND, u16), AUX (u16), the core
+ * (slot), WHO (a thread, an engine, or for SEND and POST who acts: SENDER kind << 8 | thread or engine),
+ * SIZE (u32), ADDR and ARG (u64).
+ *   READ, WRITE: thread WHO of the core loads or stores SIZE bytes at ADDR (local), by the instruction at ARG.
+ *   ENGINE_READ: engine WHO reads SIZE bytes at ADDR of its own core (the source of a transfer).
+ *   SEND: a message of kind AUX (MSG_KIND) leaves the core, SEQ in ARG, made by WHO (a thread's instruction
+ *     at ADDR; an engine; the network: an answer to the message delivered last).
+ *   ARRIVE: message ARG (its SEQ) of kind AUX takes effect at the core: a load or an engine's fetch reads
+ *     SIZE bytes at ADDR there; a store or a piece of a transfer writes, in the PUT records that follow.
+ *   PUT: the message delivered last writes SIZE bytes at ADDR, changing them (AUX 1) or not (0: the same
+ *     bytes again).
+ *   POST: semaphore AUX gets SIZE, from WHO (a thread, or the network: the message delivered last).
+ *   TAKE: thread WHO takes SIZE from semaphore AUX.  SPAWN: thread WHO starts thread AUX.
+ *   JOIN: thread WHO has joined thread AUX (which has stopped).  QUEUE: thread WHO starts engine AUX.
+ *   DESC: engine WHO starts the descriptor at ADDR: of a new request (AUX 1), or the next of a list (0).
+ */
+export const RACE_FIELDS = { KIND: 0, AUX: 2, SLOT: 4, WHO: 8, SIZE: 12, ADDR: 16, ARG: 24 } as const;
+export const RACE_KIND = { READ: 1, WRITE: 2, ENGINE_READ: 3, SEND: 4, ARRIVE: 5, PUT: 6, POST: 7, TAKE: 8, SPAWN: 9, JOIN: 10, QUEUE: 11, DESC: 12 } as const;
 
 /** The last watch hit (offsets in MESH_CFG.HIT): what (WATCH_WHAT), the core (slot), the address or
  * semaphore number (u64), its bytes (u32), and what did it: MSG the kind of the message that arrived (0:

@@ -1,7 +1,8 @@
 // `npm run build:wasm`: compiles the AssemblyScript core to WebAssembly, once per build variant, each
 // from its own generated sources (emulator/gen): the core `d1 run` uses, the debugging build whose loads
-// and stores check watch ranges, and the functional build without the cycle model (`--no-timing`);
-// then the number-format library. The generated sources are left as the default variant's.
+// and stores check watch ranges, the functional build without the cycle model (`--no-timing`) and the
+// race-checking build (`--check-races`); then the number-format library. The generated sources are left
+// as the default variant's.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -103,5 +103,5 @@ await build({
   logLevel: 'warning',
 });
 for (const f of ['index.html']) copyFileSync(join(root, 'web', f), join(out, f));
-for (const f of [...CORE_BUILDS.map((b) => b.file), 'd1-numbers.wasm']) writeFileSync(join(out, f), unshareMemory(readFileSync(join(root, 'dist', f))));
+for (const f of [...CORE_BUILDS.filter((b) => !('races' in b.options)).map((b) => b.file), 'd1-numbers.wasm']) writeFileSync(join(out, f), unshareMemory(readFileSync(join(root, 'dist', f))));
 console.log(`build:web: ${out}`);

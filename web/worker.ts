@@ -242,7 +242,8 @@ async function handle(r: Request): Promise<void> {
 }
 
 try {
-  await fetchWasm(import.meta.url, [...CORE_BUILDS.map((b) => b.file), 'd1-numbers.wasm']);
+  // (every build but the race checker's, which the page does not offer)
+  await fetchWasm(import.meta.url, [...CORE_BUILDS.filter((b) => !('races' in b.options)).map((b) => b.file), 'd1-numbers.wasm']);
   post({ kind: 'ready' });
 } catch (e) {
   post({ kind: 'fatal', message: (e as Error).message });

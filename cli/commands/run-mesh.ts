@@ -12,6 +12,7 @@ import { D1_DIE, D1_TILE, meshPreset, type MeshPreset } from '../../emulator/pre
 import { EXIT } from '../../emulator/host/run.js';
 import { meshExitCode, meshReport } from '../../emulator/host/mesh-report.js';
 import { traceJson } from '../../emulator/host/trace.js';
+import { RaceChecker, raceReport, racesJson, sourceLineOf } from '../../emulator/host/races.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
 export interface MeshFlags {
@@ -33,6 +34,8 @@ export interface MeshFlags {
   traceLimit?: string;
   workers?: string;
   on?: string[];
+  /** --check-races: the race checker (docs/machine.md, "Races"). */
+  checkRaces?: boolean;
 }
 
 /** A user error in the options: the message, exit code 2. */
@@ -48,7 +51,8 @@ export function presetOf(f: MeshFlags): MeshPreset | undefined {
   const chosen = [f.mesh !== undefined, !!f.die, !!f.tile].filter(Boolean).length;
   if (chosen > 1) throw new OptionError('choose one machine: --mesh WxH, --die or --tile');
   // the machine's views (trace, heatmap, data files) work on one core too
-  if (chosen === 0 && (f.trace || f.heatmap || f.load?.length || f.dump?.length || f.maxCycles !== undefined)) f.mesh = '1x1';
+  if (chosen === 0 && (f.trace || f.heatmap || f.load?.length || f.dump?.length || f.maxCycles !== undefined || f.checkRaces)) f.mesh = '1x1';
+  if (f.checkRaces && f.timing === false) throw new OptionError('--check-races runs with the cycle model: leave out --no-timing');
   let p: MeshPreset | undefined;
   if (f.mesh !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(f.mesh);
@@ -163,7 +167,9 @@ function rectangles(m: Machine, specs: string[]): { x0: number; y0: number; x1: 
 
 export async function runMesh(preset: MeshPreset, image: Image, file: string, f: MeshFlags): Promise<number> {
   const maxCycles = f.maxCycles !== undefined ? BigInt(int(f.maxCycles, '--max-cycles')) : undefined;
-  const m = new Machine(preset, { timing: f.timing !== false, jit: f.jit !== false && jitDefault() });
+  // (the checker names source lines of the program of each core: imageOf, once they are loaded)
+  const races = f.checkRaces ? new RaceChecker((g, pc) => sourceLineOf(imageOf)(g, pc)) : undefined;
+  const m = new Machine(preset, { timing: f.timing !== false, jit: f.jit !== false && jitDefault(), ...(races ? { races } : {}) });
   const rects = rectangles(m, f.on ?? []);
   // the rectangle a core's program comes from (a later one wins where they overlap), or -1
   const owner = (x: number, y: number) => {
@@ -186,6 +192,10 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     printDiagnostics(errors);
     return EXIT.BAD_INPUT;
   }
+  const imageOf = (g: number) => {
+    const k = owner(...m.xy(g));
+    return k < 0 ? image : images.get(rects[k]!.file)!;
+  };
   applyLoads(m, image, f.load ?? []);
   const dumps = dumpsOf(m, image, f.dump ?? []);
   if (f.trace) m.trace(f.traceLimit !== undefined ? int(f.traceLimit, '--trace-limit') : undefined);
@@ -206,16 +216,15 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
   });
   if (tty) process.stderr.write('\r\x1b[2K');
   process.off('SIGINT', onSigint);
-  const imageOf = (g: number) => {
-    const k = owner(...m.xy(g));
-    return k < 0 ? image : images.get(rects[k]!.file)!;
-  };
   if (o.kind !== 'exit') process.stderr.write(`${meshReport(m, imageOf, o, sourceLine)}\n`);
+  if (races) process.stderr.write(`${raceReport(m, races, imageOf, sourceLine)}\n`);
+  // races found: their exit code instead of the program's (a fault or a limit keeps its own)
+  const code = races && races.races().length > 0 && o.kind === 'exit' ? EXIT.RACES : meshExitCode(o);
   writeDumps(m, dumps);
   const s = f.json || f.stats || f.heatmap ? meshStats(m) : undefined;
   if (f.heatmap) writeFileSync(f.heatmap, heatmapSvg(m, s!));
   if (f.trace) writeFileSync(f.trace, traceJson(m));
-  if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: meshExitCode(o), outcome: o.kind, ...s })}\n`);
+  if (f.json) process.stdout.write(`${JSON.stringify({ exitCode: code, outcome: o.kind, ...s, ...(races ? { races: racesJson(m, races, imageOf) } : {}) })}\n`);
   else if (f.stats) process.stderr.write(`${formatMeshStats(s!)}\n`);
-  return meshExitCode(o);
+  return code;
 }

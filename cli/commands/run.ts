@@ -9,6 +9,7 @@ import { coreStats, formatStats, runJson } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 import { OptionError, presetOrExit, runMesh, type MeshFlags } from './run-mesh.js';
 import { TRACE_LIMIT } from '../../emulator/host/mesh.js';
+import { RACE_REPORTS } from '../../emulator/host/races.js';
 
 interface RunFlags extends MeshFlags {
   gdb?: string;
@@ -42,7 +43,8 @@ export function register(program: Command): void {
     .option('--no-jit', 'interpret every instruction: no compiled blocks (the same results, slower; for comparison)')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: per core its threads (waits, regions), its engines\' work and the messages delivered to it, each with a flow from its sender; its semaphores and links\' load as counters')
     .option('--trace-limit <records>', `the most records --trace keeps (default ${TRACE_LIMIT.toLocaleString('en')}); the trace says how many more it left out`)
-    .addHelpText('after', '\nExit codes: the program\'s own, 1 bad input, 130 interrupted, 134 fault, 137 instruction limit.')
+    .option('--check-races', `report data races between cores and engines: accesses to the same SRAM bytes not ordered by semaphores, barriers, joins or the end of a transfer (at most ${RACE_REPORTS}, one per pair of source lines; --json has them too); exit code ${EXIT.RACES} when there are any. On one core: its engines against it`)
+    .addHelpText('after', `\nExit codes: the program's own, 1 bad input, ${EXIT.RACES} data races found (--check-races; instead of the program's), 130 interrupted, 134 fault, 137 instruction limit.`)
     .action(async (file: string, opts: RunFlags) => {
       let limit: bigint | undefined;
       if (opts.maxInstructions !== undefined) {
@@ -56,6 +58,10 @@ export function register(program: Command): void {
       const image = loadProgram([file]);
       if (!image) process.exit(EXIT.BAD_INPUT);
       if (opts.gdb !== undefined) {
+        if (opts.checkRaces) {
+          process.stderr.write('d1 run: --check-races does not work with --gdb\n');
+          process.exit(2);
+        }
         const m = /^(?:(.*):)?(\d+)$/.exec(opts.gdb);
         if (!m || Number(m[2]) > 65535) {
           process.stderr.write(`d1 run: --gdb takes [host:]port, got '${opts.gdb}'\n`);

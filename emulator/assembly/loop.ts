@@ -7,7 +7,8 @@
 import * as L from './generated/layout';
 import { clock, dispatch, modelLoad, modelStore } from './generated/dispatch';
 import { coreAt, hitByInstruction, hitPending, predecAt, sramAt, tb, trap } from './state';
-import { WATCHPOINTS } from './generated/build';
+import { RACES, WATCHPOINTS } from './generated/build';
+import { racePc } from './races';
 import { predecode } from './generated/decode';
 import { arrived, blockFits } from './jit';
 import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
@@ -42,6 +43,7 @@ export function run(limit: u64): u32 {
   let held: usize = 0, heldA: u64 = 0, heldB: u64 = 0, heldOp: u16 = 0;
   while (n < limit) {
     const d = predecAt + (<usize>pc << 2);
+    if (RACES) racePc(pc); // (for the accesses it logs)
     const npc = dispatch(<u32>load<u16>(d), d, pc, n);
     if (held != 0) {
       // the entry comes back unless the instruction changed its own word (its record is gone then)

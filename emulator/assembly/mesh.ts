@@ -4,7 +4,8 @@
 import * as L from './generated/layout';
 import { run } from './loop';
 import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
-import { WATCHPOINTS } from './generated/build';
+import { RACES, WATCHPOINTS } from './generated/build';
+import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
 
 // @ts-ignore: decorator
@@ -99,6 +100,7 @@ export function semChanged(slot: u32, n: u32, old: u32, time: i64): void {
 /** Add `count` to semaphore n of core `slot` at `time`; waiting threads whose count is now there take it
  * and run (lowest thread first). */
 export function post(slot: u32, n: u32, count: u32, time: i64): void {
+  if (RACES) racePost(slot, n, count);
   const at = semAt(slot, n);
   const old = load<u32>(at);
   store<u32>(at, old + count);
@@ -109,6 +111,7 @@ export function post(slot: u32, n: u32, count: u32, time: i64): void {
     const have = load<u32>(at);
     if (have < want) continue;
     store<u32>(at, have - want);
+    if (RACES) raceSyncLog(L.RK_TAKE, n, slot, t, want, 0);
     wake(slot, t, time, L.STALL_SEMAPHORE);
   }
   semChanged(slot, n, old, time);
@@ -128,7 +131,10 @@ export function event(kind: usize, slot: u32, thread: u32, code: u32, arg0: u64,
 }
 
 /** The host resolved a barrier: thread t of core `slot` runs on from `time`. */
-export function release(slot: u32, t: u32, time: i64): void { wake(slot, t, time, L.STALL_BARRIER); }
+export function release(slot: u32, t: u32, time: i64): void {
+  if (RACES) raceSync(slot, t);
+  wake(slot, t, time, L.STALL_BARRIER);
+}
 
 /** The next core to run in this window (runCores resumes there after a stop the host handled). */
 let resume: u32 = 0;

@@ -7,7 +7,8 @@ import { clock as liveClock, setClock } from './generated/dispatch';
 import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
 import { coreBlock, currentSlot, hitPending, invalidateWords, netAt, noteHit, setDelivering, setRd, sram, tb, trap, watched } from './state';
 import { current, lowerSwitch, waitFor } from './threads';
-import { WATCHPOINTS } from './generated/build';
+import { RACES, WATCHPOINTS } from './generated/build';
+import { raceDelivering, raceLog, raceSync, raceSyncLog, raceTouch } from './races';
 
 // ---- global addresses -------------------------------------------------------------------------------
 
@@ -169,6 +170,11 @@ function make(kind: usize, slot: u32, from: u32, to: u32, time: i64, size: u32):
   store<i64>(h + L.MSG_SENT, causeTime);
   const sent = netOf(slot) + L.C_SENT;
   store<f64>(sent, load<f64>(sent) + <f64>size);
+  if (RACES && kind != L.KIND_ENGINE) {
+    raceLog(L.RK_SEND, <u32>kind, slot, causeSender, 0, causePc, (<u64>from << 40) | seq);
+    // a thread's post to another core orders what it did before
+    if (kind == L.KIND_POST && causeSender >> 8 == L.SENDER_THREAD) raceSync(slot, causeSender & 0xff);
+  }
   return m;
 }
 
@@ -390,6 +396,33 @@ function traceMessage(h: usize, slot: u32, kind: usize, size: u32): void {
   store<u32>(r + L.TR_TARGET, <u32>load<u64>(h + (kind == L.KIND_POST || kind == L.KIND_FETCH ? L.MSG_AUX : L.MSG_ADDR)));
 }
 
+/** For the race checker: message h takes effect at core `slot`: a load or a fetch reads the bytes it names
+ * there; a store or a piece of a transfer writes them, in runs of granules it changes or leaves as they
+ * are (PUT records after the ARRIVE). */
+function raceArrive(h: usize, slot: u32, kind: usize, size: u32): void {
+  const reads = kind == L.KIND_LOAD || kind == L.KIND_FETCH;
+  const a = reads ? load<u64>(h + (kind == L.KIND_LOAD ? L.MSG_ADDR : L.MSG_AUX)) : load<u64>(h + L.MSG_ADDR);
+  const n = reads ? load<u32>(h + L.MSG_NEXT) : 0;
+  raceLog(L.RK_ARRIVE, <u32>kind, slot, 0, n, a, load<u64>(h + L.MSG_SEQ));
+  raceTouch(slot, a, n);
+  if ((kind != L.KIND_STORE && kind != L.KIND_CHUNK) || (a & L.VREG_SPACE) != 0 || size == 0) return;
+  const from = h + L.MSG_HEADER, to = sramOf(slot) + <usize>a;
+  let start: u32 = 0, same = false;
+  for (let i: u32 = 0; i < size; ) {
+    const end = min(size, <u32>(((a + <u64>i) | 7) + 1 - a)); // the end of this granule's bytes
+    let eq = true;
+    for (let k = i; k < end; k++) if (load<u8>(from + <usize>k) != load<u8>(to + <usize>k)) eq = false;
+    if (i > 0 && eq != same) {
+      raceLog(L.RK_PUT, same ? 0 : 1, slot, 0, i - start, a + <u64>start, 0);
+      start = i;
+    }
+    same = eq;
+    i = end;
+  }
+  raceLog(L.RK_PUT, same ? 0 : 1, slot, 0, size - start, a + <u64>start, 0);
+  raceTouch(slot, a, size);
+}
+
 /** A message takes effect; false when it must wait and stays in the heap (its TIME moved on). */
 function arrive(m: u32): bool {
   const h = msg(m);
@@ -399,6 +432,7 @@ function arrive(m: u32): bool {
   const size = <u32>load<u16>(h + L.MSG_SIZE);
   const me = load<u32>(h + L.MSG_DST);
   received(slot, size);
+  if (RACES && kind != L.KIND_ENGINE) raceArrive(h, slot, kind, size);
   if (kind != L.KIND_ENGINE) {
     traceMessage(h, slot, kind, size);
     // what this message sends on (a reply, a piece, a post) comes from the network here, for its cause
@@ -476,7 +510,9 @@ export function netWindow(drain: bool): u32 {
       continue;
     }
     if (WATCHPOINTS) setDelivering(msg(m));
+    if (RACES) raceDelivering(true);
     const done = arrive(m);
+    if (RACES) raceDelivering(false);
     if (WATCHPOINTS) setDelivering(0);
     if (done) release(m);
     else push(m);
@@ -511,6 +547,7 @@ export function farLoad(d: usize, pc: u64, a: u64, size: u32, signed: bool, vreg
     return pc + 4;
   }
   if (!room(1)) return retry();
+  if (RACES) raceWatch(slot, a, size);
   causedBy(pc, liveClock());
   // the request carries no data: the size it asks for rides in NEXT
   const m = make(L.KIND_LOAD, slot, myCore(), <u32>g, liveClock(), 0);
@@ -537,6 +574,7 @@ export function farStore(pc: u64, a: u64, src: usize, size: u32): u64 {
     return pc + 4;
   }
   if (!room(1)) return retry();
+  if (RACES) raceWatch(slot, a, size);
   causedBy(pc, liveClock());
   const m = make(L.KIND_STORE, slot, myCore(), <u32>g, liveClock(), size);
   store<u64>(msg(m) + L.MSG_ADDR, off);
@@ -584,12 +622,40 @@ export function startEngine(e: u32, desc: u64, pc: u64, time: i64): bool {
   store<u64>(q, desc);
   store<u64>(q + 8, pc | (<u64>current() << 48));
   store<u32>(en + L.E_QTAIL, tail + 1);
+  if (RACES) {
+    raceSyncLog(L.RK_QUEUE, e, slot, current(), 0, desc);
+    raceWatchDescriptor(slot, e, desc);
+  }
   if (load<u32>(en + L.E_BUSY) == IDLE) {
     store<u32>(en + L.E_BUSY, BETWEEN);
     cause(myCore(), pc, (L.SENDER_ENGINE << 8) | e, time);
     stepLater(slot, e, time);
   }
   return true;
+}
+
+const RACE_ROWS: u32 = 4096;
+
+/** For the race checker: the bytes a descriptor reads and writes are watched from its start (a request's
+ * first one when it is queued), so that what the cores there do to them before the data moves is seen. */
+function raceWatchDescriptor(slot: u32, e: u32, desc: u64): void {
+  if ((desc & 7) != 0 || desc + L.DESC_BYTES > <u64>L.SRAM_SIZE) return;
+  const d = sramOf(slot) + <usize>desc;
+  const len = load<u32>(d + L.D_LEN), rows = load<u32>(d + L.D_ROWS);
+  const toV = e == <u32>L.ENGINE_GATHER && (load<u32>(d + L.D_FLAGS) & L.DF_TO_VREGS) != 0;
+  // (the first rows: a descriptor of more is watched as its data comes)
+  for (let r: u32 = 0; r < rows && r < RACE_ROWS; r++) {
+    if (e != <u32>L.ENGINE_GATHER) raceWatch(slot, load<u64>(d + L.D_SRC) + <u64>(<i64>r * load<i64>(d + L.D_SSTRIDE)), len);
+    if (!toV) raceWatch(slot, load<u64>(d + L.D_DST) + <u64>(<i64>r * load<i64>(d + L.D_DSTRIDE)), len);
+  }
+}
+
+/** For the race checker: [a, a + n) (a local address of core `slot`, or a global one) is watched, when it is
+ * in this instance. */
+function raceWatch(slot: u32, a: u64, n: u32): void {
+  const ga = globalize(slot, a);
+  const g = coreOf(ga, n);
+  if (g >= 0 && routerOf(<u32>g) >= 0) raceTouch(slotOf(<u32>g), offsetOf(ga), n);
 }
 
 function stepLater(slot: u32, e: u32, time: i64): void {
@@ -661,6 +727,7 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     store<u32>(en + L.E_WALKED, 0);
     store<u32>(en + L.E_POWER, 1);
     store<u64>(en + L.E_MARK, load<u64>(q));
+    if (RACES) raceLog(L.RK_DESC, 1, slot, e, 0, load<u64>(q), 0);
     if (!loadDescriptor(slot, e, load<u64>(q))) return true;
   }
   cause(me, load<u64>(en + L.E_PC), (L.SENDER_ENGINE << 8) | e, t);
@@ -698,6 +765,10 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
     let m: u32;
     if (<u32>sg == me) {
       watchDelivery(slot, false, offsetOf(src), n);
+      if (RACES) {
+        raceLog(L.RK_ENGINE_READ, 0, slot, e, n, offsetOf(src), 0);
+        raceTouch(slot, offsetOf(src), n);
+      }
       m = make(L.KIND_CHUNK, slot, me, <u32>dg, t, n);
       memory.copy(payload(m), sramOf(slot) + <usize>offsetOf(src), n);
       store<u64>(msg(m) + L.MSG_ADDR, offsetOf(dst));
@@ -738,6 +809,10 @@ function engineStep(slot: u32, e: u32, t: i64): bool {
         walked = 0;
       }
       store<u32>(en + L.E_WALKED, walked);
+      if (RACES) {
+        raceLog(L.RK_DESC, 0, slot, e, 0, nd, 0);
+        raceWatchDescriptor(slot, e, nd);
+      }
       if (!loadDescriptor(slot, e, nd)) return true;
       stepLater(slot, e, next);
       return true;

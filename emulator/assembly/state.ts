@@ -1,7 +1,8 @@
 // Access to the architectural state of the core from exec functions (Spike's state_t): registers
 // through the predecoded record's slots, the extra-cycle counter, faults, and predecode invalidation.
 import * as L from './generated/layout';
-import { WATCHPOINTS } from './generated/build';
+import { RACES, WATCHPOINTS } from './generated/build';
+import { raceAccess } from './races';
 
 /** Address of the destination register (writes to x0 land in a sink slot, so x0 always reads 0). */
 // @ts-ignore: decorator
@@ -108,9 +109,15 @@ export function watched(isStore: bool, a: u64, size: u64): bool {
  * the access. A watch hit then leaves WATCH_HIT | size in FAULT_WORD: the caller traps with its load/store
  * cause before the access happens, and the host tells the two apart. Watching after the access
  * (MESH_WATCH_AFTER), the access goes ahead and leaves a HIT record: the loop stops after the instruction.
+ * In the race-checking build (RACES) the access may be logged (races.ts).
  */
 // @ts-ignore: decorator
 @inline export function sram(a: u64, size: u64, isStore: bool): usize {
+  if (RACES) {
+    if (a > <u64>L.SRAM_SIZE - size) return 0;
+    raceAccess(a, size, isStore);
+    return sramAt + <usize>a;
+  }
   // (a + size cannot wrap: a is inside SRAM when the second test runs)
   if (!WATCHPOINTS) return a > <u64>L.SRAM_SIZE - size ? 0 : sramAt + <usize>a;
   return a > <u64>L.SRAM_SIZE - size || a + size > load<u64>(L.MESH + L.MESH_WATCH_FLOOR) ? checkedSram(a, size, isStore) : sramAt + <usize>a;

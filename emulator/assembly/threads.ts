@@ -4,7 +4,8 @@
 // register; switching threads swaps them with the blocks. The scheduler runs the thread whose clock is
 // lowest, letting a thread run ahead of the others by at most SKEW cycles, so runs are deterministic.
 import * as L from './generated/layout';
-import { TIMING } from './generated/build';
+import { RACES, TIMING } from './generated/build';
+import { raceSync, raceSyncLog } from './races';
 import { coreAt, currentSlot, setThreadBlock, tb } from './state';
 import { wake } from './mesh';
 import { clock } from './timing';
@@ -190,6 +191,10 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, L.T_VFLAGS - L.T_FMT_TABLE);
     countDecode(n); // the share changes now
     store<u32>(b + L.T_STATE, RUNNING);
+    if (RACES) {
+      raceSyncLog(L.RK_SPAWN, t, currentSlot(), current(), 0, 0);
+      raceSync(currentSlot(), t);
+    }
     plan();
     updateDecodeShare();
     return <i64>t;
@@ -205,6 +210,7 @@ export function exit(): void {
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) == L.WAIT_JOIN && load<u32>(b + L.T_WAIT_FOR) == me) {
+      if (RACES) raceSyncLog(L.RK_JOIN, me, currentSlot(), t, 0, 0);
       wake(currentSlot(), t, clock(), L.STALL_DEPENDENCY);
     }
   }
@@ -220,7 +226,11 @@ export function waitFor(kind: u32, what: u32, arg: u64): void {
 
 /** tjoin: true if the running thread must wait for thread `t` (then it is marked waiting). */
 export function join(t: u64): bool {
-  if (t >= <u64>L.THREAD_COUNT || t == <u64>current() || load<u32>(block(<u32>t) + L.T_STATE) == FREE) return false;
+  if (t >= <u64>L.THREAD_COUNT || t == <u64>current()) return false;
+  if (load<u32>(block(<u32>t) + L.T_STATE) == FREE) {
+    if (RACES) raceSyncLog(L.RK_JOIN, <u32>t, currentSlot(), current(), 0, 0);
+    return false;
+  }
   waitFor(L.WAIT_JOIN, <u32>t, 0);
   return true;
 }

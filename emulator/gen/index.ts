@@ -14,7 +14,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, HIT, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, SENDER, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, WATCH_WHAT, ticksOf } from '../layout.js';
+import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, HIT, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, RACE_FIELDS, RACE_KIND, SENDER, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, WATCH_WHAT, ticksOf } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 
 const OUT = 'emulator/assembly/generated';
@@ -39,10 +39,10 @@ export const OP_BREAK = OP_FETCH_END + 1;
 export const OP_JIT = OP_BREAK + 1;
 
 function layoutSource(): string {
-  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND, SENDER_: SENDER, HIT_: HIT, WATCH_: WATCH_WHAT };
+  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND, SENDER_: SENDER, HIT_: HIT, WATCH_: WATCH_WHAT, RF_: RACE_FIELDS, RK_: RACE_KIND };
   const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
-  const codes = new Set(['DF_', 'TRACE_', 'ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_', 'SENDER_', 'WATCH_']);
+  const codes = new Set(['DF_', 'TRACE_', 'ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_', 'SENDER_', 'WATCH_', 'RK_']);
   for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: ${codes.has(prefix) ? 'u32' : 'usize'} = ${v};`);
   lines.push(`export const ENGINE_BYTES: usize = ${ENGINE_BYTES};`, `export const DESC_BYTES: usize = ${DESC_BYTES};`, `export const CHUNK_BYTES: usize = ${CHUNK_BYTES};`, `export const VREG_SPACE: u64 = 0x${VREG_SPACE.toString(16)};`);
   for (const [k, v] of Object.entries(STOP)) lines.push(`export const STOP_${k}: u32 = ${v};`);
@@ -310,17 +310,19 @@ function numbersSource(): string {
 }
 
 /**
- * The build variant: the debugging core checks every load and store against the watch ranges; the core
- * `d1 run` uses leaves the check out entirely (it costs about a quarter of the speed of memory-heavy code).
+ * The build variant: the debugging core checks every load and store against the watch ranges, the
+ * race-checking core logs accesses to bytes other cores and engines touched (`d1 run --check-races`); the
+ * core `d1 run` uses leaves both out entirely (the watch check costs about a quarter of the speed of
+ * memory-heavy code).
  */
-function buildSource(watchpoints: boolean, timing: boolean): string {
-  return `${header(`build ${watchpoints} ${timing}`)}/** Compiled with the debugger's load/store watch checks (dist/d1-core-watch.wasm). */\nexport const WATCHPOINTS: bool = ${watchpoints};\n/** Compiled with the cycle model (not the functional build, dist/d1-core-fast.wasm). */\nexport const TIMING: bool = ${timing};\n`;
+function buildSource(watchpoints: boolean, timing: boolean, races: boolean): string {
+  return `${header(`build ${watchpoints} ${timing} ${races}`)}/** Compiled with the debugger's load/store watch checks (dist/d1-core-watch.wasm). */\nexport const WATCHPOINTS: bool = ${watchpoints};\n/** Compiled with the cycle model (not the functional build, dist/d1-core-fast.wasm). */\nexport const TIMING: bool = ${timing};\n/** Compiled with the race checker's log (dist/d1-core-race.wasm). */\nexport const RACES: bool = ${races};\n`;
 }
 
-export function generateEmulatorSources(opts: { watchpoints?: boolean; timing?: boolean } = {}): { path: string; text: string }[] {
+export function generateEmulatorSources(opts: { watchpoints?: boolean; timing?: boolean; races?: boolean } = {}): { path: string; text: string }[] {
   const timing = opts.timing ?? true;
   return [
-    { path: `${OUT}/build.ts`, text: buildSource(!!opts.watchpoints, timing) },
+    { path: `${OUT}/build.ts`, text: buildSource(!!opts.watchpoints, timing, !!opts.races) },
     { path: `${OUT}/numbers.ts`, text: numbersSource() },
     { path: `${OUT}/operands.ts`, text: operandsSource() },
     { path: `${OUT}/layout.ts`, text: layoutSource() },

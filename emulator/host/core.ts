@@ -89,9 +89,10 @@ export interface ThreadInfo {
 const compiled = new Map<string, WebAssembly.Module>();
 
 /** Which build of the core an instance runs: the debugging build when it needs watchpoints (it can stop at
- * watched loads and stores, a little slower), the functional one without the cycle model. */
-function buildOf(watchpoints: boolean, timing: boolean): string {
-  return watchpoints ? 'd1-core-watch.wasm' : timing ? 'd1-core.wasm' : 'd1-core-fast.wasm';
+ * watched loads and stores, a little slower), the race-checking one for `--check-races`, the functional
+ * one without the cycle model. */
+function buildOf(watchpoints: boolean, timing: boolean, races = false): string {
+  return watchpoints ? 'd1-core-watch.wasm' : races ? 'd1-core-race.wasm' : timing ? 'd1-core.wasm' : 'd1-core-fast.wasm';
 }
 
 function wasmModule(file: string): WebAssembly.Module {
@@ -140,11 +141,13 @@ function jitThreshold(): number {
 }
 
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
- * `watchpoints`) with its block compiler, compiling hot code when `jit`. */
-export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module = coreModule(watchpoints, timing)): CoreExports {
-  const file = buildOf(watchpoints, timing);
-  const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm' });
-  const exports = new WebAssembly.Instance(module, { env: { memory, table: compiler.table, jitBlock: compiler.block } }).exports as unknown as CoreExports;
+ * `watchpoints`; the race-checking build when it has a `raceFlush`, which takes its full log: emulator/host/
+ * races.ts) with its block compiler, compiling hot code when `jit`. */
+export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module?: WebAssembly.Module, raceFlush?: () => void): CoreExports {
+  const file = buildOf(watchpoints, timing, raceFlush !== undefined);
+  const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm', races: file === 'd1-core-race.wasm' });
+  const env = { memory, table: compiler.table, jitBlock: compiler.block, raceFlush: raceFlush ?? (() => {}) };
+  const exports = new WebAssembly.Instance(module ?? wasmModule(file), { env }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
   exports.setJit(jit, (instances = (instances % 0xffff) + 1), jitThreshold());
   return exports;
@@ -160,8 +163,8 @@ export function newMemory(): WebAssembly.Memory {
 
 
 /** The compiled build of the core (worker threads are given it, not compiling it again). */
-export function coreModule(watchpoints: boolean, timing: boolean): WebAssembly.Module {
-  return wasmModule(buildOf(watchpoints, timing));
+export function coreModule(watchpoints: boolean, timing: boolean, races = false): WebAssembly.Module {
+  return wasmModule(buildOf(watchpoints, timing, races));
 }
 
 /** Where a core's regions are in its instance's linear memory. */

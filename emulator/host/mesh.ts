@@ -8,7 +8,9 @@ import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TIC
 import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
-import { hitSlot, markExited, turn, type PartTurn } from './part.js';
+import { copyPages, restorePages, type Pages } from './pages.js';
+import { hitSlot, markExited, raceLog, turn, type PartTurn } from './part.js';
+import type { Point, RaceChecker } from './races.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
 
@@ -85,6 +87,23 @@ interface Arrival {
   slot: number;
   thread: number;
   time: bigint;
+  /** The race checker's point of the thread at its arrival. */
+  race?: Point;
+}
+
+/** A machine's state, for going back in time (the debugger: docs/debugger.md, "Reverse execution"). */
+export interface MachineSnapshot {
+  /** Each instance's network and configuration, and its cores' state and SRAM (not what is rebuilt from
+   * them, predecoded records and compiled code, nor the breakpoint marks), page by page. */
+  memory: Pages[];
+  /** What the host keeps between windows. */
+  exits: [number, number][];
+  barriers: [bigint, [number, Arrival][]][];
+  done: Part[];
+  started: boolean;
+  now: bigint;
+  traced: number;
+  leftOut: Machine['traceLeftOut'];
 }
 
 /** Partitions of a machine: the whole mesh when it fits one instance, else one per die. */
@@ -192,12 +211,18 @@ export class Machine {
     }
   }
 
+  /** The race checker's log, taken from the instances as they filled it up (by instance), for `races`. */
+  private readonly raceLogs: Uint8Array[][] = [];
+
   /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance;
-   * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"). */
-  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean } = {}) {
-    this.parts = partitionsOf(preset).map((rect) => {
+   * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"); `races`: the
+   * race-checking build, whose log goes to this checker (`d1 run --check-races`). */
+  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; races?: RaceChecker } = {}) {
+    this.parts = partitionsOf(preset).map((rect, i) => {
       const memory = newMemory();
-      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault(), opts.timing ?? true);
+      const logs: Uint8Array[] = (this.raceLogs[i] = []);
+      const flush = opts.races ? () => logs.push(raceLog(memory)) : undefined;
+      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault(), opts.timing ?? true, undefined, flush);
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
@@ -208,6 +233,18 @@ export class Machine {
       const part: Part = { rect, memory, wasm, globals, cores };
       globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
       return part;
+    });
+  }
+
+  /** The race checker's log of each instance in order: what it filled up (in a worker, or here) and what
+   * it holds now. */
+  private takeRaces(turns?: PartTurn[]): void {
+    const races = this.opts.races;
+    if (!races) return;
+    this.parts.forEach((p, i) => {
+      for (const chunk of [...(turns?.[i]?.races ?? []), ...this.raceLogs[i]!.splice(0)]) races.take(p.globals, new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), LAYOUT.RACE_COUNT);
+      const { dv, at } = this.drain(p, LAYOUT.RACE_LOG, LAYOUT.RACE_BYTES, MESH_CFG.RACE_N);
+      races.take(p.globals, dv, at.length);
     });
   }
 
@@ -384,7 +421,8 @@ export class Machine {
         for (const [other, arrivals] of this.barriers) {
           if (other !== group && arrivals.has(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} waits at two barriers, ${this.groupName(other)} and ${this.groupName(group)}` };
         }
-        waiting.set(g, { part: p, slot, thread: dv.getUint32(at + EVENT_FIELDS.THREAD, true), time });
+        const thread = dv.getUint32(at + EVENT_FIELDS.THREAD, true);
+        waiting.set(g, { part: p, slot, thread, time, ...(this.opts.races ? { race: this.opts.races.barrierArrival(g, thread) } : {}) });
       }
     }
     return undefined;
@@ -404,6 +442,7 @@ export class Machine {
       for (const a of waiting.values()) if (a.time > t) t = a.time;
       t += this.barrierTicks(group);
       for (const a of waiting.values()) a.part.wasm.release(a.slot, a.thread, t);
+      this.opts.races?.barrierDeparture([...waiting].map(([core, a]) => ({ core, thread: a.thread, point: a.race! })));
       this.barriers.delete(group);
       released = true;
     }
@@ -475,6 +514,7 @@ export class Machine {
       }
       return given?.turns.get(i) ?? turn(p.wasm, p.cores, alone >= 0 ? windows : 1, alone >= 0);
     });
+    this.takeRaces(turns);
     for (const [i, t] of turns.entries()) {
       const p = this.parts[i]!;
       for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
@@ -488,6 +528,7 @@ export class Machine {
           : { kind: 'stop', core: g, stop: core.decodeStop(t.end.stop) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
       }
     }
+    this.settled = !outcome;
     if (outcome) return outcome;
     this.takeTrace();
     outcome = this.takeEvents();
@@ -536,6 +577,7 @@ export class Machine {
 
   /** An instance's watch hit as the run's outcome (the debugger). */
   private watchStop(p: Part): MeshOutcome {
+    this.settled = false;
     const slot = hitSlot(p.wasm);
     return { kind: 'stop', core: p.globals[slot]!, stop: p.cores[slot]!.decodeStop(STOP.WATCH) as Extract<MeshOutcome, { kind: 'stop' }>['stop'] };
   }
@@ -587,6 +629,62 @@ export class Machine {
     return { kind: 'step' };
   }
 
+  /** False while a window is part-way through (a core stopped in an instance's turn, or in the network's
+   * part): the instance keeps where it is in its globals, so the machine cannot be snapshotted then. */
+  private settled = true;
+
+  /** The regions of an instance a snapshot keeps. */
+  private stateRanges(p: Part): [number, number][] {
+    return [[LAYOUT.REGS, LAYOUT.CORES], ...p.cores.map((c): [number, number] => [coreRegions(c.slot).base, coreRegions(c.slot).base + LAYOUT.CORE_PREDEC])];
+  }
+
+  /**
+   * The machine's state (`before`: an earlier snapshot, whose unchanged pages this one shares), or
+   * undefined while a window is part-way through. Not with a race checker, whose state is its own.
+   */
+  snapshot(before?: MachineSnapshot): MachineSnapshot | undefined {
+    if (!this.settled) return undefined;
+    return {
+      memory: this.parts.map((p, i) => copyPages(new Uint8Array(p.memory.buffer), this.stateRanges(p), before?.memory[i])),
+      exits: [...this.exits],
+      barriers: [...this.barriers].map(([g, w]) => [g, [...w].map(([c, a]) => [c, { ...a }])]),
+      done: [...this.done],
+      started: this.started,
+      now: this.now,
+      traced: this.traceRecords.length,
+      leftOut: { ...this.traceLeftOut },
+    };
+  }
+
+  /** Return to a snapshot: SRAM that differs drops its predecoded records and compiled code. */
+  restore(s: MachineSnapshot): void {
+    this.parts.forEach((p, i) => {
+      const changed: [number, number][] = [];
+      restorePages(new Uint8Array(p.memory.buffer), s.memory[i]!, (at, len) => changed.push([at, at + len]));
+      const cur = this.cfg(p).getUint32(MESH_CFG.CUR, true);
+      for (const [at, end] of changed) {
+        if (at < LAYOUT.CORES) continue; // (the network and the configuration)
+        const slot = Math.floor((at - LAYOUT.CORES) / LAYOUT.CORE_BYTES);
+        const sram = coreRegions(slot).sram;
+        if (end <= sram) continue;
+        p.wasm.selectCore(slot);
+        p.wasm.invalidateRange(Math.max(at, sram) - sram, end - Math.max(at, sram));
+      }
+      p.wasm.selectCore(cur);
+    });
+    this.exits.clear();
+    for (const [g, code] of s.exits) this.exits.set(g, code);
+    this.barriers.clear();
+    for (const [g, w] of s.barriers) this.barriers.set(g, new Map(w.map(([c, a]) => [c, { ...a }])));
+    this.done.clear();
+    for (const p of s.done) this.done.add(p);
+    this.started = s.started;
+    this.now = s.now;
+    this.traceRecords.length = s.traced;
+    Object.assign(this.traceLeftOut, s.leftOut);
+    this.settled = true;
+  }
+
   /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */
   async run(opts: MeshRunOptions): Promise<MeshOutcome> {
     const start = performance.now();
@@ -594,7 +692,7 @@ export class Machine {
     let lastPoll = start;
     let outcome: MeshOutcome | undefined;
     this.start();
-    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true) : undefined;
+    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true, !!this.opts.races) : undefined;
     while (!outcome) {
       let given: { busy: boolean[]; turns: Map<number, PartTurn> } | undefined;
       const busy = this.busyParts();
@@ -612,6 +710,7 @@ export class Machine {
     }
     await pool?.stop();
     this.takeTrace();
+    this.takeRaces();
     this.wallSeconds += (performance.now() - start) / 1000;
     return outcome;
   }

@@ -13,6 +13,8 @@ export interface PartTurn {
   exits: [number, number][];
   /** How the turn ended: the window(s) done, no core can run, or a core stopped (STOP code, slot). */
   end: 'window' | 'blocked' | { stop: number; slot: number } | { hostcall: bigint; slot: number; pc: bigint };
+  /** In a worker thread, the race checker's log as the instance filled it up (emulator/host/races.ts). */
+  races?: Uint8Array[];
 }
 
 /** Run `windows` windows of an instance (`auto`: it chooses the next windows itself). */
@@ -46,6 +48,11 @@ export function markExited(wasm: CoreExports, slot: number, code: number): void 
 
 function currentSlot(wasm: CoreExports): number {
   return new DataView(wasm.memory.buffer).getUint32(LAYOUT.MESH + MESH_CFG.CUR, true);
+}
+
+/** A copy of an instance's full race log (the race-checking build's raceFlush; emulator/host/races.ts). */
+export function raceLog(memory: WebAssembly.Memory): Uint8Array {
+  return new Uint8Array(memory.buffer, LAYOUT.RACE_LOG, LAYOUT.RACE_COUNT * LAYOUT.RACE_BYTES).slice();
 }
 
 /** The core of the instance's watch hit (STOP.WATCH: a message's destination, or the core that ran). */

@@ -5,7 +5,9 @@ import type { Image } from '../../assembler/image.js';
 import { Core, type StopReason } from './core.js';
 
 /** Exit codes of `d1 run` when the program did not exit by itself (docs/machine.md "Exit codes"). */
-export const EXIT = { BAD_INPUT: 1, INTERRUPTED: 130, FAULT: 134, LIMIT: 137 } as const;
+/** `d1 run`'s own exit codes (docs/machine.md, "Exit codes"); RACES replaces the program's exit code when
+ * `--check-races` found a race. */
+export const EXIT = { BAD_INPUT: 1, RACES: 66, INTERRUPTED: 130, FAULT: 134, LIMIT: 137 } as const;
 
 /** Host call numbers (a7), the Linux/RISC-V ones. */
 export const HOSTCALL = { WRITE: 64, EXIT: 93, EXIT_GROUP: 94 } as const;

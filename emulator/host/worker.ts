@@ -2,27 +2,31 @@
 // over each instance's shared memory and, on each request, runs a turn of the instances it was given.
 import { parentPort } from 'node:worker_threads';
 import { Core, instantiate, type CoreExports } from './core.js';
-import { turn } from './part.js';
+import { raceLog, turn } from './part.js';
 
 interface Held {
   wasm: CoreExports;
   cores: Core[];
+  /** The race-checking build: its log as it filled up in this turn. */
+  races?: Uint8Array[];
 }
 
 const held = new Map<number, Held>();
 
-parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
+parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; races: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
   if (msg.cmd === 'init') {
     for (const p of msg.parts) {
-      const wasm = instantiate(false, p.memory, msg.jit, msg.timing, msg.module);
-      held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })) });
+      const races: Uint8Array[] | undefined = msg.races ? [] : undefined;
+      const wasm = instantiate(false, p.memory, msg.jit, msg.timing, msg.module, races && (() => races.push(raceLog(p.memory))));
+      held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })), ...(races ? { races } : {}) });
     }
     parentPort!.postMessage({ ready: true });
     return;
   }
   const turns = msg.parts.map((i) => {
     const h = held.get(i)!;
-    return turn(h.wasm, h.cores, 1, false);
+    const t = turn(h.wasm, h.cores, 1, false);
+    return h.races ? { ...t, races: h.races.splice(0) } : t;
   });
   parentPort!.postMessage({ turns });
 });

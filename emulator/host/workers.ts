@@ -23,7 +23,7 @@ export class WorkerPool {
     for (const w of workers) w.on('error', (e) => (this.failure ??= e));
   }
 
-  static async start(n: number, memories: { memory: WebAssembly.Memory; cores: number }[], jit = jitDefault(), timing = true): Promise<WorkerPool> {
+  static async start(n: number, memories: { memory: WebAssembly.Memory; cores: number }[], jit = jitDefault(), timing = true, races = false): Promise<WorkerPool> {
     const count = Math.max(1, Math.min(n, memories.length));
     const per = Math.ceil(memories.length / count);
     const assigned = Array.from({ length: count }, (_, k) => memories.map((_, i) => i).slice(k * per, (k + 1) * per)).filter((a) => a.length > 0);
@@ -36,7 +36,7 @@ export class WorkerPool {
           new Promise<void>((resolve, reject) => {
             w.once('message', () => resolve());
             w.once('error', reject);
-            w.postMessage({ cmd: 'init', module: coreModule(false, timing), jit, timing, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
+            w.postMessage({ cmd: 'init', module: coreModule(false, timing, races), jit, timing, races, parts: assigned[k]!.map((index) => ({ index, memory: memories[index]!.memory, cores: memories[index]!.cores })) });
           }),
       ),
     );

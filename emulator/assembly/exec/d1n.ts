@@ -6,6 +6,8 @@ import { isGlobal, postRemote, room, startEngine } from '../net';
 import { currentSlot, setRd, trap, x1, x2 } from '../state';
 import { current, waitFor } from '../threads';
 import { clock } from '../timing';
+import { RACES } from '../generated/build';
+import { raceSyncLog } from '../races';
 
 function syncFault(pc: u64, why: usize): u64 {
   store<u32>(L.FAULT_WORD, <u32>why);
@@ -20,6 +22,7 @@ export function exec_swait(d: usize, pc: u64, n: u64): u64 {
   const have = load<u32>(at);
   if (have >= want) {
     store<u32>(at, have - want);
+    if (RACES) raceSyncLog(L.RK_TAKE, <u32>s, currentSlot(), current(), want, 0);
     semChanged(currentSlot(), <u32>s, have, clock());
     return pc + 4;
   }

@@ -48,9 +48,10 @@ function mulhu(): { params: number[]; results: number[]; locals: number[]; body:
 export class BlockCompiler {
   private readonly compiledAt: Map<number, Compiled[]>;
 
-  /** For an instance of a build of the core: with the cycle model or not, checking watch ranges or not. */
-  constructor(private readonly build: { timing: boolean; watch: boolean }) {
-    const name = `${build.timing} ${build.watch}`;
+  /** For an instance of a build of the core: with the cycle model or not, checking watch ranges or not,
+   * logging for the race checker or not. */
+  constructor(private readonly build: { timing: boolean; watch: boolean; races?: boolean }) {
+    const name = `${build.timing} ${build.watch} ${!!build.races}`;
     if (!compiledAt.has(name)) compiledAt.set(name, new Map());
     this.compiledAt = compiledAt.get(name)!;
   }

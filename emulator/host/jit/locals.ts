@@ -14,8 +14,10 @@ export const A = 82, B = 83, BASE = 84, RET = 85;
 export const FLOOR = 88;
 /** Which sub-block runs next (i32), and whether a static body has gone round its loop (i32). */
 export const STATE = 86, LOOPED = 87;
+/** (i32) The race-checking build: the running thread's mark in a granule's byte of marks (1 << thread). */
+export const MARK = 89;
 /** The declared locals after the parameters. */
-export const LOCAL_TYPES = [...Array<number>(RET - 1).fill(I64), I32, I32, I64];
+export const LOCAL_TYPES = [...Array<number>(RET - 1).fill(I64), I32, I32, I64, I32];
 
 /** The local holding a model value. */
 export const local = (v: Value): number => (typeof v === 'number' ? RDY(v) : NAMED[v]);

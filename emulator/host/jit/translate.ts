@@ -23,7 +23,7 @@ import { D1_CORE } from '../../presets.js';
 import { TIMING } from '../../../isa/timing.js';
 import type { Instr } from '../../../isa/types.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
-import { A, BASE, CORE, FLOOR, local, LOCAL_TYPES, LOOPED, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
+import { A, BASE, CORE, FLOOR, local, LOCAL_TYPES, LOOPED, MARK, MODEL, RDY, RET, ROOM, STATE, VAL } from './locals.js';
 import { BRANCHES, byOp, LOADS_BY, STORES_BY, translatable, VALUE, x1, x2, type Rec } from './semantics.js';
 import { isHeld, passes, planOf, REDIRECT, steps, TOTALS, type Step, type Value } from './schedule.js';
 
@@ -143,8 +143,8 @@ function emitSteps(b: Body, list: Step[]): void {
 /** Translate the region at `entry`, reading predecoded records with `rec`; it takes in only targets
  * that execution has `reached` (code never run stays out). Null when the entry's instruction cannot be
  * translated. */
-export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true, build: { timing: boolean; watch: boolean } = { timing: true, watch: false }): Block | null {
-  const { timing, watch } = build;
+export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc: bigint) => boolean = () => true, build: { timing: boolean; watch: boolean; races?: boolean } = { timing: true, watch: false }): Block | null {
+  const { timing, watch, races } = build;
   const model = modelOf(timing);
   const subs = discover(entry, rec, reached);
   if (subs[0]!.insns.length === 0) return null;
@@ -169,6 +169,8 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
   GLOBALS.forEach((g, k) => b.gget(k).set(IN_LOCAL[g]));
   // the debugging build: the lowest address a watch range covers (all ones when none)
   if (watch) b.i32(0).mem(OP.i64_load, LAYOUT.MESH + MESH_CFG.WATCH_FLOOR).set(FLOOR);
+  // the race-checking build: the running thread's mark (emulator/assembly/races.ts)
+  if (races) b.i32(1).i32(0).mem(OP.i32_load, LAYOUT.CUR_THREAD).op(OP.i32_shl).set(MARK);
 
   const OUT = b.depth;
   b.open(OP.block, I64);
@@ -256,22 +258,32 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
     b.open(OP.loop);
     /** The address rs1 + imm into A; leave before this instruction when [A, A + size) is not in SRAM (or,
      * in the debugging build, may touch a watch range: the interpreter checks it, emulator/assembly/state.ts
-     * sram). */
-    const address = (x: Rec, size: number, k: number, pc: bigint) => {
+     * sram; or, in the race-checking build, the interpreter is to log it: the thread's mark is set in the
+     * first or last granule, emulator/assembly/races.ts). */
+    const address = (x: Rec, size: number, k: number, pc: bigint, store: boolean) => {
+      const leave = () => {
+        b.open(OP.if);
+        sync({ k });
+        exit(pc, k, false);
+        b.end();
+      };
       x1(b, x);
       b.i64(x.imm).op(OP.i64_add).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE - size)).op(OP.i64_gt_u);
       if (watch) b.get(A).i64(BigInt(size)).op(OP.i64_add).get(FLOOR).op(OP.i64_gt_u, OP.i32_or);
-      b.open(OP.if);
-      sync({ k });
-      exit(pc, k, false);
-      b.end();
+      leave();
+      if (!races) return;
+      for (const off of [0n, BigInt(size - 1)]) b.get(CORE).get(A).i64(off).op(OP.i64_add, OP.i32_wrap_i64).i32(3).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_RACEMAP);
+      b.op(OP.i32_or).get(MARK);
+      if (store) b.i32(4).op(OP.i32_shl);
+      b.op(OP.i32_and);
+      leave();
     };
     sub.insns.forEach((insn, k) => {
       const { pc, x, i } = insn;
       const m = i.mnemonic;
       // checks that leave before the instruction come first: nothing of it has happened yet
-      if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc);
-      if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc);
+      if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc, false);
+      if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc, true);
       if (m === 'jalr' && insn.target === undefined) {
         x1(b, x);
         b.i64(x.imm).op(OP.i64_add).i64(-2n).op(OP.i64_and).tee(A).i64(BigInt(LAYOUT.SRAM_SIZE)).op(OP.i64_ge_u);
