@@ -24,6 +24,12 @@ export class Console {
     this.redraw();
   }
 
+  /** A new session: only the line being typed stays. */
+  clear(): void {
+    this.term.clear();
+    this.redraw();
+  }
+
   /** Type a command as if the user had (the page's buttons do, so the console shows what ran). */
   echo(line: string): void {
     this.term.write(`\r\x1b[2K${PROMPT}${line}\r\n`);

@@ -159,12 +159,13 @@ function run(): void {
 
 /** A debugger command, from a button (echoed in the console) or typed there. */
 function command(line: string, echo = true): void {
-  if (busy && line.trim() !== '') return;
+  // (a command typed while another runs waits for it: the worker takes requests in order)
   const text = editor.text();
   if (debugging !== text) {
     debugging = text;
     lastRegs = [];
     $('output').textContent = '';
+    term.clear();
     setBusy(true);
     send({ kind: 'debug', program: program(), options: options(), breakpoints: editor.lines() });
   }
