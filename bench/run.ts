@@ -138,7 +138,8 @@ async function gemmWorkload(): Promise<void> {
 }
 
 /** Running under the debugger (breakpoints set but not hit, snapshots for reverse execution) against the
- * plain run of the same program; and how long one `stepi` takes. Target: at most 2x the plain run. */
+ * plain run of the same program; how long one `stepi` takes; going back on a die. Target: at most 2x the
+ * plain run. */
 async function debuggerWorkload(): Promise<void> {
   const image = build('crc32-debug', '.equ LEN, 262144\n.equ REPEAT, 20\n        .include "crc32.dasm"\n');
   const plain = await bestOf(2, () => runProgram(image, { stdout: sink, stderr: sink }));
@@ -168,6 +169,21 @@ async function debuggerWorkload(): Promise<void> {
   })) * 1000) / 1000;
   rows.push({ name: 'debugger: one stepi on a die, mean (ms)', value: dieStep, unit: 'ms', target: '< 50 ms' });
   rows.push({ name: 'debugger: one stepi on a die, slowest of 2000 (ms)', value: worst, unit: 'ms', target: '< 50 ms' });
+  // reverse-continue on a die: from the end of crc32 on every core back to (0,0)'s call of crc32 on the data,
+  // some 1 M cycles before; and what the checkpoints held by then
+  const rc = new Session(build('crc32-die-reverse', '.equ LEN, 65536\n.equ REPEAT, 1\n        .include "crc32.dasm"\n'), { stdout: sink, stderr: sink }, undefined, D1_DIE);
+  rc.addBreakpoint(rc.image.symbols.find((x) => x.name === 'crc32')!.value, 'crc32', false, 0);
+  rc.continue(); // crc32 of the check string
+  rc.continue(); // of the data
+  const hit = rc.machine!.cycles;
+  if (rc.continue().kind !== 'exit') throw new Error('debugger benchmark: crc32 on a die did not exit');
+  const held = rc.meshHistory!.bytes();
+  const back = performance.now();
+  const stop = rc.reverseContinue();
+  const reverse = (performance.now() - back) / 1000;
+  if (stop.kind !== 'breakpoint' || rc.machine!.cycles !== hit) throw new Error('debugger benchmark: reverse-continue on a die did not land on the hit');
+  rows.push({ name: 'debugger: reverse-continue on a die, back ~1 M cycles (s)', value: reverse, unit: 's', target: '< 5 s' });
+  rows.push({ name: 'debugger: checkpoints on a die at the end of that run (MB)', value: held / 1e6, unit: 'MB', target: '< 1 GB' });
 }
 
 async function assemblerWorkload(lines: number): Promise<void> {

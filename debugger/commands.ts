@@ -258,12 +258,6 @@ function continueN(ctx: Context, n: bigint): void | Promise<void> {
   })();
 }
 
-/** The session, for commands that work on one-core machines only (a refused command, not a stop). */
-function oneCore(ctx: Context): Context['session'] {
-  if (ctx.session.machine) throw new UserError('reverse execution works on one-core machines (not yet on a mesh).');
-  return ctx.session;
-}
-
 function stopAndReport(ctx: Context, stop: Stop): void {
   reportStop(ctx, stop);
 }
@@ -361,9 +355,9 @@ export const COMMANDS: Command[] = [
     for (let n = count(a, 'nexti'); n > 0n && stop.kind === 'step'; n--) stop = ctx.session.stepOver(true);
     stopAndReport(ctx, stop);
   } },
-  { name: 'reverse-stepi', aliases: ['rsi'], args: '[N]', help: 'go back N instructions (default 1): registers, memory and cycles as they were', run: (ctx, a) => stopAndReport(ctx, oneCore(ctx).reverseStepi(count(a, 'reverse-stepi'))) },
-  { name: 'reverse-step', aliases: ['rs'], args: '', help: 'go back to the beginning of the previous source line', run: (ctx) => stopAndReport(ctx, oneCore(ctx).reverseStep()) },
-  { name: 'reverse-continue', aliases: ['rc'], args: '', help: 'go back to the previous breakpoint hit (or the start of the program)', run: (ctx) => stopAndReport(ctx, oneCore(ctx).reverseContinue()) },
+  { name: 'reverse-stepi', aliases: ['rsi'], args: '[N]', help: 'go back N instructions (default 1; on a mesh, of the selected core): registers, memory and cycles as they were', run: (ctx, a) => stopAndReport(ctx, ctx.session.reverseStepi(count(a, 'reverse-stepi'))) },
+  { name: 'reverse-step', aliases: ['rs'], args: '', help: 'go back to the beginning of the previous source line', run: (ctx) => stopAndReport(ctx, ctx.session.reverseStep()) },
+  { name: 'reverse-continue', aliases: ['rc'], args: '', help: 'go back to the previous breakpoint or watchpoint hit, on any core (or the start of the program)', run: (ctx) => stopAndReport(ctx, ctx.session.reverseContinue()) },
   { name: 'step', aliases: ['s'], args: '', help: 'run to the next source line, into calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(false)) },
   { name: 'next', aliases: ['n'], args: '', help: 'run to the next source line, over calls', run: (ctx) => stopAndReport(ctx, ctx.session.stepLine(true)) },
   { name: 'finish', aliases: ['fin'], args: '', help: 'run until the current function returns (to ra)', run: (ctx) => {

@@ -7,8 +7,8 @@ import { Core, type Delivery, type StopReason } from '../emulator/host/core.js';
 import { LAYOUT } from '../emulator/layout.js';
 import { lineFor } from '../emulator/host/report.js';
 import { hostCall, type Sink } from '../emulator/host/run.js';
-import { History, type Snapshot } from './history.js';
-import { Machine } from '../emulator/host/mesh.js';
+import { History, MeshHistory, type Call, type Snapshot, type Until, type WatchConfig } from './history.js';
+import { Machine, type MeshOutcome } from '../emulator/host/mesh.js';
 import type { MeshPreset } from '../emulator/presets.js';
 
 export interface Breakpoint {
@@ -66,12 +66,38 @@ export type Stop =
   | { kind: 'limit' }
   | { kind: 'interrupted' };
 
-const MESH_REVERSE: Stop = { kind: 'fault', message: 'reverse execution works on one-core machines (not yet on a mesh)' };
-
 /** Instructions run between checks for Ctrl-C and the limit. */
 const SLICE = 1_000_000n;
 
+/** On a mesh, the selected core's instructions per call to the machine: the history can take a checkpoint
+ * between two. */
+const CHUNK = 10_000n;
+
 const discard: Sink = { write: () => true };
+const quiet = { stdout: discard, stderr: discard };
+
+const NO_HISTORY: Stop = { kind: 'fault', message: 'reverse execution works on one core, a mesh and a die (not on a machine of several dies)' };
+
+/** What a call to run a machine gives. */
+type Outcome = { kind: 'step' } | MeshOutcome;
+
+/** Both watch states at once (a recorded call's stop armed besides the session's watchpoints). */
+function joinWatches(a: WatchConfig, b: WatchConfig): WatchConfig {
+  const span = (x: readonly [bigint, bigint], y: readonly [bigint, bigint]) => [x[0] < y[0] ? x[0] : y[0], x[1] > y[1] ? x[1] : y[1]] as const;
+  const sems = new Map(a.sems);
+  for (const [g, mask] of b.sems) sems.set(g, (sems.get(g) ?? 0) | mask);
+  return { load: span(a.load, b.load), store: span(a.store, b.store), sems, after: a.after };
+}
+
+/** Is a machine's stop the one that ended a recorded call (a watch hit: one its watch state made)? */
+function endedBy(r: Outcome, until: Until | undefined): boolean {
+  if (r.kind !== 'stop' || !until) return false;
+  if (until.kind === 'break') return r.stop.kind === 'breakpoint' && r.core === until.core && r.stop.pc === until.pc;
+  if (r.stop.kind !== 'watch') return false;
+  const { access, addr, size, sems = 0 } = r.stop;
+  const [lo, hi] = access === 'read' ? until.watch.load : until.watch.store;
+  return access === 'semaphore' ? ((until.watch.sems.get(r.core) ?? 0) & sems) !== 0 : addr < hi && addr + BigInt(size) > lo;
+}
 
 /** The unsigned number bytes hold, little-endian. */
 export function littleEndian(bytes: Uint8Array): bigint {
@@ -102,8 +128,15 @@ export class Session {
   condition?: (expr: string) => boolean;
   /** Snapshots of the core for going backwards (one-core machines). */
   private readonly history: History;
+  /** On a mesh or a die: checkpoints of the machine and the calls that ran it since (reverse execution;
+   * not on a machine of several instances, a tile, whose checkpoints would take seconds each). */
+  meshHistory: MeshHistory | undefined;
   /** While replaying to go backwards, the program's output was already seen: it is not written again. */
   private replaying = false;
+  /** While a mesh's past is done again exactly: none of the session's breakpoints and watchpoints is armed. */
+  private quiet = false;
+  /** The watch state the cores have. */
+  private watching: WatchConfig | undefined;
 
   constructor(
     readonly image: Image,
@@ -145,8 +178,13 @@ export class Session {
   private rearm(addr: bigint): boolean {
     if (!this.machine) return this.core.setBreakpoint(addr, this.breakpoints.some((b) => b.addrs.includes(addr) && b.enabled));
     let ok = true;
-    for (const [g, { core }] of this.machine.cores) ok = core.setBreakpoint(addr, this.breakpoints.some((b) => b.addrs.includes(addr) && b.enabled && (b.core === undefined || b.core === g))) && ok;
+    for (const [g, { core }] of this.machine.cores) ok = core.setBreakpoint(addr, !this.quiet && !!this.breakpointAt(g, addr)) && ok;
     return ok;
+  }
+
+  /** The enabled breakpoint at addr that applies to core g (a global number). */
+  private breakpointAt(g: number, addr: bigint): Breakpoint | undefined {
+    return this.breakpoints.find((b) => b.addrs.includes(addr) && b.enabled && (b.core === undefined || b.core === g));
   }
 
   /** Load the program afresh (breakpoints stay). */
@@ -161,6 +199,8 @@ export class Session {
       this.applyWatches();
       this.state = 'ready';
       this.stoppedAt = undefined;
+      this.meshHistory = this.machine.parts.length === 1 ? new MeshHistory(this.machine) : undefined;
+      this.meshHistory?.checkpoint(this.parked, 'start');
       return;
     }
     const errors = this.core.load(this.image);
@@ -218,17 +258,33 @@ export class Session {
    * compares with the values it saw last (`seen`); the gdb stub before it.
    */
   private applyWatches(off = false): void {
+    this.armWatches(this.watchConfig(off || this.quiet));
+    this.remember();
+  }
+
+  /** The watch state the enabled watchpoints need (none when `off`). */
+  private watchConfig(off = this.quiet): WatchConfig {
     const on = off ? [] : this.watchpoints.filter((w) => w.enabled);
-    const instances = this.machine ? this.machine.parts.map((p) => p.cores[0]!) : [this.core];
-    for (const isStore of [false, true]) {
+    const span = (isStore: boolean) => {
       const ws = on.filter((w) => !w.sem && (w.kind === 'awatch' || (w.kind === 'watch') === isStore));
       const lo = ws.reduce((m, w) => (w.addr < m ? w.addr : m), 1n << 62n);
       const hi = ws.reduce((m, w) => (w.addr + BigInt(w.len) > m ? w.addr + BigInt(w.len) : m), 0n);
-      for (const c of instances) c.setWatch(isStore, lo, hi);
+      return [lo, hi] as const;
+    };
+    const sems = new Map<number, number>();
+    for (const w of on) if (w.sem) for (const g of this.watchedCores(w)) sems.set(g, (sems.get(g) ?? 0) | (1 << Number(w.addr)));
+    return { load: span(false), store: span(true), sems, after: !this.watchBeforeAccess };
+  }
+
+  private armWatches(w: WatchConfig): void {
+    const instances = this.machine ? this.machine.parts.map((p) => p.cores[0]!) : [this.core];
+    for (const c of instances) {
+      c.setWatch(false, ...w.load);
+      c.setWatch(true, ...w.store);
+      c.watchAfter(w.after);
     }
-    for (const c of instances) c.watchAfter(!this.watchBeforeAccess);
-    for (const g of this.watchedCores()) this.coreAt(g).setSemWatch(on.filter((w) => w.sem && (w.core ?? g) === g).reduce((m, w) => m | (1 << Number(w.addr)), 0));
-    this.remember();
+    for (const g of this.watchedCores()) this.coreAt(g).setSemWatch(w.sems.get(g) ?? 0);
+    this.watching = w;
   }
 
   /** The cores a watchpoint watches (all when absent): global numbers, or 0 alone on one core. */
@@ -298,7 +354,7 @@ export class Session {
       return { kind: 'watchpoint', wp: touched[0]!, value: old[0]! };
     }
     this.applyWatches(true);
-    const r = this.machine ? this.core.runRaw(1n) : this.core.run(1n);
+    const r = this.machine ? this.runRaw(1n) : this.core.run(1n);
     this.applyWatches();
     if (typeof r === 'string' || r.kind !== 'limit') return { kind: 'fault', message: `stopped in a watched access: ${typeof r === 'string' ? r : r.kind}` };
     for (const [k, w] of touched.entries()) {
@@ -389,7 +445,7 @@ export class Session {
   }
 
   /** Cores stopped at a breakpoint (core -> pc): each steps over it before the machine goes on. */
-  private readonly parked = new Map<number, bigint>();
+  private parked = new Map<number, bigint>();
 
   /** On a mesh: the selected core runs `limit` instructions while the rest of the machine keeps up with
    * it window by window; a breakpoint on any core stops everything and selects that core. */
@@ -402,9 +458,7 @@ export class Session {
         this.parked.delete(g);
         const { part, slot, core } = m.cores.get(g)!;
         if (core.pc !== at || m.halted(part, slot)) continue;
-        core.setBreakpoint(at, false);
-        const r = m.stepCore(g, 1n, this.io);
-        this.rearm(at);
+        const r = this.call(g, 1n, { over: at });
         // the selected core's step over its breakpoint is the first of the instructions it was asked for
         if (g === this.focus) left -= 1n;
         if (r.kind !== 'step') {
@@ -415,13 +469,55 @@ export class Session {
       if (left <= 0n) return undefined;
       const { core } = this;
       const before = core.instret;
-      const r = m.stepCore(this.focus, left, this.io);
-      if (r.kind === 'step') return undefined;
+      // (in pieces, between which the history can take a checkpoint; an exited core's step is the others')
+      const { part, slot } = m.cores.get(this.focus)!;
+      const exited = m.halted(part, slot);
+      const r = this.call(this.focus, exited || left < CHUNK ? left : CHUNK);
       left -= core.instret - before;
+      if (r.kind === 'step') {
+        if (exited || left <= 0n) return undefined;
+        continue;
+      }
       const stop = this.meshStop(m, r);
       if (stop) return stop;
       // a breakpoint whose condition does not hold, or a watch hit that does not fire: go on
     }
+  }
+
+  /** Run core g of the machine n instructions (Machine.stepCore), recorded for going backwards; `over`:
+   * the pc of a breakpoint of g's to step over; `until`: a recorded call's stop, armed as well. */
+  private call(g: number, n: bigint, opts: { over?: bigint; until?: Until } = {}): Outcome {
+    const m = this.machine!, h = this.meshHistory;
+    h?.checkpoint(this.parked, n < CHUNK ? 'short' : 'long');
+    const { core } = m.cores.get(g)!;
+    const before = core.instret;
+    const parked = [...this.parked, ...(opts.over !== undefined ? [[g, opts.over] as const] : [])];
+    if (opts.over !== undefined) core.setBreakpoint(opts.over, false);
+    this.arm(opts.until, true);
+    const t = performance.now();
+    const r = m.stepCore(g, n, this.replaying ? quiet : this.io);
+    const seconds = (performance.now() - t) / 1000;
+    const until: Until | undefined = r.kind !== 'stop' ? undefined : r.stop.kind === 'breakpoint' ? { kind: 'break', core: r.core, pc: r.stop.pc } : r.stop.kind === 'watch' ? { kind: 'watch', watch: this.watching! } : undefined;
+    this.arm(opts.until, false);
+    if (opts.over !== undefined) this.rearm(opts.over);
+    h?.add({ core: g, n, ...(until ? { until } : {}), ...(opts.over !== undefined ? { over: opts.over } : {}), ran: core.instret - before, parked }, seconds);
+    return r;
+  }
+
+  /** The selected core alone, n instructions within its window (the gdb stub's step over a watched access). */
+  private runRaw(n: bigint): ReturnType<Core['runRaw']> {
+    const before = this.core.instret;
+    const r = this.core.runRaw(n);
+    this.meshHistory?.add({ core: this.focus, n, raw: true, ran: this.core.instret - before, parked: [] });
+    return r;
+  }
+
+  /** Arm (or disarm) the stop that ended a recorded call, besides what the session has armed. */
+  private arm(until: Until | undefined, on: boolean): void {
+    if (until?.kind === 'break') {
+      this.machine!.cores.get(until.core)!.core.setBreakpoint(until.pc, on);
+      if (!on) this.rearm(until.pc);
+    } else if (until?.kind === 'watch') this.armWatches(on ? joinWatches(this.watchConfig(), until.watch) : this.watchConfig());
   }
 
   /** What a machine outcome means to the session (undefined: a breakpoint not taken, go on). */
@@ -442,9 +538,8 @@ export class Session {
         }
         this.select(r.core);
         if (r.stop.kind === 'breakpoint') {
-          const at = r.stop.pc;
-          this.parked.set(r.core, at);
-          const bp = this.breakpoints.find((b) => b.addrs.includes(at) && b.enabled && (b.core === undefined || b.core === r.core));
+          this.parked.set(r.core, r.stop.pc);
+          const bp = this.breakpointAt(r.core, r.stop.pc);
           if (!bp || (bp.condition && this.condition && !this.condition(bp.condition))) return undefined;
           bp.hits++;
           if (bp.temporary) this.deleteBreakpoint(bp);
@@ -570,19 +665,20 @@ export class Session {
     this.stoppedAt = this.core.pc;
   }
 
-  /** Step back n instructions (gdb's reverse-stepi). */
+  /** Step back n instructions (gdb's reverse-stepi); on a mesh, n of the selected core's. */
   reverseStepi(n = 1n): Stop {
-    if (this.machine) return MESH_REVERSE;
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
+    if (this.machine && !this.meshHistory) return NO_HISTORY;
     this.state = 'stopped';
-    this.replayTo(now > n ? now - n : 0n);
+    const target = now > n ? now - n : 0n;
+    if (this.machine) this.meshBack(target);
+    else this.replayTo(target);
     return { kind: 'step' };
   }
 
   /** Step back to the beginning of the previous source line (gdb's reverse-step). */
   reverseStep(): Stop {
-    if (this.machine) return MESH_REVERSE;
     const start = this.line();
     const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
     while (this.core.instret > 0n) {
@@ -596,7 +692,7 @@ export class Session {
 
   /** Run backwards to the previous breakpoint or watchpoint hit (gdb's reverse-continue), or to the start. */
   reverseContinue(): Stop {
-    if (this.machine) return MESH_REVERSE;
+    if (this.machine) return this.meshReverseContinue();
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
     this.state = 'stopped';
@@ -636,6 +732,176 @@ export class Session {
       [...this.breakpoints, ...this.watchpoints].forEach((b, i) => (b.hits = counts[i]!));
     }
     return hits;
+  }
+
+  /**
+   * On a mesh: go back to where the selected core had retired `target` instructions. The latest checkpoint
+   * before is restored and the calls since are done again exactly (nothing armed but the stop that ended
+   * each), up to the one in which the core gets past target, and of that one as many of the core's
+   * instructions as it takes. (A core also runs in another core's calls, in the machine's windows: when
+   * that is where it got past target, it runs alone from that call's start.)
+   */
+  private meshBack(target: bigint): void {
+    const h = this.meshHistory!, g = this.focus, { core } = this;
+    const k = h.before(g, target);
+    const calls = h.calls.slice(h.points[k]!.call);
+    const present = this.parked;
+    this.replaying = true;
+    this.hush(true);
+    try {
+      this.startAt(k);
+      let upto = calls.length;
+      for (const [i, c] of calls.entries()) {
+        if (c.core === g && core.instret + c.ran > target) {
+          upto = i;
+          break;
+        }
+        this.redo(c);
+        if (core.instret <= target) continue;
+        upto = i;
+        this.startAt(k);
+        for (const d of calls.slice(0, i)) this.redo(d);
+        break;
+      }
+      this.parked = new Map(upto < calls.length ? calls[upto]!.parked : present);
+      if (core.instret < target) this.call(g, target - core.instret);
+    } finally {
+      this.hush(false);
+      this.replaying = false;
+    }
+    this.stoppedAt = core.pc;
+  }
+
+  /**
+   * On a mesh: back to the last breakpoint or watchpoint hit before the present, on any core. The stretches
+   * between checkpoints are run again, newest first, with the session's breakpoints and watchpoints armed,
+   * counting the hits; the first stretch with any is run again to its last one.
+   */
+  private meshReverseContinue(): Stop {
+    const h = this.meshHistory;
+    if (!h) return NO_HISTORY;
+    if (this.state === 'ready' || h.calls.length === 0) return { kind: 'fault', message: 'already at the start of the program' };
+    this.state = 'stopped';
+    const calls = h.calls.slice();
+    const points = [...this.breakpoints, ...this.watchpoints];
+    const counts = points.map((b) => b.hits);
+    const focus = this.focus;
+    this.replaying = true;
+    try {
+      for (let k = points.some((b) => b.enabled) ? h.points.length - 1 : -1; k >= 0; k--) {
+        const from = h.points[k]!.call;
+        const to = k + 1 < h.points.length ? h.points[k + 1]!.call : calls.length;
+        let hits = 0;
+        h.recording = false;
+        try {
+          this.rerun(k, calls.slice(from, to), to === calls.length, () => (hits++, false));
+        } finally {
+          h.recording = true;
+        }
+        if (hits === 0) continue;
+        let n = 0;
+        const stop = this.rerun(k, calls.slice(from, to), to === calls.length, () => ++n === hits)!;
+        points.forEach((b, i) => (b.hits = counts[i]!));
+        if (stop.kind === 'breakpoint') stop.bp.hits++;
+        if (stop.kind === 'breakpoint' && stop.bp.temporary) this.deleteBreakpoint(stop.bp);
+        if (stop.kind === 'watchpoint') stop.wp.hits++;
+        this.parked = new Map(stop.kind === 'breakpoint' ? [[this.focus, this.core.pc]] : []);
+        this.stoppedAt = this.core.pc;
+        this.remember();
+        return stop;
+      }
+      this.startAt(0);
+    } finally {
+      this.replaying = false;
+    }
+    points.forEach((b, i) => (b.hits = counts[i]!));
+    this.select(focus);
+    this.stoppedAt = this.core.pc;
+    return { kind: 'fault', message: 'no breakpoint was hit before: back at the start of the program' };
+  }
+
+  /**
+   * Run recorded calls again from checkpoint k, with the session's breakpoints and watchpoints armed as
+   * well as each call's own stop, which ends it as it did. `hit` hears of each stop of the session's that
+   * fires, but the last call's own when that is the present (`present`), and returns true to stop there.
+   * A stop the call did not have (a breakpoint or watchpoint set since) is stepped over and the call goes
+   * on; so is a breakpoint a core sat at already at the checkpoint (it arrived before).
+   */
+  private rerun(k: number, calls: readonly Call[], present: boolean, hit: (stop: Stop) => boolean): Stop | undefined {
+    const m = this.machine!;
+    this.startAt(k);
+    const sitting = new Map<number, bigint>();
+    for (const [g, { core }] of m.cores) if (this.breakpointAt(g, core.pc)) sitting.set(g, core.instret);
+    for (const [i, c] of calls.entries()) {
+      this.parked = new Map(c.parked);
+      if (c.raw) {
+        this.redo(c);
+        continue;
+      }
+      let left = c.n;
+      /** A core to step over a breakpoint of the session's before the call goes on. */
+      let over: readonly [number, bigint] | undefined;
+      for (;;) {
+        const g = over ? over[0] : c.core;
+        const { core } = m.cores.get(g)!;
+        const before = core.instret;
+        const r = over ? this.call(g, 1n, { over: over[1], until: c.until }) : this.call(g, left, { until: c.until, ...(left === c.n && c.over !== undefined ? { over: c.over } : {}) });
+        const stepped = over !== undefined;
+        over = undefined;
+        if (g === c.core) left -= core.instret - before;
+        const own = endedBy(r, c.until);
+        if (r.kind === 'stop' && (r.stop.kind === 'breakpoint' || r.stop.kind === 'watch')) {
+          const again = !own && r.stop.kind === 'breakpoint' && sitting.get(r.core) === m.cores.get(r.core)!.core.instret;
+          const stop = again ? undefined : this.fired(r);
+          if (stop && !(own && present && i === calls.length - 1) && hit(stop)) return stop;
+          if (own) break;
+          if (r.stop.kind === 'breakpoint') over = [r.core, r.stop.pc];
+        } else if (r.kind !== 'step' || !stepped) break;
+        if (!over && left <= 0n) break;
+      }
+    }
+    return undefined;
+  }
+
+  /** A machine's stop as a hit of the session's breakpoints or watchpoints, if it is one (a condition that
+   * holds, a watchpoint that fires), its core selected; nothing else a stop does (a breakpoint's hits,
+   * parking, deleting a temporary one). */
+  private fired(r: Extract<Outcome, { kind: 'stop' }>): Stop | undefined {
+    if (r.stop.kind === 'watch') {
+      const hit = this.watchHit(r.stop, r.core);
+      if (hit) this.select(r.core);
+      return hit;
+    }
+    const bp = r.stop.kind === 'breakpoint' ? this.breakpointAt(r.core, r.stop.pc) : undefined;
+    if (!bp) return undefined;
+    this.select(r.core);
+    return !bp.condition || !this.condition || this.condition(bp.condition) ? { kind: 'breakpoint', bp } : undefined;
+  }
+
+  /** Restore checkpoint k of a mesh; the calls after it are forgotten unless the history is not recording
+   * (the session only looks at the past). */
+  private startAt(k: number): void {
+    const h = this.meshHistory!;
+    this.parked = new Map(h.restore(k, h.recording).parked);
+    this.applyWatches();
+  }
+
+  /** Do a recorded call again as it was made, its stop armed besides what the session has armed (nothing
+   * while it is quiet, to do the past again exactly). */
+  private redo(c: Call): void {
+    const m = this.machine!;
+    this.arm(c.until, true);
+    if (c.raw) m.cores.get(c.core)!.core.runRaw(c.n);
+    else m.stepCore(c.core, c.n, quiet);
+    this.arm(c.until, false);
+    this.meshHistory!.add(c);
+  }
+
+  /** Disarm the session's breakpoints and watchpoints (or arm them again), to do the past again exactly. */
+  private hush(on: boolean): void {
+    this.quiet = on;
+    for (const a of new Set(this.breakpoints.flatMap((b) => b.addrs))) this.rearm(a);
+    this.applyWatches();
   }
 
   inSram(addr: bigint, len = 4): boolean {

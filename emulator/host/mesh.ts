@@ -656,9 +656,11 @@ export class Machine {
     };
   }
 
-  /** Return to a snapshot: SRAM that differs drops its predecoded records and compiled code. */
+  /** Return to a snapshot: SRAM that differs drops its predecoded records and compiled code. The caller
+   * sets the watch state again (it may be left empty). */
   restore(s: MachineSnapshot): void {
     this.parts.forEach((p, i) => {
+      if (!this.settled) this.endWindow(p);
       const changed: [number, number][] = [];
       restorePages(new Uint8Array(p.memory.buffer), s.memory[i]!, (at, len) => changed.push([at, at + len]));
       const cur = this.cfg(p).getUint32(MESH_CFG.CUR, true);
@@ -683,6 +685,21 @@ export class Machine {
     this.traceRecords.length = s.traced;
     Object.assign(this.traceLeftOut, s.leftOut);
     this.settled = true;
+  }
+
+  /**
+   * Bring an instance's run loop to the end of the window it is part-way through (where it goes on is in
+   * its globals, which a snapshot does not hold) doing nothing more of it: with every core marked exited
+   * and nothing watched, what is left is the network's part. (restore() then overwrites what this changed.)
+   */
+  private endWindow(p: Part): void {
+    p.wasm.setWatch(false, 0n, 0n);
+    p.wasm.setWatch(true, 0n, 0n);
+    for (const c of p.cores) {
+      markExited(p.wasm, c.slot, 0);
+      c.setSemWatch(0);
+    }
+    p.wasm.runWindows(1, false, 0n);
   }
 
   /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */

@@ -85,11 +85,12 @@ describe('d1 debug --mesh', () => {
   it('works on a tile (25 instances): core X,Y in another die, info why across dies', () => {
     const src = ['_start: csrr t0, coreid', '        beqz t0, stuck', '        li t1, -1', '        barrier t1', '        li a0, 0', '        li a7, 93', '        ecall',
       'stuck:  li t1, 2', '        li t2, 1', '        swait t1, t2', ''].join('\n');
-    const r = debugMesh(['--tile'], ['run', 'core 50,50', 'info registers pc', 'info why'], src);
+    const r = debugMesh(['--tile'], ['run', 'core 50,50', 'info registers pc', 'info why', 'reverse-stepi'], src);
     expect(r.stdout).toContain('Program stopped: deadlock');
     expect(r.stdout).toContain('[Switching to core (50,50): waiting: barrier all cores, pc 0x1010]');
     expect(r.stdout).toMatch(/^core \(50,50\) thread 0 waits at the barrier of all cores .* \(8849 of 8850 arrived\); not there yet:$/m);
     expect(r.stdout).toMatch(/^ {2}core \(0,0\) thread 0 waits for semaphore 2 \(needs 1, has 0\)/m);
+    expect(r.stdout).toContain('reverse execution works on one core, a mesh and a die (not on a machine of several dies)');
   });
 
   it('a deadlock shows the waiting core at the instruction it waits in, in the stop and in info cores', () => {
@@ -134,7 +135,7 @@ describe('d1 debug --mesh', () => {
     const r = debugMesh(['--mesh', '2x2'], ['core 5,5', 'core x', 'reverse-stepi', 'info cores']);
     expect(r.stdout).toContain('core (5,5) is outside the 2x2 mesh');
     expect(r.stdout).toContain("expected a core as X,Y, got 'x'");
-    expect(r.stdout).toContain('reverse execution works on one-core machines');
+    expect(r.stdout).toContain('already at the start of the program'); // (reverse execution works on a mesh too)
     expect(r.stdout).toMatch(/\* \(0,0\)/);
   });
 
