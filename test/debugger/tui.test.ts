@@ -12,7 +12,7 @@ const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' }
 const screen = (name = SESSION) => tmux('capture-pane', '-t', name, '-p').stdout;
 
 /** Wait until the screen of tmux session `name` matches (the TUI redraws asynchronously). */
-async function until(re: RegExp, name = SESSION, ms = 8000): Promise<string> {
+async function until(re: RegExp, name = SESSION, ms = 60_000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
     const s = screen(name);
