@@ -11,10 +11,10 @@ import { vreg, xreg } from '../isa/registers.js';
 import { describeExpansion, diag, type Diagnostic, type Expansion } from './diagnostics.js';
 import { displayName, evaluate, ExprError, substitute, symbolsOf, type Expr, type Loc } from './expr.js';
 import { parseLine, type LineParse } from './parser.js';
-import { fastLine } from './fastline.js';
+import { fastLine, fastWord, LOC, lowerName, quickLine, SPACED, type Inert } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
 import { Colon, Comma, DecNumber, Identifier } from './tokens.js';
-import { toStatement, type Statement } from './visitor.js';
+import { statementOf, toStatement, type Statement } from './visitor.js';
 import { sourceProblem } from './source-file.js';
 
 export interface Placed {
@@ -40,6 +40,14 @@ export interface ExpandOptions {
   /** Receives each statement as it is made (the layout pass). The Placed object is reused for the next
    * statement: keep its fields, not the object. */
   emit: (p: Placed) => void;
+  /** The directives whose statements of expression operands or of string operands, without labels,
+   * place nothing now (data for a section that is not loaded, ignored directives): such a line is only
+   * read, not made. */
+  inert?: Inert;
+  /** `.loc file line` (of numbers and words, without labels): sets the line table's position, false when
+   * the file is not declared. Such a line is only read, not made (gcc -g writes one for every few
+   * instructions); the others are statements. */
+  position?: (file: number, line: number) => boolean;
 }
 
 export const MAX_MACRO_DEPTH = 1000;
@@ -69,13 +77,21 @@ interface Cond {
 
 export class Expander {
   private emitted = 0;
-  private readonly placed: Placed = { st: { labels: [], operands: [] }, file: '', line: 0, from: undefined };
+  private readonly placed: Placed = { st: statementOf([]), file: '', line: 0, from: undefined };
   readonly diagnostics: Diagnostic[] = [];
   readonly equs = new Map<string, Expr>();
   /** The .equ/.set symbols whose value in force is a constant: a use after it means that value (GNU as
    * folds absolute symbols when it reads them, so a later `.set` of the same name does not change it). */
   private readonly constants = new Map<string, bigint>();
+  /** The names defined so far: .equ and .set ones, and the labels, which wait in a list until a question
+   * is asked (most programs ask none, and a set of every label of a large program is slow to fill). */
   private readonly labelsSeen = new Set<string>();
+  private readonly defined: string[] = [];
+  private inSet = 0;
+  private isDefined(name: string): boolean {
+    for (; this.inSet < this.defined.length; this.inSet++) this.labelsSeen.add(this.defined[this.inSet]!);
+    return this.labelsSeen.has(name);
+  }
   private readonly macros = new Map<string, Macro>();
   private readonly localCounts = new Map<string, number>();
   private readonly conds: Cond[] = [];
@@ -129,42 +145,61 @@ export class Expander {
       this.lines(file, lines.map((l) => [l]));
       return;
     }
-    // Line by line, each statement handed on as soon as it is made: the fast path takes plain
-    // instruction lines, the others are lexed on their own.
-    // Lines are cut from the text one at a time, so each is garbage once handled.
+    // Line by line, each statement handed on as soon as it is made: the fast path takes most lines,
+    // the others are lexed on their own.
+    // Lines are cut from the text one at a time, so each is garbage once handled; the fast path reads
+    // them in place.
     let pos = 0;
     let k = 0;
-    const cut = (): string | undefined => {
-      if (pos > text.length) return undefined;
-      let end = text.indexOf('\n', pos);
+    let start = 0;
+    let end = 0;
+    /** Cut the next line: the text from start to end; false at the end of the text. */
+    const cut = (): boolean => {
+      if (pos > text.length) return false;
+      start = pos;
+      end = text.indexOf('\n', pos);
       if (end < 0) end = text.length;
-      const raw = text.slice(pos, end);
       pos = end + 1;
       k++;
-      return raw;
+      return true;
     };
     // A fast line is handed over in this one reused array: lines() finishes a group before asking again.
     const single: SourceLine[] = [{ tokens: NO_TOKENS, line: 0, text: '' }];
     const from = this.ctx;
     const next = (): SourceLine[] | undefined => {
-      const raw = cut();
-      if (raw === undefined) return undefined;
-      const line = at ? at[k - 1]! : k;
-      const fast = raw.includes(';') ? undefined : fastLine(raw, file, line, from);
-      if (fast) {
-        if (fast.name === undefined && fast.labels.length === 0) return NO_LINES;
+      const { inert, position } = this.opts;
+      while (cut()) {
+        const line = at ? at[k - 1]! : k;
+        if (this.aborted) {
+          // lines() has always asked for one more line after an error stopped the expansion: it is read
+          // (an error the lexer finds in it is reported), not assembled
+          if (!fastLine(text, file, line, from, start, end)) this.lex(file, text.slice(start, end), line, at !== undefined);
+          return undefined;
+        }
+        const quick = this.macros.size === 0 ? quickLine(text, start, end, inert) : undefined;
+        if (quick === 'inert' || (quick === 'loc' && position && this.active() && position(LOC.file, LOC.line))) {
+          if (this.active()) this.count(file, line);
+          continue;
+        }
+        // (the fast path leaves a line with a `;` outside strings and comments, which is several statements)
+        const fast = fastWord(text, file, line, from, start, end) ?? fastLine(text, file, line, from, start, end);
+        if (!fast || structural(fast.name)) return this.lex(file, text.slice(start, end), line, at !== undefined).map((l) => ({ ...l, line }));
+        if (fast.name === undefined && fast.labels.length === 0) continue; // a blank line or a comment
+        if (this.macros.size === 0) {
+          // what lines() would do with it, when no macro can be called: most lines, handled here (then
+          // the next line, as lines() would ask for it)
+          if (this.conds.length === 0 || this.active()) this.place(file, line, fast);
+          continue;
+        }
         const l = single[0]!; // reused: lines() is done with it before asking for the next line
         l.line = line;
-        l.text = raw;
+        l.text = text.slice(start, end); // for a macro call
         l.fast = fast;
         return single;
       }
-      return this.lex(file, raw, line, at !== undefined).map((l) => ({ ...l, line }));
+      return undefined;
     };
-    const raw = () => {
-      const text = cut();
-      return text === undefined ? undefined : { text, line: at ? at[k - 1]! : k };
-    };
+    const raw = () => (cut() ? { text: text.slice(start, end), line: at ? at[k - 1]! : k } : undefined);
     this.lines(file, { next, raw });
   }
 
@@ -207,11 +242,11 @@ export class Expander {
       for (const l of group) {
         const line = l.line;
         if (l.fast) {
-          // A plain instruction (never a directive): only macros and conditionals concern it here.
+          // An instruction or a directive that is not structural: only macros and conditionals concern it here.
           if (this.conds.length > 0 && !this.active()) continue;
           const macro = this.macros.size > 0 ? this.macros.get(l.fast.name ?? '') : undefined;
           if (macro) {
-            if (l.fast.labels.length > 0) this.place(file, line, { labels: l.fast.labels, operands: [] }); // labels before a macro call
+            if (l.fast.labels.length > 0) this.place(file, line, statementOf(l.fast.labels)); // labels before a macro call
             this.invoke(macro, file, line, l);
           } else this.statement(file, line, l);
           continue;
@@ -246,8 +281,8 @@ export class Expander {
 
   private statement(file: string, line: number, l: SourceLine): void {
     if (l.fast) return this.place(file, line, l.fast);
-    const head = headIndex(l.tokens);
-    const parsed = SPACED.has(l.tokens[head]?.image.toLowerCase() ?? '') ? parseLine(withCommas(l.tokens, head)) : this.parse(l.tokens);
+    const tokens = grammarTokens(l.tokens);
+    const parsed = tokens !== l.tokens ? parseLine(tokens) : this.parse(l.tokens);
     if (parsed.errors.length > 0) {
       const e = parsed.errors[0]!;
       const t = e.token;
@@ -268,23 +303,24 @@ export class Expander {
 
   /** Rename local labels, record assignments, follow includes, and emit the statement. */
   private place(file: string, line: number, st: Statement): void {
-    if (this.emitted++ >= MAX_STATEMENTS) {
-      this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
-      this.aborted = true;
-      return;
-    }
-    for (const lab of st.labels) {
-      if (/^[0-9]+$/.test(lab.name)) {
+    if (!this.count(file, line)) return;
+    // (indexed loops here and below: they run for every line, and an iterator is slow until the JIT
+    // has compiled the loop, which is much of a run)
+    for (let k = 0; k < st.labels.length; k++) {
+      const lab = st.labels[k]!;
+      const c = lab.name.charCodeAt(0);
+      if (c >= 48 && c <= 57) {
+        // a numeric label (a label is a name or all digits)
         const n = (this.localCounts.get(lab.name) ?? 0) + 1;
         this.localCounts.set(lab.name, n);
         lab.name = `${lab.name}\u0000${n}`;
       }
-      this.labelsSeen.add(lab.name);
+      this.defined.push(lab.name);
     }
     const bad = this.renameLocals(st);
     if (bad) return this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
     if (this.constants.size > 0) this.foldConstants(st);
-    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? st.name.toLowerCase() : undefined;
+    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? lowerName(st.name) : undefined;
     if (st.assign || dname === '.equ' || dname === '.set' || dname === '.equiv') {
       this.assignment(file, line, st);
     }
@@ -297,6 +333,14 @@ export class Expander {
     this.opts.emit(p);
   }
 
+  /** Count a statement; false past MAX_STATEMENTS (after an error: the expansion stops). */
+  private count(file: string, line: number): boolean {
+    if (this.emitted++ < MAX_STATEMENTS) return true;
+    this.error('too-large', `the program expands to more than ${MAX_STATEMENTS} statements`, { file, line });
+    this.aborted = true;
+    return false;
+  }
+
   /** `.equ name, expr` / `.set` / `name = expr`: remember for .if and folding; layout defines the symbol. */
   private assignment(file: string, line: number, st: Statement): void {
     if (st.assign) return this.define(st.name!, st.assign);
@@ -305,7 +349,7 @@ export class Expander {
       this.error('bad-directive', `${st.name} expects a symbol name and an expression`, st.nameLoc ?? { file, line });
       return;
     }
-    if (st.name!.toLowerCase() === '.equiv' && this.labelsSeen.has(sym.e.name)) {
+    if (st.name!.toLowerCase() === '.equiv' && this.isDefined(sym.e.name)) {
       this.error('duplicate-symbol', `symbol '${sym.e.name}' is already defined`, sym.loc);
     }
     this.define(sym.e.name, value.e);
@@ -329,7 +373,7 @@ export class Expander {
 
   /** Replace uses of constant .equ/.set symbols by their values, except where a directive names symbols. */
   private foldConstants(st: Statement): void {
-    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? st.name.toLowerCase() : '';
+    const dname = st.name?.charCodeAt(0) === 46 /* . */ ? lowerName(st.name) : '';
     if (NAMING.has(dname)) return;
     // A register named like a symbol stays a register, as GNU as reads registers first.
     const value = (name: string) => {
@@ -347,7 +391,8 @@ export class Expander {
   /** Rename numeric local label references (`1b`, `1f`) in place; returns a stray macro argument if any. */
   private renameLocals(st: Statement): { name: string; loc: Loc } | undefined {
     let bad = this.renameIn(st.assign);
-    for (const o of st.operands) {
+    for (let k = 0; k < st.operands.length; k++) {
+      const o = st.operands[k]!;
       if (o.kind === 'expr') bad ??= this.renameIn(o.e);
       else if (o.kind === 'mem') bad ??= this.renameIn(o.offset) ?? this.renameIn(o.base);
     }
@@ -377,13 +422,14 @@ export class Expander {
 
   /** Value of an expression made of numbers and .equ symbols, for .if and .rept. */
   absolute(e: Expr, file: string): bigint {
+    if (e.k === 'num') return e.v; // (`li rd, 5`: most are numbers)
     const visiting = new Set<string>();
     const env = {
       dot: 0n,
       symbol: (name: string, loc: Loc): bigint | undefined => {
         const def = this.equs.get(name);
         if (!def) {
-          if (this.labelsSeen.has(name)) throw new ExprError(`'${displayName(name)}' is a label: its address is not known while expanding`, loc, 'not-absolute');
+          if (this.isDefined(name)) throw new ExprError(`'${displayName(name)}' is a label: its address is not known while expanding`, loc, 'not-absolute');
           return undefined;
         }
         if (visiting.has(name)) throw new ExprError(`symbol '${name}' is defined in terms of itself`, loc, 'circular');
@@ -426,7 +472,7 @@ export class Expander {
       const args = rawArgs(l.text.replace(/^\s*\S+/, ''));
       if (name === '.ifdef' || name === '.ifndef') {
         const sym = args[0] ?? '';
-        const defined = this.labelsSeen.has(sym) || this.equs.has(sym);
+        const defined = this.isDefined(sym) || this.equs.has(sym);
         return name === '.ifdef' ? defined : !defined;
       }
       if (name === '.ifb' || name === '.ifnb') return (args.length === 0 || args[0] === '') === (name === '.ifb');
@@ -626,8 +672,11 @@ export class Expander {
   }
 }
 
+/** The directives lines() reads from tokens (conditionals and blocks); the fast path leaves them. */
+const STRUCTURAL = new Set([...COND_OPEN, '.else', '.elseif', '.endif', ...BLOCK_OPEN, '.endm', '.endr']);
+const structural = (name: string | undefined): boolean => name?.charCodeAt(0) === 46 /* . */ && STRUCTURAL.has(lowerName(name));
+
 const NO_TOKENS: IToken[] = [];
-const NO_LINES: SourceLine[] = [];
 
 /** A stream of source lines (see Expander.lines). */
 interface LineSource {
@@ -653,8 +702,12 @@ const MACRO_ARG = /\\([A-Za-z_][\w]*|@|\(\))/g;
 const NAMING = new Set(['.globl', '.global', '.weak', '.local', '.hidden', '.protected', '.internal', '.type', '.section', '.pushsection']);
 const DEFINING = new Set(['.set', '.equ', '.equiv', '.size', '.comm', '.lcomm']);
 
-/** Directives whose operands GNU as separates by spaces: `.file 1 "dir" "x.c" md5 0x...`, `.loc 1 17 3 is_stmt 0`. */
-const SPACED = new Set(['.file', '.loc']);
+/** The tokens the grammar reads for a line: those of .file and .loc, whose operands GNU as separates by
+ * spaces (`.file 1 "dir" "x.c" md5 0x...`, `.loc 1 17 3 is_stmt 0`), with commas put in. */
+export function grammarTokens(tokens: IToken[]): IToken[] {
+  const head = headIndex(tokens);
+  return SPACED.has(tokens[head]?.image.toLowerCase() ?? '') ? withCommas(tokens, head) : tokens;
+}
 
 /** The tokens with a comma wherever a space separates two operands (after the directive at `head`). */
 function withCommas(tokens: IToken[], head: number): IToken[] {

@@ -52,4 +52,35 @@ export interface Image {
   segments: Segment[];
   symbols: SymbolDef[];
   lines: LineEntry[];
+  /** The same rows in columns, when the assembler made the image (the ELF writer reads these). */
+  lineColumns?: LineColumns;
+}
+
+/** Line table rows in columns: a row per instruction or datum, so a large program has millions; as
+ * objects they are made only when someone reads Image.lines. file[k] indexes files. */
+export interface LineColumns {
+  addr: number[];
+  line: number[];
+  file: number[];
+  files: string[];
+}
+
+/** An image whose `lines` are made from `columns` when first read. */
+export function withLineColumns(image: Omit<Image, 'lines' | 'lineColumns'>, columns: LineColumns): Image {
+  let lines: LineEntry[] | undefined;
+  return {
+    ...image,
+    lineColumns: columns,
+    get lines(): LineEntry[] {
+      return (lines ??= columns.addr.map((a, k) => ({ addr: BigInt(a), file: columns.files[columns.file[k]!]!, line: columns.line[k]! })));
+    },
+  };
+}
+
+/** The columns of an image's line table. */
+export function lineColumns(image: Image): LineColumns {
+  if (image.lineColumns) return image.lineColumns;
+  const files = [...new Set(image.lines.map((l) => l.file))];
+  const index = new Map(files.map((f, k) => [f, k]));
+  return { addr: image.lines.map((l) => Number(l.addr)), line: image.lines.map((l) => l.line), file: image.lines.map((l) => index.get(l.file)!), files };
 }

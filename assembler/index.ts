@@ -37,12 +37,15 @@ export function assemble(files: { path: string; text?: string }[], opts: Assembl
       const layoutDiagnostics: Diagnostic[] = [];
       const constant = (e: Expr): bigint => x.absolute(e, f.path);
       const layout = startLayout(f.path, { constant, maxSize: D1_CORE.sramBytes }, layoutDiagnostics);
-      const x: Expander = new Expander({ readFile, emit: (p) => layout.add(p) });
+      const x: Expander = new Expander({ readFile, emit: (p) => layout.add(p), inert: layout.inert, position: (n, line) => layout.position(n, line) });
       x.file(f.path, text);
       diagnostics.push(...x.diagnostics, ...layoutDiagnostics);
-      // an expansion that stopped early left the file's layout unfinished: nothing to link
+      // an expansion that stopped early left the file's layout unfinished, a section past the SRAM left
+      // it without addresses: nothing to link
       if (x.stopped) return { diagnostics };
-      layouts.push(layout.finish());
+      const done = layout.finish();
+      if (done.overflow) return { diagnostics };
+      layouts.push(done);
     }
     // Link even after errors, so that errors found only when encoding (ranges, undefined symbols) are
     // reported in the same run; the image is only returned when there were none.

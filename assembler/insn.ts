@@ -394,13 +394,66 @@ export function quickEncode(st: Statement): number | undefined {
         SCRATCH[q.slot] = q.k === 'imm' && q.upper && v < 0n && v >= -(1n << 19n) ? Number(BigInt.asUintN(20, v)) : Number(v);
       }
     }
-    let word = form.instr.match;
-    for (const b of form.bind) {
-      const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
-      if (v < b.min || v > b.max || v % b.step !== 0) return undefined; // the general path reports it
-      word = (word | insertField(b.field, v)) >>> 0;
+    return formWord(form);
+  }
+  return undefined;
+}
+
+/** The word of a form from the operand values in SCRATCH; undefined when one is out of range (the
+ * general path reports it). */
+function formWord(form: QuickForm): number | undefined {
+  let word = form.instr.match;
+  for (const b of form.bind) {
+    const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
+    if (v < b.min || v > b.max || v % b.step !== 0) return undefined;
+    word = (word | insertField(b.field, v)) >>> 0;
+  }
+  return word;
+}
+
+/** quickEncode's forms of each mnemonic that is not a pseudo-instruction, and whether it is a load or a
+ * store (whose second operand may be a symbol): quickWord looks up one thing for a line. */
+const WORD_FORMS = new Map([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m) }]));
+
+/** Operands as quickWord reads them: count of them; for each, its kind, then a register number or an
+ * integer (a) and for a memory operand its offset (a) and base register (b). */
+export interface WordOperands {
+  count: number;
+  kind: ('reg' | 'int' | 'mem')[];
+  a: number[];
+  b: number[];
+}
+
+/**
+ * quickEncode of a statement whose operands are registers, integers (`5`, `-5`, in the safe range) and
+ * `int(reg)` / `(reg)`, given as WordOperands rather than operand objects (assembler/fastline.ts reads
+ * such lines without making them): the same forms in the same order, so the same word.
+ */
+export function quickWord(name: string, ops: WordOperands): number | undefined {
+  const q = WORD_FORMS.get(name);
+  const n = ops.count;
+  if (!q || (q.loadStore && n > 1 && ops.kind[1] !== 'mem')) return undefined;
+  next: for (const form of q.forms) {
+    if (form.operands.length !== n) continue;
+    for (let k = 0; k < n; k++) {
+      const q = form.operands[k]!;
+      const kind = ops.kind[k];
+      if (q.k === 'mem') {
+        if (kind !== 'mem') continue next;
+        SCRATCH[q.base] = ops.b[k]!;
+        SCRATCH[q.offset] = ops.a[k]!;
+        continue;
+      }
+      if (kind === 'mem') continue next;
+      const v = ops.a[k]!;
+      if (q.k === 'reg') {
+        if (kind !== 'reg') continue next;
+        SCRATCH[q.slot] = v;
+      } else if (kind === 'reg') continue next;
+      else if (q.k === 'defer') return undefined;
+      else SCRATCH[q.slot] = q.k === 'imm' && q.upper && v < 0 && v >= -(1 << 19) ? v + (1 << 20) : v;
     }
-    return word;
+    return formWord(form);
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import type { Placed } from './expand.js';
 import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
 import { GasFrags, relaxSection, VAR_MEMORY } from './relax.js';
 import { SourceLines } from './source-lines.js';
+import { lowerName, type Inert } from './fastline.js';
 import type { Operand, Statement } from './visitor.js';
 import type { SymbolType } from './image.js';
 
@@ -18,10 +19,13 @@ export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 export type Frag =
   | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string }
-  /** A run of instructions whose operands were all constant, encoded during layout; lines[k] is the
-   * source line of words[k]. */
-  | { k: 'words'; offset: number; words: number[]; lines: number[]; file: string }
+  /** A run of instructions whose operands were all constant, encoded during layout: words[first] to
+   * words[first + count - 1] of their input section's code, lines[k] the source line of words[k]. */
+  | { k: 'words'; offset: number; words: number[]; lines: number[]; first: number; count: number; file: string }
   | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string }
+  /** Integers of `width` (1, 2, 4 or 8) bytes that fit it, known during layout: values[first] to
+   * values[first + count - 1] of their input section's ints. */
+  | { k: 'ints'; offset: number; width: number; values: number[]; first: number; count: number; line: number; file: string }
   | { k: 'bytes'; offset: number; bytes: Uint8Array; line: number; file: string }
   | { k: 'fill'; offset: number; size: number; value: number; nops: boolean };
 
@@ -37,13 +41,19 @@ export interface InputSection extends FileSection {
   name: string;
   out: OutputSection;
   gas: GasFrags;
-  /** The gas frag of each of `frags`, and of each label defined here. */
+  /** The gas frag of each of `frags`. */
   fragGas: number[];
-  labels: Map<SymInfo, number>;
+  /** The labels defined here (each knows its gas frag). */
+  labels: SymInfo[];
   /** The frag that is the variable part of gas frag g (a branch, an alignment). */
   vars: Map<number, Frag>;
   /** It holds a conditional branch (so relaxation may change sizes). */
   branches: boolean;
+  /** The words of its 'words' frags, and their source lines (arrays of a section, not of each frag). */
+  code: number[];
+  codeLines: number[];
+  /** The values of its 'ints' frags. */
+  ints: number[];
 }
 
 export interface SymInfo {
@@ -62,6 +72,9 @@ export interface SymInfo {
   /** `.comm`: a common symbol, one object of the largest size and alignment any file gives it, unless a
    * file defines it (the link allocates it, as GNU ld's COMMON). */
   common?: { size: number; align: number };
+  /** A label: the input section it is in, and its gas frag there (assembler/relax.ts). */
+  input?: string;
+  gasFrag?: number;
 }
 
 export interface FileLayout {
@@ -70,6 +83,17 @@ export interface FileLayout {
   symbols: Map<string, SymInfo>;
   /** Symbols mentioned by .globl, checked for a definition at link time. */
   globals: Map<string, Loc>;
+  /** A section grew past the SRAM (an error): what came after has no place, the file cannot be linked. */
+  overflow?: boolean;
+}
+
+/** A number that fits `width` bytes (1, 2, 4 or 8) as link would write it without a warning, and a
+ * JavaScript number exactly. */
+function fits(e: Expr, width: number): boolean {
+  if (e.k !== 'num' || (width !== 1 && width !== 2 && width !== 4 && width !== 8)) return false;
+  if (width === 8) return e.v > -(1n << 53n) && e.v < 1n << 53n;
+  const bits = BigInt(width * 8);
+  return e.v >= -(1n << (bits - 1n)) && e.v < 1n << bits;
 }
 
 /** Which output section an input section goes to; undefined for non-allocated sections (dropped). */
@@ -103,6 +127,11 @@ const DATA_WIDTH: Record<string, number> = {
   '.byte': 1, '.half': 2, '.short': 2, '.2byte': 2, '.word': 4, '.long': 4, '.int': 4, '.4byte': 4, '.dword': 8, '.quad': 8, '.8byte': 8,
 };
 
+/** The data directives that place nothing in a section that is not loaded, whatever their expressions
+ * (or strings). */
+const INERT = new Set([...Object.keys(DATA_WIDTH), '.uleb128', '.sleb128']);
+const INERT_STRINGS = new Set(['.string', '.ascii', '.asciz']);
+
 export interface LayoutEnv {
   /** Evaluate an expression that must be a constant now (numbers and .equ symbols). */
   constant(e: Expr, file: string): bigint;
@@ -114,6 +143,13 @@ export interface LayoutEnv {
  * as it is placed), then finish() gives the file's sections and symbols. */
 export interface Layouter {
   add(p: Placed): void;
+  /** The directives whose statements of expression operands or of string operands, without labels,
+   * place nothing now: data (.byte ... .8byte, .uleb128, .sleb128; .string, .ascii, .asciz) in a section
+   * that is not loaded, and the directives that are ignored. */
+  inert: Inert;
+  /** `.loc file line` (a statement of two numbers and words, without labels): false when the file is
+   * not declared (the statement reports it). */
+  position(file: number, line: number): boolean;
   finish(): FileLayout;
 }
 
@@ -133,9 +169,15 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   /** Where the line table says the statement came from: the last `.loc`, else its assembly line. */
   const origin = (p: Placed): { file: string; line: number } => sourceLines.current ?? p;
 
+  /** The input section of the last `where` asked for (the current one, almost always). */
+  let lastWhere: Where;
+  let lastSec: InputSection | undefined;
   const sec = (w: NonNullable<Where>): InputSection => {
+    if (w === lastWhere) return lastSec!;
+    lastWhere = w;
     let x = inputs.get(w.name);
-    if (!x) inputs.set(w.name, (x = { name: w.name, out: w.out, frags: [], size: 0, align: 1, gas: new GasFrags(), fragGas: [], labels: new Map(), vars: new Map(), branches: false }));
+    if (!x) inputs.set(w.name, (x = { name: w.name, out: w.out, frags: [], size: 0, align: 1, gas: new GasFrags(), fragGas: [], labels: [], vars: new Map(), branches: false, code: [], codeLines: [], ints: [] }));
+    lastSec = x;
     return x;
   };
   const push = (s: InputSection, f: Frag): void => {
@@ -145,7 +187,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   const error = (code: string, message: string, loc: Loc | { file: string; line: number }) => diagnostics.push(diag(code, message, loc));
   const sym = (name: string): SymInfo => {
     let s = symbols.get(name);
-    if (!s) symbols.set(name, (s = { name, global: false, type: 'notype' }));
+    if (!s) {
+      // every field from the start: one shape, its fields in the object (a program has many symbols)
+      s = { name, section: undefined, offset: undefined, equ: undefined, global: false, weak: undefined, dropped: undefined, type: 'notype', size: undefined, loc: undefined, common: undefined, input: undefined, gasFrag: undefined };
+      symbols.set(name, s);
+    }
     return s;
   };
   const grow = (s: InputSection, n: number, loc: Loc | { file: string; line: number }): boolean => {
@@ -162,11 +208,12 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     current = out === undefined ? undefined : { name, out };
   };
   const constant = (e: Expr): bigint => env.constant(e, file);
+  const insnEnv = { constant };
 
   const alignTo = (p: Placed, pow2: number, fill: number | undefined, max: number | undefined) => {
     if (current === undefined) return;
     const s = sec(current);
-    const a = 2 ** pow2;
+    const a = 1 << pow2; // (integer arithmetic: offsets stay small integers, which V8 stores unboxed)
     s.align = Math.max(s.align, a);
     let pad = (a - (s.size % a)) % a;
     if (max !== undefined && pad > max) pad = 0;
@@ -184,7 +231,8 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   return {
     add(p: Placed): void {
       const st = p.st;
-      for (const lab of st.labels) defineLabel(lab.name, lab.loc);
+      if (st.word !== undefined) return instruction(p, st); // (no labels, and no exception to catch)
+      for (let k = 0; k < st.labels.length; k++) defineLabel(st.labels[k]!.name, st.labels[k]!.loc);
       if (!st.name) return;
       try {
         statement(p, st);
@@ -193,6 +241,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
         else throw e;
       }
     },
+    inert: {
+      has: (lname, strings) => IGNORED.has(lname) || lname.startsWith('.cfi_') || (current === undefined && (strings ? INERT_STRINGS : INERT).has(lname)),
+    },
+    position: (n, line) => sourceLines.position(n, line),
     finish,
   };
 
@@ -210,16 +262,16 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       }
       let out = sections.get(s.out);
       if (!out) sections.set(s.out, (out = { frags: [], size: 0, align: 1 }));
-      const base = Math.ceil(out.size / s.align) * s.align;
+      const base = out.size + ((s.align - (out.size % s.align)) % s.align);
       for (const f of s.frags) {
         f.offset += base;
         out.frags.push(f);
       }
-      for (const l of s.labels.keys()) l.offset! += base;
+      for (const l of s.labels) l.offset! += base;
       out.size = base + s.size;
       out.align = Math.max(out.align, s.align);
     }
-    return { file, sections, symbols, globals };
+    return { file, sections, symbols, globals, overflow: tooBig };
   }
 
   function defineLabel(name: string, loc: Loc): void {
@@ -239,14 +291,19 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     s.section = x.out;
     s.offset = x.size;
     s.loc = loc;
-    x.labels.set(s, x.gas.index);
+    s.input = x.name;
+    s.gasFrag = x.gas.index;
+    x.labels.push(s);
   }
 
   function operandsAsExprs(ops: Operand[], what: string): Expr[] {
-    return ops.map((o) => {
+    const out: Expr[] = [];
+    for (let k = 0; k < ops.length; k++) {
+      const o = ops[k]!;
       if (o.kind !== 'expr') throw new AsmError(`${what} expects expressions, got ${o.kind === 'string' ? 'a string' : 'something else'}`, o.loc, 'bad-directive');
-      return o.e;
-    });
+      out.push(o.e);
+    }
+    return out;
   }
 
   function symName(o: Operand | undefined, what: string, loc: Loc): string {
@@ -259,7 +316,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const loc = st.nameLoc!;
     if (st.assign) return defineEqu(name, st.assign, loc);
     if (name.charCodeAt(0) !== 46 /* . */) return instruction(p, st);
-    const lname = name.toLowerCase();
+    const lname = lowerName(name);
     if (IGNORED.has(lname) || lname.startsWith('.cfi_')) return;
     const width = DATA_WIDTH[lname];
     if (width !== undefined) return data(p, width, operandsAsExprs(st.operands, name));
@@ -430,7 +487,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const x = sec(current);
     s.section = x.out;
     s.offset = x.size;
-    x.labels.set(s, x.gas.index);
+    s.input = x.name;
+    s.gasFrag = x.gas.index;
+    x.labels.push(s);
     const replace = (x: Expr): Expr =>
       x.k === 'sym' ? (x.name === '.' ? { ...x, name: here } : x) : x.k === 'bin' ? { ...x, a: replace(x.a), b: replace(x.b) } : x.k === 'num' || x.k === 'float' ? x : { ...x, a: replace(x.a) };
     return replace(e);
@@ -456,8 +515,8 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   }
 
   function instruction(p: Placed, st: Statement): void {
-    const quick = quickEncode(st);
-    const ops = quick === undefined ? assembleInstruction(st, { constant }) : undefined;
+    const quick = st.word ?? quickEncode(st);
+    const ops = quick === undefined ? assembleInstruction(st, insnEnv) : undefined;
     if (current?.out === '.bss') return;
     const s = here(p, 'an instruction');
     if (!s) return;
@@ -487,10 +546,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   function words(s: InputSection, p: Placed, word: number, loc: Loc): void {
     const last = s.frags[s.frags.length - 1];
     const { file: from, line } = origin(p);
-    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.words.length === s.size && s.fragGas[s.fragGas.length - 1] === s.gas.index) {
-      last.words.push(word);
-      last.lines.push(line);
-    } else push(s, { k: 'words', offset: s.size, words: [word], lines: [line], file: from });
+    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.count === s.size && s.fragGas[s.fragGas.length - 1] === s.gas.index) last.count++;
+    else push(s, { k: 'words', offset: s.size, words: s.code, lines: s.codeLines, first: s.code.length, count: 1, file: from });
+    s.code.push(word);
+    s.codeLines.push(line);
     s.gas.more(s.size, 4);
     grow(s, 4, loc);
   }
@@ -500,7 +559,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const s = here(p, 'data');
     if (!s) return;
     const { file: from, line } = origin(p);
-    push(s, { k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
+    if (values.every((e) => fits(e, width))) {
+      push(s, { k: 'ints', offset: s.size, width, values: s.ints, first: s.ints.length, count: values.length, line, file: from });
+      for (const e of values) s.ints.push(Number((e as { v: bigint }).v));
+    } else push(s, { k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
     if (counted) s.gas.more(s.size, width, values.length);
     grow(s, width * values.length, p.st.nameLoc!);
   }

@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.js';
 import { encodeOp, immediateValue, pcrelHalf, type FieldValue } from './insn.js';
 import { OUTPUT_SECTIONS, type FileLayout, type FileSection, type OutputSection, type SymInfo } from './layout.js';
-import type { Image, LineEntry, Section, Segment, SymbolDef } from './image.js';
+import { withLineColumns, type Image, type LineColumns, type Section, type Segment, type SymbolDef } from './image.js';
 
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
 const PAGE = 0x1000;
@@ -127,19 +127,18 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
       owner = g.file;
       s = g.sym;
     }
+    if (s.section !== undefined) return BigInt(base.get(owner)!.get(s.section)! + s.offset!);
+    // an .equ/.set symbol: evaluated once
     const cache = values.get(owner)!;
     const cached = cache.get(name);
     if (cached !== undefined) return cached;
+    if (visiting.has(s)) throw new ExprError(`symbol '${name}' is defined in terms of itself`, loc, 'circular');
+    visiting.add(s);
     let v: bigint;
-    if (s.section !== undefined) v = BigInt(base.get(owner)!.get(s.section)! + s.offset!);
-    else {
-      if (visiting.has(s)) throw new ExprError(`symbol '${name}' is defined in terms of itself`, loc, 'circular');
-      visiting.add(s);
-      try {
-        v = evaluate(s.equ!, envFor(owner, 0n));
-      } finally {
-        visiting.delete(s);
-      }
+    try {
+      v = evaluate(s.equ!, envFor(owner, 0n));
+    } finally {
+      visiting.delete(s);
     }
     cache.set(name, v);
     return v;
@@ -161,29 +160,57 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
     }
   }
 
-  function envFor(f: FileLayout, dot: bigint): EvalEnv {
-    return {
-      dot,
-      symbol: (name, loc) => symbolValue(f, name, loc),
-      pcrelLo: (labelAddr, loc) => {
-        const hi = pcrelHi.get(labelAddr);
-        if (!hi) throw new ExprError(`%pcrel_lo must name the label of an auipc with %pcrel_hi (nothing at 0x${labelAddr.toString(16)})`, loc, 'pcrel-lo');
-        return evaluate(hi.target, envFor(hi.f, labelAddr)) - labelAddr;
-      },
-    };
+  /** What expressions of file f at address dot evaluate in (an object of a class: made for every value). */
+  class Env implements EvalEnv {
+    constructor(
+      private readonly f: FileLayout,
+      readonly dot: bigint,
+    ) {}
+    symbol(name: string, loc: Loc): bigint | undefined {
+      return symbolValue(this.f, name, loc);
+    }
+    pcrelLo(labelAddr: bigint, loc: Loc): bigint {
+      const hi = pcrelHi.get(labelAddr);
+      if (!hi) throw new ExprError(`%pcrel_lo must name the label of an auipc with %pcrel_hi (nothing at 0x${labelAddr.toString(16)})`, loc, 'pcrel-lo');
+      return evaluate(hi.target, new Env(hi.f, labelAddr)) - labelAddr;
+    }
   }
+  const envFor = (f: FileLayout, dot: bigint): EvalEnv => new Env(f, dot);
 
   // Encode every section.
   const buffers = new Map<OutputSection, Uint8Array>();
   for (const s of sections) if (s.name !== '.bss') buffers.set(s.name, new Uint8Array(s.size));
-  const lines: LineEntry[] = [];
+  const rows: LineColumns = { addr: [], line: [], file: [], files: [] };
+  const fileIds = new Map<string, number>();
+  let lastFile: string | undefined;
+  let lastId = 0;
   /** Line rows come out in address order unless some file placed its sections out of order. */
   let lastRow = -1;
   let rowsSorted = true;
+  const fileId = (file: string): number => {
+    if (file !== lastFile) {
+      lastFile = file;
+      lastId = fileIds.get(file) ?? fileIds.set(file, rows.files.push(file) - 1).get(file)!;
+    }
+    return lastId;
+  };
   const row = (addr: number, file: string, line: number) => {
     if (addr < lastRow) rowsSorted = false;
     lastRow = addr;
-    lines.push({ addr: BigInt(addr), file, line });
+    rows.addr.push(addr);
+    rows.line.push(line);
+    rows.file.push(fileId(file));
+  };
+  /** The rows of `count` words from addr: lines[first ...] of file. */
+  const wordRows = (addr: number, file: string, lines: number[], first: number, count: number) => {
+    if (addr < lastRow) rowsSorted = false;
+    lastRow = addr + 4 * (count - 1);
+    const id = fileId(file);
+    for (let k = 0; k < count; k++) {
+      rows.addr.push(addr + 4 * k);
+      rows.line.push(lines[first + k]!);
+      rows.file.push(id);
+    }
   };
   for (const f of files) {
     for (const [secName, s] of f.sections) {
@@ -191,7 +218,8 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
       const start = base.get(f)!.get(secName)!;
       const secStart = sections.find((x) => x.name === secName)!.addr;
       const view = buf ? new DataView(buf.buffer) : undefined;
-      for (const fr of s.frags) {
+      for (let j = 0; j < s.frags.length; j++) {
+        const fr = s.frags[j]!;
         const addr = start + fr.offset;
         const at = addr - secStart;
         try {
@@ -200,9 +228,17 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
             if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
             else buf.fill(fr.value, at, at + fr.size);
           } else if (fr.k === 'words') {
-            for (let k = 0; k < fr.words.length; k++) {
-              view!.setUint32(at + 4 * k, fr.words[k]!, true);
-              row(addr + 4 * k, fr.file, fr.lines[k]!);
+            for (let k = 0; k < fr.count; k++) view!.setUint32(at + 4 * k, fr.words[fr.first + k]!, true);
+            wordRows(addr, fr.file, fr.lines, fr.first, fr.count);
+          } else if (fr.k === 'ints') {
+            row(addr, fr.file, fr.line);
+            for (let k = 0; k < fr.count; k++) {
+              const v = fr.values[fr.first + k]!;
+              const to = at + k * fr.width;
+              if (fr.width === 1) view!.setUint8(to, v);
+              else if (fr.width === 2) view!.setUint16(to, v, true);
+              else if (fr.width === 4) view!.setUint32(to, v, true);
+              else view!.setBigUint64(to, BigInt.asUintN(64, BigInt(v)), true);
             }
           } else if (fr.k === 'bytes') {
             buf?.set(fr.bytes, at);
@@ -210,13 +246,12 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
           } else if (fr.k === 'data') {
             row(addr, fr.file, fr.line);
             fr.values.forEach((e, k) => {
-              const v = evaluate(e, envFor(f, BigInt(addr + k * fr.width)));
+              const v = e.k === 'num' ? e.v : evaluate(e, envFor(f, BigInt(addr + k * fr.width)));
               const bits = BigInt(fr.width * 8);
               if (fr.width < 8 && (v < -(1n << (bits - 1n)) || v >= 1n << bits)) {
                 diagnostics.push(diag('truncated', `value ${v} does not fit in ${fr.width} byte${fr.width > 1 ? 's' : ''}; truncated`, e.loc, 'warning'));
               }
-              const u = BigInt.asUintN(64, v);
-              for (let b = 0; b < fr.width; b++) view!.setUint8(at + k * fr.width + b, Number((u >> BigInt(8 * b)) & 0xffn));
+              putData(view!, at + k * fr.width, fr.width, v);
             });
           } else {
             fr.ops.forEach((op, k) => {
@@ -282,8 +317,27 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
-  if (!rowsSorted) lines.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-  return { image: { entry, sections: outSections, segments, symbols, lines }, diagnostics };
+  if (!rowsSorted) {
+    // (a stable sort: rows at one address keep their order)
+    const order = rows.addr.map((_, k) => k).sort((a, b) => rows.addr[a]! - rows.addr[b]!);
+    for (const c of [rows.addr, rows.line, rows.file]) {
+      const old = c.slice();
+      order.forEach((k, j) => (c[j] = old[k]!));
+    }
+  }
+  return { image: withLineColumns({ entry, sections: outSections, segments, symbols }, rows), diagnostics };
+}
+
+/** The low `width` bytes of v, little-endian. */
+function putData(view: DataView, at: number, width: number, v: bigint): void {
+  if (width === 8) view.setBigUint64(at, BigInt.asUintN(64, v), true);
+  else if (width === 4) view.setUint32(at, Number(BigInt.asUintN(32, v)), true);
+  else if (width === 2) view.setUint16(at, Number(BigInt.asUintN(16, v)), true);
+  else if (width === 1) view.setUint8(at, Number(BigInt.asUintN(8, v)));
+  else {
+    const u = BigInt.asUintN(64, v);
+    for (let b = 0; b < width; b++) view.setUint8(at + b, Number((u >> BigInt(8 * b)) & 0xffn));
+  }
 }
 
 /**

@@ -118,8 +118,9 @@ class DasmParser extends CstParser {
   });
 }
 
-/** The one parser instance (Chevrotain's performance guide: build once, reset input). */
-export const parser = new DasmParser();
+/** The one parser instance (Chevrotain's performance guide: build once, reset input), built when first
+ * used: its self-analysis is a good part of start-up, and most lines never need it. */
+let parser: DasmParser | undefined;
 
 export interface LineParse {
   cst: CstNode;
@@ -127,6 +128,7 @@ export interface LineParse {
 }
 
 export function parseLine(tokens: IToken[]): LineParse {
+  parser ??= new DasmParser();
   parser.input = tokens;
   const cst = parser.line();
   return { cst, errors: parser.errors.map((e) => ({ message: e.message, token: e.token })) };

@@ -54,7 +54,7 @@ export class GasFrags {
   more(at: number, unit: number, count = 1): void {
     while (count > 0) {
       if (CHUNK_END - this.used < unit) this.end(at, 'none', 0);
-      const k = Math.min(count, Math.floor((CHUNK_END - this.used) / unit));
+      const k = Math.min(count, ((CHUNK_END - this.used) / unit) | 0);
       this.used += k * unit;
       at += k * unit;
       count -= k;
@@ -71,9 +71,10 @@ export class GasFrags {
   }
 
   private end(at: number, kind: VarKind, size: number, part?: Omit<GasFrag, 'start' | 'fix'>): void {
-    this.frags.push({ ...part, start: this.start, fix: at - this.start, kind, size });
+    // (one shape for every frag, no spread: this runs for every branch, alignment and chunk)
+    this.frags.push({ start: this.start, fix: at - this.start, kind, size, pow2: part?.pow2, max: part?.max, code: part?.code, target: undefined });
     this.start = at + size;
-    this.used = Math.ceil(this.used / 8) * 8;
+    this.used = (this.used + 7) & ~7;
     this.used = CHUNK_END - this.used < FRAG_HEADER ? CHUNK_START + FRAG_HEADER : this.used + FRAG_HEADER;
   }
 
@@ -84,7 +85,7 @@ export class GasFrags {
 }
 
 const pad = (at: number, f: GasFrag): number => {
-  const a = 2 ** f.pow2!;
+  const a = 1 << f.pow2!;
   const p = (a - (at % a)) % a;
   return f.max !== undefined && p > f.max ? 0 : p;
 };
@@ -138,7 +139,7 @@ export function relaxSection(s: InputSection, symbols: Map<string, SymInfo>): vo
   frags.forEach((f, g) => shift.push(shift[g]! + sizes[g]! - f.size));
   if (frags.every((f, g) => sizes[g] === f.size)) return;
   s.frags.forEach((f, k) => (f.offset += shift[s.fragGas[k]!]!));
-  for (const [l, g] of s.labels) l.offset! += shift[g]!;
+  for (const l of s.labels) l.offset! += shift[l.gasFrag!]!;
   frags.forEach((f, g) => {
     const v = s.vars.get(g);
     if (sizes[g] === f.size || !v) return;
@@ -162,7 +163,7 @@ function branchTarget(s: InputSection, g: number, symbols: Map<string, SymInfo>)
   if (!t) return 'far';
   if (t.name === '.') return { g, off: s.gas.frags[g]!.fix + t.add };
   const sym = symbols.get(t.name);
-  const tg = sym && !sym.weak ? s.labels.get(sym) : undefined;
+  const tg = sym && !sym.weak && sym.input === s.name ? sym.gasFrag : undefined;
   return tg === undefined ? 'far' : { g: tg, off: sym!.offset! - s.gas.frags[tg]!.start + t.add };
 }
 

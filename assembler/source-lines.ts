@@ -29,11 +29,18 @@ export class SourceLines {
 
   /** `.loc N line [column] [options]`: the options (is_stmt, discriminator, view, ...) do not matter here. */
   loc(st: Statement): void {
-    const [n, line] = st.operands.map(intOperand);
+    const n = intOperand(st.operands[0]);
+    const line = intOperand(st.operands[1]);
     if (n === undefined || line === undefined) throw new AsmError('.loc expects a file number and a line number', st.nameLoc!, 'bad-directive');
+    if (!this.position(n, line)) throw new AsmError(`.loc: file number ${n} is not declared by a .file`, st.operands[0]!.loc, 'bad-directive');
+  }
+
+  /** `.loc N line`: false when file N is not declared. */
+  position(n: number, line: number): boolean {
     const file = this.files.get(n);
-    if (file === undefined) throw new AsmError(`.loc: file number ${n} is not declared by a .file`, st.operands[0]!.loc, 'bad-directive');
+    if (file === undefined) return false;
     this.current = { file, line };
+    return true;
   }
 }
 

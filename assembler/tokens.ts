@@ -59,4 +59,9 @@ export const ALL_TOKENS: TokenType[] = [
   BinaryOp, UnaryOp,
 ];
 
-export const lexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+let built: InstanceType<typeof Lexer> | undefined;
+/** The lexer, built when first used: building it is a good part of start-up, and the lines of most
+ * programs never need it (assembler/fastline.ts reads them). */
+export const lexer = {
+  tokenize: (text: string) => (built ??= new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false })).tokenize(text),
+};

@@ -2,7 +2,6 @@
 // Applies GNU as's precedence to the parser's flat operator chains, decodes numbers, characters and
 // strings.
 import type { CstNode, IToken } from 'chevrotain';
-import { parser } from './parser.js';
 import type { Expansion } from './diagnostics.js';
 import { ExprError, PRECEDENCE, RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
 
@@ -19,13 +18,20 @@ export interface Statement {
   operands: Operand[];
   /** `symbol = expression` */
   assign?: Expr;
+  /** The encoded instruction, when assembler/fastline.ts fastWord read the line: operands are then
+   * left out (layout reads the word). */
+  word?: number;
+}
+
+/** A statement; every one has the same shape (what reads them reads them all: one shape is faster). */
+export function statementOf(labels: Statement['labels'], name?: string, nameLoc?: Loc, operands: Operand[] = [], word?: number): Statement {
+  return { labels, name, nameLoc, operands, assign: undefined, word };
 }
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
+type Rule = 'line' | 'label' | 'statement' | 'operand' | 'expression' | 'unary' | 'primary';
 
-const BaseVisitor = parser.getBaseCstVisitorConstructor();
-
-class StatementVisitor extends BaseVisitor {
+class StatementVisitor {
   file = '';
   /** The line's number when the tokens do not say it (a line lexed on its own). */
   lineOverride = 0;
@@ -34,9 +40,9 @@ class StatementVisitor extends BaseVisitor {
   /** Where the statement being visited has a `@plt` suffix. */
   private plt: Loc | undefined;
 
-  constructor() {
-    super();
-    this.validateVisitor();
+  /** The meaning of a node of the grammar (assembler/parser.ts): the method named after its rule. */
+  visit(n: CstNode): unknown {
+    return (this[n.name as Rule] as (ctx: Children) => unknown).call(this, n.children as Children);
   }
 
   loc(t: IToken, end?: IToken): Loc {
@@ -47,8 +53,9 @@ class StatementVisitor extends BaseVisitor {
 
   line(ctx: Children): Statement {
     const labels = ((ctx['label'] ?? []) as CstNode[]).map((n) => this.visit(n) as { name: string; loc: Loc });
-    const st = ctx['statement'] ? (this.visit(ctx['statement'][0] as CstNode) as Statement) : { operands: [] };
-    return { ...st, labels };
+    const st = ctx['statement'] ? (this.visit(ctx['statement'][0] as CstNode) as Statement) : statementOf([]);
+    st.labels = labels;
+    return st;
   }
 
   label(ctx: Children): { name: string; loc: Loc } {
@@ -58,7 +65,7 @@ class StatementVisitor extends BaseVisitor {
 
   statement(ctx: Children): Statement {
     const name = (ctx['name'] as IToken[])[0]!;
-    const st: Statement = { labels: [], name: name.image, nameLoc: this.loc(name), operands: [] };
+    const st = statementOf([], name.image, this.loc(name));
     if (ctx['value']) st.assign = this.visit(ctx['value'][0] as CstNode) as Expr;
     this.plt = undefined;
     for (const o of (ctx['operand'] ?? []) as CstNode[]) st.operands.push(this.visit(o) as Operand);
@@ -95,20 +102,7 @@ class StatementVisitor extends BaseVisitor {
     const operands = ((ctx['unary'] ?? []) as CstNode[]).map((n) => this.visit(n) as Expr);
     const ops = (ctx['BinaryOp'] ?? []) as IToken[];
     if (ops.length === 0) return operands[0]!;
-    // Precedence climbing over the flat chain.
-    let pos = 0;
-    const climb = (minPrec: number): Expr => {
-      let lhs = operands[pos]!;
-      while (pos < ops.length && PRECEDENCE[ops[pos]!.image]! >= minPrec) {
-        const op = ops[pos]!;
-        const prec = PRECEDENCE[op.image]!;
-        pos++;
-        const rhs = climb(prec + 1);
-        lhs = { k: 'bin', op: op.image, a: lhs, b: rhs, loc: spanLoc(lhs.loc, rhs.loc) };
-      }
-      return lhs;
-    };
-    return climb(0);
+    return applyPrecedence(operands, ops.map((t) => t.image));
   }
 
   unary(ctx: Children): Expr {
@@ -141,6 +135,23 @@ class StatementVisitor extends BaseVisitor {
     const loc = this.loc(open, tok('close'));
     return inner.k === 'sym' ? { ...inner, paren: true, loc } : { ...inner, loc };
   }
+}
+
+/** The tree of a flat chain `operands[0] ops[0] operands[1] ...` by GNU as's precedence (climbing). */
+export function applyPrecedence(operands: Expr[], ops: string[]): Expr {
+  let pos = 0;
+  const climb = (minPrec: number): Expr => {
+    let lhs = operands[pos]!;
+    while (pos < ops.length && PRECEDENCE[ops[pos]!]! >= minPrec) {
+      const op = ops[pos]!;
+      const prec = PRECEDENCE[op]!;
+      pos++;
+      const rhs = climb(prec + 1);
+      lhs = { k: 'bin', op, a: lhs, b: rhs, loc: spanLoc(lhs.loc, rhs.loc) };
+    }
+    return lhs;
+  };
+  return climb(0);
 }
 
 function spanLoc(a: Loc, b: Loc): Loc {

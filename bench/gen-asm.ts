@@ -5,6 +5,7 @@ import { encode, decode } from '../isa/codec.js';
 import { printText } from '../isa/print.js';
 import { FIELDS, fieldRange } from '../isa/fields.js';
 import { INSTRUCTIONS, isStandard } from '../isa/table.js';
+import { CSR_BY_NUMBER } from '../isa/csr.js';
 import { prng } from './prng.js';
 
 export function generateAsm(lines: number, seed = 1): string {
@@ -29,6 +30,8 @@ export function generateAsm(lines: number, seed = 1): string {
         const { min, max } = fieldRange(FIELDS[o]!);
         ops[o] = Number(min) + (rnd() % (Number(max - min) + 1));
       }
+      // GNU as rejects an empty fence set and does not know D1's CSR names (which print would use)
+      if (ops['pred'] === 0 || ops['succ'] === 0 || CSR_BY_NUMBER.get(ops['csr'] ?? -1)?.d1) continue;
       const e = encode(instr, ops);
       if ('error' in e) continue;
       out.push(`        ${printText(decode(e.word)!, 0n, { aliases: false }).replace('\t', ' ')}`);

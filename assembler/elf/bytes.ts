@@ -1,8 +1,13 @@
 // Little-endian byte building and reading for ELF and DWARF, with LEB128 (DWARF 5, 7.6).
 
 export class ByteWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   length = 0;
+
+  /** `capacity`: bytes expected (it grows past them). */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -12,7 +17,7 @@ export class ByteWriter {
   }
 
   u8(v: number): this {
-    this.room(1);
+    if (this.length === this.buf.length) this.room(1);
     this.buf[this.length++] = v & 0xff;
     return this;
   }
@@ -23,6 +28,7 @@ export class ByteWriter {
     return this.u16(v & 0xffff).u16(Math.floor(v / 0x10000) & 0xffff);
   }
   u64(v: bigint | number): this {
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) return this.u32(v % 0x100000000).u32(Math.floor(v / 0x100000000));
     const b = BigInt.asUintN(64, BigInt(v));
     return this.u32(Number(b & 0xffffffffn)).u32(Number(b >> 32n));
   }
@@ -33,7 +39,11 @@ export class ByteWriter {
     return this;
   }
   cstring(s: string): this {
-    return this.bytes(new TextEncoder().encode(s)).u8(0);
+    if (!/^[\x01-\x7f]*$/.test(s)) return this.bytes(new TextEncoder().encode(s)).u8(0);
+    this.room(s.length + 1); // ASCII (most names): a byte a character, without an encoder
+    for (let k = 0; k < s.length; k++) this.buf[this.length++] = s.charCodeAt(k);
+    this.buf[this.length++] = 0;
+    return this;
   }
   uleb(v: number | bigint): this {
     if (typeof v === 'number' && v >= 0 && v < 0x80) return this.u8(v); // the common case, without BigInt

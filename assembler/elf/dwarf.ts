@@ -3,7 +3,7 @@
 // for assembly, so GNU objdump -S/--dwarf and gdb find source lines. The reader decodes line programs
 // of DWARF versions 2 to 5 (gcc 12 writes version 5) into address -> file:line rows.
 import { dirname, basename, isAbsolute } from 'node:path';
-import type { LineEntry } from '../image.js';
+import type { LineColumns, LineEntry } from '../image.js';
 import { ByteReader, ByteWriter, stringAt } from './bytes.js';
 import { DW } from './constants.js';
 
@@ -25,27 +25,42 @@ export interface DebugSections {
  * kept as given: a file's folder becomes an include directory (relative ones are read against the
  * compile unit's DW_AT_comp_dir, the current directory), a bare name refers to directory 0 (comp_dir).
  */
-export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bigint, producer: string, compDir = process.cwd()): DebugSections {
+export function writeDebugSections(lines: LineColumns, lowPc: bigint, highPc: bigint, producer: string, compDir = process.cwd()): DebugSections {
   // A line program only moves forward: rows in address order, rows at one address in their given order.
-  const inRange = lines.filter((l) => l.addr >= lowPc && l.addr < highPc);
-  const sorted = inRange.every((l, k) => k === 0 || inRange[k - 1]!.addr <= l.addr);
-  const rows = sorted ? inRange : inRange.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const low = Number(lowPc);
+  const high = Number(highPc);
+  // (rows that are in order already, as most are, are the ones from `first` to `last`: no list is made)
+  const addr = lines.addr;
+  let sorted = true;
+  for (let k = 1; k < addr.length && sorted; k++) sorted = addr[k]! >= addr[k - 1]!;
+  let first = 0;
+  let last = 0;
+  if (sorted) {
+    while (first < addr.length && addr[first]! < low) first++;
+    for (last = first; last < addr.length && addr[last]! < high; last++);
+  }
+  const rows = sorted ? undefined : [...addr.keys()].filter((k) => addr[k]! >= low && addr[k]! < high).sort((a, b) => addr[a]! - addr[b]! || a - b);
+  const rowCount = rows?.length ?? last - first;
+  const row = (r: number): number => (rows ? rows[r]! : first + r);
   const files: { name: string; dir: number }[] = [];
   const dirs: string[] = [];
-  const fileIndex = new Map<string, number>();
-  for (const r of rows) {
-    if (fileIndex.has(r.file)) continue;
-    const folder = dirname(r.file);
+  /** The line program's file number of each of lines.files (0: not used yet). */
+  const fileNumber = lines.files.map(() => 0);
+  for (let r = 0; r < rowCount; r++) {
+    const id = lines.file[row(r)]!;
+    if (fileNumber[id] !== 0) continue;
+    const name = lines.files[id]!;
+    const folder = dirname(name);
     let d = 0;
     if (folder !== '.') {
       d = dirs.indexOf(folder) + 1;
       if (d === 0) d = dirs.push(folder);
     }
-    files.push({ name: basename(r.file), dir: d });
-    fileIndex.set(r.file, files.length);
+    files.push({ name: basename(name), dir: d });
+    fileNumber[id] = files.length;
   }
 
-  const w = new ByteWriter();
+  const w = new ByteWriter(rowCount + 256); // (about a byte a row)
   w.u32(0); // unit_length, patched
   w.u16(3);
   const headerLengthAt = w.length;
@@ -59,19 +74,20 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
   w.u8(0);
   w.patch32(headerLengthAt, w.length - headerStart);
 
-  if (rows.length > 0) {
-    w.u8(0).uleb(9).u8(DW.LNE_set_address).u64(rows[0]!.addr);
-    let addr = Number(rows[0]!.addr);
+  if (rowCount > 0) {
+    let addr = lines.addr[row(0)]!;
+    w.u8(0).uleb(9).u8(DW.LNE_set_address).u64(addr);
     let line = 1;
     let file = 1;
-    for (const r of rows) {
-      const f = fileIndex.get(r.file)!;
+    for (let r = 0; r < rowCount; r++) {
+      const k = row(r);
+      const f = fileNumber[lines.file[k]!]!;
       if (f !== file) {
         w.u8(DW.LNS_set_file).uleb(f);
         file = f;
       }
-      const lineDelta = r.line - line;
-      const at = Number(r.addr);
+      const lineDelta = lines.line[k]! - line;
+      const at = lines.addr[k]!;
       const addrDelta = at - addr;
       // A special opcode advances both and adds the row in one byte (DWARF 5, 6.2.5.1); most rows fit.
       const special = lineDelta - LINE_BASE + LINE_RANGE * addrDelta + OPCODE_BASE;
@@ -81,10 +97,10 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
         if (addrDelta !== 0) w.u8(DW.LNS_advance_pc).uleb(addrDelta);
         w.u8(DW.LNS_copy);
       }
-      line = r.line;
+      line = lines.line[k]!;
       addr = at;
     }
-    if (Number(highPc) > addr) w.u8(DW.LNS_advance_pc).uleb(Number(highPc) - addr);
+    if (high > addr) w.u8(DW.LNS_advance_pc).uleb(high - addr);
     w.u8(0).uleb(1).u8(DW.LNE_end_sequence);
   }
   w.patch32(0, w.length - 4);
@@ -106,8 +122,8 @@ export function writeDebugSections(lines: LineEntry[], lowPc: bigint, highPc: bi
   const info = new ByteWriter();
   info.u32(0).u16(3).u32(0).u8(8);
   info.uleb(1).u32(0).u64(lowPc).u64(highPc);
-  const first = rows[0]?.file ?? 'program';
-  info.cstring(first).cstring(compDir).cstring(producer).u16(DW.LANG_Mips_Assembler);
+  const name = rowCount > 0 ? lines.files[lines.file[row(0)]!]! : 'program';
+  info.cstring(name).cstring(compDir).cstring(producer).u16(DW.LANG_Mips_Assembler);
   info.patch32(0, info.length - 4);
 
   // Address ranges -> compile unit (DWARF 5, 6.1.2); GNU binutils look source lines up through it.

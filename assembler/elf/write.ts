@@ -4,7 +4,7 @@
 // section headers for every section, a symbol table, the psABI .riscv.attributes naming the ISA, and
 // DWARF line information (see dwarf.ts). Deterministic: no timestamps; the only input besides the image
 // is the current directory, recorded as DW_AT_comp_dir as GNU as does.
-import type { Image, Section, SymbolDef } from '../image.js';
+import { lineColumns, type Image, type Section, type SymbolDef } from '../image.js';
 import { ByteWriter } from './bytes.js';
 import { ELF, RISCV_ARCH, STT, type SectionHeader } from './constants.js';
 import { writeDebugSections } from './dwarf.js';
@@ -80,10 +80,11 @@ export function writeElf(image: Image): Uint8Array {
 
   // DWARF line information for the executable sections.
   const text = image.sections.filter((s) => s.flags.exec);
-  if (text.length > 0 && image.lines.length > 0) {
+  const lines = lineColumns(image);
+  if (text.length > 0 && lines.addr.length > 0) {
     const low = text.reduce((m, s) => (s.addr < m ? s.addr : m), text[0]!.addr);
     const high = text.reduce((m, s) => (s.addr + BigInt(s.size) > m ? s.addr + BigInt(s.size) : m), 0n);
-    const dbg = writeDebugSections(image.lines, low, high, PRODUCER);
+    const dbg = writeDebugSections(lines, low, high, PRODUCER);
     addRaw('.debug_aranges', ELF.SHT_PROGBITS, dbg.debug_aranges);
     addRaw('.debug_info', ELF.SHT_PROGBITS, dbg.debug_info);
     addRaw('.debug_abbrev', ELF.SHT_PROGBITS, dbg.debug_abbrev);

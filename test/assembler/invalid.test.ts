@@ -62,6 +62,7 @@ const CASES: Case[] = [
   { name: 'li of an address', src: 'li a0, here\nhere: nop\n', errors: [[1, 8, /li needs a constant value/]] },
   { name: 'data in .bss', src: '.bss\n.word 1\n', errors: [[2, 1, /data in \.bss/]] },
   { name: 'section larger than SRAM', src: '.zero 0x200000\n', errors: [[1, 7, /out of range 0\.\.1310720/]] },
+  { name: 'code growing past SRAM', src: '.zero 1310716\nnop\nnop\nj 1f\n1: nop\n', errors: [[3, 1, /section \.text grows past 1310720 bytes/]] },
   { name: 'circular .equ', src: '.equ a, b\n.equ b, a\n.word a\n', errors: [[2, 9, /defined in terms of itself/]] },
   { name: 'several errors in one file', src: 'adx a0\nnop\naddi a0, a0, 9999\nj nowhere\n', errors: [[1, 1, /unknown instruction/], [3, 14, /out of range/]] },
   { name: 'bad .rept count', src: '.rept -1\nnop\n.endr\n', errors: [[1, 1, /\.rept count -1 is out of range/]] },
@@ -85,6 +86,7 @@ describe('malformed .dasm gives located errors', () => {
       const { image, diagnostics } = run(c);
       expect(image).toBeUndefined();
       const errors = diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.filter((d) => d.code === 'internal')).toEqual([]);
       for (const [line, column, msg] of c.errors) {
         const hit = errors.find((d) => d.line === line && msg.test(d.message));
         expect(hit, `expected ${line}:${column} ${msg}, got ${errors.map((d) => `${d.line}:${d.column} ${d.message}`).join(' | ')}`).toBeDefined();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../assembler/index.js';
 import { readElf } from '../../../assembler/elf/read.js';
+import { readDebugLine, writeDebugSections } from '../../../assembler/elf/dwarf.js';
 import type { LineEntry } from '../../../assembler/image.js';
 import { gnuBuild, missing, PROGRAMS, sh, tempDir } from '../../helpers/tools.js';
 import { decodedRows, gccBuild, lineAt } from './gnu.js';
@@ -93,5 +94,26 @@ describe.skipIf(gnuAs !== '')(`.file and .loc as GNU as reads them${gnuAs}`, () 
     const rows = (lines: LineEntry[]) => [0, 4, 8, 12, 16].map((off) => lineAt(lines, 0x1000n + BigInt(off)));
     expect(rows(image!.lines)).toEqual(rows(r.image.lines));
     expect(rows(image!.lines)).toEqual(['/src/dir/x.c:3', '/src/dir/x.c:3', '/src/dir/inc/util.h:10', '/usr/include/stdint.h:1', '/src/dir/x.c:2']);
+  });
+});
+
+describe('the line program d1 writes', () => {
+  it('has the rows inside the code in address order, whatever order they are given in', () => {
+    const files = ['/src/a.c', '/src/b.h'];
+    const given = [
+      [0x1008, 7, 0],
+      [0x1000, 3, 0],
+      [0x3000, 9, 1], // data, past the code
+      [0x1004, 10, 1],
+      [0x1004, 11, 0], // two rows at one address keep their order
+      [0x0800, 1, 0], // before the code
+    ];
+    const lines = { addr: given.map((r) => r[0]!), line: given.map((r) => r[1]!), file: given.map((r) => r[2]!), files };
+    const rows = (l: typeof lines) => readDebugLine(writeDebugSections(l, 0x1000n, 0x1010n, 'test').debug_line).map((r) => `${r.addr.toString(16)} ${r.file}:${r.line}`);
+    expect(rows(lines)).toEqual(['1000 /src/a.c:3', '1004 /src/b.h:10', '1004 /src/a.c:11', '1008 /src/a.c:7']);
+    // the same rows in order, with others before and after: the same program
+    const order = [5, 1, 3, 4, 0, 2];
+    const sorted = { addr: order.map((k) => lines.addr[k]!), line: order.map((k) => lines.line[k]!), file: order.map((k) => lines.file[k]!), files };
+    expect(rows(sorted)).toEqual(rows(lines));
   });
 });
