@@ -6,14 +6,14 @@
 // repetition made is the line of its body (in the file the body is in), and remembers the expansion
 // it came from (for diagnostics).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { vreg, xreg } from '../isa/registers.js';
 import { describeExpansion, diag, type Diagnostic, type Expansion } from './diagnostics.js';
 import { displayName, evaluate, ExprError, substitute, symbolsOf, type Expr, type Loc } from './expr.js';
 import { parseLine, type LineParse } from './parser.js';
 import { fastLine, fastWord, LOC, lowerName, quickLine, SPACED, type Inert } from './fastline.js';
 import { lexSource, MAX_ERRORS_PER_FILE, type SourceLine } from './source.js';
-import { Colon, Comma, DecNumber, Identifier } from './tokens.js';
+import { BinNumber, CharLit, Colon, Comma, DecNumber, HexNumber, Identifier, Tilde } from './tokens.js';
 import { statementOf, toStatement, type Statement } from './visitor.js';
 import { sourceProblem } from './source-file.js';
 
@@ -706,7 +706,22 @@ const DEFINING = new Set(['.set', '.equ', '.equiv', '.size', '.comm', '.lcomm'])
  * spaces (`.file 1 "dir" "x.c" md5 0x...`, `.loc 1 17 3 is_stmt 0`), with commas put in. */
 export function grammarTokens(tokens: IToken[]): IToken[] {
   const head = headIndex(tokens);
-  return SPACED.has(tokens[head]?.image.toLowerCase() ?? '') ? withCommas(tokens, head) : tokens;
+  const name = tokens[head]?.image.toLowerCase() ?? '';
+  return SPACED.has(name) ? withCommas(tokens, head) : name === '.insn' ? withFormat(tokens, head) : tokens;
+}
+
+/** Tokens that may start the first operand after `.insn`'s format word (an operator or `(` after a word
+ * continues an expression: `.insn x + 4` is a value). */
+const AFTER_FORMAT = new Set<TokenType>([Identifier, DecNumber, HexNumber, BinNumber, CharLit, Tilde]);
+
+/** `.insn r OP, ...`, GNU's format word after the directive: it joins the statement's name, `.insn r`
+ * (assembler/insn-directive.ts). */
+function withFormat(tokens: IToken[], head: number): IToken[] {
+  const word = tokens[head + 1];
+  const next = tokens[head + 2];
+  if (word?.tokenType !== Identifier || !next || !AFTER_FORMAT.has(next.tokenType)) return tokens;
+  const name = { ...tokens[head]!, image: `${tokens[head]!.image} ${word.image}`, endOffset: word.endOffset, endColumn: word.endColumn };
+  return [...tokens.slice(0, head), name, ...tokens.slice(head + 2)];
 }
 
 /** The tokens with a comma wherever a space separates two operands (after the directive at `head`). */

@@ -12,6 +12,7 @@ import { BY_MNEMONIC } from '../isa/table.js';
 import { INVERSE_BRANCH } from '../isa/ext/rv64i.js';
 import type { Instr } from '../isa/types.js';
 import { displayName, ExprError, splitHiLo, type Expr, type Loc } from './expr.js';
+import { INSN_FORMS } from './insn-directive.js';
 import type { Operand, Statement } from './visitor.js';
 
 /** A field's value: known now, an expression for later, or the hi/lo half of a pc-relative offset. */
@@ -52,7 +53,8 @@ function addForm(mnemonic: string, form: Form): void {
   list.push(form);
   FORMS.set(mnemonic, list);
 }
-for (const instr of BY_MNEMONIC.values()) {
+// the table's instructions, and the forms of GNU's `.insn <format>` (assembler/insn-directive.ts)
+for (const instr of [...BY_MNEMONIC.values(), ...INSN_FORMS]) {
   const bind = instr.operands.map((field) => ({ field, from: field }));
   addForm(instr.mnemonic, { syntax: instr.syntax, pattern: patternOf(instr.syntax), build: (v) => [{ instr, fields: v }], instr, bind });
 }
@@ -529,10 +531,13 @@ export function relaxedBranch(branch: MachineOp): MachineOp[] {
     : e.k === 'bin' ? { ...e, a: dot(e.a), b: dot(e.b) }
     : e.k === 'un' || e.k === 'reloc' ? { ...e, a: dot(e.a) }
     : e;
-  return [
-    op(INVERSE_BRANCH[branch.instr.mnemonic]!, { ...branch.fields, [field]: { n: 8 } }),
-    op('jal', { rd: reg(0), jimm: 'e' in target ? { e: dot(target.e) } : target }),
-  ];
+  const inverse = INVERSE_BRANCH[branch.instr.mnemonic];
+  // `.insn b` names no branch to invert: its funct3's low bit flips, as GNU flips any branch's (insn ^=
+  // MATCH_BEQ ^ MATCH_BNE)
+  const over = inverse
+    ? op(inverse, { ...branch.fields, [field]: { n: 8 } })
+    : { instr: branch.instr, fields: { ...branch.fields, funct3: { n: constantField('funct3', branch.fields['funct3'])! ^ 1 }, [field]: { n: 8 } } };
+  return [over, op('jal', { rd: reg(0), jimm: 'e' in target ? { e: dot(target.e) } : target })];
 }
 
 /** Evaluate a pc-relative half: hi20 or lo12 of target - anchorPc. */

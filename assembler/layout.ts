@@ -7,6 +7,7 @@ import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
 import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
+import { insnStatement } from './insn-directive.js';
 import { GasFrags, relaxSection, VAR_MEMORY } from './relax.js';
 import { SourceLines } from './source-lines.js';
 import { lowerName, type Inert } from './fastline.js';
@@ -318,6 +319,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (name.charCodeAt(0) !== 46 /* . */) return instruction(p, st);
     const lname = lowerName(name);
     if (IGNORED.has(lname) || lname.startsWith('.cfi_')) return;
+    if (lname === '.insn' || lname.startsWith('.insn ')) return instruction(p, insnStatement(st, constant));
     const width = DATA_WIDTH[lname];
     if (width !== undefined) return data(p, width, operandsAsExprs(st.operands, name));
     if (lname in FLOAT_DIRECTIVES) {
@@ -532,9 +534,10 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const { file: from, line } = origin(p);
     const f: Frag = { k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from };
     push(s, f);
-    // A conditional branch or a jal to an expression is a frag of its own in gas (a branch may grow).
+    // A conditional branch or a jump (J format: jal, `.insn j`) to an expression is a frag of its own in
+    // gas (a branch may grow).
     const op = ops[0]!;
-    const kind = ops.length > 1 ? undefined : op.instr.flags?.branch ? 'branch' : op.instr.mnemonic === 'jal' ? 'jump' : undefined;
+    const kind = ops.length > 1 ? undefined : op.instr.flags?.branch ? 'branch' : op.instr.format === 'J' ? 'jump' : undefined;
     if (kind) {
       s.vars.set(s.gas.variable(s.size, { kind, size: 4 }, VAR_MEMORY[kind]), f);
       s.branches ||= kind === 'branch';

@@ -8,6 +8,8 @@ export const FORMATS: Record<string, string[]> = {
   B: ['bimm', 'rs2', 'rs1', 'funct3', 'opcode'],
   U: ['imm20', 'rd', 'opcode'],
   J: ['jimm', 'rd', 'opcode'],
+  /** Three sources (the F extension's fused multiply-add); only `.insn r4` writes it here. */
+  R4: ['rs3', 'funct2', 'rs2', 'rs1', 'funct3', 'rd', 'opcode'],
   /** RV64 shift by immediate: 6-bit shamt. */
   I_SH6: ['funct6', 'shamt6', 'rs1', 'funct3', 'rd', 'opcode'],
   /** RV64 word shift by immediate: 5-bit shamt. */
@@ -47,19 +49,29 @@ export const FORMATS: Record<string, string[]> = {
   MSET: ['funct3v', 'pad4', 'pad3c', 'mpart', 'vs1', 'funct3', 'pad3a', 'acc', 'opcode'],
 };
 
-/** RISC-V major opcodes (spec table 24.1, "RISC-V base opcode map"). */
+/** RISC-V major opcodes (spec table 24.1, "RISC-V base opcode map"), named as GNU as's `.insn` names them;
+ * those of extensions d1 lacks (F, A, V) only serve `.insn`. */
 export const OPCODES = {
   LOAD: 0x03,
+  LOAD_FP: 0x07,
   CUSTOM_0: 0x0b,
   MISC_MEM: 0x0f,
   OP_IMM: 0x13,
   AUIPC: 0x17,
   OP_IMM_32: 0x1b,
   STORE: 0x23,
+  STORE_FP: 0x27,
   CUSTOM_1: 0x2b,
+  AMO: 0x2f,
   OP: 0x33,
   LUI: 0x37,
   OP_32: 0x3b,
+  MADD: 0x43,
+  MSUB: 0x47,
+  NMSUB: 0x4b,
+  NMADD: 0x4f,
+  OP_FP: 0x53,
+  OP_V: 0x57,
   CUSTOM_2: 0x5b,
   BRANCH: 0x63,
   JALR: 0x67,

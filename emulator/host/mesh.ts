@@ -34,6 +34,8 @@ export interface Part {
   /** Global core number of each slot, and a Core view of each. */
   globals: number[];
   cores: Core[];
+  /** Its configuration and counters (MESH_CFG), read and written between windows. */
+  cfg: CfgView;
 }
 
 export type MeshOutcome =
@@ -162,13 +164,13 @@ export class Machine {
   trace(limit = TRACE_LIMIT): void {
     this.tracing = true;
     this.traceLimit = limit;
-    for (const p of this.parts) this.cfg(p).setUint32(MESH_CFG.TRACE_ON, 1, true);
+    for (const p of this.parts) p.cfg.setUint32(MESH_CFG.TRACE_ON, 1, true);
   }
 
   /** The records an instance left in one of its buffers (base, record size, MESH offset of the fill
    * count), as a view and each record's offset in it; the buffer is emptied. */
   private drain(p: Part, base: number, size: number, fill: number): { dv: DataView; at: number[] } {
-    const cfg = this.cfg(p);
+    const cfg = p.cfg;
     const n = cfg.getUint32(fill, true);
     if (n === 0) return NOTHING;
     cfg.setUint32(fill, 0, true);
@@ -178,7 +180,7 @@ export class Machine {
   private takeTrace(): void {
     if (!this.tracing) return;
     for (const p of this.parts) {
-      const cfg = this.cfg(p);
+      const cfg = p.cfg;
       this.traceLeftOut.lost += cfg.getUint32(MESH_CFG.TRACE_LOST, true);
       cfg.setUint32(MESH_CFG.TRACE_LOST, 0, true);
       const { dv, at: records } = this.drain(p, LAYOUT.TRACE, LAYOUT.TRACE_BYTES, MESH_CFG.TRACE_N);
@@ -230,7 +232,8 @@ export class Machine {
       wasm.initCores(n);
       const globals = writeConfig(wasm.memory.buffer, preset, rect);
       const cores = globals.map((_, slot) => new Core({ instance: wasm, slot, ...(opts.watchpoints ? { watchpoints: true } : {}) }));
-      const part: Part = { rect, memory, wasm, globals, cores };
+      // (the view is kept: the instance's memory has all its cores' pages now, and grows no more)
+      const part: Part = { rect, memory, wasm, globals, cores, cfg: new CfgView(wasm.memory.buffer) };
       globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
       return part;
     });
@@ -277,16 +280,6 @@ export class Machine {
     return new DataView(p.wasm.memory.buffer, coreRegions(slot).net, 0x100);
   }
 
-  private readonly cfgViews = new Map<Part, CfgView>();
-
-  /** The instance's configuration and counters (MESH_CFG). (The view is kept: an instance's memory has
-   * all its cores' pages once it is set up, and grows no more.) */
-  private cfg(p: Part): CfgView {
-    let v = this.cfgViews.get(p);
-    if (!v) this.cfgViews.set(p, (v = new CfgView(p.wasm.memory.buffer)));
-    return v;
-  }
-
   /**
    * Which instances of a machine of several have anything to do in the next window: a core with a thread
    * that can run, or a message in its network or on its way in or out. An idle one sits the window out
@@ -295,7 +288,7 @@ export class Machine {
   private busyParts(): boolean[] {
     if (this.parts.length === 1) return [true];
     return this.parts.map((p) => {
-      const c = this.cfg(p);
+      const c = p.cfg;
       if (c.getUint32(MESH_CFG.HEAP_N, true) + c.getUint32(MESH_CFG.IN_N, true) + c.getUint32(MESH_CFG.OUT_N, true) > 0) return true;
       if (this.done.has(p)) return false;
       if (p.wasm.liveCores() === 0) {
@@ -459,14 +452,14 @@ export class Machine {
     if (this.parts.length === 1) return false;
     let moved = false;
     for (const p of this.parts) {
-      const cfg = this.cfg(p);
+      const cfg = p.cfg;
       const n = cfg.getUint32(MESH_CFG.OUT_N, true);
       for (let i = 0; i < n; i++) {
         const rec = new Uint8Array(p.wasm.memory.buffer, LAYOUT.OUTBOX + i * LAYOUT.MSG_BYTES, LAYOUT.MSG_BYTES);
         const at = new DataView(rec.buffer, rec.byteOffset).getUint32(28, true);
         const [x, y] = this.xy(at);
         const q = this.parts.find((o) => x >= o.rect.x && x < o.rect.x + o.rect.w && y >= o.rect.y && y < o.rect.y + o.rect.h)!;
-        const qc = this.cfg(q);
+        const qc = q.cfg;
         const k = qc.getUint32(MESH_CFG.IN_N, true);
         if (k >= LAYOUT.BOX_COUNT) throw new Error('inbox overflow');
         new Uint8Array(q.wasm.memory.buffer, LAYOUT.INBOX + k * LAYOUT.MSG_BYTES, LAYOUT.MSG_BYTES).set(rec);
@@ -494,29 +487,30 @@ export class Machine {
   /**
    * One round: every instance's turn (up to `windows` windows of a one-instance machine; one window of
    * several, whose turns are given when worker threads ran them), then what the host does between
-   * windows. Returns the outcome when the run ends.
+   * windows. `busy`: the instances at work, when the caller has just found them. Returns the outcome when
+   * the run ends.
    */
-  round(opts: Pick<MeshRunOptions, 'stdout' | 'stderr' | 'maxCycles'>, windows = 64, given?: { busy: boolean[]; turns: Map<number, PartTurn> }): MeshOutcome | undefined {
+  round(opts: Pick<MeshRunOptions, 'stdout' | 'stderr' | 'maxCycles'>, windows = 64, busy = this.busyParts(), given?: Map<number, PartTurn>): MeshOutcome | undefined {
     this.start();
     const multi = this.parts.length > 1;
     const limitTicks = opts.maxCycles !== undefined ? opts.maxCycles * TICKS : I64_MAX;
     let blocked = true;
     let outcome: MeshOutcome | undefined;
     const idle: PartTurn = { output: [], exits: [], end: 'blocked' };
-    const busy = given?.busy ?? this.busyParts();
     // One instance at work (or the only one) runs its windows on its own, choosing the next itself, until
     // the host has something to do: as the others wait for nothing, that is what lock-step would do.
     const alone = busy.filter(Boolean).length === 1 && !given ? busy.indexOf(true) : -1;
     const turns = this.parts.map((p, i) => {
       if (!busy[i]) {
-        this.cfg(p).setUint32(MESH_CFG.PROGRESS, 0, true);
+        p.cfg.setUint32(MESH_CFG.PROGRESS, 0, true);
         return idle;
       }
-      return given?.turns.get(i) ?? turn(p.wasm, p.cores, alone >= 0 ? windows : 1, alone >= 0);
+      return given?.get(i) ?? turn(p.wasm, p.cores, alone >= 0 ? windows : 1, alone >= 0);
     });
     this.takeRaces(turns);
-    for (const [i, t] of turns.entries()) {
-      const p = this.parts[i]!;
+    for (let i = 0; i < turns.length; i++) {
+      const p = this.parts[i]!, t = turns[i]!;
+      if (t === idle) continue;
       for (const o of t.output) (o.fd === 1 ? opts.stdout : opts.stderr).write(o.bytes);
       for (const [slot, code] of t.exits) this.exits.set(p.globals[slot]!, code);
       if (t.end === 'window') blocked = false;
@@ -545,10 +539,10 @@ export class Machine {
     }
     // while cores retire instructions the next window follows; else look for the earliest event
     const lead = this.parts[Math.max(alone, 0)]!;
-    const q = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW, true);
-    const ended = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true);
+    const q = lead.cfg.getBigInt64(MESH_CFG.WINDOW, true);
+    const ended = lead.cfg.getBigInt64(MESH_CFG.WINDOW_END, true);
     const lockstep = multi && alone < 0;
-    const progressed = this.parts.some((p, i) => busy[i] && this.cfg(p).getUint32(MESH_CFG.PROGRESS, true) !== 0);
+    const progressed = this.parts.some((p, i) => busy[i] && p.cfg.getUint32(MESH_CFG.PROGRESS, true) !== 0);
     let earliest = I64_MAX;
     if (!(lockstep && progressed)) {
       // (an instance that sat the window out has nothing running and nothing in flight)
@@ -562,14 +556,14 @@ export class Machine {
     }
     if (lockstep) {
       const next = progressed ? ended + q : lead.wasm.nextWindowEnd(earliest);
-      for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
+      for (const p of this.parts) p.cfg.setBigInt64(MESH_CFG.WINDOW_END, next, true);
     } else {
       // woken by a barrier: make sure the window reaches the woken threads
-      if (blocked || released) this.cfg(lead).setBigInt64(MESH_CFG.WINDOW_END, lead.wasm.nextWindowEnd(earliest), true);
-      const next = this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true);
-      if (multi) for (const p of this.parts) this.cfg(p).setBigInt64(MESH_CFG.WINDOW_END, next, true);
+      if (blocked || released) lead.cfg.setBigInt64(MESH_CFG.WINDOW_END, lead.wasm.nextWindowEnd(earliest), true);
+      const next = lead.cfg.getBigInt64(MESH_CFG.WINDOW_END, true);
+      if (multi) for (const p of this.parts) p.cfg.setBigInt64(MESH_CFG.WINDOW_END, next, true);
     }
-    const reached = lockstep ? ended : this.cfg(lead).getBigInt64(MESH_CFG.WINDOW_END, true) - q;
+    const reached = lockstep ? ended : lead.cfg.getBigInt64(MESH_CFG.WINDOW_END, true) - q;
     if ((earliest !== I64_MAX && earliest >= limitTicks) || (reached !== I64_MAX - q && reached >= limitTicks)) return { kind: 'limit' };
     this.now = earliest !== I64_MAX ? earliest : ended !== I64_MAX ? ended : 0n;
     return undefined;
@@ -663,7 +657,7 @@ export class Machine {
       if (!this.settled) this.endWindow(p);
       const changed: [number, number][] = [];
       restorePages(new Uint8Array(p.memory.buffer), s.memory[i]!, (at, len) => changed.push([at, at + len]));
-      const cur = this.cfg(p).getUint32(MESH_CFG.CUR, true);
+      const cur = p.cfg.getUint32(MESH_CFG.CUR, true);
       for (const [at, end] of changed) {
         if (at < LAYOUT.CORES) continue; // (the network and the configuration)
         const slot = Math.floor((at - LAYOUT.CORES) / LAYOUT.CORE_BYTES);
@@ -711,11 +705,9 @@ export class Machine {
     this.start();
     const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true, !!this.opts.races) : undefined;
     while (!outcome) {
-      let given: { busy: boolean[]; turns: Map<number, PartTurn> } | undefined;
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
-      if (pool && busy.filter(Boolean).length > 1) given = { busy, turns: await pool.turn(busy) };
-      outcome = this.round(opts, 64, given);
+      outcome = this.round(opts, 64, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
       if (outcome) break;
       const now = performance.now();
       if (now - lastPoll > 200) {

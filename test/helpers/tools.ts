@@ -50,15 +50,20 @@ export function d1(args: string[], opts: { cwd?: string; input?: string } = {}) 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** GNU as + ld at d1's link base, without relaxation; returns the ELF path or the error text. */
-export function gnuBuild(source: string, dir: string, name = 'gnu'): { elf?: string; error?: string } {
-  const src = join(dir, `${name}.s`);
-  const obj = join(dir, `${name}.o`);
+/** GNU as + ld at d1's link base, without relaxation; returns the ELF path or the error text. The object
+ * of `source` is `<name>.o` in dir; `others` are more sources, linked after it. */
+export function gnuBuild(source: string, dir: string, name = 'gnu', others: string[] = []): { elf?: string; error?: string } {
+  const objs: string[] = [];
+  for (const [k, text] of [source, ...others].entries()) {
+    const src = join(dir, `${name}${k ? `-${k}` : ''}.s`);
+    const obj = join(dir, `${name}${k ? `-${k}` : ''}.o`);
+    writeFileSync(src, text);
+    const as = sh('riscv64-unknown-elf-as', ['-march=rv64im_zicsr', '-mno-relax', src, '-o', obj]);
+    if (as.status !== 0) return { error: as.stderr };
+    objs.push(obj);
+  }
   const elf = join(dir, `${name}.elf`);
-  writeFileSync(src, source);
-  const as = sh('riscv64-unknown-elf-as', ['-march=rv64im_zicsr', '-mno-relax', src, '-o', obj]);
-  if (as.status !== 0) return { error: as.stderr };
-  const ld = sh('riscv64-unknown-elf-ld', ['-Ttext=0x1000', '--no-relax', obj, '-o', elf]);
+  const ld = sh('riscv64-unknown-elf-ld', ['-Ttext=0x1000', '--no-relax', ...objs, '-o', elf]);
   if (ld.status !== 0) return { error: ld.stderr };
   return { elf };
 }
