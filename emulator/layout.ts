@@ -72,8 +72,11 @@ const CORE_PREDEC = CORE_SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
 /** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
 const CORE_BREAKS = CORE_PREDEC + PREDEC_SIZE;
-/** One byte per CODE_LINE bytes of SRAM: non-zero when compiled code holds some of them, so a write there
- * drops the core's compiled code (emulator/assembly/jit.ts). */
+/** One byte per CODE_LINE bytes of SRAM: bit 7 (CODE_MARK) set when compiled code holds some of them, so
+ * a write there drops the core's compiled code (emulator/assembly/jit.ts); the low bits are the
+ * speculation epoch the line was last written in (MESH_CFG.SPEC_EPOCH): a store to a line whose byte is
+ * not the epoch takes the slow path (state.ts touchLines), which logs the line while windows run
+ * speculatively (emulator/assembly/speculate.ts). */
 const CODE_LINE = 64;
 const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
 /** The core's code generation (u32): a block entry linked in an older one is stale. */
@@ -86,7 +89,16 @@ const RACE_GRANULE = 8;
 const CORE_RACEMAP = CORE_CODEGEN + 8;
 const CORE_RACELIST = CORE_RACEMAP + SRAM_SIZE / RACE_GRANULE;
 const RACE_LIST = 16384;
-const CORE_BYTES = Math.ceil((CORE_RACELIST + D1_CORE.threads * (RACE_LIST + 1) * 4) / 0x10000) * 0x10000;
+/** What a speculative run of windows changed in a core, to undo it (emulator/assembly/speculate.ts): a
+ * header (U_* offsets); copies of the core's save area (hot state, accumulators, regions), of its network
+ * state (semaphores, counters, engines: UNDO_NET_BYTES) and of the blocks of its threads that were not
+ * free; the SRAM lines written (u16 line numbers, at UNDO_LOG), and their bytes as they were, each at its
+ * own offset in a copy of SRAM (only the pages written are ever touched). */
+const CORE_UNDO = CORE_RACELIST + D1_CORE.threads * (RACE_LIST + 1) * 4;
+const UNDO_STATE = 0x40;
+const UNDO_NET_BYTES = 0x800;
+const UNDO_LOG = UNDO_STATE + CORE_THREADS + UNDO_NET_BYTES + THREAD_BLOCK * D1_CORE.threads;
+const CORE_BYTES = Math.ceil((CORE_UNDO + UNDO_LOG + (SRAM_SIZE / CODE_LINE) * 2 + SRAM_SIZE) / 0x10000) * 0x10000;
 /** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
@@ -220,6 +232,14 @@ export const LAYOUT = {
   CORE_RACEMAP,
   CORE_RACELIST,
   RACE_LIST,
+  CORE_UNDO,
+  UNDO_STATE,
+  UNDO_NET_BYTES,
+  UNDO_LOG,
+  /** A core's undo header: the epoch of the speculation it was saved for (u32), the lines logged (u32),
+   * which thread blocks were saved (u32, bit per thread). */
+  U_TAG: 0, U_LINES: 4, U_THREADS: 8,
+  CODE_MARK: 0x80,
   /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,
   /** Semaphores per core (u32 counters at C_SEMS). */
@@ -338,6 +358,10 @@ export const MESH_CFG = {
   LINK_BASE: 168, LINK_TOP: 176,
   /** Records in RACE_LOG (u32; the race-checking build). */
   RACE_N: 184,
+  /** Non-zero: windows may run speculatively, several at once (u32; the host's choice), and the current
+   * speculation epoch (u32, 0..127: LAYOUT.CORE_CODELINES). Then counts (u32): speculations that stood
+   * and the windows they ran, and speculations undone. */
+  SPEC_ON: 188, SPEC_EPOCH: 192, SPEC_RUNS: 196, SPEC_WINDOWS: 200, SPEC_UNDONE: 204,
   /** The last watch hit (HIT offsets). */
   HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),

@@ -5,7 +5,7 @@
 // linking it in: the target's predecoded record becomes OP_JIT, which the loop turns into a call.
 import * as L from './generated/layout';
 import { predecode } from './generated/decode';
-import { coreAt, dropCode, predecAt, sramAt } from './state';
+import { coreAt, predecAt, sramAt, touchLines } from './state';
 
 /** The host's compiler: the block starting at pc of the core whose block is at `core`, as
  * table index << 8 | length of its entry's stretch, or 0 when nothing there can be compiled. The host
@@ -80,5 +80,6 @@ export function recordAt(pc: u32): usize {
   return L.JIT_RECORD;
 }
 
-/** A compiled block stored into a code line that compiled code holds (it returns right after the store). */
-export function codeWritten(a: u32, size: u32): void { dropCode(coreAt, a, size); }
+/** A compiled block is about to store into a line whose mark is not the epoch (state.ts touchLines): true
+ * when that dropped the core's compiled code (the block returns right after the store). */
+export function codeWritten(a: u32, size: u32): bool { return touchLines(coreAt, a, size); }

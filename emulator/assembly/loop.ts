@@ -11,7 +11,7 @@ import { RACES, WATCHPOINTS } from './generated/build';
 import { racePc } from './races';
 import { predecode } from './generated/decode';
 import { arrived, blockFits } from './jit';
-import { clearStop, enter, leave, schedule, stopWhy, switchAt } from './threads';
+import { clearStop, enter, leave, passWindow, schedule, stopWhy, switchAt, windowEnd } from './threads';
 import { progress } from './mesh';
 
 /** Instructions one call of a compiled block may run at most: it returns (at a taken branch, where the
@@ -33,7 +33,7 @@ export function run(limit: u64): u32 {
   }
   modelLoad();
   // In a mesh the running thread may be waiting or past the window: start with the one that should run.
-  if (load<u32>(tb + L.T_STATE) != L.THREAD_RUNNING || clock() >= load<i64>(L.MESH + L.MESH_WINDOW_END)) {
+  if (load<u32>(tb + L.T_STATE) != L.THREAD_RUNNING || clock() >= windowEnd()) {
     pc = yieldTo(pc, n);
     if (pc == L.TRAP) reason = L.STOP_FAULT;
     else if (stopWhy != 0) reason = stopWhy;
@@ -114,7 +114,7 @@ export function run(limit: u64): u32 {
     // more, still deterministically, and straight-line code pays nothing for the check.
     if (taken) {
       arrived(pc);
-      if (clock() > switchAt) {
+      if (clock() > switchAt && !passWindow(clock())) {
         pc = yieldTo(pc, n);
         if (stopWhy != 0) {
           reason = stopWhy;

@@ -7,6 +7,7 @@ import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
 import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
+import { commit, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
 
 // @ts-ignore: decorator
 @inline export function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
@@ -119,6 +120,7 @@ export function post(slot: u32, n: u32, count: u32, time: i64): void {
 
 /** A host event (EVENT_*); false when the buffer is full. */
 export function event(kind: usize, slot: u32, thread: u32, code: u32, arg0: u64, arg1: u64): bool {
+  spoil();
   const e = nextRecord(L.EVENTS, L.EVENT_COUNT, L.EVENT_BYTES, L.MESH_EVENT_N);
   if (e == 0) return false;
   store<u32>(e + L.EV_KIND, <u32>kind);
@@ -138,6 +140,8 @@ export function release(slot: u32, t: u32, time: i64): void {
 
 /** The next core to run in this window (runCores resumes there after a stop the host handled). */
 let resume: u32 = 0;
+/** Windows the window being run stands for (more than one: speculate.ts). */
+let span: u32 = 1;
 
 /**
  * Run every core that has not halted up to the window's end (MESH_WINDOW_END), in slot order. Returns
@@ -153,11 +157,13 @@ export function runCores(limit: u64): u32 {
       resume++;
       continue;
     }
+    if (speculating) keep(s);
     selectCore(s);
     const why = run(limit);
     if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
       if (why == L.STOP_WINDOW) ranCores++;
       resume++;
+      if (spoiled) return L.STOP_WINDOW; // (runWindows undoes the speculation)
       continue;
     }
     return why;
@@ -272,13 +278,25 @@ export function earliest(): i64 {
  * when no core can run and nothing is in flight, or a core's stop (ecall, fault, breakpoint).
  */
 export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
-  for (let w: u32 = 0; w < windows; w++) {
+  for (let w: u32 = 0; w < windows; w += span) {
     if (!inNetwork) {
       if (resume == 0) {
         ranCores = 0;
         store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+        // (the debugging and race-checking builds run one window at a time)
+        span = auto && !WATCHPOINTS && !RACES ? speculateFor(windows - w) : 1;
       }
-      const why = runCores(limit);
+      let why = runCores(limit);
+      if (speculating) {
+        if (spoiled || why != L.STOP_WINDOW) {
+          undo();
+          resume = 0;
+          ranCores = 0;
+          store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+          span = 1;
+          why = runCores(limit);
+        } else commit();
+      }
       if (why != L.STOP_WINDOW) return why;
       retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;
       woke = false;

@@ -5,6 +5,7 @@
 import * as L from './generated/layout';
 import { clock as liveClock, setClock } from './generated/dispatch';
 import { cfg, event, netOf, post, progress, threadAt, threadBlockOf, trace, wake } from './mesh';
+import { spoil } from './speculate';
 import { coreBlock, currentSlot, hitPending, invalidateWords, netAt, noteHit, setDelivering, setRd, sram, tb, trap, watched } from './state';
 import { current, lowerSwitch, waitFor } from './threads';
 import { RACES, WATCHPOINTS } from './generated/build';
@@ -93,6 +94,11 @@ function pop(): u32 {
   return top;
 }
 
+/** Forget every message in flight (an undone speculation made them: speculate.ts). */
+export function dropMessages(): void {
+  while (cfg(L.MESH_HEAP_N) > 0) release(pop());
+}
+
 /** Time of the earliest message (i64 max when none). */
 export function heapMin(): i64 { return cfg(L.MESH_HEAP_N) == 0 ? i64.MAX_VALUE : key(heapAt(0)); }
 
@@ -149,6 +155,7 @@ function causedBy(pc: u64, time: i64): void { cause(myCore(), pc, (L.SENDER_THRE
 
 /** A new message from core `slot` of this instance (its global number `from`), at `time`. */
 function make(kind: usize, slot: u32, from: u32, to: u32, time: i64, size: u32): u32 {
+  spoil(); // (a speculation stops at a message: speculate.ts)
   const m = <u32>alloc();
   const h = msg(m);
   const seqAt = netOf(slot) + L.C_SEQ;
@@ -569,8 +576,8 @@ export function farStore(pc: u64, a: u64, src: usize, size: u32): u64 {
   if (<u32>g == myCore()) {
     const p = sram(off, size, true);
     if (p == 0) return trap(L.CAUSE_STORE, off); // a watched address (the debugging build)
-    memory.copy(p, src, size);
     invalidateCore(slot, off, size);
+    memory.copy(p, src, size);
     return pc + 4;
   }
   if (!room(1)) return retry();
@@ -614,6 +621,7 @@ const IDLE: u32 = 0, BETWEEN: u32 = 1, INSIDE: u32 = 2;
 /** Queue descriptor `desc` (local address) on engine e of the running core at `time` (the caller made
  * sure the network has room); false when its queue is full. */
 export function startEngine(e: u32, desc: u64, pc: u64, time: i64): bool {
+  spoil();
   const slot = currentSlot();
   const en = engineAt(slot, e);
   const head = load<u32>(en + L.E_QHEAD), tail = load<u32>(en + L.E_QTAIL);

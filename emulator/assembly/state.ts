@@ -3,6 +3,7 @@
 import * as L from './generated/layout';
 import { RACES, WATCHPOINTS } from './generated/build';
 import { raceAccess } from './races';
+import { logLine, speculating } from './speculate';
 
 /** Address of the destination register (writes to x0 land in a sink slot, so x0 always reads 0). */
 // @ts-ignore: decorator
@@ -177,14 +178,15 @@ export function hitByInstruction(pc: u64): void {
   store<u32>(hitAt(L.HIT_ORIGIN), load<u32>(netAt + L.C_Y) * load<u32>(L.MESH + L.MESH_W) + load<u32>(netAt + L.C_X));
 }
 
-/** A store changed [a, a + size): forget the predecoded records of the words it touched, and the compiled
- * blocks that may cover them. */
+/** A store is about to change [a, a + size): forget the predecoded records of the words it touches, and
+ * the compiled blocks that may cover them; while windows run speculatively, log the lines first written. */
 // @ts-ignore: decorator
 @inline export function invalidate(a: u64, size: u64): void {
   store<u16>(predecAt + (<usize>(a >> 2) << 4), 0);
   if (size == 8) store<u16>(predecAt + (<usize>((a + 4) >> 2) << 4), 0);
   store<u16>(predecAt + (<usize>((a + size - 1) >> 2) << 4), 0);
-  if (load<u8>(linesAt + <usize>(a >> 6)) | load<u8>(linesAt + <usize>((a + size - 1) >> 6))) dropCode(coreAt, a, size);
+  const e = load<u8>(L.MESH + L.MESH_SPEC_EPOCH);
+  if ((load<u8>(linesAt + <usize>(a >> 6)) ^ e) | (load<u8>(linesAt + <usize>((a + size - 1) >> 6)) ^ e)) touchLines(coreAt, a, size);
 }
 
 /** Forget the predecoded records of [a, a + len) of the core whose block is at `core`, and its compiled
@@ -194,22 +196,29 @@ export function invalidateWords(core: usize, a: u64, len: u64): void {
   const first = <usize>(a >> 2);
   const last = <usize>((a + len - 1) >> 2);
   memory.fill(core + L.CORE_PREDEC + (first << 4), 0, (last - first + 1) << 4);
-  dropCode(core, a, len);
+  touchLines(core, a, len);
 }
 
 /**
- * Bytes [a, a + len) of a core changed: when compiled code holds any of them (their code lines are
- * marked), every block entry of the core goes stale (the generation moves on; jit.ts links blocks again,
- * from the new words, when they are next hot).
+ * Bytes [a, a + len) of a core are about to be written (or were, by the network, an engine or the host):
+ * the slow path of a store to lines not marked with the epoch (LAYOUT.CORE_CODELINES). When compiled code
+ * holds any of them, every block entry of the core goes stale (the generation moves on; jit.ts links
+ * blocks again, from the new words, when they are next hot): the result is true. While windows run
+ * speculatively, a line first written in this speculation is logged before. Each line ends marked with
+ * the epoch.
  */
-export function dropCode(core: usize, a: u64, len: u64): void {
+export function touchLines(core: usize, a: u64, len: u64): bool {
   const lines = core + L.CORE_CODELINES;
+  const e = load<u8>(L.MESH + L.MESH_SPEC_EPOCH);
   const last = <usize>((a + len - 1) >> 6);
   let hit = false;
   for (let line = <usize>(a >> 6); line <= last; line++) {
-    if (load<u8>(lines + line) == 0) continue;
-    store<u8>(lines + line, 0);
-    hit = true;
+    const m = load<u8>(lines + line);
+    if (m == e) continue;
+    if (speculating && (<u32>m & 0x7f) != <u32>e) logLine(core, line);
+    if ((<u32>m & <u32>L.CODE_MARK) != 0) hit = true;
+    store<u8>(lines + line, e);
   }
   if (hit) store<u32>(core + L.CORE_CODEGEN, load<u32>(core + L.CORE_CODEGEN) + 1);
+  return hit;
 }

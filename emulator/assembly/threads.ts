@@ -10,6 +10,7 @@ import { coreAt, currentSlot, setThreadBlock, tb } from './state';
 import { wake } from './mesh';
 import { clock } from './timing';
 import { markRegionStart } from './regions';
+import { firstEnd, keepThread, speculating, spoiled } from './speculate';
 
 /** The running thread switches when its clock passes this (another thread is further behind). */
 export let switchAt: i64 = i64.MAX_VALUE;
@@ -63,6 +64,7 @@ export function resetThreads(): void {
 
 /** Called by run() on entry: restore the scheduler's view of memory. */
 export function enter(n: u64): void {
+  smallEnd = firstEnd;
   setThreadBlock(block(current()));
   nIn = n;
   nDecoded = n;
@@ -80,6 +82,24 @@ export function leave(n: u64): void {
 /** Instructions the running thread has retired, n being the core's count in this run. */
 export function threadInstret(n: u64): u64 { return load<u64>(tb + L.T_INSTRET) + (n - nIn); }
 
+/**
+ * Speculating, the running thread (at clock `now`) passed the end of its window and is the only one
+ * running: it goes on into the window it is in now, as schedule() would have it do, without the switch
+ * (what a switch adds up, its decode time and instructions, stays linear until it next switches).
+ */
+export function passWindow(now: i64): bool {
+  if (!speculating || spoiled || now < smallEnd || now >= load<i64>(L.MESH + L.MESH_WINDOW_END)) return false;
+  const me = current();
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && load<u32>(block(t) + L.T_STATE) == RUNNING) return false;
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  smallEnd = (now / q + 1) * q;
+  switchAt = smallEnd - 1;
+  return true;
+}
+
+/** Switch at the next chance (a speculation was spoiled: speculate.ts). */
+export function switchNow(): void { switchAt = i64.MIN_VALUE; }
+
 /** A message is due before the window would end (one-core machines): switch no later than t. */
 export function lowerSwitch(t: i64): void { if (t < switchAt) switchAt = t; }
 
@@ -87,8 +107,12 @@ export function lowerSwitch(t: i64): void { if (t < switchAt) switchAt = t; }
 export let stopWhy: u32 = 0;
 export function clearStop(): void { stopWhy = 0; }
 
-// @ts-ignore: decorator
-@inline function windowEnd(): i64 { return load<i64>(L.MESH + L.MESH_WINDOW_END); }
+/** While windows run speculatively (speculate.ts), the end of the one the core is in: the threads switch
+ * and the core's time passes its end as they would with the windows one at a time. */
+let smallEnd: i64 = 0;
+
+/** The end of the window the core is in. */
+export function windowEnd(): i64 { return speculating ? smallEnd : load<i64>(L.MESH + L.MESH_WINDOW_END); }
 
 /** switchAt for the running thread: SKEW past the lowest clock of the other running threads, and never
  * past the end of the window. */
@@ -171,7 +195,13 @@ export function schedule(pc: u64, n: u64): u64 {
     store<u64>(L.FAULT_ADDR, pc);
     return L.TRAP;
   }
-  if (low >= windowEnd()) stopWhy = L.STOP_WINDOW;
+  if (spoiled) stopWhy = L.STOP_WINDOW;
+  else if (low >= windowEnd()) {
+    // speculating, the next window the core has something in follows at once (those between pass it by)
+    const q = load<i64>(L.MESH + L.MESH_WINDOW);
+    if (speculating && low < load<i64>(L.MESH + L.MESH_WINDOW_END)) smallEnd = (low / q + 1) * q;
+    else stopWhy = L.STOP_WINDOW;
+  }
   return restore(<u32>best, n);
 }
 
@@ -181,6 +211,7 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
   for (let t: u32 = 1; t < L.THREAD_COUNT; t++) {
     const b = block(t);
     if (load<u32>(b + L.T_STATE) != FREE) continue;
+    if (speculating) keepThread(coreAt, t);
     memory.fill(b, 0, L.THREAD_BLOCK);
     store<u64>(b + L.T_XSAVE + (2 << 3), <u64>L.STACK_TOP - <u64>t * L.THREAD_STACK);
     store<u64>(b + L.T_XSAVE + (10 << 3), arg);

@@ -97,5 +97,5 @@ export function vaddr(a: u64, size: u64, align: u64, isStore: bool): usize {
   return p;
 }
 
-/** A vector store changed [a, a + size): forget the predecoded records of those words. */
+/** A vector store is about to change [a, a + size): forget the predecoded records of those words. */
 export function invalidateBytes(a: u64, size: u64): void { invalidateWords(coreAt, a, size); }

@@ -218,8 +218,9 @@ export class Machine {
 
   /** `watchpoints`: the debugging build of the core, whose watch ranges apply to every core of an instance;
    * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"); `races`: the
-   * race-checking build, whose log goes to this checker (`d1 run --check-races`). */
-  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; races?: RaceChecker } = {}) {
+   * race-checking build, whose log goes to this checker (`d1 run --check-races`); `speculate: false`:
+   * windows run one at a time, never speculatively (the same results, slower: for checking that). */
+  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; races?: RaceChecker; speculate?: boolean } = {}) {
     this.parts = partitionsOf(preset).map((rect, i) => {
       const memory = newMemory();
       const logs: Uint8Array[] = (this.raceLogs[i] = []);
@@ -231,6 +232,7 @@ export class Machine {
       for (let y = rect.y; y < rect.y + rect.h; y++) for (let x = rect.x; x < rect.x + rect.w; x++) if (enabled.has(y * preset.w + x)) n++;
       wasm.initCores(n);
       const globals = writeConfig(wasm.memory.buffer, preset, rect);
+      new DataView(wasm.memory.buffer).setUint32(LAYOUT.MESH + MESH_CFG.SPEC_ON, opts.speculate === false ? 0 : 1, true);
       const cores = globals.map((_, slot) => new Core({ instance: wasm, slot, ...(opts.watchpoints ? { watchpoints: true } : {}) }));
       // (the view is kept: the instance's memory has all its cores' pages now, and grows no more)
       const part: Part = { rect, memory, wasm, globals, cores, cfg: new CfgView(wasm.memory.buffer) };
@@ -354,6 +356,18 @@ export class Machine {
       if (c > t) t = c;
     }
     return t;
+  }
+
+  /** Speculative windows so far (docs/machine.md, "Windows"): speculations that stood and the windows
+   * they ran, and speculations undone. */
+  get speculation(): { runs: number; windows: number; undone: number } {
+    const s = { runs: 0, windows: 0, undone: 0 };
+    for (const p of this.parts) {
+      s.runs += p.cfg.getUint32(MESH_CFG.SPEC_RUNS);
+      s.windows += p.cfg.getUint32(MESH_CFG.SPEC_WINDOWS);
+      s.undone += p.cfg.getUint32(MESH_CFG.SPEC_UNDONE);
+    }
+    return s;
   }
 
   get instructions(): bigint {
@@ -500,6 +514,12 @@ export class Machine {
     // One instance at work (or the only one) runs its windows on its own, choosing the next itself, until
     // the host has something to do: as the others wait for nothing, that is what lock-step would do.
     const alone = busy.filter(Boolean).length === 1 && !given ? busy.indexOf(true) : -1;
+    if (alone >= 0 && opts.maxCycles !== undefined) {
+      // (a turn stops about at the cycle limit, not up to `windows` windows past it)
+      const c = this.parts[alone]!.cfg;
+      const end = c.getBigInt64(MESH_CFG.WINDOW_END, true);
+      windows = end >= limitTicks ? 1 : Math.min(windows, Number((limitTicks - end) / c.getBigInt64(MESH_CFG.WINDOW, true)) + 1);
+    }
     const turns = this.parts.map((p, i) => {
       if (!busy[i]) {
         p.cfg.setUint32(MESH_CFG.PROGRESS, 0, true);
@@ -707,7 +727,7 @@ export class Machine {
     while (!outcome) {
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
-      outcome = this.round(opts, 64, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
+      outcome = this.round(opts, 256, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
       if (outcome) break;
       const now = performance.now();
       if (now - lastPoll > 200) {

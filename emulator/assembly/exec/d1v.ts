@@ -227,8 +227,8 @@ export function exec_vst(d: usize, pc: u64): u64 {
   if (isGlobal(a) && (a & (L.VREG_BYTES - 1)) == 0) return farStore(pc, a, vreg(d, L.REC_AUX), <u32>L.VREG_BYTES);
   const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, true);
   if (m == 0) return L.TRAP;
-  memory.copy(m, vreg(d, L.REC_AUX), L.VREG_BYTES);
   invalidateBytes(a, L.VREG_BYTES);
+  memory.copy(m, vreg(d, L.REC_AUX), L.VREG_BYTES);
   return pc + 4;
 }
 
@@ -256,8 +256,8 @@ function lanes(d: usize, pc: u64, e: u32, mode: u32): u64 {
     const m = vaddr(a, bytes, bytes, mode == 3);
     if (m == 0) return L.TRAP;
     if (mode == 3) {
-      setLane(m, 0, bytes, lane(v, i, bytes));
       invalidateBytes(a, bytes);
+      setLane(m, 0, bytes, lane(v, i, bytes));
     } else setLane(v, i, bytes, lane(m, 0, bytes));
   }
   return pc + 4;

@@ -66,13 +66,13 @@ function far(pc: u64, a: u64, size: u32, v: u64, cause: u32): u64 {
 
 // Stores also forget the predecoded records of the words they change (self-modifying code works).
 // @ts-ignore: decorator
-@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, true); if (!p) return far(pc, a, 1, <u64>x2(d), L.CAUSE_STORE); store<u8>(p, <u8>x2(d)); invalidate(a, 1); return pc + 4; }
+@inline export function exec_sb(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 1, true); if (!p) return far(pc, a, 1, <u64>x2(d), L.CAUSE_STORE); invalidate(a, 1); store<u8>(p, <u8>x2(d)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, true); if (!p) return far(pc, a, 2, <u64>x2(d), L.CAUSE_STORE); store<u16>(p, <u16>x2(d)); invalidate(a, 2); return pc + 4; }
+@inline export function exec_sh(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 2, true); if (!p) return far(pc, a, 2, <u64>x2(d), L.CAUSE_STORE); invalidate(a, 2); store<u16>(p, <u16>x2(d)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, true); if (!p) return far(pc, a, 4, <u64>x2(d), L.CAUSE_STORE); store<u32>(p, <u32>x2(d)); invalidate(a, 4); return pc + 4; }
+@inline export function exec_sw(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 4, true); if (!p) return far(pc, a, 4, <u64>x2(d), L.CAUSE_STORE); invalidate(a, 4); store<u32>(p, <u32>x2(d)); return pc + 4; }
 // @ts-ignore: decorator
-@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, true); if (!p) return far(pc, a, 8, <u64>x2(d), L.CAUSE_STORE); store<i64>(p, x2(d)); invalidate(a, 8); return pc + 4; }
+@inline export function exec_sd(d: usize, pc: u64): u64 { const a = ea(d); const p = sram(a, 8, true); if (!p) return far(pc, a, 8, <u64>x2(d), L.CAUSE_STORE); invalidate(a, 8); store<i64>(p, x2(d)); return pc + 4; }
 
 // @ts-ignore: decorator
 @inline export function exec_addi(d: usize, pc: u64): u64 { setRd(d, x1(d) + imm(d)); return pc + 4; }

@@ -116,11 +116,14 @@ export class BlockCompiler {
     return r;
   };
 
-  /** Mark the code lines of a core that a block holds: a write there drops the core's compiled code. */
+  /** Mark the code lines of a core that a block holds (LAYOUT.CODE_MARK): a write there drops the core's
+   * compiled code. */
   private mark(coreBase: number, ranges: [number, number][]): void {
     const lines = coreBase + LAYOUT.CORE_CODELINES;
     const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
-    for (const [s, e] of ranges) memory.fill(1, lines + Math.floor(s / LAYOUT.CODE_LINE), lines + Math.floor((e - 1) / LAYOUT.CODE_LINE) + 1);
+    for (const [s, e] of ranges) {
+      for (let at = lines + Math.floor(s / LAYOUT.CODE_LINE); at <= lines + Math.floor((e - 1) / LAYOUT.CODE_LINE); at++) memory[at]! |= LAYOUT.CODE_MARK;
+    }
   }
 
   /** A view of the instance's whole memory, made again when it has grown past `end`. */

@@ -31,7 +31,7 @@ import { isHeld, passes, planOf, REDIRECT, steps, TOTALS, type Step, type Value 
 export const GLOBALS = ['clk', 'iu', 'au', 'lp', 'sp', 'sDep', 'sSram', 'sBranch', 'decodeShare', 'switchAt'] as const;
 const IN_LOCAL: Record<(typeof GLOBALS)[number], number> = { ...MODEL, decodeShare: MODEL.share };
 /** The functions a block imports from the core: a store into a code line that compiled code holds. */
-export const FUNCTIONS = [{ name: 'codeWritten', params: [I32, I32], results: [] as number[] }];
+export const FUNCTIONS = [{ name: 'codeWritten', params: [I32, I32], results: [I32] }];
 const CODE_WRITTEN = 0;
 
 /** A region reaches branch targets this far from its entry, in bytes, and holds at most this much. */
@@ -300,21 +300,32 @@ export function translate(entry: bigint, rec: (pc: bigint) => Rec, reached: (pc:
         b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add).mem(LOADS_BY[m]![0], LAYOUT.CORE_SRAM).set(VAL(reg(x.rd)));
       } else if (m in STORES_BY) {
         const size = STORES_BY[m]![1];
-        b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add);
-        x2(b, x);
-        b.mem(STORES_BY[m]![0], LAYOUT.CORE_SRAM);
-        // forget the predecoded records of the words written (emulator/assembly/state.ts invalidate)
-        for (const off of size === 8 ? [0n, 4n, 7n] : size === 1 ? [0n] : [0n, BigInt(size - 1)]) {
-          b.get(CORE).get(A).i64(off).op(OP.i64_add, OP.i32_wrap_i64).i32(2).op(OP.i32_shr_u).i32(4).op(OP.i32_shl, OP.i32_add).i32(0).mem(OP.i32_store16, LAYOUT.CORE_PREDEC);
-        }
-        // a code line that compiled code holds: drop the core's compiled code, and leave (this may be it)
+        const write = (): void => {
+          b.get(CORE).get(A).op(OP.i32_wrap_i64, OP.i32_add);
+          x2(b, x);
+          b.mem(STORES_BY[m]![0], LAYOUT.CORE_SRAM);
+          // forget the predecoded records of the words written (emulator/assembly/state.ts invalidate)
+          for (const off of size === 8 ? [0n, 4n, 7n] : size === 1 ? [0n] : [0n, BigInt(size - 1)]) {
+            b.get(CORE).get(A).i64(off).op(OP.i64_add, OP.i32_wrap_i64).i32(2).op(OP.i32_shr_u).i32(4).op(OP.i32_shl, OP.i32_add).i32(0).mem(OP.i32_store16, LAYOUT.CORE_PREDEC);
+          }
+        };
+        // a line not marked with the epoch (compiled code holds it, or a speculation has not logged it yet):
+        // the slow path first (state.ts touchLines); when that dropped the core's compiled code, store and
+        // leave (this block may be it)
+        const epoch = (): void => void b.i32(0).mem(OP.i32_load8_u, LAYOUT.MESH + MESH_CFG.SPEC_EPOCH);
         b.get(CORE).get(A).op(OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
+        epoch();
+        b.op(OP.i32_xor);
         b.get(CORE).get(A).i64(BigInt(size - 1)).op(OP.i64_add, OP.i32_wrap_i64).i32(6).op(OP.i32_shr_u, OP.i32_add).mem(OP.i32_load8_u, LAYOUT.CORE_CODELINES);
-        b.op(OP.i32_or).open(OP.if);
-        b.get(A).op(OP.i32_wrap_i64).i32(size).op(OP.call, CODE_WRITTEN);
+        epoch();
+        b.op(OP.i32_xor, OP.i32_or).open(OP.if);
+        b.get(A).op(OP.i32_wrap_i64).i32(size).op(OP.call, CODE_WRITTEN).open(OP.if);
+        write();
         sync({ k: k + 1 });
         exit(pc + 4n, k + 1, false);
         b.end();
+        b.end();
+        write();
       } else if (m in BRANCHES) {
         const target = pc + x.imm;
         if (target !== pc + 4n) {

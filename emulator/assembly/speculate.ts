@@ -1,0 +1,168 @@
+// Speculative windows (docs/machine.md, "Windows"): while nothing is in flight, the cores of an instance
+// run several windows in one turn each, as if the network's part between them were there (it has nothing
+// to do). That holds until a core sends a message, arrives at a barrier, starts an engine or stops (a host
+// call, a fault): then every core goes back to where the turn began and the window runs again, alone. A
+// core keeps what it needs to go back in its undo area (LAYOUT.CORE_UNDO): its save area, semaphores and
+// counters, the blocks of its threads, and each SRAM line it writes, copied before the first write (the
+// stores' slow path, state.ts touchLines, calls logLine). Running windows this way gives the same
+// registers, memory, cycles and statistics as one window at a time; only the emulator's speed differs.
+import * as L from './generated/layout';
+import { coreBlock, currentSlot, invalidateWords } from './state';
+import { dropMessages } from './net';
+import { switchNow } from './threads';
+
+/** A speculation is running (its windows end at MESH_WINDOW_END; the first of them at firstEnd). */
+export let speculating = false;
+/** Something a speculation cannot go past happened: the cores stop, and the turn is undone. */
+export let spoiled = false;
+/** The end of the speculation's first window, and how many windows it runs. */
+export let firstEnd: i64 = 0;
+let windows: u32 = 0;
+/** The speculation's number (a core's undo area is for the one whose number it holds). */
+let generation: u32 = 0;
+
+/** Windows the next speculation may take (doubling while they succeed), and windows to run one at a time
+ * before the next try (doubling while they fail). */
+let span: u32 = 4;
+let wait: u32 = 0;
+let failures: u32 = 0;
+const MOST: u32 = 256;
+
+// @ts-ignore: decorator
+@inline function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
+// @ts-ignore: decorator
+@inline function count(off: usize, n: u32): void { store<u32>(L.MESH + off, cfg(off) + n); }
+// @ts-ignore: decorator
+@inline function epoch(): u32 { return cfg(L.MESH_SPEC_EPOCH); }
+// @ts-ignore: decorator
+@inline function undoOf(slot: u32): usize { return coreBlock(slot) + L.CORE_UNDO; }
+/** Where a core's undo area keeps its SRAM lines' old bytes (at their own offsets) and their list. */
+const SHADOW: usize = L.UNDO_LOG + L.SRAM_SIZE / L.CODE_LINE * 2;
+
+/**
+ * How many windows the turn's next window may be (1: an ordinary one), at most `most`; from 2 on, a
+ * speculation begins: MESH_WINDOW_END moves to the end of the last of them.
+ */
+export function speculateFor(most: u32): u32 {
+  if (cfg(L.MESH_SPEC_ON) == 0 || cfg(L.MESH_TRACE_ON) != 0 || cfg(L.MESH_W) * cfg(L.MESH_H) == 1) return 1;
+  if ((cfg(L.MESH_HEAP_N) | cfg(L.MESH_IN_N) | cfg(L.MESH_OUT_N) | cfg(L.MESH_EVENT_N)) != 0) return 1;
+  if (wait > 0) {
+    wait--;
+    return 1;
+  }
+  const n = span < most ? span : most;
+  if (n < 2) return 1;
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  firstEnd = load<i64>(L.MESH + L.MESH_WINDOW_END);
+  store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd + <i64>(n - 1) * q);
+  nextEpoch();
+  generation++;
+  windows = n;
+  speculating = true;
+  spoiled = false;
+  return n;
+}
+
+/** A new epoch for the marks of the code lines; after 127 of them every core's marks start again. */
+function nextEpoch(): void {
+  let e = epoch() + 1;
+  if (e > 0x7f) {
+    e = 1;
+    const keep = i8x16.splat(<i8>L.CODE_MARK);
+    for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) {
+      const lines = coreBlock(s) + L.CORE_CODELINES;
+      for (let i: usize = 0; i < <usize>L.SRAM_SIZE / L.CODE_LINE; i += 16) v128.store(lines + i, v128.and(v128.load(lines + i), keep));
+    }
+  }
+  store<u32>(L.MESH + L.MESH_SPEC_EPOCH, e);
+}
+
+/** Stop the speculation at the next chance (the running core stops at its next taken branch). */
+export function spoil(): void {
+  if (!speculating) return;
+  spoiled = true;
+  switchNow();
+}
+
+/** Keep what core `slot` has now, before it runs in the speculation. */
+export function keep(slot: u32): void {
+  const c = coreBlock(slot), u = undoOf(slot);
+  store<u32>(u + L.U_TAG, generation);
+  store<u32>(u + L.U_LINES, 0);
+  memory.copy(u + L.UNDO_STATE, c, L.CORE_THREADS);
+  if (slot == currentSlot()) memory.copy(u + L.UNDO_STATE, L.REGS, L.SWAP_BYTES); // (its hot state is there)
+  memory.copy(u + L.UNDO_STATE + L.CORE_THREADS, c + L.CORE_NET, L.UNDO_NET_BYTES);
+  let threads: u32 = 0;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+    const b = c + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK;
+    if (load<u32>(b + L.T_STATE) == L.THREAD_FREE) continue;
+    threads |= 1 << t;
+    memory.copy(threadCopy(u, t), b, L.THREAD_BLOCK);
+  }
+  store<u32>(u + L.U_THREADS, threads);
+}
+
+// @ts-ignore: decorator
+@inline function threadCopy(u: usize, t: u32): usize { return u + L.UNDO_STATE + L.CORE_THREADS + L.UNDO_NET_BYTES + <usize>t * L.THREAD_BLOCK; }
+
+/** Thread block t of the core at `core` is about to change although it was free (tspawn). */
+export function keepThread(core: usize, t: u32): void {
+  const u = core + L.CORE_UNDO;
+  store<u32>(u + L.U_THREADS, load<u32>(u + L.U_THREADS) | (1 << t));
+  memory.copy(threadCopy(u, t), core + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK, L.THREAD_BLOCK);
+}
+
+/** SRAM line `line` of the core at `core` is about to be written for the first time in this speculation. */
+export function logLine(core: usize, line: usize): void {
+  const u = core + L.CORE_UNDO;
+  const n = load<u32>(u + L.U_LINES);
+  store<u16>(u + L.UNDO_LOG + (<usize>n << 1), <u16>line);
+  store<u32>(u + L.U_LINES, n + 1);
+  memory.copy(u + SHADOW + (line << 6), core + L.CORE_SRAM + (line << 6), L.CODE_LINE);
+}
+
+/** The speculation's windows are done and nothing stopped it: what the cores did stands. */
+export function commit(): void {
+  speculating = false;
+  count(L.MESH_SPEC_RUNS, 1);
+  count(L.MESH_SPEC_WINDOWS, windows);
+  failures = 0;
+  wait = 0;
+  span = span * 2 < MOST ? span * 2 : MOST;
+}
+
+/**
+ * Undo the speculation: every core that ran in it goes back to what it kept, the messages made are
+ * dropped, and the window ends where the first of its windows did. The caller runs that window again.
+ */
+export function undo(): void {
+  speculating = false;
+  spoiled = false;
+  count(L.MESH_SPEC_UNDONE, 1);
+  for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) {
+    const u = undoOf(s);
+    if (load<u32>(u + L.U_TAG) != generation) continue;
+    store<u32>(u + L.U_TAG, 0);
+    const c = coreBlock(s);
+    const n = load<u32>(u + L.U_LINES);
+    for (let i: u32 = 0; i < n; i++) {
+      const line = <usize>load<u16>(u + L.UNDO_LOG + (<usize>i << 1));
+      memory.copy(c + L.CORE_SRAM + (line << 6), u + SHADOW + (line << 6), L.CODE_LINE);
+      invalidateWords(c, <u64>(line << 6), L.CODE_LINE);
+    }
+    memory.copy(c, u + L.UNDO_STATE, L.CORE_THREADS);
+    if (s == currentSlot()) memory.copy(L.REGS, u + L.UNDO_STATE, L.SWAP_BYTES);
+    memory.copy(c + L.CORE_NET, u + L.UNDO_STATE + L.CORE_THREADS, L.UNDO_NET_BYTES);
+    const threads = load<u32>(u + L.U_THREADS);
+    for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
+      if ((threads >> t & 1) != 0) memory.copy(c + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK, threadCopy(u, t), L.THREAD_BLOCK);
+    }
+  }
+  dropMessages();
+  store<u32>(L.MESH + L.MESH_OUT_N, 0);
+  store<u32>(L.MESH + L.MESH_EVENT_N, 0);
+  store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd);
+  failures++;
+  span = 2;
+  wait = failures < 8 ? <u32>1 << failures : 256;
+}
