@@ -50,9 +50,12 @@ const JIT_HOT = LINK_LOAD + MAX_ROUTERS * LINK_COUNT * LINK_RING * 8;
 const JIT_HOT_COUNT = 4096;
 /** A scratch predecoded record (the block compiler reads an instruction whose own record is a block entry). */
 const JIT_RECORD = JIT_HOT + JIT_HOT_COUNT * 2;
+/** The record of the vector or matrix instruction a compiled block runs by the core's semantics
+ * (emulator/assembly/jit.ts vexec). */
+const JIT_EXEC = JIT_RECORD + 16;
 /** The race-checking build (`d1 run --check-races`): its log of accesses and synchronisation for the host
  * (RACE_BYTES each, RACE_FIELDS offsets; emulator/assembly/races.ts, emulator/host/races.ts). */
-const RACE_LOG = JIT_RECORD + 16;
+const RACE_LOG = JIT_EXEC + 16;
 const RACE_COUNT = 16384;
 const RACE_BYTES = 32;
 /** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
@@ -81,12 +84,17 @@ const CODE_LINE = 64;
 const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
 /** The core's code generation (u32): a block entry linked in an older one is stale. */
 const CORE_CODEGEN = CORE_CODELINES + SRAM_SIZE / CODE_LINE;
+/** One byte per DECODED_SPAN bytes of SRAM: non-zero once a word there has been decoded (until every record
+ * is forgotten). A store elsewhere has no record to forget, and leaves the records' pages untouched (data
+ * never costs record memory). */
+const DECODED_SPAN = 1024;
+const CORE_DECODED = CORE_CODEGEN + 8;
 /** The race-checking build: one byte per RACE_GRANULE bytes of SRAM, bit t set when thread t's next load
  * there is logged, bit 4 + t its next store (set by remote and engine accesses, cleared as an access is
  * logged); then per thread the granules it cleared since it last synchronised (a u32 count, RACE_LIST
  * u32s), set again when it does. */
 const RACE_GRANULE = 8;
-const CORE_RACEMAP = CORE_CODEGEN + 8;
+const CORE_RACEMAP = CORE_DECODED + SRAM_SIZE / DECODED_SPAN;
 const CORE_RACELIST = CORE_RACEMAP + SRAM_SIZE / RACE_GRANULE;
 const RACE_LIST = 16384;
 /** What a speculative run of windows changed in a core, to undo it (emulator/assembly/speculate.ts): a
@@ -222,9 +230,12 @@ export const LAYOUT = {
   CORE_CODELINES,
   CORE_CODEGEN,
   CODE_LINE,
+  CORE_DECODED,
+  DECODED_SPAN,
   JIT_HOT,
   JIT_HOT_COUNT,
   JIT_RECORD,
+  JIT_EXEC,
   RACE_LOG,
   RACE_COUNT,
   RACE_BYTES,

@@ -10,7 +10,7 @@ import { coreAt, hitByInstruction, hitPending, predecAt, sramAt, tb, trap } from
 import { RACES, WATCHPOINTS } from './generated/build';
 import { racePc } from './races';
 import { predecode } from './generated/decode';
-import { arrived, blockFits } from './jit';
+import { arrived, blockFits, called, ran } from './jit';
 import { clearStop, enter, leave, passWindow, schedule, stopWhy, switchAt, windowEnd } from './threads';
 import { progress } from './mesh';
 
@@ -41,6 +41,9 @@ export function run(limit: u64): u32 {
   }
   // A block entry set aside for one instruction (see below), its record, and the op decoded in its place.
   let held: usize = 0, heldA: u64 = 0, heldB: u64 = 0, heldOp: u16 = 0;
+  // Where the interpreter's current run of instructions started (a branch target, where a block left)
+  // and the counts then (instructions, vector instructions): its length warms that place up (jit.ts ran).
+  let from = pc, fromN = n, fromV = vectorCount();
   while (n < limit) {
     const d = predecAt + (<usize>pc << 2);
     if (RACES) racePc(pc); // (for the accesses it logs)
@@ -58,9 +61,12 @@ export function run(limit: u64): u32 {
       if (npc == L.BLOCK) {
         // a compiled block (jit.ts): it runs to a taken branch or its end, and says where it went
         if (!blockFits(d, pc, limit - n)) continue;
+        ran(from, n - fromN, vectorCount() - fromV);
         const room = limit - n;
         const r = call_indirect<u64>(<u32>load<u64>(d, L.REC_IMM), <u32>coreAt, room < BLOCK_CALL ? room : BLOCK_CALL);
-        const done = (r >> 32) & 0x7fffffff;
+        const done = (r >> 32) & 0x3fffffff;
+        // (bit 62: it left where a stretch found the model otherwise than it assumed)
+        called(pc, d, ((r >> 62) & 1) != 0, done);
         if (done == 0 && (r >> 63) == 0) {
           // it left before its first instruction (a fault, another core's memory, a watched address):
           // the interpreter runs that one, from the word decoded in the entry's place
@@ -73,6 +79,12 @@ export function run(limit: u64): u32 {
         n += done;
         pc = r & 0xffffffff;
         taken = (r >> 63) != 0;
+        from = pc;
+        fromN = n;
+        fromV = vectorCount();
+        // it left on a straight path (before an instruction it does not hold, or where its stretches end):
+        // code from there warms up as a taken branch's target does
+        if (!taken && done != 0) arrived(pc);
       } else {
         if (npc == L.DECODED) continue; // the word is decoded now: execute it
         if (npc == L.SWITCH || npc == L.RETRY) {
@@ -113,6 +125,7 @@ export function run(limit: u64): u32 {
     // Threads switch only after a taken branch or jump: a thread runs ahead by at most one basic block
     // more, still deterministically, and straight-line code pays nothing for the check.
     if (taken) {
+      ran(from, n - fromN, vectorCount() - fromV);
       arrived(pc);
       if (clock() > switchAt && !passWindow(clock())) {
         pc = yieldTo(pc, n);
@@ -121,6 +134,9 @@ export function run(limit: u64): u32 {
           break;
         }
       }
+      from = pc;
+      fromN = n;
+      fromV = vectorCount();
     }
   }
   clearStop();
@@ -131,6 +147,10 @@ export function run(limit: u64): u32 {
   leave(n);
   return reason;
 }
+
+/** Vector-side instructions the core has run (the cycle model's count; 0 in the functional build). */
+// @ts-ignore: decorator
+@inline function vectorCount(): u64 { return <u64>load<f64>(L.RESOURCES + L.CM_VECTOR_INSNS); }
 
 /** Switch threads with the cycle model in memory. */
 function yieldTo(pc: u64, n: u64): u64 {

@@ -182,20 +182,32 @@ export function hitByInstruction(pc: u64): void {
  * the compiled blocks that may cover them; while windows run speculatively, log the lines first written. */
 // @ts-ignore: decorator
 @inline export function invalidate(a: u64, size: u64): void {
-  store<u16>(predecAt + (<usize>(a >> 2) << 4), 0);
-  if (size == 8) store<u16>(predecAt + (<usize>((a + 4) >> 2) << 4), 0);
-  store<u16>(predecAt + (<usize>((a + size - 1) >> 2) << 4), 0);
+  if (decoded(coreAt, a) | decoded(coreAt, a + size - 1)) {
+    store<u16>(predecAt + (<usize>(a >> 2) << 4), 0);
+    if (size == 8) store<u16>(predecAt + (<usize>((a + 4) >> 2) << 4), 0);
+    store<u16>(predecAt + (<usize>((a + size - 1) >> 2) << 4), 0);
+  }
   const e = load<u8>(L.MESH + L.MESH_SPEC_EPOCH);
   if ((load<u8>(linesAt + <usize>(a >> 6)) ^ e) | (load<u8>(linesAt + <usize>((a + size - 1) >> 6)) ^ e)) touchLines(coreAt, a, size);
 }
+
+/** Whether words around SRAM address a of the core at `core` have been decoded (have records to forget). */
+// @ts-ignore: decorator
+@inline export function decoded(core: usize, a: u64): u8 { return load<u8>(core + L.CORE_DECODED + <usize>(a / <u64>L.DECODED_SPAN)); }
 
 /** Forget the predecoded records of [a, a + len) of the core whose block is at `core`, and its compiled
  * blocks that may cover those bytes (writes by vector stores, the network, engines and the host). */
 export function invalidateWords(core: usize, a: u64, len: u64): void {
   if (len == 0) return;
-  const first = <usize>(a >> 2);
-  const last = <usize>((a + len - 1) >> 2);
-  memory.fill(core + L.CORE_PREDEC + (first << 4), 0, (last - first + 1) << 4);
+  // span by span: one with no decoded word has no record to forget
+  const span = <u64>L.DECODED_SPAN;
+  for (let at = a, end = a + len; at < end; at = (at / span + 1) * span) {
+    if (decoded(core, at) == 0) continue;
+    const to = min(end, (at / span + 1) * span);
+    const first = <usize>(at >> 2);
+    const last = <usize>((to - 1) >> 2);
+    memory.fill(core + L.CORE_PREDEC + (first << 4), 0, (last - first + 1) << 4);
+  }
   touchLines(core, a, len);
 }
 

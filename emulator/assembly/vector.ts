@@ -3,7 +3,7 @@
 import * as L from './generated/layout';
 import * as N from './generated/numbers';
 import { clearFlags, decode, encode, nflags } from './numbers';
-import { coreAt, invalidateWords, sram, tb, trap } from './state';
+import { coreAt, decoded, invalidateWords, predecAt, sram, tb, touchLines, trap } from './state';
 
 /** Linear-memory address of the vector register in a record slot (vd/vs3: REC_RD, vs1: REC_RS1, vs2: REC_AUX). */
 // @ts-ignore: decorator
@@ -97,5 +97,30 @@ export function vaddr(a: u64, size: u64, align: u64, isStore: bool): usize {
   return p;
 }
 
-/** A vector store is about to change [a, a + size): forget the predecoded records of those words. */
-export function invalidateBytes(a: u64, size: u64): void { invalidateWords(coreAt, a, size); }
+/** A vector store is about to change [a, a + size): forget the predecoded records of those words (a register's
+ * aligned bytes here, without a call into the host's memset: what vst does). */
+export function invalidateBytes(a: u64, size: u64): void {
+  if (size != L.VREG_BYTES || (a & (L.VREG_BYTES - 1)) != 0) {
+    invalidateWords(coreAt, a, size);
+    return;
+  }
+  if (decoded(coreAt, a)) zeroBytes(predecAt + (<usize>(a >> 2) << 4), L.VREG_BYTES << 2);
+  touchLines(coreAt, a, size);
+}
+
+/** Copy a register's VREG_BYTES from `from` to `to` (one place or two apart: registers, SRAM, scratch),
+ * 16 bytes at a time (memory.copy would be a call into the host). */
+// @ts-ignore: decorator
+@inline export function copyReg(to: usize, from: usize): void {
+  const a = v128.load(from), b = v128.load(from, 16), c = v128.load(from, 32), d = v128.load(from, 48);
+  v128.store(to, a);
+  v128.store(to, b, 16);
+  v128.store(to, c, 32);
+  v128.store(to, d, 48);
+}
+
+/** Zero `bytes` (a multiple of 16) at `to`. */
+// @ts-ignore: decorator
+@inline export function zeroBytes(to: usize, bytes: usize): void {
+  for (let k: usize = 0; k < bytes; k += 16) v128.store(to + k, i64x2.splat(0));
+}

@@ -16,11 +16,11 @@ import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.
 import type { Instr } from '../../isa/types.js';
 import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, HIT, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, RACE_FIELDS, RACE_KIND, SENDER, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, WATCH_WHAT, ticksOf } from '../layout.js';
 import { D1_CORE } from '../presets.js';
+import { RECORD, slots } from '../record.js';
 
 const OUT = 'emulator/assembly/generated';
 
-/** Predecoded record: op u16 @0, rd u16 @2, rs1 u16 @4, aux u16 @6 (rs2 or a second immediate), imm i64 @8. */
-export const RECORD = { OP: 0, RD: 2, RS1: 4, AUX: 6, IMM: 8 } as const;
+export { RECORD, slots };
 
 function header(input: string): string {
   const h = createHash('sha256').update(input).update(tableHash()).digest('hex').slice(0, 16);
@@ -93,30 +93,6 @@ function extract(name: string): string {
   return `<i64>((<i32>(${raw}) << ${sh}) >> ${sh})`;
 }
 
-/** Register fields by the record slot they use (RISC-V's rd/rs1/rs2 places). */
-const REG_SLOT: Record<string, 'rd' | 'rs1' | 'aux'> = { rd: 'rd', vd: 'rd', vs3: 'rd', rs1: 'rs1', vs1: 'rs1', rs2: 'aux', vs2: 'aux' };
-const isReg = (o: string): boolean => FIELDS[o]!.kind === 'xreg' || FIELDS[o]!.kind === 'vreg';
-
-/**
- * Where each operand goes in the record: registers in their slots (x registers as byte offsets from
- * REGS, vector registers from VREGS), then the immediates: one in imm, a second in aux when no register
- * uses it; otherwise all of them packed into imm, 16 bits each in operand order.
- */
-export function slots(i: Instr): { reg: Record<string, string>; imm?: string; aux?: string; packed?: string[] } {
-  const reg: Record<string, string> = {};
-  const imms: string[] = [];
-  for (const o of i.operands) {
-    if (isReg(o)) reg[o] = REG_SLOT[o]!;
-    else imms.push(o);
-  }
-  const auxFree = !Object.values(reg).includes('aux');
-  if (imms.length > 2 || (imms.length === 2 && !auxFree)) {
-    if (imms.length > 4) throw new Error(`${i.mnemonic}: more than four immediate operands do not fit the predecoded record`);
-    return { reg, packed: imms };
-  }
-  return { reg, imm: imms[0], aux: imms[1] };
-}
-
 /** AssemblyScript accessors <exec>_<field>(d) of each immediate operand (the naming contract for exec code). */
 function operandsSource(): string {
   const out = [header('operands'), "import * as L from './layout';", ''];
@@ -132,7 +108,7 @@ function operandsSource(): string {
 }
 
 function decodeSource(): string {
-  const out = [header('decode'), "import * as L from './layout';", "import { breaksAt, predecAt } from '../state';", '', '// @ts-ignore: decorator', '@inline function regOffset(r: u32, sink: bool): u16 {', '  return <u16>((sink && r == 0 ? <u32>L.X0_SINK : r) << 3);', '}', ''];
+  const out = [header('decode'), "import * as L from './layout';", "import { breaksAt, coreAt, predecAt } from '../state';", '', '// @ts-ignore: decorator', '@inline function regOffset(r: u32, sink: bool): u16 {', '  return <u16>((sink && r == 0 ? <u32>L.X0_SINK : r) << 3);', '}', ''];
   out.push('/** Decode the word at SRAM offset pc into the record at d; returns the op id. */');
   out.push('export function predecode(w: u32, d: usize): u32 {');
   out.push('  let op: u32 = L.OP_ILLEGAL;');
@@ -154,6 +130,8 @@ function decodeSource(): string {
     if (s.aux) out.push(`    aux = <u16>${extract(s.aux)};`);
   }
   out.push('  }');
+  out.push('  // Its SRAM span has decoded words now: stores there forget records (layout.ts CORE_DECODED).');
+  out.push(`  store<u8>(coreAt + L.CORE_DECODED + ((d - predecAt) >> ${2 + Math.log2(LAYOUT.DECODED_SPAN)}), 1);`);
   out.push('  // A word under a debugger breakpoint decodes to a break (its fields stay for when it is cleared).');
   out.push('  if (load<u8>(breaksAt + ((d - predecAt) >> 4))) op = L.OP_BREAK;');
   out.push('  store<u16>(d, <u16>op, L.REC_OP);', '  store<u16>(d, rd, L.REC_RD);', '  store<u16>(d, rs1, L.REC_RS1);', '  store<u16>(d, aux, L.REC_AUX);', '  store<i64>(d, imm, L.REC_IMM);');
@@ -275,6 +253,21 @@ function dispatchSource(timing: boolean): string {
   out.push('    case L.OP_JIT: return L.BLOCK;');
   out.push('    case 0: { predecode(load<u32>(sramAt + <usize>pc), d); return L.DECODED; } // first visit: decode, then run it');
   out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
+  // For compiled blocks (emulator/assembly/jit.ts): the semantics alone of the vector-side instructions
+  // (vexec), and the cycle model alone of the instructions they translate (their general bodies, which
+  // run the interpreter's model on its globals: jit.ts timing and redirect).
+  out.push('/** Execute the vector or matrix instruction at d (op id op) at pc without the cycle model; returns the next pc or TRAP. */', 'export function execute(op: u32, d: usize, pc: u64): u64 {', '  switch (op) {');
+  for (const i of INSTRUCTIONS) if (!['int', 'addr'].includes(TIMING[i.timing].unit)) out.push(`    case L.${opConst(i)}: return ${i.exec}(d, pc);`);
+  out.push('    default: return exec_illegal(d, pc);', '  }', '}', '');
+  out.push('/** The cycle model of the instruction at d (op id op) alone; returns its issue time (for redirect). */', 'export function timing(op: u32, d: usize): i64 {', '  switch (op) {');
+  for (const i of INSTRUCTIONS) {
+    if (i.timing === 'csr' || i.timing === 'system') continue; // (never translated)
+    out.push(`    case L.${opConst(i)}: {`, ...(timing ? timingSource(i) : ['const t = clk;', 'clk += L.TICKS;']).map((l) => `      ${l}`), '      return t;', '    }');
+  }
+  out.push('    default: return clk;', '  }', '}', '');
+  out.push('/** A taken branch or jump issued at t: the front end\'s redirect. */', 'export function redirect(t: i64): void {');
+  if (timing) out.push(`  const nx = t + ${ticks(1 + REDIRECT_PENALTY)};`, '  if (nx > clk) { sBranch += nx - clk; clk = nx; }');
+  out.push('}', '');
   return out.join('\n');
 }
 

@@ -23,7 +23,7 @@ export interface CoreExports {
   nextWindowEnd(earliest: bigint): bigint;
   netWindow(drain: boolean): number;
   heapMin(): bigint;
-  reset(): void;
+  reset(clean: boolean): void;
   initCores(cores: number): void;
   selectCore(slot: number): void;
   invalidateAll(): void;
@@ -133,8 +133,9 @@ export function jitDefault(): boolean {
 
 /** Taken branches to a target before its code is compiled: 1,000 (compiling a region costs about as
  * much as interpreting some hundred thousand instructions, so code that runs briefly is left to the
- * interpreter), or D1_JIT_THRESHOLD (0 compiles every target at its first arrival: the differential
- * tests use it to put as much code as possible through the block compiler). */
+ * interpreter; code compiled before in the process is linked much sooner: emulator/host/jit/index.ts), or
+ * D1_JIT_THRESHOLD (0 compiles every target at its first arrival: the differential tests use it to put
+ * as much code as possible through the block compiler). */
 function jitThreshold(): number {
   const t = Number(process.env.D1_JIT_THRESHOLD ?? 1000);
   return Number.isInteger(t) && t >= 0 ? t : 1000;
@@ -145,11 +146,11 @@ function jitThreshold(): number {
  * races.ts) with its block compiler, compiling hot code when `jit`. */
 export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module?: WebAssembly.Module, raceFlush?: () => void): CoreExports {
   const file = buildOf(watchpoints, timing, raceFlush !== undefined);
-  const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm', races: file === 'd1-core-race.wasm' });
+  const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm', races: file === 'd1-core-race.wasm' }, jitThreshold());
   const env = { memory, table: compiler.table, jitBlock: compiler.block, raceFlush: raceFlush ?? (() => {}) };
   const exports = new WebAssembly.Instance(module ?? wasmModule(file), { env }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
-  exports.setJit(jit, (instances = (instances % 0xffff) + 1), jitThreshold());
+  exports.setJit(jit, (instances = (instances % 0xffff) + 1), compiler.linkHeat);
   return exports;
 }
 
@@ -210,7 +211,8 @@ export class Core {
   /** Power-on state: everything zero, sp at the top of SRAM. */
   reset(): void {
     if (this.opts.instance) throw new Error('a mesh core is reset with its mesh');
-    this.wasm.reset();
+    this.wasm.reset(this.clean);
+    this.clean = true;
     this.view = new DataView(this.wasm.memory.buffer);
     writeSoloConfig(this.wasm.memory.buffer);
     this.setReg(2, BigInt(D1_CORE.stackTop));
@@ -230,19 +232,28 @@ export class Core {
     }
     if (errors.length > 0) return errors;
     if (!this.opts.instance) this.reset();
+    // Just reset, SRAM and its predecoded records are zero: only the segments' data need writing (unless
+    // segments overlap). Not touching the rest (a large .bss) leaves its pages untouched.
+    const zero = this.clean && image.segments.every((s, k) => image.segments.every((t, j) => j === k || s.vaddr + BigInt(s.memsz) <= t.vaddr || t.vaddr + BigInt(t.memsz) <= s.vaddr));
+    this.clean = false;
     for (const s of image.segments) {
       const at = this.sramAt + Number(s.vaddr);
-      new Uint8Array(this.wasm.memory.buffer, at, s.memsz).fill(0);
+      if (!zero) new Uint8Array(this.wasm.memory.buffer, at, s.memsz).fill(0);
       new Uint8Array(this.wasm.memory.buffer, at, s.data.length).set(s.data);
       this.dv; // selects this core
-      this.wasm.invalidateRange(Number(s.vaddr), s.memsz);
+      if (!zero) this.wasm.invalidateRange(Number(s.vaddr), s.memsz);
     }
     this.pc = image.entry;
     return [];
   }
 
+  /** Whether the core block (SRAM, thread blocks, records) is as reset() left it: nothing ran or wrote
+   * there since, so the next reset need not clear it (load() resets a new core a second time). */
+  private clean = false;
+
   /** Run at most `limit` instructions. */
   run(limit: bigint): StopReason {
+    this.clean = false;
     this.wasm.selectCore(this.slot);
     for (;;) {
       const start = this.instret;
@@ -280,6 +291,7 @@ export class Core {
   /** Run this core of a mesh instance alone, at most `limit` instructions and never past the window's
    * end (emulator/host/mesh.ts stepCore drives the rest of the machine). */
   runRaw(limit: bigint): StopReason | 'window' | 'blocked' {
+    this.clean = false;
     this.wasm.selectCore(this.slot);
     const stop = this.wasm.run(limit);
     return stop === STOP.WINDOW ? 'window' : stop === STOP.BLOCKED ? 'blocked' : this.decodeStop(stop);
@@ -402,6 +414,7 @@ export class Core {
   }
 
   setFormatEntry(n: number, v: number, thread = this.thread): void {
+    this.clean = false;
     this.dv.setUint32(this.block(thread) + LAYOUT.T_FMT_TABLE + 4 * n, v, true);
   }
 
@@ -569,6 +582,7 @@ export class Core {
   }
 
   restore(s: Uint8Array): void {
+    this.clean = false;
     this.dv; // selects this core
     const hot = LAYOUT.SWAP_BYTES;
     new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot).set(s.subarray(0, hot));
@@ -588,6 +602,7 @@ export class Core {
   }
 
   writeMem(addr: bigint, bytes: Uint8Array): void {
+    this.clean = false;
     if (!this.inSram(addr, bytes.length)) throw new RangeError(`[0x${addr.toString(16)}, +${bytes.length}) is outside SRAM`);
     new Uint8Array(this.wasm.memory.buffer, this.sramAt + Number(addr), bytes.length).set(bytes);
     this.wasm.selectCore(this.slot);

@@ -353,3 +353,109 @@ describe('the remaining lane operations', () => {
     expect(lanes(core.getVreg(8), 4)).toEqual(a.map((x, i) => (x << (b[i]! & 31)) >>> 0));
   });
 });
+
+describe('whole-register paths against lane-by-lane references', () => {
+  // The core adds, subtracts and multiplies integer lanes a register at a time, shifts them in one loop per
+  // lane width, converts integers to integers without going through binary64, and does mma two binary64
+  // lanes at a time: each against the definition lane by lane (docs/machine.md, "Arithmetic",
+  // "Conversions", "Matrix units") on random lanes of every integer format and every matrix format.
+  const INT_FORMATS = ['int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32'] as const;
+  const rand = (seed: number) => {
+    let s = seed >>> 0;
+    return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0), s);
+  };
+  const bytesOf = (words: number[]) => new Uint8Array(new Uint32Array(words).buffer);
+  /** Lane i of a register as a signed or unsigned integer (BigInt). */
+  const laneOf = (reg: Uint8Array, i: number, bytes: number, signed: boolean) => {
+    let v = 0n;
+    for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(reg[i * bytes + k]!);
+    return signed ? BigInt.asIntN(bytes * 8, v) : v;
+  };
+
+  it('vadd, vsub, vmul, vsll, vsrl, vsra on every integer format wrap and shift as one lane at a time', async () => {
+    for (const [n, name] of INT_FORMATS.entries()) {
+      const next = rand(1234 + n);
+      const a = iota(16, () => next()), b = iota(16, () => (next() % 3 === 0 ? next() % 40 : next()));
+      const ops = ['vadd', 'vsub', 'vmul', 'vsll', 'vsrl', 'vsra'] as const;
+      const core = await run(
+        `${setFormats([5, name])}\n        la a0, va\n        vld v1, 0(a0)\n        vld v2, 64(a0)\n${ops.map((op, k) => `        ${op} v${10 + k}, v1, v2, fmt5`).join('\n')}\n        vadd v1, v1, v1, fmt5`,
+        `        .p2align 6\nva: .word ${a.join(', ')}\n    .word ${b.join(', ')}`,
+      );
+      const f = FORMAT_BY_NAME.get(name)!;
+      const bits = BigInt(f.bytes * 8);
+      const A = bytesOf(a), B = bytesOf(b);
+      ops.forEach((op, k) => {
+        const want = iota(64 / f.bytes, (i) => {
+          const x = laneOf(A, i, f.bytes, !!f.signed), y = laneOf(B, i, f.bytes, !!f.signed);
+          const s = BigInt.asUintN(Number(bits), y) & (bits - 1n);
+          const r = op === 'vadd' ? x + y : op === 'vsub' ? x - y : op === 'vmul' ? x * y : op === 'vsll' ? x << s : op === 'vsrl' ? BigInt.asUintN(Number(bits), x) >> s : x >> s;
+          return BigInt.asUintN(Number(bits), r);
+        });
+        const got = core.getVreg(10 + k);
+        expect(iota(64 / f.bytes, (i) => laneOf(got, i, f.bytes, false)), `${op} ${name}`).toEqual(want);
+      });
+      // in place (vd = vs1 = vs2)
+      expect(iota(64 / f.bytes, (i) => laneOf(core.getVreg(1), i, f.bytes, false)), `vadd in place ${name}`).toEqual(iota(64 / f.bytes, (i) => BigInt.asUintN(Number(bits), 2n * laneOf(A, i, f.bytes, !!f.signed))));
+    }
+  });
+
+  it('vcvt and vcvt.sr between integer formats saturate (raising Invalid) and take their draws', async () => {
+    for (const [d, dst] of INT_FORMATS.entries()) {
+      for (const [s, src] of INT_FORMATS.entries()) {
+        const next = rand(99 + 8 * d + s);
+        const a = iota(16, () => next());
+        const df = FORMAT_BY_NAME.get(dst)!, sf = FORMAT_BY_NAME.get(src)!;
+        const wide = Math.max(df.bytes, sf.bytes), narrow = Math.min(df.bytes, sf.bytes);
+        const part = (d + s) % (wide / narrow);
+        const core = await run(
+          `${setFormats([6, dst], [7, src])}\n        li t0, 77\n        csrw vsrstate, t0\n        la a0, va\n        vld v1, 0(a0)\n        vld v2, 64(a0)\n        vcvt v2, v1, fmt6, fmt7, ${part}\n        vmov v3, v1\n        vcvt.sr v3, v1, fmt6, fmt7, ${part}\n        csrr a1, vflags\n        csrr a2, vsrstate`,
+          `        .p2align 6\nva: .word ${a.join(', ')}\n    .word ${iota(16, () => next()).join(', ')}`,
+        );
+        const n = 64 / wide;
+        const s0 = sf.bytes < df.bytes ? part * n : 0, d0 = df.bytes < sf.bytes ? part * n : 0;
+        const A = bytesOf(a);
+        const lo = df.signed ? -(1n << BigInt(df.bytes * 8 - 1)) : 0n, hi = df.signed ? (1n << BigInt(df.bytes * 8 - 1)) - 1n : (1n << BigInt(df.bytes * 8)) - 1n;
+        let invalid = false;
+        for (const v of [2, 3]) {
+          const got = core.getVreg(v);
+          for (let i = 0; i < n; i++) {
+            const x = laneOf(A, s0 + i, sf.bytes, !!sf.signed);
+            if (x < lo || x > hi) invalid = true;
+            const want = BigInt.asUintN(df.bytes * 8, x < lo ? lo : x > hi ? hi : x);
+            expect(laneOf(got, d0 + i, df.bytes, false), `${dst} <- ${src} part ${part} lane ${i}`).toBe(want);
+          }
+        }
+        expect(core.getReg(11) & 1n, `Invalid ${dst} <- ${src}`).toBe(invalid ? 1n : 0n);
+        expect(core.getReg(12), 'one draw a lane').toBe(BigInt.asUintN(64, 77n + BigInt(n) * 0x9e3779b97f4a7c15n));
+      }
+    }
+  });
+
+  it('mma of random bf16, fp16 and CFloat8 lanes (infinities and NaNs among them) is the binary64 sum in k order, rounded once', async () => {
+    for (const [name, bias, bytes] of [['bf16', 0, 2], ['fp16', 0, 2], ['cfp8_143', 7, 1], ['cfp8_152', 11, 1]] as const) {
+      const next = rand(555 + bytes + bias);
+      const raw = iota(64 * 2, () => next() & 0xff);
+      if (name === 'bf16') raw[5] = 0x80; // a +Inf lane (0x7f80) next to finite ones
+      const accIn = iota(64, (i) => (i % 9 === 0 ? 0 : ((next() % 2001) - 1000) / 64));
+      const core = await run(
+        `${setFormats([8, name, bias])}\n        la a0, va\n        vld v1, 0(a0)\n        vld v2, 64(a0)\n${iota(4, (p) => `        vld v${4 + p}, ${128 + 64 * p}(a0)\n        mset m3, v${4 + p}, ${p}`).join('\n')}\n        mma m3, v1, v2, fmt8\n        mma m3, v2, v1, fmt8`,
+        `        .p2align 6\nva: .byte ${raw.join(', ')}\n    .float ${accIn.join(', ')}`,
+      );
+      const value = (bits: number) => decode({ format: name, bias }, bits);
+      const lanesOf = (off: number) => iota(32, (i) => value(bytes === 2 ? raw[off + 2 * i]! | (raw[off + 2 * i + 1]! << 8) : raw[off + i]!));
+      const A = lanesOf(0), B = lanesOf(64);
+      const acc = accIn.map((x) => Math.fround(x));
+      for (const [a, b] of [[A, B], [B, A]]) {
+        for (let i = 0; i < 8; i++) {
+          for (let j = 0; j < 8; j++) {
+            let s = acc[i * 8 + j]!;
+            for (let k = 0; k < 4; k++) s += a![i * 4 + k]! * b![k * 8 + j]!;
+            acc[i * 8 + j] = Math.fround(s);
+          }
+        }
+      }
+      const got = Array.from(core.getAccumulator(3));
+      expect(got.map((x) => (Number.isNaN(x) ? 'NaN' : x)), name).toEqual(acc.map((x) => (Number.isNaN(x) ? 'NaN' : x)));
+    }
+  });
+});

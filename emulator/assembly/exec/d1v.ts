@@ -8,8 +8,8 @@ import * as O from '../generated/operands';
 import { encode, srDraw, srStep } from '../numbers';
 import { imm, rdAddr, tb, x1, x2 } from '../state';
 import {
-  BAD, commitFlags, floatLane, fmtBias, fmtId, format, formatFault, intLane, invalidateBytes, isInt, isSigned, lane, laneBytes,
-  setFloatLane, setLane, vaddr, vreg,
+  BAD, commitFlags, copyReg, floatLane, fmtBias, fmtId, format, formatFault, intLane, invalidateBytes, isInt, isSigned, lane, laneBytes,
+  setFloatLane, setLane, vaddr, vreg, zeroBytes,
 } from '../vector';
 
 // Lane operations, shared by the element-wise groups.
@@ -84,12 +84,52 @@ function elementwise(d: usize, pc: u64, e: u32, op: u32): u64 {
   const bytes = laneBytes(f);
   const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
+  if (int && wrapping(op, vd, va, vb, bytes, isSigned(f))) return pc + 4; // (integer lanes raise no flags)
   for (let i: u32 = 0; i < lanes; i++) {
     if (int) setLane(vd, i, bytes, <u32>intOp(op, intLane(va, i, f), intLane(vb, i, f), intLane(vd, i, f), f));
     else setFloatLane(vd, i, f, floatOp(op, floatLane(va, i, f), floatLane(vb, i, f), op == FMA ? floatLane(vd, i, f) : 0));
   }
   commitFlags();
   return pc + 4;
+}
+
+/**
+ * The integer operations that are the same on every lane width's bits (add, subtract, multiply and the
+ * shifts, wrapping as intOp does), a register at a time: whether op was one of them (vd then written).
+ */
+function wrapping(op: u32, vd: usize, va: usize, vb: usize, bytes: u32, signed: bool): bool {
+  if (op == ADD || op == SUB || (op == MUL && bytes != 1)) {
+    for (let k: usize = 0; k < L.VREG_BYTES; k += 16) {
+      const a = v128.load(va + k), b = v128.load(vb + k);
+      let r: v128;
+      if (bytes == 4) r = op == ADD ? i32x4.add(a, b) : op == SUB ? i32x4.sub(a, b) : i32x4.mul(a, b);
+      else if (bytes == 2) r = op == ADD ? i16x8.add(a, b) : op == SUB ? i16x8.sub(a, b) : i16x8.mul(a, b);
+      else r = op == ADD ? i8x16.add(a, b) : i8x16.sub(a, b);
+      v128.store(vd + k, r);
+    }
+    return true;
+  }
+  if (op < SLL) return false;
+  // a lane shifted by the low bits of the other lane: logical right for unsigned lanes (intOp's arithmetic
+  // shift of a zero-extended lane)
+  const arith = op == SRA && signed;
+  if (bytes == 4) {
+    for (let k: usize = 0; k < L.VREG_BYTES; k += 4) {
+      const a = load<u32>(va + k), s = load<u32>(vb + k) & 31;
+      store<u32>(vd + k, op == SLL ? a << s : arith ? <u32>(<i32>a >> s) : a >> s);
+    }
+  } else if (bytes == 2) {
+    for (let k: usize = 0; k < L.VREG_BYTES; k += 2) {
+      const a = <u32>load<u16>(va + k), s = <u32>load<u16>(vb + k) & 15;
+      store<u16>(vd + k, <u16>(op == SLL ? a << s : arith ? <u32>(<i32><i16>a >> s) : a >> s));
+    }
+  } else {
+    for (let k: usize = 0; k < L.VREG_BYTES; k++) {
+      const a = <u32>load<u8>(va + k), s = <u32>load<u8>(vb + k) & 7;
+      store<u8>(vd + k, <u8>(op == SLL ? a << s : arith ? <u32>(<i32><i8>a >> s) : a >> s));
+    }
+  }
+  return true;
 }
 
 /** vd[i] = all ones if vs1[i] op vs2[i], else 0. NaN compares false. */
@@ -134,16 +174,16 @@ export function exec_vcmplt(d: usize, pc: u64): u64 { return compare(d, pc, O.vc
 export function exec_vcmple(d: usize, pc: u64): u64 { return compare(d, pc, O.vcmple_fmt(d), CMPLE); }
 
 export function exec_vmov(d: usize, pc: u64): u64 {
-  memory.copy(vreg(d, L.REC_RD), vreg(d, L.REC_RS1), L.VREG_BYTES);
+  copyReg(vreg(d, L.REC_RD), vreg(d, L.REC_RS1));
   return pc + 4;
 }
 
-/** Bitwise operations, 8 bytes at a time: 0 and, 1 or, 2 xor, 3 select (mask in vd). */
+/** Bitwise operations, 16 bytes at a time: 0 and, 1 or, 2 xor, 3 select (mask in vd). */
 function bitwise(d: usize, pc: u64, op: u32): u64 {
   const vd = vreg(d, L.REC_RD), va = vreg(d, L.REC_RS1), vb = vreg(d, L.REC_AUX);
-  for (let k: usize = 0; k < L.VREG_BYTES; k += 8) {
-    const a = load<u64>(va + k), b = load<u64>(vb + k), m = load<u64>(vd + k);
-    store<u64>(vd + k, op == 0 ? a & b : op == 1 ? a | b : op == 2 ? a ^ b : (m & a) | (~m & b));
+  for (let k: usize = 0; k < L.VREG_BYTES; k += 16) {
+    const a = v128.load(va + k), b = v128.load(vb + k);
+    v128.store(vd + k, op == 0 ? v128.and(a, b) : op == 1 ? v128.or(a, b) : op == 2 ? v128.xor(a, b) : v128.bitselect(a, b, v128.load(vd + k)));
   }
   return pc + 4;
 }
@@ -162,12 +202,12 @@ function reduce(d: usize, pc: u64, e: u32, op: u32): u64 {
   if (isInt(f)) {
     let r = intLane(va, 0, f);
     for (let i: u32 = 1; i < lanes; i++) r = intOp(op == 0 ? ADD : op == 1 ? MAX : MIN, r, intLane(va, i, f), 0, f);
-    memory.fill(vd, 0, L.VREG_BYTES);
+    zeroBytes(vd, L.VREG_BYTES);
     setLane(vd, 0, bytes, <u32>r);
   } else {
     let r = floatLane(va, 0, f);
     for (let i: u32 = 1; i < lanes; i++) r = floatOp(op == 0 ? ADD : op == 1 ? MAX : MIN, r, floatLane(va, i, f), 0);
-    memory.fill(vd, 0, L.VREG_BYTES);
+    zeroBytes(vd, L.VREG_BYTES);
     setFloatLane(vd, 0, f, r);
   }
   commitFlags();
@@ -184,8 +224,8 @@ function permute(d: usize, pc: u64, e: u32, pattern: i32): u64 {
   const bytes = laneBytes(f);
   const lanes = <u32>L.VREG_BYTES / bytes;
   const vd = vreg(d, L.REC_RD), vb = vreg(d, L.REC_AUX);
-  memory.copy(L.VTMP, vreg(d, L.REC_RS1), L.VREG_BYTES);
-  memory.copy(L.VTMP + L.VREG_BYTES, vb, L.VREG_BYTES);
+  copyReg(L.VTMP, vreg(d, L.REC_RS1));
+  copyReg(L.VTMP + L.VREG_BYTES, vb);
   for (let i: u32 = 0; i < lanes; i++) {
     const j = pattern < 0 ? lane(L.VTMP + L.VREG_BYTES, i, bytes) & (lanes - 1) : (i ^ <u32>pattern) & (lanes - 1);
     setLane(vd, i, bytes, lane(L.VTMP, j, bytes));
@@ -200,10 +240,17 @@ function transpose(d: usize, pc: u64, esz: u32): u64 {
   const r = <u32>L.VREG_BYTES / esz;
   const dst = <u32>load<u16>(d, L.REC_RD) >> L.VREG_SHIFT, src = <u32>load<u16>(d, L.REC_RS1) >> L.VREG_SHIFT;
   if (dst % r != 0 || src % r != 0) return formatFault(src % r != 0 ? src : dst, 0, L.FORMAT_BAD_GROUP);
-  memory.copy(L.VTMP, tb + L.T_VREGS + (<usize>src << L.VREG_SHIFT), <usize>r << L.VREG_SHIFT);
+  for (let k: u32 = 0; k < r; k++) copyReg(L.VTMP + (<usize>k << L.VREG_SHIFT), tb + L.T_VREGS + (<usize>(src + k) << L.VREG_SHIFT));
+  const to = tb + L.T_VREGS + (<usize>dst << L.VREG_SHIFT);
   for (let row: u32 = 0; row < r; row++) {
     for (let col: u32 = 0; col < r; col++) {
-      memory.copy(tb + L.T_VREGS + (<usize>(dst + col) << L.VREG_SHIFT) + <usize>(row * esz), L.VTMP + (<usize>row << L.VREG_SHIFT) + <usize>(col * esz), esz);
+      const at = to + (<usize>col << L.VREG_SHIFT) + <usize>(row * esz), from = L.VTMP + (<usize>row << L.VREG_SHIFT) + <usize>(col * esz);
+      if (esz == 32) {
+        v128.store(at, v128.load(from));
+        v128.store(at, v128.load(from, 16), 16);
+      } else if (esz == 16) v128.store(at, v128.load(from));
+      else if (esz == 8) store<u64>(at, load<u64>(from));
+      else store<u32>(at, load<u32>(from));
     }
   }
   return pc + 4;
@@ -218,7 +265,7 @@ export function exec_vld(d: usize, pc: u64): u64 {
   if (isGlobal(a) && (a & (L.VREG_BYTES - 1)) == 0) return farLoad(d, pc, a, <u32>L.VREG_BYTES, false, vreg(d, L.REC_RD));
   const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, false);
   if (m == 0) return L.TRAP;
-  memory.copy(vreg(d, L.REC_RD), m, L.VREG_BYTES);
+  copyReg(vreg(d, L.REC_RD), m);
   return pc + 4;
 }
 
@@ -228,7 +275,7 @@ export function exec_vst(d: usize, pc: u64): u64 {
   const m = vaddr(a, L.VREG_BYTES, L.VREG_BYTES, true);
   if (m == 0) return L.TRAP;
   invalidateBytes(a, L.VREG_BYTES);
-  memory.copy(m, vreg(d, L.REC_AUX), L.VREG_BYTES);
+  copyReg(m, vreg(d, L.REC_AUX));
   return pc + 4;
 }
 
@@ -240,7 +287,7 @@ function lanes(d: usize, pc: u64, e: u32, mode: u32): u64 {
   const n = <u32>L.VREG_BYTES / bytes;
   const v = vreg(d, L.REC_RD);
   const base = x1(d);
-  if (mode == 1) memory.copy(L.VTMP, vreg(d, L.REC_AUX), L.VREG_BYTES);
+  if (mode == 1) copyReg(L.VTMP, vreg(d, L.REC_AUX));
   const stride = mode == 1 ? 0 : x2(d);
   for (let i: u32 = 0; i < n; i++) {
     let a: u64;
@@ -281,9 +328,26 @@ function convert(d: usize, pc: u64, de: u32, se: u32, part: u32, rounding: u32):
   const n = <u32>L.VREG_BYTES / wide;
   if (part >= wide / (db < sb ? db : sb)) return formatFault(de, df, L.FORMAT_BAD_PART);
   const vd = vreg(d, L.REC_RD);
-  memory.copy(L.VTMP, vreg(d, L.REC_RS1), L.VREG_BYTES);
+  copyReg(L.VTMP, vreg(d, L.REC_RS1));
   const s0 = sb < db ? part * n : 0, d0 = db < sb ? part * n : 0;
   let state = load<u64>(tb + L.T_VSRSTATE);
+  if (isInt(sf) && isInt(df)) {
+    // an integer is its own rounding (either way): saturate, raising Invalid; stochastic rounding still
+    // takes its draws
+    const signed = isSigned(df), bits = db << 3;
+    const lo: i64 = signed ? -(<i64>1 << (bits - 1)) : 0, hi: i64 = signed ? (<i64>1 << (bits - 1)) - 1 : (<i64>1 << bits) - 1;
+    for (let i: u32 = 0; i < n; i++) {
+      let x = intLane(L.VTMP, s0 + i, sf);
+      if (x < lo || x > hi) {
+        x = x < lo ? lo : hi;
+        store<u32>(tb + L.T_VFLAGS, load<u32>(tb + L.T_VFLAGS) | N.FLAG_INVALID);
+      }
+      setLane(vd, d0 + i, db, <u32>x);
+    }
+    if (rounding == N.ROUND_SR) state += <u64>n * N.SPLITMIX_GOLDEN;
+    store<u64>(tb + L.T_VSRSTATE, state);
+    return pc + 4;
+  }
   for (let i: u32 = 0; i < n; i++) {
     const x = floatLane(L.VTMP, s0 + i, sf); // any lane format is exact in binary64
     let rnd: u32 = 0;

@@ -5,7 +5,9 @@
 // its own core's globals).
 import { LAYOUT } from '../../layout.js';
 import { FUNCTIONS, GLOBALS, translate } from './translate.js';
+import { homeOf } from './model.js';
 import type { Rec } from './semantics.js';
+import type { Value } from './schedule.js';
 import { Body, I64, module, OP } from './wasm.js';
 import { SHARED_MEMORY } from '../wasm.js';
 
@@ -14,6 +16,7 @@ interface CoreSide {
   memory: WebAssembly.Memory;
   recordAt(pc: number): number;
   codeWritten(addr: number, size: number): void;
+  linkAt(pc: number, block: number): void;
   [global: string]: unknown;
 }
 
@@ -21,11 +24,22 @@ interface CoreSide {
  * its code depends on there (the words, and the breakpoint marks). */
 interface Compiled {
   module: WebAssembly.Module;
+  /** With general bodies. */
+  general: boolean;
+  /** The state its entry's static schedule assumes (Block.entry). */
+  entry: ReadonlyMap<Value, bigint>;
   length: number;
   ranges: [number, number][];
   words: Uint8Array[];
   breaks: Uint8Array[];
+  /** Where its straight-line code goes on past its limits, and the state it leaves there (Block.next). */
+  next?: { pc: bigint; state: Map<Value, bigint> };
 }
+
+/** The heat at which a core asks for a target's block (at most): see BlockCompiler.linkHeat. */
+const LINK_HEAT = 8;
+/** Regions of straight-line code compiled ahead past a hot region's limits (a long unrolled loop body). */
+const AHEAD = 16;
 
 /** Regions compiled in this process for each build of the core (emulator/builds.ts), by entry pc. */
 const compiledAt = new Map<string, Map<number, Compiled[]>>();
@@ -48,9 +62,17 @@ function mulhu(): { params: number[]; results: number[]; locals: number[]; body:
 export class BlockCompiler {
   private readonly compiledAt: Map<number, Compiled[]>;
 
+  /** The heat (taken branches to a target; long runs of the interpreter from it count too) at which the
+   * core asks for a target's block: a region compiled before in this process is linked then; one not yet
+   * compiled is compiled once the target has been asked for `hot` of heat in all. */
+  readonly linkHeat: number;
+  /** Heat asked for so far at each entry not yet compiled. */
+  private readonly asked = new Map<number, number>();
+
   /** For an instance of a build of the core: with the cycle model or not, checking watch ranges or not,
-   * logging for the race checker or not. */
-  constructor(private readonly build: { timing: boolean; watch: boolean; races?: boolean }) {
+   * logging for the race checker or not; `hot`: the heat at which a target's region is compiled. */
+  constructor(private readonly build: { timing: boolean; watch: boolean; races?: boolean }, private readonly hot = 32) {
+    this.linkHeat = Math.min(hot, LINK_HEAT);
     const name = `${build.timing} ${build.watch} ${!!build.races}`;
     if (!compiledAt.has(name)) compiledAt.set(name, new Map());
     this.compiledAt = compiledAt.get(name)!;
@@ -63,47 +85,71 @@ export class BlockCompiler {
   private readonly linked = new Map<Compiled, number>();
   /** Regions this instance compiled (others it found compiled). */
   compiled = 0;
+  /** Entries whose first instruction is not translated, by pc: the word and breakpoint mark there. */
+  private readonly declined = new Map<number, { word: number; mark: number }>();
 
   /** The core instance whose table this is (after it is instantiated with `import`). */
   attach(core: CoreSide): void {
     this.core = core;
-    const globals = Object.fromEntries(GLOBALS.map((g) => [g, core[g]]));
-    this.imports = { env: { memory: core.memory }, core: { ...globals, codeWritten: core.codeWritten } };
+    const globals = Object.fromEntries(GLOBALS.map((g) => [g.name, core[g.name]]));
+    const functions = Object.fromEntries(FUNCTIONS.map((f) => [f.name, core[f.name]]));
+    this.imports = { env: { memory: core.memory }, core: { ...globals, ...functions } as WebAssembly.ModuleImports };
   }
 
   /** The core's jitBlock import: table index << 8 | length of the region at pc of the core at `coreBase`, or 0. */
-  readonly block = (coreBase: number, pc: number): number => {
+  readonly block = (coreBase: number, asked: number): number => {
     coreBase >>>= 0; // (an i32 from wasm: addresses above 2 GiB come negative)
-    const core = this.core!;
+    // (the core asks for the block with general bodies with the top bit set: emulator/assembly/jit.ts called)
+    const general = asked < 0;
+    const pc = asked & 0x7fffffff;
     const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
     const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
-    /** Whether the bytes at `at` are `these` (no copy, no allocation: this runs for every core that links). */
-    const same = (at: number, these: Uint8Array) => {
-      for (let i = 0; i < these.length; i++) if (memory[at + i] !== these[i]) return false;
-      return true;
-    };
-    // a region compiled before (for this core or another) with these words and marks: the same code
-    let found = (this.compiledAt.get(pc) ?? []).find((c) => c.ranges.every(([s], k) => same(sram + s, c.words[k]!) && same(breaks + s / 4, c.breaks[k]!)));
-    if (!found) {
-      const hot = new Uint16Array(memory.buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
-      const t = translate(
-        BigInt(pc),
-        (at): Rec => {
-          const d = core.recordAt(Number(at)) >>> 0;
-          const v = new DataView(core.memory.buffer);
-          return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
-        },
-        // a target some branch has reached (its hotness counter, emulator/assembly/jit.ts arrived)
-        (at) => hot[Number(at >> 2n) & (LAYOUT.JIT_HOT_COUNT - 1)]! > 0,
-        this.build,
-      );
-      if (!t) return 0;
-      // (copies: the region keeps what it was compiled from)
-      const copy = (at: number, n: number) => memory.slice(at, at + n);
-      found = { module: compileBlock(t), length: t.length, ranges: t.ranges, words: t.ranges.map(([s, e]) => copy(sram + s, e - s)), breaks: t.ranges.map(([s, e]) => copy(breaks + s / 4, (e - s) / 4)) };
-      this.compiledAt.set(pc, [...(this.compiledAt.get(pc) ?? []), found]);
-      this.compiled++;
+    let found = this.cached(coreBase, pc, general);
+    if (!found && general) {
+      // the same static schedules as the region without them (the state now is where it left)
+      const entry = this.cached(coreBase, pc, false)?.entry;
+      found = this.compile(coreBase, pc, entry ? (v) => entry.get(v) ?? 0n : this.observer(), true) ?? undefined;
     }
+    if (!found) {
+      // a word declined before (with its breakpoint mark): declined again at once (blocks leave before
+      // such words, and the core asks at every so many exits there)
+      const word = memory[sram + pc]! | (memory[sram + pc + 1]! << 8) | (memory[sram + pc + 2]! << 16) | (memory[sram + pc + 3]! * 2 ** 24);
+      const mark = memory[breaks + pc / 4]!;
+      const no = this.declined.get(pc);
+      if (no && no.word === word && no.mark === mark) return 0;
+      const heat = (this.asked.get(pc) ?? 0) + this.linkHeat;
+      if (heat < this.hot) {
+        this.asked.set(pc, heat);
+        return 0; // (the core asks again after linkHeat more)
+      }
+      this.asked.delete(pc);
+      found = this.compile(coreBase, pc, this.observer(), false) ?? undefined;
+      if (!found) {
+        this.declined.set(pc, { word, mark });
+        return 0;
+      }
+      // Straight-line code past its limits runs whenever it runs to its end: compile that ahead too (a few
+      // regions), each assuming the state the one before leaves there, to be linked when it is reached.
+      let next = found.next;
+      for (let k = 0; next && k < AHEAD && !this.cached(coreBase, Number(next.pc), false); k++) {
+        const state = next.state;
+        next = this.compile(coreBase, Number(next.pc), (v) => state.get(v) ?? 0n, false)?.next;
+      }
+    }
+    // the regions compiled ahead where it goes on straight are linked now too (the core would otherwise
+    // run each in the interpreter until it is hot there)
+    for (let k = 0, next = found.next; next && k < AHEAD; k++) {
+      const c = this.cached(coreBase, Number(next.pc), false);
+      if (!c) break;
+      this.core!.linkAt(Number(next.pc), this.link(coreBase, c));
+      next = c.next;
+    }
+    return this.link(coreBase, found);
+  };
+
+  /** Link a region into this instance's table (once), mark the code lines it holds in the core at
+   * coreBase: its table index << 8 | the length of its entry's stretch. */
+  private link(coreBase: number, found: Compiled): number {
     let r = this.linked.get(found);
     if (r === undefined) {
       const f = new WebAssembly.Instance(found.module, this.imports!).exports.f as WebAssembly.ExportValue;
@@ -114,7 +160,69 @@ export class BlockCompiler {
     }
     this.mark(coreBase, found.ranges);
     return r;
-  };
+  }
+
+  /** A region compiled before at pc (for this core or another) with the words and breakpoint marks the
+   * core at coreBase has there now: the same code (with general bodies if `general`). */
+  private cached(coreBase: number, pc: number, general: boolean): Compiled | undefined {
+    const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
+    const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
+    /** Whether the bytes at `at` are `these` (no copy, no allocation: this runs for every core that links). */
+    const same = (at: number, these: Uint8Array) => {
+      for (let i = 0; i < these.length; i++) if (memory[at + i] !== these[i]) return false;
+      return true;
+    };
+    // (one with general bodies first: a region that needed them once likely does again)
+    const all = (this.compiledAt.get(pc) ?? []).filter((c) => c.ranges.every(([s], k) => same(sram + s, c.words[k]!) && same(breaks + s / 4, c.breaks[k]!)));
+    return all.find((c) => c.general) ?? (general ? undefined : all[0]);
+  }
+
+  /** Compile the region at pc of the core at coreBase, its entry assuming the model state `observe`
+   * gives, with general bodies or not (a region is first compiled without: where its stretches find the
+   * model as they assume, which is most of the time, they are not needed), and keep it; null when its
+   * first instruction is not translated. */
+  private compile(coreBase: number, pc: number, observe: (v: Value) => bigint, general: boolean): Compiled | null {
+    const core = this.core!;
+    const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
+    const sram = coreBase + LAYOUT.CORE_SRAM, breaks = coreBase + LAYOUT.CORE_BREAKS;
+    const hot = new Uint16Array(memory.buffer, LAYOUT.JIT_HOT, LAYOUT.JIT_HOT_COUNT);
+    const t = translate(
+      BigInt(pc),
+      (at): Rec => {
+        const d = core.recordAt(Number(at)) >>> 0;
+        const v = new DataView(core.memory.buffer);
+        return { op: v.getUint16(d, true), rd: v.getUint16(d + 2, true), rs1: v.getUint16(d + 4, true), aux: v.getUint16(d + 6, true), imm: v.getBigInt64(d + 8, true) };
+      },
+      // a target some branch has reached (its hotness counter, emulator/assembly/jit.ts arrived)
+      (at) => hot[Number(at >> 2n) & (LAYOUT.JIT_HOT_COUNT - 1)]! > 0,
+      this.build,
+      observe,
+      general,
+    );
+    if (!t) return null;
+    // (copies: the region keeps what it was compiled from)
+    const copy = (at: number, n: number) => memory.slice(at, at + n);
+    const c: Compiled = { module: compileBlock(t), general, entry: t.entry, length: t.length, ranges: t.ranges, words: t.ranges.map(([s, e]) => copy(sram + s, e - s)), breaks: t.ranges.map(([s, e]) => copy(breaks + s / 4, (e - s) / 4)), ...(t.next ? { next: t.next } : {}) };
+    this.compiledAt.set(pc, [...(this.compiledAt.get(pc) ?? []), c]);
+    this.compiled++;
+    return c;
+  }
+
+  /** The running thread's cycle model now (at the entry of the region being compiled: the core asks for
+   * it when a branch arrives there), as offsets past its clock: what the entry's static schedule assumes. */
+  private observer(): (v: Value) => bigint {
+    const core = this.core!;
+    const g = (k: number) => BigInt((core[GLOBALS[k]!.name] as WebAssembly.Global).value as bigint | number);
+    const clk = g(homeOf('clk').global);
+    const tb = Number(g(GLOBALS.findIndex((x) => x.name === 'tb'))) >>> 0; // (an i32: addresses above 2 GiB come negative)
+    const memory = new DataView(core.memory.buffer);
+    return (v) => {
+      const h = homeOf(v);
+      if ('global' in h) return g(h.global) - clk;
+      if ('at' in h) return memory.getBigInt64((h.tb ? tb : 0) + h.at, true) - clk;
+      return 0n;
+    };
+  }
 
   /** Mark the code lines of a core that a block holds (LAYOUT.CODE_MARK): a write there drops the core's
    * compiled code. */

@@ -1,23 +1,32 @@
 // The locals of a compiled block's function (emulator/host/jit/translate.ts): its two parameters, the
-// guest's x0..x31 and the x0 sink (values, then ready times), the cycle model's values, scratch, and the
-// sub-block switch.
-import { I32, I64 } from './wasm.js';
-import type { Value } from './schedule.js';
+// guest's x0..x31 and the x0 sink, scratch, the clock at the running stretch's entry, and the sub-block
+// switch. The cycle model is not in locals: it stays where the interpreter keeps it (the core's globals
+// and memory), so that general bodies run the interpreter's own model and a function has few locals
+// (which keeps the engine's optimizing compile of large functions quick).
+import { I32, I64, V128 } from './wasm.js';
 
 export const CORE = 0, ROOM = 1;
 export const VAL = (r: number) => 2 + r;
-export const RDY = (r: number) => 35 + r;
-const NAMED = { clk: 68, iu: 69, au: 70, lp: 71, sp: 72, sDep: 73, sSram: 74, sBranch: 75, share: 76, switchAt: 77, r: 78, t: 79, loads: 80, stores: 81 } as const;
-export const MODEL = NAMED;
-export const A = 82, B = 83, BASE = 84, RET = 85;
-/** (i64, declared after the i32s) The debugging build's lowest watched address. */
-export const FLOOR = 88;
-/** Which sub-block runs next (i32), and whether a static body has gone round its loop (i32). */
-export const STATE = 86, LOOPED = 87;
-/** (i32) The race-checking build: the running thread's mark in a granule's byte of marks (1 << thread). */
-export const MARK = 89;
-/** The declared locals after the parameters. */
-export const LOCAL_TYPES = [...Array<number>(RET - 1).fill(I64), I32, I32, I64, I32];
-
-/** The local holding a model value. */
-export const local = (v: Value): number => (typeof v === 'number' ? RDY(v) : NAMED[v]);
+export const A = 35, B = 36, BASE = 37, RET = 38;
+/** The clock when the running stretch was entered (a static body's model is offsets from it). */
+export const CLK0 = 39;
+/** The debugging build's lowest watched address. */
+export const FLOOR = 40;
+/** A general body's branch or jump: its issue time (for the redirect). */
+export const ISSUED = 41;
+/** Which sub-block runs next, and whether a static body has gone round its loop. */
+export const STATE = 42, LOOPED = 43;
+/** The race-checking build: the running thread's mark in a granule's byte of marks (1 << thread). */
+export const MARK = 44;
+/** The running thread's block (emulator/assembly/state.ts tb): its vector registers and ready times. */
+export const TB = 45;
+/** Scratch: an address in linear memory. */
+export const P = 46;
+/** Where a static body leaves: the instruction (replaying), or its switch of leaving points. */
+export const EXIT = 47;
+/** Whether the running stretch was entered by a taken branch (1) or straight (0). */
+export const TAKEN = 48;
+/** (v128) Zeros: vector registers and accumulators cleared. */
+export const ZERO = 49;
+/** The declared locals after the parameters: i64 up to ISSUED, then i32, then the v128. */
+export const LOCAL_TYPES = [...Array<number>(ISSUED - 1).fill(I64), ...Array<number>(TAKEN - ISSUED).fill(I32), V128];

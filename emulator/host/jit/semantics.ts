@@ -5,7 +5,9 @@
 import { INSTRUCTIONS } from '../../../isa/table.js';
 import type { Instr } from '../../../isa/types.js';
 import { Body, I64, OP } from './wasm.js';
+import { MULHU } from './imports.js';
 import { A, B, VAL } from './locals.js';
+import { vectorKind } from './vector.js';
 
 /** A predecoded record (emulator/gen RECORD): op id, register slots (byte offsets), immediates. */
 export interface Rec {
@@ -17,8 +19,7 @@ export interface Rec {
 }
 
 export const byOp = new Map<number, Instr>(INSTRUCTIONS.map((i) => [i.id + 1, i]));
-/** The mulhu helper's function index in a block's module (after the imported functions and the block). */
-export const MULHU = 2;
+
 const M32 = 0xffffffffn;
 
 type Emit = (b: Body, x: Rec, pc: bigint) => void;
@@ -108,9 +109,12 @@ export const STORES_BY: Record<string, [number, number]> = { sb: [OP.i64_store8,
 export const BRANCHES: Record<string, number> = { beq: OP.i64_eq, bne: OP.i64_ne, blt: OP.i64_lt_s, bge: OP.i64_ge_s, bltu: OP.i64_lt_u, bgeu: OP.i64_ge_u };
 export const PLAIN = new Set(['fence', 'fence.tso']);
 
-/** Whether the block compiler translates this op. */
-export function translatable(op: number): boolean {
-  const m = byOp.get(op)?.mnemonic;
-  return m !== undefined && (m in VALUE || m in LOADS_BY || m in STORES_BY || m in BRANCHES || m === 'jal' || m === 'jalr' || PLAIN.has(m));
+/** Whether the block compiler translates this op (in the race-checking build, `races`, no vector loads
+ * or stores: the interpreter logs their accesses). */
+export function translatable(op: number, races = false): boolean {
+  const i = byOp.get(op);
+  if (i === undefined) return false;
+  const m = i.mnemonic;
+  return m in VALUE || m in LOADS_BY || m in STORES_BY || m in BRANCHES || m === 'jal' || m === 'jalr' || PLAIN.has(m) || vectorKind(i, races) !== undefined;
 }
 

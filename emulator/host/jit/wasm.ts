@@ -10,7 +10,7 @@ export const OP = {
   i64_load8_s: 0x30, i64_load8_u: 0x31, i64_load16_s: 0x32, i64_load16_u: 0x33, i64_load32_s: 0x34, i64_load32_u: 0x35,
   i64_store: 0x37, f64_store: 0x39, i32_store16: 0x3b, i64_store8: 0x3c, i64_store16: 0x3d, i64_store32: 0x3e,
   i32_const: 0x41, i64_const: 0x42,
-  i32_eqz: 0x45, i32_and: 0x71, i32_or: 0x72, i32_xor: 0x73, unreachable: 0x00, i32_add: 0x6a, i32_shl: 0x74, i32_shr_s: 0x75, i32_shr_u: 0x76, i32_mul: 0x6c,
+  i32_eqz: 0x45, i32_eq: 0x46, i32_gt_u: 0x4b, i32_le_u: 0x4d, i32_ge_u: 0x4f, i32_and: 0x71, i32_or: 0x72, i32_xor: 0x73, unreachable: 0x00, i32_add: 0x6a, i32_shl: 0x74, i32_shr_s: 0x75, i32_shr_u: 0x76, i32_mul: 0x6c,
   i64_eqz: 0x50, i64_eq: 0x51, i64_ne: 0x52, i64_lt_s: 0x53, i64_lt_u: 0x54, i64_gt_s: 0x55, i64_gt_u: 0x56,
   i64_le_s: 0x57, i64_le_u: 0x58, i64_ge_s: 0x59, i64_ge_u: 0x5a,
   i64_add: 0x7c, i64_sub: 0x7d, i64_mul: 0x7e, i64_div_s: 0x7f, i64_div_u: 0x80, i64_rem_s: 0x81, i64_rem_u: 0x82,
@@ -19,8 +19,15 @@ export const OP = {
   i64_extend32_s: 0xc4,
 } as const;
 
+const F64_CONST = 0x44;
+
+/** SIMD instructions (spec 5.4.8): the prefix and the sub-opcodes used. */
+export const SIMD = 0xfd;
+export const V128_LOAD = 0x00, V128_STORE = 0x0b, V128_CONST = 0x0c;
+
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const V128 = 0x7b;
 export const VOID = 0x40;
 
 export function uleb(out: number[], v: number): void {
@@ -32,7 +39,24 @@ export function uleb(out: number[], v: number): void {
   } while (v !== 0);
 }
 
+/** Signed LEB128 of a 32-bit integer (a Number: no BigInt arithmetic, which is slow). */
+function sleb32(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 export function sleb(out: number[], v: bigint): void {
+  if (v >= -0x80000000n && v <= 0x7fffffffn) {
+    sleb32(out, Number(v));
+    return;
+  }
   for (;;) {
     const b = Number(v & 0x7fn);
     v >>= 7n;
@@ -55,12 +79,16 @@ export class Body {
   }
   i32(v: number): this {
     this.code.push(OP.i32_const);
-    sleb(this.code, BigInt(v | 0));
+    sleb32(this.code, v | 0);
     return this;
   }
   i64(v: bigint): this {
     this.code.push(OP.i64_const);
     sleb(this.code, BigInt.asIntN(64, v));
+    return this;
+  }
+  f64(v: number): this {
+    this.code.push(F64_CONST, ...new Uint8Array(new Float64Array([v]).buffer));
     return this;
   }
   get(local: number): this {
@@ -94,6 +122,19 @@ export class Body {
     uleb(this.code, offset);
     return this;
   }
+  /** A SIMD load or store (prefix 0xfd, then `sub`) with its memory argument. */
+  simd(sub: number, offset: number): this {
+    this.code.push(SIMD);
+    uleb(this.code, sub);
+    this.code.push(0);
+    uleb(this.code, offset);
+    return this;
+  }
+  /** A v128 of zeros. */
+  zero128(): this {
+    this.code.push(SIMD, V128_CONST, ...Array<number>(16).fill(0));
+    return this;
+  }
   /** Open a block, loop or if with a result type (or VOID); `end` closes it. */
   open(opcode: number, type: number = VOID): this {
     this.code.push(opcode, type);
@@ -115,8 +156,8 @@ export class Body {
 
 export interface Imports {
   memory: { maximum: number; shared: boolean };
-  /** Mutable i64 globals, by name (module "core"). */
-  globals: string[];
+  /** Mutable globals, by name and type (module "core"). */
+  globals: { name: string; type: number }[];
   /** Functions, by name, with their parameter and result types (module "core"). */
   functions: { name: string; params: number[]; results: number[] }[];
 }
@@ -150,7 +191,7 @@ export function module(imports: Imports, funcs: { params: number[]; results: num
   const mem: number[] = [...name('env'), ...name('memory'), 0x02, imports.memory.shared ? 0x03 : 0x01, 0x00];
   uleb(mem, imports.memory.maximum);
   imp.push(mem);
-  for (const g of imports.globals) imp.push([...name('core'), ...name(g), 0x03, I64, 0x01]);
+  for (const g of imports.globals) imp.push([...name('core'), ...name(g.name), 0x03, g.type, 0x01]);
   imports.functions.forEach((f, k) => {
     const e = [...name('core'), ...name(f.name), 0x00];
     uleb(e, k);
