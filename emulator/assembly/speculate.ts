@@ -108,7 +108,9 @@ export function keep(slot: u32): void {
 /** Thread block t of the core at `core` is about to change although it was free (tspawn). */
 export function keepThread(core: usize, t: u32): void {
   const u = core + L.CORE_UNDO;
-  store<u32>(u + L.U_THREADS, load<u32>(u + L.U_THREADS) | (1 << t));
+  const kept = load<u32>(u + L.U_THREADS);
+  if ((kept >> t & 1) != 0) return; // (spawned before in this speculation: its block as it was is kept)
+  store<u32>(u + L.U_THREADS, kept | (1 << t));
   memory.copy(threadCopy(u, t), core + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK, L.THREAD_BLOCK);
 }
 

@@ -164,7 +164,7 @@ describe('programs written to undo speculations at awkward moments', () => {
     expect(r.speculation.runs).toBeGreaterThan(0);
   });
 
-  it('hardware threads: one spawned in a speculation, local semaphores between them, a join', async () => {
+  it('hardware threads: one spawned twice in a speculation, local semaphores between them, joins', async () => {
     const threads = `
         la      a0, helper
         li      a1, 50
@@ -172,6 +172,13 @@ describe('programs written to undo speculations at awkward moments', () => {
         li      t0, 0
         li      t1, 1
         swait   t0, t1                  # the helper posts semaphore 0 when done
+        tjoin   s7
+        la      a0, helper              # again: the same thread's block, spawned twice in a speculation
+        li      a1, 60
+        tspawn  s7, a0, a1
+        li      t0, 0
+        li      t1, 1
+        swait   t0, t1
         tjoin   s7
         j       _main
 helper: li      t2, 4000
