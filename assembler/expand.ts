@@ -176,13 +176,17 @@ export class Expander {
           if (!fastLine(text, file, line, from, start, end)) this.lex(file, text.slice(start, end), line, at !== undefined);
           return undefined;
         }
-        const quick = this.macros.size === 0 ? quickLine(text, start, end, inert) : undefined;
-        if (quick === 'inert' || (quick === 'loc' && position && this.active() && position(LOC.file, LOC.line))) {
-          if (this.active()) this.count(file, line);
-          continue;
+        // (fastWord first: most lines of code are its, and none of them is a directive, which quickLine reads)
+        let fast = fastWord(text, file, line, from, start, end);
+        if (!fast) {
+          const quick = this.macros.size === 0 ? quickLine(text, start, end, inert) : undefined;
+          if (quick === 'inert' || (quick === 'loc' && position && this.active() && position(LOC.file, LOC.line))) {
+            if (this.active()) this.count(file, line);
+            continue;
+          }
+          // (the fast path leaves a line with a `;` outside strings and comments, which is several statements)
+          fast = fastLine(text, file, line, from, start, end);
         }
-        // (the fast path leaves a line with a `;` outside strings and comments, which is several statements)
-        const fast = fastWord(text, file, line, from, start, end) ?? fastLine(text, file, line, from, start, end);
         if (!fast || structural(fast.name)) return this.lex(file, text.slice(start, end), line, at !== undefined).map((l) => ({ ...l, line }));
         if (fast.name === undefined && fast.labels.length === 0) continue; // a blank line or a comment
         if (this.macros.size === 0) {
@@ -304,6 +308,19 @@ export class Expander {
   /** Rename local labels, record assignments, follow includes, and emit the statement. */
   private place(file: string, line: number, st: Statement): void {
     if (!this.count(file, line)) return;
+    // an instruction fastWord encoded has no labels and no symbols, and is no directive: only handed on
+    if (st.word === undefined && !this.prepare(file, line, st)) return;
+    const p = this.placed;
+    p.st = st;
+    p.file = file;
+    p.line = line;
+    p.from = this.ctx;
+    this.opts.emit(p);
+  }
+
+  /** Rename a statement's local labels, record an assignment; false when it is done with (an error, an
+   * include followed). */
+  private prepare(file: string, line: number, st: Statement): boolean {
     // (indexed loops here and below: they run for every line, and an iterator is slow until the JIT
     // has compiled the loop, which is much of a run)
     for (let k = 0; k < st.labels.length; k++) {
@@ -318,19 +335,18 @@ export class Expander {
       this.defined.push(lab.name);
     }
     const bad = this.renameLocals(st);
-    if (bad) return this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
+    if (bad) {
+      this.error('macro-arg', `'${bad.name}' used outside a macro`, bad.loc);
+      return false;
+    }
     if (this.constants.size > 0) this.foldConstants(st);
     const dname = st.name?.charCodeAt(0) === 46 /* . */ ? lowerName(st.name) : undefined;
     if (st.assign || dname === '.equ' || dname === '.set' || dname === '.equiv') {
       this.assignment(file, line, st);
     }
-    if (dname === '.include') return this.include(file, line, st);
-    const p = this.placed;
-    p.st = st;
-    p.file = file;
-    p.line = line;
-    p.from = this.ctx;
-    this.opts.emit(p);
+    if (dname !== '.include') return true;
+    this.include(file, line, st);
+    return false;
   }
 
   /** Count a statement; false past MAX_STATEMENTS (after an error: the expansion stops). */
@@ -362,7 +378,7 @@ export class Expander {
     let v: bigint | undefined;
     if (symbolsOf(value).length === 0) {
       try {
-        v = evaluate(value, { dot: 0n, symbol: () => undefined });
+        v = evaluate(value, NO_SYMBOLS);
       } catch {
         // not a constant (division by zero): reported where it is used
       }
@@ -422,7 +438,9 @@ export class Expander {
 
   /** Value of an expression made of numbers and .equ symbols, for .if and .rept. */
   absolute(e: Expr, file: string): bigint {
-    if (e.k === 'num') return e.v; // (`li rd, 5`: most are numbers)
+    // (`li rd, 5`, `li rd, -5`: most are numbers)
+    if (e.k === 'num') return e.v;
+    if (e.k === 'un' && e.a.k === 'num') return evaluate(e, NO_SYMBOLS);
     const visiting = new Set<string>();
     const env = {
       dot: 0n,
@@ -677,6 +695,8 @@ const STRUCTURAL = new Set([...COND_OPEN, '.else', '.elseif', '.endif', ...BLOCK
 const structural = (name: string | undefined): boolean => name?.charCodeAt(0) === 46 /* . */ && STRUCTURAL.has(lowerName(name));
 
 const NO_TOKENS: IToken[] = [];
+/** What an expression without symbols evaluates in. */
+const NO_SYMBOLS = { dot: 0n, symbol: () => undefined };
 
 /** A stream of source lines (see Expander.lines). */
 interface LineSource {

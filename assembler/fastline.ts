@@ -13,15 +13,30 @@
 import { xreg } from '../isa/registers.js';
 import type { Expansion } from './diagnostics.js';
 import { RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
-import { quickWord, type WordOperands } from './insn.js';
+import { quickWord, WORD_INT, WORD_MEM, WORD_REG, type WordOperands } from './insn.js';
 import { applyPrecedence, decodeString, statementOf, type Operand, type Statement } from './visitor.js';
 
-// Character classes by char code (NaN, past the end of the text, and the newline are in none).
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isIdentStart = (c: number) => isLetter(c) || c === 46 || c === 36;
-const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c);
-const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+// Character classes by char code, from a table: one load and no branches for each character (the
+// scanner asks for every one, and until the JIT has compiled it, a call is a call). NaN, past the end of
+// the text, reads entry 0; the newline, that entry and every code past ASCII are in no class.
+const DIGIT = 1;
+const LETTER = 2; // A-Z, a-z, _
+const IDENT_START = 4; // a letter, '.', '$'
+const IDENT_PART = 8; // an identifier's start or a digit
+const HEX = 16;
+const CLASSES = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) {
+  const digit = c >= 48 && c <= 57;
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  const start = letter || c === 46 || c === 36;
+  const hex = digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+  CLASSES[c] = (digit ? DIGIT : 0) | (letter ? LETTER : 0) | (start ? IDENT_START : 0) | (start || digit ? IDENT_PART : 0) | (hex ? HEX : 0);
+}
+const isDigit = (c: number) => (CLASSES[c | 0]! & DIGIT) !== 0;
+const isLetter = (c: number) => (CLASSES[c | 0]! & LETTER) !== 0;
+const isIdentStart = (c: number) => (CLASSES[c | 0]! & IDENT_START) !== 0;
+const isIdentPart = (c: number) => (CLASSES[c | 0]! & IDENT_PART) !== 0;
+const isHex = (c: number) => (CLASSES[c | 0]! & HEX) !== 0;
 
 /** BigInts of small literals, made once: most immediates are small, and each BigInt is a heap object. */
 const SMALL: bigint[] = Array.from({ length: 4096 }, (_, k) => BigInt(k));
@@ -254,32 +269,35 @@ function expression(): Expr {
   return applyPrecedence(operands, ops);
 }
 
-/** Past the string literal at i: 'plain' (ASCII, no escapes), 'escaped', or undefined where the
- * grammar must read it (unterminated, a CR in it, an escaped line break). */
-function skipString(): 'plain' | 'escaped' | undefined {
-  let plain = true;
-  i++;
-  for (let c = text.charCodeAt(i); c !== 34 /* " */; c = text.charCodeAt(i)) {
-    if (i >= n || c === 13) return undefined;
+/** Whether the string stringEnd read last is plain (ASCII, no escapes). */
+let plainString = true;
+
+/** Past the string literal at p in t (e the end of the line), or -1 where the grammar must read it
+ * (unterminated, a CR in it, an escaped line break); plainString says whether it is plain. */
+function stringEnd(t: string, p: number, e: number): number {
+  plainString = true;
+  p++;
+  for (let c = t.charCodeAt(p); c !== 34 /* " */; c = t.charCodeAt(p)) {
+    if (p >= e || c === 13) return -1;
     if (c === 92 /* \ */) {
-      const d = text.charCodeAt(i + 1);
-      if (i + 1 >= n || d === 13 || d === 0x2028 || d === 0x2029) return undefined;
-      plain = false;
-      i += 2;
+      const d = t.charCodeAt(p + 1);
+      if (p + 1 >= e || d === 13 || d === 0x2028 || d === 0x2029) return -1;
+      plainString = false;
+      p += 2;
       continue;
     }
-    if (c >= 0x80) plain = false;
-    i++;
+    if (c >= 0x80) plainString = false;
+    p++;
   }
-  i++;
-  return plain ? 'plain' : 'escaped';
+  return p + 1;
 }
 
 function string(): Uint8Array {
   const s = i + 1;
-  const kind = skipString();
-  if (kind === undefined) throw GIVE_UP;
-  if (kind === 'escaped') return decodeString(text.slice(s, i - 1));
+  const e = stringEnd(text, i, n);
+  if (e < 0) throw GIVE_UP;
+  i = e;
+  if (!plainString) return decodeString(text.slice(s, i - 1));
   const bytes = new Uint8Array(i - 1 - s);
   for (let k = 0; k < bytes.length; k++) bytes[k] = text.charCodeAt(s + k);
   return bytes;
@@ -359,6 +377,10 @@ export function fastLine(lineText: string, fileName: string, lineNumber: number,
   }
 }
 
+/** The operands of the statement being read; the statement gets a copy of the size they need (an array
+ * grown from empty has room for 16, and most statements have one to three). */
+const OPERANDS: Operand[] = [];
+
 function statement(): Statement {
   let labels: { name: string; loc: Loc }[] = NO_LABELS;
   let name: string;
@@ -375,8 +397,9 @@ function statement(): Statement {
     const wordEnd = i;
     skipSpace();
     if (text.charCodeAt(i) === 58 /* : */) {
-      if (labels === NO_LABELS) labels = [];
-      labels.push({ name: text.slice(s, wordEnd), loc: loc(s, wordEnd) });
+      const label = { name: text.slice(s, wordEnd), loc: loc(s, wordEnd) };
+      if (labels === NO_LABELS) labels = [label];
+      else labels.push(label);
       i++;
       continue;
     }
@@ -388,7 +411,8 @@ function statement(): Statement {
   const lname = lowerOfName;
   callOrTail = lname === 'call' || lname === 'tail';
   const spaced = SPACED.has(lname);
-  const operands: Operand[] = [];
+  const operands = OPERANDS;
+  operands.length = 0;
   while (!atEnd()) {
     operands.push(spaced ? spacedOperand() : operand());
     const gap = skipSpace();
@@ -399,20 +423,26 @@ function statement(): Statement {
       if (atEnd()) throw GIVE_UP;
     } else if (!spaced || !gap) throw GIVE_UP;
   }
-  return statementOf(labels, name, loc(nameStart, nameStart + name.length), operands);
+  return statementOf(labels, name, loc(nameStart, nameStart + name.length), operands.slice());
 }
 
 /** The operands of the line fastWord reads (reused). */
-const WORD: WordOperands = { count: 0, kind: [], a: [], b: [] };
+const WORD: WordOperands = { shape: 0, a: [], b: [] };
 /** The operands of a statement that has its word instead (shared, never changed). */
 const NO_OPERANDS: Operand[] = Object.freeze([]) as unknown as Operand[];
+/** The statement fastWord gives, and its name's location: one object, filled again for each line it reads
+ * (the expander and layout are done with a statement before the next line is read, and a word keeps
+ * nothing of it), so that the most common line of all makes no objects. */
+const WORD_LOC: Loc = { file: '', line: 0, column: 0, span: 0, from: undefined };
+const WORD_STATEMENT: Statement = statementOf(NO_LABELS, '', WORD_LOC, NO_OPERANDS, 0);
 
 /**
  * The most common line of all, faster still: an instruction without labels whose operands are
  * registers, integers (`-8`, `0x7f`) and `int(reg)` / `(reg)`. Its statement carries the encoded word
  * (quickWord, the word layout would get from quickEncode of fastLine's statement; checked by
- * test/assembler/fastline.test.ts) and no operands; undefined for any other line. (It scans with a
- * position of its own, not the module's, which is faster still.)
+ * test/assembler/fastline.test.ts) and no operands; undefined for any other line. The statement is
+ * WORD_STATEMENT, valid until the next call. (It scans with a position of its own, not the module's,
+ * which is faster still.)
  */
 export function fastWord(lineText: string, fileName: string, lineNumber: number, expansion?: Expansion, start = 0, end = lineText.length): Statement | undefined {
   const t = lineText;
@@ -422,13 +452,14 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
   while (isIdentPart(t.charCodeAt(++p)));
   const nameEnd = p;
   let count = 0;
+  let shape = 0;
   p = spaces(t, p, end);
   while (!ends(t, p, end)) {
     const c = t.charCodeAt(p);
     if (isLetter(c)) {
       p = registerAt(t, p);
       if (found < 0) return undefined;
-      WORD.kind[count] = 'reg';
+      shape |= WORD_REG << (2 * count);
       WORD.a[count] = found;
     } else {
       let v = 0;
@@ -443,9 +474,9 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
         p = spaces(t, registerAt(t, spaces(t, p + 1, end)), end);
         if (found < 0 || t.charCodeAt(p) !== 41 /* ) */) return undefined;
         p++;
-        WORD.kind[count] = 'mem';
+        shape |= WORD_MEM << (2 * count);
         WORD.b[count] = found;
-      } else WORD.kind[count] = 'int';
+      } else shape |= WORD_INT << (2 * count);
       WORD.a[count] = v;
     }
     count++;
@@ -455,16 +486,19 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
     p = spaces(t, p + 1, end);
     if (ends(t, p, end)) return undefined;
   }
-  WORD.count = count;
+  WORD.shape = shape;
   text = t;
   const name = nameAt(s, nameEnd);
   const word = quickWord(name, WORD);
   if (word === undefined) return undefined;
-  base = start;
-  file = fileName;
-  line = lineNumber;
-  from = expansion;
-  return statementOf(NO_LABELS, name, loc(s, nameEnd), NO_OPERANDS, word);
+  WORD_LOC.file = fileName;
+  WORD_LOC.line = lineNumber;
+  WORD_LOC.column = s - start + 1;
+  WORD_LOC.span = nameEnd - s;
+  WORD_LOC.from = expansion;
+  WORD_STATEMENT.name = name;
+  WORD_STATEMENT.word = word;
+  return WORD_STATEMENT;
 }
 
 /** What registerAt and integerAt read (-1: not one). */
@@ -525,101 +559,95 @@ export interface Inert {
  *   numbers F and L, left in LOC.
  */
 export function quickLine(lineText: string, start: number, end: number, inert: Inert | undefined): 'inert' | 'loc' | undefined {
-  text = lineText;
-  base = start;
-  i = start;
-  n = end;
-  skipSpace();
-  const s = i;
-  if (text.charCodeAt(i) !== 46 /* . */) return undefined;
-  while (isIdentPart(text.charCodeAt(++i)));
-  nameAt(s, i);
+  // (it scans with positions of its own, as fastWord does: most lines of gcc -g output come here)
+  const t = lineText;
+  let p = spaces(t, start, end);
+  const s = p;
+  if (t.charCodeAt(p) !== 46 /* . */) return undefined;
+  while (isIdentPart(t.charCodeAt(++p)));
+  const nameEnd = p;
+  p = spaces(t, p, end);
+  if (t.charCodeAt(p) === 58 /* : */) return undefined; // a label (not a name to remember: most are read once)
+  text = t;
+  nameAt(s, nameEnd);
   const lname = lowerOfName;
-  if (lname === '.loc') return locOperands() ? 'loc' : undefined;
-  skipSpace();
-  if (inert === undefined || text.charCodeAt(i) === 58 /* : a label */ || SPACED.has(lname)) return undefined;
-  const strings = dataOperands();
+  if (lname === '.loc') return locOperands(t, nameEnd, end) ? 'loc' : undefined;
+  if (inert === undefined || SPACED.has(lname)) return undefined;
+  const strings = dataOperands(t, p, end);
   return strings !== undefined && inert.has(lname, strings) ? 'inert' : undefined;
 }
 
-/** Operands separated by commas to the end of the line, all sums and differences of numbers and symbols
- * (false) or all strings (true); undefined for any others. */
-function dataOperands(): boolean | undefined {
+/** Operands from p in t to the end of the line (e), separated by commas, all sums and differences of
+ * numbers and symbols (false) or all strings (true); undefined for any others. */
+function dataOperands(t: string, p: number, e: number): boolean | undefined {
   let strings: boolean | undefined;
-  while (!atEnd()) {
-    const quote = text.charCodeAt(i) === 34; /* " */
+  while (!ends(t, p, e)) {
+    const quote = t.charCodeAt(p) === 34; /* " */
     if (strings === undefined) strings = quote;
     if (quote !== strings) return undefined;
-    if (quote) {
-      if (skipString() === undefined) return undefined;
-      skipSpace();
-    } else if (!sum()) return undefined;
-    if (atEnd()) break;
-    if (text.charCodeAt(i) !== 44 /* , */) return undefined;
-    i++;
-    skipSpace();
-    if (atEnd()) return undefined;
+    p = quote ? stringEnd(t, p, e) : sumEnd(t, p, e);
+    if (p < 0) return undefined;
+    p = spaces(t, p, e);
+    if (ends(t, p, e)) break;
+    if (t.charCodeAt(p) !== 44 /* , */) return undefined;
+    p = spaces(t, p + 1, e);
+    if (ends(t, p, e)) return undefined;
   }
   return strings ?? false;
 }
 
-/** A sum or difference of numbers and symbols (`-8`, `.LVL5-.LVL4`), and the spaces after it. */
-function sum(): boolean {
+/** Past a sum or difference of numbers and symbols at p (`-8`, `.LVL5-.LVL4`), or -1. */
+function sumEnd(t: string, p: number, e: number): number {
   for (;;) {
-    if (text.charCodeAt(i) === 45 /* - */) {
-      i++;
-      skipSpace();
-    }
-    const c = text.charCodeAt(i);
-    if (isDigit(c)) {
-      if (!plainNumber()) return false;
-    } else if (isIdentStart(c)) while (isIdentPart(text.charCodeAt(++i)));
-    else return false;
-    skipSpace();
-    const op = text.charCodeAt(i);
-    if (op !== 43 && op !== 45 /* + - */) return true;
-    i++;
-    skipSpace();
+    if (t.charCodeAt(p) === 45 /* - */) p = spaces(t, p + 1, e);
+    const c = t.charCodeAt(p);
+    if (isDigit(c)) p = numberEnd(t, p);
+    else if (isIdentStart(c)) while (isIdentPart(t.charCodeAt(++p)));
+    else return -1;
+    if (p < 0) return -1;
+    const q = spaces(t, p, e);
+    const op = t.charCodeAt(q);
+    if (op !== 43 && op !== 45 /* + - */) return p;
+    p = spaces(t, q + 1, e);
   }
 }
 
-/** The operands of .loc: two decimal numbers (into LOC), then words and numbers, space-separated. */
-function locOperands(): boolean {
+/** The operands of .loc after p: two decimal numbers (into LOC), then words and numbers, space-separated. */
+function locOperands(t: string, p: number, e: number): boolean {
   for (let k = 0; ; k++) {
-    const gap = skipSpace();
-    if (atEnd()) return k >= 2;
-    if (!gap) return false;
-    const c = text.charCodeAt(i);
+    const q = spaces(t, p, e);
+    if (ends(t, q, e)) return k >= 2;
+    if (q === p) return false; // (no space before it)
+    p = q;
+    const c = t.charCodeAt(p);
     if (k < 2) {
-      const d = i;
+      const d = p;
       let v = 0;
-      for (let x = c; isDigit(x); x = text.charCodeAt(++i)) v = v * 10 + x - 48;
-      if (i === d || i - d > 9 || (c === 48 && i - d > 1) || isIdentPart(text.charCodeAt(i))) return false;
+      for (let x = c; isDigit(x); x = t.charCodeAt(++p)) v = v * 10 + x - 48;
+      if (p === d || p - d > 9 || (c === 48 && p - d > 1) || isIdentPart(t.charCodeAt(p))) return false;
       if (k === 0) LOC.file = v;
       else LOC.line = v;
     } else if (isDigit(c)) {
-      if (!plainNumber()) return false;
-    } else if (isIdentStart(c)) while (isIdentPart(text.charCodeAt(++i)));
+      p = numberEnd(t, p);
+      if (p < 0) return false;
+    } else if (isIdentStart(c)) while (isIdentPart(t.charCodeAt(++p)));
     else return false;
   }
 }
 
-/** A number fastLine's number() reads without giving up (decimal, octal or hex, or `1b`/`1f`). */
-function plainNumber(): boolean {
-  const s = i;
-  const x = text.charCodeAt(i + 1);
-  if (text.charCodeAt(i) === 48 && (x === 120 || x === 88) /* 0x */) {
-    i += 2;
-    while (isHex(text.charCodeAt(i))) i++;
-    return i > s + 2 && !isIdentPart(text.charCodeAt(i));
+/** Past the number at p that fastLine's number() reads without giving up (decimal, octal or hex, or
+ * `1b`/`1f`), or -1. */
+function numberEnd(t: string, p: number): number {
+  const s = p;
+  const x = t.charCodeAt(p + 1);
+  if (t.charCodeAt(p) === 48 && (x === 120 || x === 88) /* 0x */) {
+    p += 2;
+    while (isHex(t.charCodeAt(p))) p++;
+    return p > s + 2 && !isIdentPart(t.charCodeAt(p)) ? p : -1;
   }
   let eight = false; // an 8 or 9, which a leading 0 (octal) makes an error
-  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) if (c >= 56) eight = true;
-  const c = text.charCodeAt(i);
-  if ((c === 98 || c === 102) /* b f */ && !isIdentPart(text.charCodeAt(i + 1))) {
-    i++;
-    return true;
-  }
-  return !isIdentPart(c) && !(eight && text.charCodeAt(s) === 48 && i - s > 1);
+  for (let c = t.charCodeAt(p); isDigit(c); c = t.charCodeAt(++p)) if (c >= 56) eight = true;
+  const c = t.charCodeAt(p);
+  if ((c === 98 || c === 102) /* b f */ && !isIdentPart(t.charCodeAt(p + 1))) return p + 1;
+  return !isIdentPart(c) && !(eight && t.charCodeAt(s) === 48 && p - s > 1) ? p : -1;
 }
-

@@ -59,9 +59,9 @@ export interface Image {
 /** Line table rows in columns: a row per instruction or datum, so a large program has millions; as
  * objects they are made only when someone reads Image.lines. file[k] indexes files. */
 export interface LineColumns {
-  addr: number[];
-  line: number[];
-  file: number[];
+  addr: ArrayLike<number>;
+  line: ArrayLike<number>;
+  file: ArrayLike<number>;
   files: string[];
 }
 
@@ -72,7 +72,7 @@ export function withLineColumns(image: Omit<Image, 'lines' | 'lineColumns'>, col
     ...image,
     lineColumns: columns,
     get lines(): LineEntry[] {
-      return (lines ??= columns.addr.map((a, k) => ({ addr: BigInt(a), file: columns.files[columns.file[k]!]!, line: columns.line[k]! })));
+      return (lines ??= Array.from(columns.addr, (a, k) => ({ addr: BigInt(a), file: columns.files[columns.file[k]!]!, line: columns.line[k]! })));
     },
   };
 }

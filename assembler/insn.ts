@@ -311,9 +311,16 @@ type QuickOperand =
 
 interface QuickForm {
   operands: QuickOperand[];
+  /** The kinds of operand it takes, as quickWord's WordOperands.shape. */
+  shape: number;
   instr: Instr;
   bind: { name: string; field: Field; slot: number; value: number; min: number; max: number; step: number }[];
 }
+
+/** Kinds of operand in a WordOperands shape: 2 bits an operand, the first lowest. */
+export const WORD_REG = 1;
+export const WORD_INT = 2;
+export const WORD_MEM = 3;
 
 /** The forms of each mnemonic in assembleInstruction's order, with their alias fields as slot numbers. */
 const QUICK = new Map<string, QuickForm[]>();
@@ -336,7 +343,8 @@ for (const [mnemonic, forms] of FORMS) {
         const { min, max } = fieldRange(field);
         return { name: b.field, field, slot: b.from !== undefined ? slot(b.from) : -1, value: b.value ?? 0, min: Number(min), max: Number(max), step: 2 ** field.scale };
       });
-      return { operands, instr: form.instr, bind };
+      const shape = operands.reduce((sh, q, k) => sh | ((q.k === 'reg' ? WORD_REG : q.k === 'mem' ? WORD_MEM : WORD_INT) << (2 * k)), 0);
+      return { operands, shape, instr: form.instr, bind };
     }),
   );
 }
@@ -405,9 +413,10 @@ export function quickEncode(st: Statement): number | undefined {
  * general path reports it). */
 function formWord(form: QuickForm): number | undefined {
   let word = form.instr.match;
-  for (const b of form.bind) {
+  for (let k = 0; k < form.bind.length; k++) {
+    const b = form.bind[k]!;
     const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
-    if (v < b.min || v > b.max || v % b.step !== 0) return undefined;
+    if (v < b.min || v > b.max || (b.step > 1 && v % b.step !== 0)) return undefined;
     word = (word | insertField(b.field, v)) >>> 0;
   }
   return word;
@@ -417,11 +426,11 @@ function formWord(form: QuickForm): number | undefined {
  * store (whose second operand may be a symbol): quickWord looks up one thing for a line. */
 const WORD_FORMS = new Map([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m) }]));
 
-/** Operands as quickWord reads them: count of them; for each, its kind, then a register number or an
- * integer (a) and for a memory operand its offset (a) and base register (b). */
+/** Operands as quickWord reads them: their kinds (`shape`: WORD_REG, WORD_INT or WORD_MEM in 2 bits
+ * each, the first lowest; their count with it), then for each a register number or an integer (a), and
+ * for a memory operand its offset (a) and base register (b). */
 export interface WordOperands {
-  count: number;
-  kind: ('reg' | 'int' | 'mem')[];
+  shape: number;
   a: number[];
   b: number[];
 }
@@ -433,26 +442,18 @@ export interface WordOperands {
  */
 export function quickWord(name: string, ops: WordOperands): number | undefined {
   const q = WORD_FORMS.get(name);
-  const n = ops.count;
-  if (!q || (q.loadStore && n > 1 && ops.kind[1] !== 'mem')) return undefined;
-  next: for (const form of q.forms) {
-    if (form.operands.length !== n) continue;
-    for (let k = 0; k < n; k++) {
+  // (a load's or store's second operand that is not a memory operand is a symbol's address)
+  const second = (ops.shape >> 2) & 3;
+  if (!q || (q.loadStore && second !== 0 && second !== WORD_MEM)) return undefined;
+  for (const form of q.forms) {
+    if (form.shape !== ops.shape) continue;
+    for (let k = 0; k < form.operands.length; k++) {
       const q = form.operands[k]!;
-      const kind = ops.kind[k];
-      if (q.k === 'mem') {
-        if (kind !== 'mem') continue next;
-        SCRATCH[q.base] = ops.b[k]!;
-        SCRATCH[q.offset] = ops.a[k]!;
-        continue;
-      }
-      if (kind === 'mem') continue next;
       const v = ops.a[k]!;
-      if (q.k === 'reg') {
-        if (kind !== 'reg') continue next;
-        SCRATCH[q.slot] = v;
-      } else if (kind === 'reg') continue next;
-      else if (q.k === 'defer') return undefined;
+      if (q.k === 'mem') {
+        SCRATCH[q.base] = ops.b[k]!;
+        SCRATCH[q.offset] = v;
+      } else if (q.k === 'defer') return undefined;
       else SCRATCH[q.slot] = q.k === 'imm' && q.upper && v < 0 && v >= -(1 << 19) ? v + (1 << 20) : v;
     }
     return formWord(form);

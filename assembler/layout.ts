@@ -6,7 +6,7 @@ import { FLOAT_DIRECTIVES, floatData } from './floats.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
-import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type MachineOp } from './insn.js';
+import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type FieldValue, type MachineOp } from './insn.js';
 import { insnStatement } from './insn-directive.js';
 import { GasFrags, relaxSection, VAR_MEMORY } from './relax.js';
 import { SourceLines } from './source-lines.js';
@@ -22,7 +22,7 @@ export type Frag =
   | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string }
   /** A run of instructions whose operands were all constant, encoded during layout: words[first] to
    * words[first + count - 1] of their input section's code, lines[k] the source line of words[k]. */
-  | { k: 'words'; offset: number; words: number[]; lines: number[]; first: number; count: number; file: string }
+  | { k: 'words'; offset: number; words: U32Column; lines: U32Column; first: number; count: number; file: string }
   | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string }
   /** Integers of `width` (1, 2, 4 or 8) bytes that fit it, known during layout: values[first] to
    * values[first + count - 1] of their input section's ints. */
@@ -46,15 +46,28 @@ export interface InputSection extends FileSection {
   fragGas: number[];
   /** The labels defined here (each knows its gas frag). */
   labels: SymInfo[];
-  /** The frag that is the variable part of gas frag g (a branch, an alignment). */
-  vars: Map<number, Frag>;
   /** It holds a conditional branch (so relaxation may change sizes). */
   branches: boolean;
-  /** The words of its 'words' frags, and their source lines (arrays of a section, not of each frag). */
-  code: number[];
-  codeLines: number[];
+  /** The words of its 'words' frags, and their source lines (columns of a section, not of each frag). */
+  code: U32Column;
+  codeLines: U32Column;
   /** The values of its 'ints' frags. */
   ints: number[];
+}
+
+/** A column of 32-bit numbers that grows (a section's instruction words, their source lines): typed, so
+ * that a large program's are neither boxed nor stored one at a time by the link. */
+export class U32Column {
+  data = new Uint32Array(256);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const more = new Uint32Array(2 * this.length);
+      more.set(this.data);
+      this.data = more;
+    }
+    this.data[this.length++] = v;
+  }
 }
 
 export interface SymInfo {
@@ -96,6 +109,13 @@ function fits(e: Expr, width: number): boolean {
   const bits = BigInt(width * 8);
   return e.v >= -(1n << (bits - 1n)) && e.v < 1n << bits;
 }
+
+/** All fields of the operation are known now (registers, literals): layout encodes it. */
+function constantOp(op: MachineOp): boolean {
+  for (const name of op.instr.operands) if (constantField(name, op.fields[name]) === undefined) return false;
+  return true;
+}
+const constantValue = (name: string, fv: FieldValue | undefined): number => constantField(name, fv)!;
 
 /** Which output section an input section goes to; undefined for non-allocated sections (dropped). */
 export function outputSection(name: string, flags?: string, type?: string): OutputSection | undefined {
@@ -177,7 +197,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (w === lastWhere) return lastSec!;
     lastWhere = w;
     let x = inputs.get(w.name);
-    if (!x) inputs.set(w.name, (x = { name: w.name, out: w.out, frags: [], size: 0, align: 1, gas: new GasFrags(), fragGas: [], labels: [], vars: new Map(), branches: false, code: [], codeLines: [], ints: [] }));
+    if (!x) inputs.set(w.name, (x = { name: w.name, out: w.out, frags: [], size: 0, align: 1, gas: new GasFrags(), fragGas: [], labels: [], branches: false, code: new U32Column(), codeLines: new U32Column(), ints: [] }));
     lastSec = x;
     return x;
   };
@@ -225,7 +245,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (pad === 0 && !resizable) return;
     const f: Frag = { k: 'fill', offset: s.size, size: pad, value: fill ?? 0, nops: code && pad % 4 === 0 };
     push(s, f);
-    if (resizable) s.vars.set(s.gas.variable(s.size, { kind: 'align', size: pad, pow2, max, code }, code ? VAR_MEMORY.alignCode : VAR_MEMORY.other), f);
+    if (resizable) s.gas.variable(s.size, { kind: 'align', size: pad, pow2, max, code, frag: f }, code ? VAR_MEMORY.alignCode : VAR_MEMORY.other);
     grow(s, pad, p.st.nameLoc ?? p);
   };
 
@@ -264,11 +284,13 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       let out = sections.get(s.out);
       if (!out) sections.set(s.out, (out = { frags: [], size: 0, align: 1 }));
       const base = out.size + ((s.align - (out.size % s.align)) % s.align);
-      for (const f of s.frags) {
-        f.offset += base;
-        out.frags.push(f);
+      // (indexed loops: a large program has many frags, and an iterator is slow until the JIT has compiled
+      // the loop, which in a pass that runs once is most of the time)
+      if (base !== 0) {
+        for (let j = 0; j < s.frags.length; j++) s.frags[j]!.offset += base;
+        for (let j = 0; j < s.labels.length; j++) s.labels[j]!.offset! += base;
       }
-      for (const l of s.labels) l.offset! += base;
+      out.frags = out.frags.length === 0 ? s.frags : out.frags.concat(s.frags);
       out.size = base + s.size;
       out.align = Math.max(out.align, s.align);
     }
@@ -298,12 +320,21 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   }
 
   function operandsAsExprs(ops: Operand[], what: string): Expr[] {
-    const out: Expr[] = [];
-    for (let k = 0; k < ops.length; k++) {
-      const o = ops[k]!;
+    return ops.map((o) => {
       if (o.kind !== 'expr') throw new AsmError(`${what} expects expressions, got ${o.kind === 'string' ? 'a string' : 'something else'}`, o.loc, 'bad-directive');
-      out.push(o.e);
-    }
+      return o.e;
+    });
+  }
+
+  /** The values of constant expressions, as numbers and as BigInts. (Arrays of one shape each: an array of
+   * small integers and one of other numbers have different shapes, and taking either apart made the JIT
+   * drop its code for this large function.) */
+  function numbers(exprs: Expr[]): Float64Array {
+    return Float64Array.from(exprs, (e) => Number(constant(e)));
+  }
+  function constants(exprs: Expr[]): bigint[] {
+    const out: bigint[] = [];
+    for (let k = 0; k < exprs.length; k++) out.push(constant(exprs[k]!));
     return out;
   }
 
@@ -398,7 +429,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       case '.align':
       case '.p2align':
       case '.balign': {
-        const [a, fill, max] = operandsAsExprs(st.operands, name).map((e) => Number(constant(e)));
+        const [a, fill, max] = numbers(operandsAsExprs(st.operands, name));
         if (a === undefined) throw new AsmError(`${name} expects an alignment`, loc, 'bad-directive');
         let pow2 = a;
         if (lname === '.balign') {
@@ -411,13 +442,13 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       case '.zero':
       case '.space':
       case '.skip': {
-        const [n, fill] = operandsAsExprs(st.operands, name).map((e) => constant(e));
+        const [n, fill] = constants(operandsAsExprs(st.operands, name));
         if (n === undefined) throw new AsmError(`${name} expects a size`, loc, 'bad-directive');
         if (n < 0n || n > BigInt(env.maxSize)) throw new AsmError(`${name} size ${n} is out of range 0..${env.maxSize}`, st.operands[0]!.loc, 'too-large');
         return fillBytes(p, Number(n), Number(BigInt.asUintN(8, fill ?? 0n)));
       }
       case '.fill': {
-        const [repeat, size, value] = operandsAsExprs(st.operands, name).map((e) => constant(e));
+        const [repeat, size, value] = constants(operandsAsExprs(st.operands, name));
         const r = Number(repeat ?? 0n);
         const w = Math.min(8, Number(size ?? 1n));
         if (r < 0 || r * w > env.maxSize) throw new AsmError(`.fill of ${r} x ${w} bytes is too large`, loc, 'too-large');
@@ -452,7 +483,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       case '.comm':
       case '.lcomm': {
         const n = symName(st.operands[0], name, loc);
-        const [size = 0, given] = operandsAsExprs(st.operands.slice(1), name).map((e) => Number(constant(e)));
+        const [size = 0, given] = numbers(operandsAsExprs(st.operands.slice(1), name));
         if (size < 0 || size > env.maxSize) throw new AsmError(`${name} size ${size} is out of range 0..${env.maxSize}`, st.operands[1]?.loc ?? loc, 'too-large');
         if (given !== undefined && (given <= 0 || (given & (given - 1)) !== 0)) throw new AsmError(`${name} alignment ${given} is not a power of two`, st.operands[2]!.loc, 'bad-directive');
         const s = sym(n);
@@ -525,10 +556,11 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
     s.align = Math.max(s.align, 4);
     if (!ops) return words(s, p, quick!, st.nameLoc!);
-    const known = ops.every((op) => op.instr.operands.every((n) => constantField(n, op.fields[n]) !== undefined));
-    if (known) {
-      const encoded = ops.map((op) => encodeOp(op, (n, fv) => constantField(n, fv)!, st.nameLoc!));
-      for (const w of encoded) words(s, p, w, st.nameLoc!);
+    if (ops.every(constantOp)) {
+      // (every word before the first is placed: an operand out of range places none)
+      const encoded: number[] = [];
+      for (let k = 0; k < ops.length; k++) encoded.push(encodeOp(ops[k]!, constantValue, st.nameLoc!));
+      for (let k = 0; k < encoded.length; k++) words(s, p, encoded[k]!, st.nameLoc!);
       return;
     }
     const { file: from, line } = origin(p);
@@ -539,7 +571,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const op = ops[0]!;
     const kind = ops.length > 1 ? undefined : op.instr.flags?.branch ? 'branch' : op.instr.format === 'J' ? 'jump' : undefined;
     if (kind) {
-      s.vars.set(s.gas.variable(s.size, { kind, size: 4 }, VAR_MEMORY[kind]), f);
+      s.gas.variable(s.size, { kind, size: 4, frag: f }, VAR_MEMORY[kind]);
       s.branches ||= kind === 'branch';
     } else s.gas.more(s.size, 4, ops.length);
     grow(s, 4 * ops.length, st.nameLoc!);

@@ -1,17 +1,15 @@
 // Link pass (docs/dasm.md "Linking" and docs/machine.md "Memory map"): places every file's part of
-// each output section, resolves symbols (file-local first, then .globl ones of any file), evaluates the
-// remaining expressions, encodes instructions through isa/ and builds the Image: .text and .rodata from
-// the link base, .data and .bss from the next 4 KiB page, all in one loadable segment, a symbol table
-// and a line table.
-import { encodeOrThrow } from '../isa/codec.js';
-import { FIELDS } from '../isa/fields.js';
+// each output section, resolves symbols (file-local first, then .globl ones of any file), has the frags
+// encoded at their addresses (assembler/link-encode.ts) and builds the Image: .text and .rodata from the
+// link base, .data and .bss from the next 4 KiB page, all in one loadable segment, a symbol table and a
+// line table.
 import { diag, type Diagnostic } from './diagnostics.js';
 import { displayName, evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.js';
-import { encodeOp, immediateValue, pcrelHalf, type FieldValue } from './insn.js';
 import { OUTPUT_SECTIONS, type FileLayout, type FileSection, type OutputSection, type SymInfo } from './layout.js';
-import { withLineColumns, type Image, type LineColumns, type Section, type Segment, type SymbolDef } from './image.js';
+import { withLineColumns, type Image, type Section, type Segment, type SymbolDef } from './image.js';
+import { encodeFrags, Env, type LinkSymbols } from './link-encode.js';
+import { LineRows } from './line-rows.js';
 
-const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
 const PAGE = 0x1000;
 
 const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
@@ -146,151 +144,45 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
 
   // %pcrel_lo(label) needs the %pcrel_hi computed by the auipc at label.
   const pcrelHi = new Map<bigint, { f: FileLayout; target: Expr }>();
+  // (indexed loops over frags here and below: a large program has many, and an iterator is slow until
+  // the JIT has compiled the loop, which in a pass that runs once is most of the time)
   for (const f of files) {
     for (const [secName, s] of f.sections) {
-      for (const fr of s.frags) {
+      for (let j = 0; j < s.frags.length; j++) {
+        const fr = s.frags[j]!;
         if (fr.k !== 'ops') continue;
-        fr.ops.forEach((op, k) => {
+        for (let k = 0; k < fr.ops.length; k++) {
+          const op = fr.ops[k]!;
           const v = op.fields['imm20'];
           if (op.instr.mnemonic === 'auipc' && v && 'e' in v && v.e.k === 'reloc' && v.e.op === 'pcrel_hi') {
             pcrelHi.set(BigInt(base.get(f)!.get(secName)! + fr.offset + 4 * k), { f, target: v.e.a });
           }
-        });
-      }
-    }
-  }
-
-  /** What expressions of file f at address dot evaluate in (an object of a class: made for every value). */
-  class Env implements EvalEnv {
-    constructor(
-      private readonly f: FileLayout,
-      readonly dot: bigint,
-    ) {}
-    symbol(name: string, loc: Loc): bigint | undefined {
-      return symbolValue(this.f, name, loc);
-    }
-    pcrelLo(labelAddr: bigint, loc: Loc): bigint {
-      const hi = pcrelHi.get(labelAddr);
-      if (!hi) throw new ExprError(`%pcrel_lo must name the label of an auipc with %pcrel_hi (nothing at 0x${labelAddr.toString(16)})`, loc, 'pcrel-lo');
-      return evaluate(hi.target, new Env(hi.f, labelAddr)) - labelAddr;
-    }
-  }
-  const envFor = (f: FileLayout, dot: bigint): EvalEnv => new Env(f, dot);
-
-  // Encode every section.
-  const buffers = new Map<OutputSection, Uint8Array>();
-  for (const s of sections) if (s.name !== '.bss') buffers.set(s.name, new Uint8Array(s.size));
-  const rows: LineColumns = { addr: [], line: [], file: [], files: [] };
-  const fileIds = new Map<string, number>();
-  let lastFile: string | undefined;
-  let lastId = 0;
-  /** Line rows come out in address order unless some file placed its sections out of order. */
-  let lastRow = -1;
-  let rowsSorted = true;
-  const fileId = (file: string): number => {
-    if (file !== lastFile) {
-      lastFile = file;
-      lastId = fileIds.get(file) ?? fileIds.set(file, rows.files.push(file) - 1).get(file)!;
-    }
-    return lastId;
-  };
-  const row = (addr: number, file: string, line: number) => {
-    if (addr < lastRow) rowsSorted = false;
-    lastRow = addr;
-    rows.addr.push(addr);
-    rows.line.push(line);
-    rows.file.push(fileId(file));
-  };
-  /** The rows of `count` words from addr: lines[first ...] of file. */
-  const wordRows = (addr: number, file: string, lines: number[], first: number, count: number) => {
-    if (addr < lastRow) rowsSorted = false;
-    lastRow = addr + 4 * (count - 1);
-    const id = fileId(file);
-    for (let k = 0; k < count; k++) {
-      rows.addr.push(addr + 4 * k);
-      rows.line.push(lines[first + k]!);
-      rows.file.push(id);
-    }
-  };
-  for (const f of files) {
-    for (const [secName, s] of f.sections) {
-      const buf = buffers.get(secName);
-      const start = base.get(f)!.get(secName)!;
-      const secStart = sections.find((x) => x.name === secName)!.addr;
-      const view = buf ? new DataView(buf.buffer) : undefined;
-      for (let j = 0; j < s.frags.length; j++) {
-        const fr = s.frags[j]!;
-        const addr = start + fr.offset;
-        const at = addr - secStart;
-        try {
-          if (fr.k === 'fill') {
-            if (!buf) continue;
-            if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
-            else buf.fill(fr.value, at, at + fr.size);
-          } else if (fr.k === 'words') {
-            for (let k = 0; k < fr.count; k++) view!.setUint32(at + 4 * k, fr.words[fr.first + k]!, true);
-            wordRows(addr, fr.file, fr.lines, fr.first, fr.count);
-          } else if (fr.k === 'ints') {
-            row(addr, fr.file, fr.line);
-            for (let k = 0; k < fr.count; k++) {
-              const v = fr.values[fr.first + k]!;
-              const to = at + k * fr.width;
-              if (fr.width === 1) view!.setUint8(to, v);
-              else if (fr.width === 2) view!.setUint16(to, v, true);
-              else if (fr.width === 4) view!.setUint32(to, v, true);
-              else view!.setBigUint64(to, BigInt.asUintN(64, BigInt(v)), true);
-            }
-          } else if (fr.k === 'bytes') {
-            buf?.set(fr.bytes, at);
-            row(addr, fr.file, fr.line);
-          } else if (fr.k === 'data') {
-            row(addr, fr.file, fr.line);
-            fr.values.forEach((e, k) => {
-              const v = e.k === 'num' ? e.v : evaluate(e, envFor(f, BigInt(addr + k * fr.width)));
-              const bits = BigInt(fr.width * 8);
-              if (fr.width < 8 && (v < -(1n << (bits - 1n)) || v >= 1n << bits)) {
-                diagnostics.push(diag('truncated', `value ${v} does not fit in ${fr.width} byte${fr.width > 1 ? 's' : ''}; truncated`, e.loc, 'warning'));
-              }
-              putData(view!, at + k * fr.width, fr.width, v);
-            });
-          } else {
-            fr.ops.forEach((op, k) => {
-              const pc = BigInt(addr + 4 * k);
-              view!.setUint32(at + 4 * k, encodeOp(op, (name, fv) => fieldValue(f, fv, name, pc, fr.loc), fr.loc), true);
-              row(addr + 4 * k, fr.file, fr.line);
-            });
-          }
-        } catch (e) {
-          if (e instanceof ExprError) error(e.code, e.message, e.loc);
-          else throw e;
         }
       }
     }
   }
 
-  function fieldValue(f: FileLayout, v: FieldValue | undefined, name: string, pc: bigint, loc: Loc): number {
-    if (v === undefined) throw new ExprError(`missing operand '${name}'`, loc);
-    if ('n' in v) return v.n;
-    if ('half' in v) {
-      const target = evaluate(v.target, envFor(f, pc));
-      const anchor = pc - BigInt(v.anchor);
-      try {
-        return pcrelHalf(v.half, target, anchor);
-      } catch {
-        throw new ExprError(`target 0x${target.toString(16)} is out of pc-relative range`, v.target.loc, 'imm-range');
+  const linkSymbols: LinkSymbols = { value: symbolValue, pcrelHi };
+  const envFor = (f: FileLayout, dot: bigint): EvalEnv => new Env(linkSymbols, f, dot);
+
+  // Encode every section.
+  const buffers = new Map<OutputSection, Uint8Array>();
+  for (const s of sections) if (s.name !== '.bss') buffers.set(s.name, new Uint8Array(s.size));
+  // a row per word and per instruction of a frag, one per other datum: counted first
+  let rowCount = 0;
+  for (const f of files) {
+    for (const { frags } of f.sections.values()) {
+      for (let j = 0; j < frags.length; j++) {
+        const fr = frags[j]!;
+        rowCount += fr.k === 'words' ? fr.count : fr.k === 'ops' ? fr.ops.length : fr.k === 'fill' ? 0 : 1;
       }
     }
-    const value = evaluate(v.e, envFor(f, pc));
-    const field = FIELDS[name]!;
-    if (field.kind !== 'pcrel') return immediateValue(name, value, v.e.loc);
-    {
-      const off = BigInt.asIntN(64, value - pc);
-      const { width } = field;
-      const lim = 1n << BigInt(width - 1);
-      if (off < -lim || off >= lim) {
-        throw new ExprError(`branch target 0x${BigInt.asUintN(64, value).toString(16)} is out of range: offset ${off} is not in ${-lim}..${lim - 2n}`, v.e.loc, 'branch-range');
-      }
-      return Number(off);
+  }
+  const rows = new LineRows(rowCount);
+  for (const f of files) {
+    for (const [secName, s] of f.sections) {
+      const secStart = sections.find((x) => x.name === secName)!.addr;
+      encodeFrags(s.frags, base.get(f)!.get(secName)!, secStart, buffers.get(secName), (dot) => envFor(f, dot), rows, diagnostics);
     }
   }
 
@@ -317,27 +209,7 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
-  if (!rowsSorted) {
-    // (a stable sort: rows at one address keep their order)
-    const order = rows.addr.map((_, k) => k).sort((a, b) => rows.addr[a]! - rows.addr[b]!);
-    for (const c of [rows.addr, rows.line, rows.file]) {
-      const old = c.slice();
-      order.forEach((k, j) => (c[j] = old[k]!));
-    }
-  }
-  return { image: withLineColumns({ entry, sections: outSections, segments, symbols }, rows), diagnostics };
-}
-
-/** The low `width` bytes of v, little-endian. */
-function putData(view: DataView, at: number, width: number, v: bigint): void {
-  if (width === 8) view.setBigUint64(at, BigInt.asUintN(64, v), true);
-  else if (width === 4) view.setUint32(at, Number(BigInt.asUintN(32, v)), true);
-  else if (width === 2) view.setUint16(at, Number(BigInt.asUintN(16, v)), true);
-  else if (width === 1) view.setUint8(at, Number(BigInt.asUintN(8, v)));
-  else {
-    const u = BigInt.asUintN(64, v);
-    for (let b = 0; b < width; b++) view.setUint8(at + b, Number((u >> BigInt(8 * b)) & 0xffn));
-  }
+  return { image: withLineColumns({ entry, sections: outSections, segments, symbols }, rows.columns()), diagnostics };
 }
 
 /**

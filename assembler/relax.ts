@@ -8,7 +8,7 @@
 import { FIELDS } from '../isa/fields.js';
 import type { Expr } from './expr.js';
 import { relaxedBranch } from './insn.js';
-import type { InputSection, SymInfo } from './layout.js';
+import type { Frag, InputSection, SymInfo } from './layout.js';
 
 /** gas's frag memory on 64-bit hosts (gas/frags.c over a libiberty obstack): chunks of 4064 bytes whose
  * contents start 16 bytes in, a 120-byte frag header aligned to 8, then the frag's bytes. */
@@ -37,6 +37,8 @@ export interface GasFrag {
   /** Branch: where the target is (a frag and the offset in it), or 'far' (another section, undefined,
    * weak or absolute: GNU always relaxes those). */
   target?: { g: number; off: number } | 'far';
+  /** The layout's frag that is the variable part: a branch's or jump's instructions, an alignment's fill. */
+  frag?: Frag;
 }
 
 /** The frags of one section as statements are laid out, with gas's memory use to know where it cuts. */
@@ -61,18 +63,16 @@ export class GasFrags {
     }
   }
 
-  /** frag_var: the frag ends with a variable part at offset `at`, then a new frag starts after it.
-   * Returns the index of the frag it ended. */
-  variable(at: number, part: Omit<GasFrag, 'start' | 'fix'>, memory: number): number {
+  /** frag_var: the frag ends with a variable part at offset `at`, then a new frag starts after it. */
+  variable(at: number, part: Omit<GasFrag, 'start' | 'fix'>, memory: number): void {
     if (CHUNK_END - this.used < memory) this.end(at, 'none', 0);
     this.used += memory;
     this.end(at, part.kind, part.size, part);
-    return this.frags.length - 1;
   }
 
   private end(at: number, kind: VarKind, size: number, part?: Omit<GasFrag, 'start' | 'fix'>): void {
     // (one shape for every frag, no spread: this runs for every branch, alignment and chunk)
-    this.frags.push({ start: this.start, fix: at - this.start, kind, size, pow2: part?.pow2, max: part?.max, code: part?.code, target: undefined });
+    this.frags.push({ start: this.start, fix: at - this.start, kind, size, pow2: part?.pow2, max: part?.max, code: part?.code, target: undefined, frag: part?.frag });
     this.start = at + size;
     this.used = (this.used + 7) & ~7;
     this.used = CHUNK_END - this.used < FRAG_HEADER ? CHUNK_START + FRAG_HEADER : this.used + FRAG_HEADER;
@@ -104,18 +104,20 @@ export function relax(frags: GasFrag[]): number[] {
     return val >= -BRANCH_REACH && val < BRANCH_REACH && !(growOnly && size[i] === 8) ? 4 : 8;
   };
   // The first estimate: each frag placed after the ones before it; those after it are still at 0.
+  // (indexed loops here and below: a large section has many frags, and an iterator is slow until the JIT
+  // has compiled the loop)
   let at = 0;
-  frags.forEach((f, i) => {
+  for (let i = 0; i < frags.length; i++) {
     addr[i] = at;
     size[i] = length(i, false);
-    at += f.fix + size[i]!;
-  });
+    at += frags[i]!.fix + size[i]!;
+  }
   // Then passes until nothing changes; a frag sees the ones before it moved in this pass, those after
   // it as the last pass left them. Should sizes ever oscillate, let branches only grow.
   for (let pass = 0, stretched = true; stretched; pass++) {
     stretched = false;
     let stretch = 0;
-    frags.forEach((_, i) => {
+    for (let i = 0; i < frags.length; i++) {
       addr[i]! += stretch;
       const n = length(i, pass > 4 * frags.length);
       if (n !== size[i]) {
@@ -123,7 +125,7 @@ export function relax(frags: GasFrag[]): number[] {
         size[i] = n;
         stretched = true;
       }
-    });
+    }
   }
   return size;
 }
@@ -131,31 +133,34 @@ export function relax(frags: GasFrag[]): number[] {
 /** Relax one input section: resize its branches and alignments, and move its frags and labels. */
 export function relaxSection(s: InputSection, symbols: Map<string, SymInfo>): void {
   const frags = s.gas.frags;
-  frags.forEach((f, g) => {
-    if (f.kind === 'branch') f.target = branchTarget(s, g, symbols);
-  });
+  for (let g = 0; g < frags.length; g++) if (frags[g]!.kind === 'branch') frags[g]!.target = branchTarget(s, g, symbols);
   const sizes = relax(frags);
   const shift = [0];
-  frags.forEach((f, g) => shift.push(shift[g]! + sizes[g]! - f.size));
-  if (frags.every((f, g) => sizes[g] === f.size)) return;
-  s.frags.forEach((f, k) => (f.offset += shift[s.fragGas[k]!]!));
-  for (const l of s.labels) l.offset! += shift[l.gasFrag!]!;
-  frags.forEach((f, g) => {
-    const v = s.vars.get(g);
-    if (sizes[g] === f.size || !v) return;
+  let changed = false;
+  for (let g = 0; g < frags.length; g++) {
+    shift.push(shift[g]! + sizes[g]! - frags[g]!.size);
+    changed ||= sizes[g] !== frags[g]!.size;
+  }
+  if (!changed) return;
+  for (let k = 0; k < s.frags.length; k++) s.frags[k]!.offset += shift[s.fragGas[k]!]!;
+  for (let k = 0; k < s.labels.length; k++) s.labels[k]!.offset! += shift[s.labels[k]!.gasFrag!]!;
+  for (let g = 0; g < frags.length; g++) {
+    const f = frags[g]!;
+    const v = f.frag;
+    if (sizes[g] === f.size || !v) continue;
     if (v.k === 'ops') v.ops = relaxedBranch(v.ops[0]!);
     else if (v.k === 'fill') {
       v.size = sizes[g]!;
       v.nops = f.code === true && v.size % 4 === 0;
     }
-  });
+  }
   s.size += shift[frags.length]!;
 }
 
 /** Where the branch that is gas frag g's variable part goes, as gas sees it: a label of this section
  * (or `.`) plus a constant; anything else is 'far'. */
 function branchTarget(s: InputSection, g: number, symbols: Map<string, SymInfo>): GasFrag['target'] {
-  const v = s.vars.get(g);
+  const v = s.gas.frags[g]!.frag;
   const op = v?.k === 'ops' ? v.ops[0] : undefined;
   const field = op?.instr.operands.find((n) => FIELDS[n]!.kind === 'pcrel');
   const fv = field ? op!.fields[field] : undefined;

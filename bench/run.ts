@@ -197,7 +197,10 @@ async function debuggerWorkload(): Promise<void> {
  * The generated file is as large as fits the SRAM (d1 as links). Target: >= 1.0x GNU as.
  * On the 2-core machine, before and after issue 12 (GNU as: 0.84 to 1.15 M lines/s): generated, 184 k
  * -> 257 k lines/s end to end, 261 k -> 415 k in process; gcc output, 175 k -> 391 k end to end,
- * 253 k -> 727 k in process. */
+ * 253 k -> 727 k in process. A second pass (GNU as 0.88 to 1.28 M lines/s; best of 10, side by side):
+ * generated 270 k -> 363 k end to end, 571 k -> 775 k in process; gcc output 443 k -> 532 k end to
+ * end, 999 k -> 1,174 k in process. End to end, Node's start-up and the JIT's first compiles (a third
+ * of the instructions of a 50 k-line run) are most of what is left. */
 async function assemblerWorkload(lines: number, functions: number): Promise<void> {
   const inputs: { what: string; file: string }[] = [];
   const generated = join(tmp, 'big.s');

@@ -2,13 +2,6 @@
 // cli/commands/<name>.ts and is a thin shell over its module. Nothing here prints a stack trace: an
 // unexpected exception becomes one line and exit code 70 (set D1_DEBUG=1 to see the trace).
 import { Command, CommanderError } from 'commander';
-import { register as registerAs } from './commands/as.js';
-import { register as registerDebug } from './commands/debug.js';
-import { register as registerInfo } from './commands/info.js';
-import { register as registerObjdump } from './commands/objdump.js';
-import { register as registerNm } from './commands/nm.js';
-import { register as registerRun } from './commands/run.js';
-import { register as registerServe } from './commands/serve.js';
 import { VERSION } from './version.js';
 
 export const EXIT_INTERNAL = 70;
@@ -49,13 +42,34 @@ program
     }
   });
 
-registerAs(program);
-registerRun(program);
-registerObjdump(program);
-registerNm(program);
-registerDebug(program);
-registerInfo(program);
-registerServe(program);
+/** The subcommands, in the order `d1 --help` lists them. Each module is loaded only when needed: `d1 as`
+ * need not load the emulator and the debugger (a good part of its start-up time). */
+const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  as: () => import('./commands/as.js'),
+  run: () => import('./commands/run.js'),
+  objdump: () => import('./commands/objdump.js'),
+  nm: () => import('./commands/nm.js'),
+  debug: () => import('./commands/debug.js'),
+  info: () => import('./commands/info.js'),
+  serve: () => import('./commands/serve.js'),
+};
+
+/** The subcommand the arguments name (the first word that is neither an option of d1's own nor its
+ * value), when it is one of COMMANDS; otherwise (help, no command, an unknown one) every command is
+ * registered, so that help and errors are the same as ever. */
+function namedCommand(args: string[]): string | undefined {
+  const valued = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    if (valued.has(a)) k++;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+const named = namedCommand(process.argv.slice(2));
+const modules = await Promise.all((named ? [named] : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
+for (const m of modules) m.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,16 +11,15 @@ export interface EncodeError {
   message: string;
 }
 
-/** Every field's range as plain numbers (they all fit), computed once: checks run per operand. */
+/** Every field with its range as plain numbers (they all fit), computed once: checks run per operand. */
 const RANGES = new Map(Object.entries(FIELDS).map(([n, f]) => {
   const { min, max } = fieldRange(f);
-  return [n, { min: Number(min), max: Number(max) }];
+  return [n, { f, min: Number(min), max: Number(max) }];
 }));
 
 /** Check one operand value against its field; returns a message naming the allowed range, or undefined. */
 export function checkOperand(fieldName: string, value: number): string | undefined {
-  const f = FIELDS[fieldName]!;
-  const { min, max } = RANGES.get(fieldName)!;
+  const { f, min, max } = RANGES.get(fieldName)!;
   if (value >= min && value <= max && Number.isInteger(value) && (f.scale === 0 || value % 2 ** f.scale === 0)) return undefined;
   if (!Number.isInteger(value)) return `${f.doc} must be an integer`;
   if (f.scale > 0 && value % 2 ** f.scale !== 0) return `${f.doc}: ${value} is not a multiple of ${2 ** f.scale}`;

@@ -109,7 +109,12 @@ export function fieldRange(f: Field): { min: bigint; max: bigint } {
  * most 21 bits wide, so 32-bit integer operations are exact. */
 export function insertField(f: Field, value: number): number {
   let word = 0;
-  for (const s of f.slices) word |= ((value >> s.at) & ((1 << (s.hi - s.lo + 1)) - 1)) << s.lo;
+  // (an indexed loop: the assembler encodes every instruction through here, and an iterator is an
+  // object until the JIT has compiled the loop)
+  for (let k = 0; k < f.slices.length; k++) {
+    const s = f.slices[k]!;
+    word |= ((value >> s.at) & ((1 << (s.hi - s.lo + 1)) - 1)) << s.lo;
+  }
   return word >>> 0;
 }
 

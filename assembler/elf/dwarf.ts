@@ -26,41 +26,14 @@ export interface DebugSections {
  * compile unit's DW_AT_comp_dir, the current directory), a bare name refers to directory 0 (comp_dir).
  */
 export function writeDebugSections(lines: LineColumns, lowPc: bigint, highPc: bigint, producer: string, compDir = process.cwd()): DebugSections {
-  // A line program only moves forward: rows in address order, rows at one address in their given order.
+  // (each pass over the rows is a function of its own: this runs once, and the JIT compiles a small
+  // function's loop soon)
   const low = Number(lowPc);
   const high = Number(highPc);
-  // (rows that are in order already, as most are, are the ones from `first` to `last`: no list is made)
-  const addr = lines.addr;
-  let sorted = true;
-  for (let k = 1; k < addr.length && sorted; k++) sorted = addr[k]! >= addr[k - 1]!;
-  let first = 0;
-  let last = 0;
-  if (sorted) {
-    while (first < addr.length && addr[first]! < low) first++;
-    for (last = first; last < addr.length && addr[last]! < high; last++);
-  }
-  const rows = sorted ? undefined : [...addr.keys()].filter((k) => addr[k]! >= low && addr[k]! < high).sort((a, b) => addr[a]! - addr[b]! || a - b);
-  const rowCount = rows?.length ?? last - first;
-  const row = (r: number): number => (rows ? rows[r]! : first + r);
-  const files: { name: string; dir: number }[] = [];
-  const dirs: string[] = [];
-  /** The line program's file number of each of lines.files (0: not used yet). */
-  const fileNumber = lines.files.map(() => 0);
-  for (let r = 0; r < rowCount; r++) {
-    const id = lines.file[row(r)]!;
-    if (fileNumber[id] !== 0) continue;
-    const name = lines.files[id]!;
-    const folder = dirname(name);
-    let d = 0;
-    if (folder !== '.') {
-      d = dirs.indexOf(folder) + 1;
-      if (d === 0) d = dirs.push(folder);
-    }
-    files.push({ name: basename(name), dir: d });
-    fileNumber[id] = files.length;
-  }
+  const { rows, first, count } = rowsInside(lines, low, high);
+  const { files, dirs, fileNumber } = fileTable(rows, first, count);
 
-  const w = new ByteWriter(rowCount + 256); // (about a byte a row)
+  const w = new ByteWriter(count + 256); // (about a byte a row)
   w.u32(0); // unit_length, patched
   w.u16(3);
   const headerLengthAt = w.length;
@@ -73,36 +46,7 @@ export function writeDebugSections(lines: LineColumns, lowPc: bigint, highPc: bi
   for (const f of files) w.cstring(f.name).uleb(f.dir).uleb(0).uleb(0);
   w.u8(0);
   w.patch32(headerLengthAt, w.length - headerStart);
-
-  if (rowCount > 0) {
-    let addr = lines.addr[row(0)]!;
-    w.u8(0).uleb(9).u8(DW.LNE_set_address).u64(addr);
-    let line = 1;
-    let file = 1;
-    for (let r = 0; r < rowCount; r++) {
-      const k = row(r);
-      const f = fileNumber[lines.file[k]!]!;
-      if (f !== file) {
-        w.u8(DW.LNS_set_file).uleb(f);
-        file = f;
-      }
-      const lineDelta = lines.line[k]! - line;
-      const at = lines.addr[k]!;
-      const addrDelta = at - addr;
-      // A special opcode advances both and adds the row in one byte (DWARF 5, 6.2.5.1); most rows fit.
-      const special = lineDelta - LINE_BASE + LINE_RANGE * addrDelta + OPCODE_BASE;
-      if (lineDelta >= LINE_BASE && lineDelta < LINE_BASE + LINE_RANGE && addrDelta >= 0 && special <= 255) w.u8(special);
-      else {
-        if (lineDelta !== 0) w.u8(DW.LNS_advance_line).sleb(lineDelta);
-        if (addrDelta !== 0) w.u8(DW.LNS_advance_pc).uleb(addrDelta);
-        w.u8(DW.LNS_copy);
-      }
-      line = lines.line[k]!;
-      addr = at;
-    }
-    if (high > addr) w.u8(DW.LNS_advance_pc).uleb(high - addr);
-    w.u8(0).uleb(1).u8(DW.LNE_end_sequence);
-  }
+  if (count > 0) lineProgram(w, rows, first, count, fileNumber, high);
   w.patch32(0, w.length - 4);
 
   const abbrev = new ByteWriter();
@@ -122,7 +66,7 @@ export function writeDebugSections(lines: LineColumns, lowPc: bigint, highPc: bi
   const info = new ByteWriter();
   info.u32(0).u16(3).u32(0).u8(8);
   info.uleb(1).u32(0).u64(lowPc).u64(highPc);
-  const name = rowCount > 0 ? lines.files[lines.file[row(0)]!]! : 'program';
+  const name = count > 0 ? rows.files[rows.file[first]!]! : 'program';
   info.cstring(name).cstring(compDir).cstring(producer).u16(DW.LANG_Mips_Assembler);
   info.patch32(0, info.length - 4);
 
@@ -132,6 +76,77 @@ export function writeDebugSections(lines: LineColumns, lowPc: bigint, highPc: bi
   ar.u64(lowPc).u64(highPc - lowPc).u64(0).u64(0);
   ar.patch32(0, ar.length - 4);
   return { debug_aranges: ar.done(), debug_info: info.done(), debug_abbrev: abbrev.done(), debug_line: w.done() };
+}
+
+/** A line program only moves forward: the rows inside [low, high) in address order, rows at one address
+ * in their given order; as rows[first ...], `count` of them. (Rows in order already, as the assembler's
+ * are, are not copied.) */
+function rowsInside(lines: LineColumns, low: number, high: number): { rows: LineColumns; first: number; count: number } {
+  const addr = lines.addr;
+  let sorted = true;
+  for (let k = 1; k < addr.length && sorted; k++) sorted = addr[k]! >= addr[k - 1]!;
+  if (sorted) {
+    let first = 0;
+    while (first < addr.length && addr[first]! < low) first++;
+    let last = first;
+    while (last < addr.length && addr[last]! < high) last++;
+    return { rows: lines, first, count: last - first };
+  }
+  const order = Array.from({ length: addr.length }, (_, k) => k).filter((k) => addr[k]! >= low && addr[k]! < high).sort((a, b) => addr[a]! - addr[b]! || a - b);
+  const by = (c: ArrayLike<number>) => order.map((k) => c[k]!);
+  return { rows: { addr: by(lines.addr), line: by(lines.line), file: by(lines.file), files: lines.files }, first: 0, count: order.length };
+}
+
+/** The line program's files (those of the rows, in the order the rows name them first), their folders as
+ * include directories, and the file number of each of rows.files (0: not in the program). */
+function fileTable(rows: LineColumns, first: number, count: number): { files: { name: string; dir: number }[]; dirs: string[]; fileNumber: number[] } {
+  const files: { name: string; dir: number }[] = [];
+  const dirs: string[] = [];
+  const fileNumber = rows.files.map(() => 0);
+  for (let k = first; k < first + count; k++) {
+    const id = rows.file[k]!;
+    if (fileNumber[id] !== 0) continue;
+    const name = rows.files[id]!;
+    const folder = dirname(name);
+    let d = 0;
+    if (folder !== '.') {
+      d = dirs.indexOf(folder) + 1;
+      if (d === 0) d = dirs.push(folder);
+    }
+    files.push({ name: basename(name), dir: d });
+    fileNumber[id] = files.length;
+  }
+  return { files, dirs, fileNumber };
+}
+
+/** The line program of rows[first ...] (`count` > 0 of them, in address order), ending at high. */
+function lineProgram(w: ByteWriter, rows: LineColumns, first: number, count: number, fileNumber: number[], high: number): void {
+  let addr = rows.addr[first]!;
+  w.u8(0).uleb(9).u8(DW.LNE_set_address).u64(addr);
+  let line = 1;
+  let file = 1;
+  for (let k = first; k < first + count; k++) {
+    const f = fileNumber[rows.file[k]!]!;
+    if (f !== file) {
+      w.u8(DW.LNS_set_file).uleb(f);
+      file = f;
+    }
+    const lineDelta = rows.line[k]! - line;
+    const at = rows.addr[k]!;
+    const addrDelta = at - addr;
+    // A special opcode advances both and adds the row in one byte (DWARF 5, 6.2.5.1); most rows fit.
+    const special = lineDelta - LINE_BASE + LINE_RANGE * addrDelta + OPCODE_BASE;
+    if (lineDelta >= LINE_BASE && lineDelta < LINE_BASE + LINE_RANGE && addrDelta >= 0 && special <= 255) w.u8(special);
+    else {
+      if (lineDelta !== 0) w.u8(DW.LNS_advance_line).sleb(lineDelta);
+      if (addrDelta !== 0) w.u8(DW.LNS_advance_pc).uleb(addrDelta);
+      w.u8(DW.LNS_copy);
+    }
+    line = rows.line[k]!;
+    addr = at;
+  }
+  if (high > addr) w.u8(DW.LNS_advance_pc).uleb(high - addr);
+  w.u8(0).uleb(1).u8(DW.LNE_end_sequence);
 }
 
 /** A line-table file name in its directory, joined as written (no normalising, so names stay as given). */

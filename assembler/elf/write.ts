@@ -94,21 +94,24 @@ export function writeElf(image: Image): Uint8Array {
   // Symbol table: a section symbol per section, as GNU ld writes, then the other locals (gABI: locals
   // first), then globals.
   const strtab = new StringTable();
-  const syms = new ByteWriter().zeros(ELF.SYM_SIZE);
   const sectionSyms: SymbolDef[] = image.sections.map((s) => ({ name: '', value: s.addr, size: 0, global: false, type: 'section', section: s.name }));
   const locals = [...sectionSyms, ...image.symbols.filter((s) => !s.global)];
   const ordered = [...locals, ...image.symbols.filter((s) => s.global)];
   const firstGlobal = 1 + locals.length;
-  for (const s of ordered) {
-    syms.u32(s.name === '' ? 0 : strtab.add(s.name));
-    syms.u8(((s.global ? ELF.STB_GLOBAL : ELF.STB_LOCAL) << 4) | STT[s.type]);
-    syms.u8(0);
-    syms.u16(s.section !== undefined ? (sectionIndex.get(s.section) ?? ELF.SHN_ABS) : ELF.SHN_ABS);
-    syms.u64(s.value);
-    syms.u64(s.size);
+  // (fixed-size entries, written in place: a large program has many symbols)
+  const syms = new Uint8Array(ELF.SYM_SIZE * (1 + ordered.length));
+  const view = new DataView(syms.buffer);
+  for (let k = 0; k < ordered.length; k++) {
+    const s = ordered[k]!;
+    const at = ELF.SYM_SIZE * (1 + k);
+    view.setUint32(at, s.name === '' ? 0 : strtab.add(s.name), true);
+    view.setUint8(at + 4, ((s.global ? ELF.STB_GLOBAL : ELF.STB_LOCAL) << 4) | STT[s.type]);
+    view.setUint16(at + 6, s.section !== undefined ? (sectionIndex.get(s.section) ?? ELF.SHN_ABS) : ELF.SHN_ABS, true);
+    view.setBigUint64(at + 8, s.value, true);
+    view.setBigUint64(at + 16, BigInt(s.size), true);
   }
   const strIndex = sections.length + 1;
-  addRaw('.symtab', ELF.SHT_SYMTAB, syms.done(), 8, { link: strIndex, info: firstGlobal, entsize: ELF.SYM_SIZE });
+  addRaw('.symtab', ELF.SHT_SYMTAB, syms, 8, { link: strIndex, info: firstGlobal, entsize: ELF.SYM_SIZE });
   addRaw('.strtab', ELF.SHT_STRTAB, strtab.bytes());
   const shstrIndex = sections.length;
   for (const s of sections) shstr.add(s.name);
