@@ -271,6 +271,12 @@ export function earliest(): i64 {
   return a < b ? a : b;
 }
 
+/** A window's cores start to run: nothing has run or moved in it yet. */
+function startWindow(): void {
+  ranCores = 0;
+  store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+}
+
 /**
  * Run up to `windows` windows: every core, then the network, then the next window (chosen here when
  * `auto`; else the host sets MESH_WINDOW_END, as it does for machines of several instances). Returns
@@ -281,8 +287,7 @@ export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
   for (let w: u32 = 0; w < windows; w += span) {
     if (!inNetwork) {
       if (resume == 0) {
-        ranCores = 0;
-        store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+        startWindow();
         // (the debugging and race-checking builds run one window at a time)
         span = auto && !WATCHPOINTS && !RACES ? speculateFor(windows - w) : 1;
       }
@@ -291,8 +296,7 @@ export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
         if (spoiled || why != L.STOP_WINDOW) {
           undo();
           resume = 0;
-          ranCores = 0;
-          store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+          startWindow();
           span = 1;
           why = runCores(limit);
         } else commit();

@@ -91,8 +91,7 @@ export function passWindow(now: i64): bool {
   if (!speculating || spoiled || now < smallEnd || now >= load<i64>(L.MESH + L.MESH_WINDOW_END)) return false;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && load<u32>(block(t) + L.T_STATE) == RUNNING) return false;
-  const q = load<i64>(L.MESH + L.MESH_WINDOW);
-  smallEnd = (now / q + 1) * q;
+  smallEnd = endOfWindowAt(now);
   switchAt = smallEnd - 1;
   return true;
 }
@@ -110,6 +109,12 @@ export function clearStop(): void { stopWhy = 0; }
 /** While windows run speculatively (speculate.ts), the end of the one the core is in: the threads switch
  * and the core's time passes its end as they would with the windows one at a time. */
 let smallEnd: i64 = 0;
+
+/** The end of the window that time t falls in (windows are multiples of MESH_WINDOW). */
+function endOfWindowAt(t: i64): i64 {
+  const q = load<i64>(L.MESH + L.MESH_WINDOW);
+  return (t / q + 1) * q;
+}
 
 /** The end of the window the core is in. */
 export function windowEnd(): i64 { return speculating ? smallEnd : load<i64>(L.MESH + L.MESH_WINDOW_END); }
@@ -198,8 +203,7 @@ export function schedule(pc: u64, n: u64): u64 {
   if (spoiled) stopWhy = L.STOP_WINDOW;
   else if (low >= windowEnd()) {
     // speculating, the next window the core has something in follows at once (those between pass it by)
-    const q = load<i64>(L.MESH + L.MESH_WINDOW);
-    if (speculating && low < load<i64>(L.MESH + L.MESH_WINDOW_END)) smallEnd = (low / q + 1) * q;
+    if (speculating && low < load<i64>(L.MESH + L.MESH_WINDOW_END)) smallEnd = endOfWindowAt(low);
     else stopWhy = L.STOP_WINDOW;
   }
   return restore(<u32>best, n);
