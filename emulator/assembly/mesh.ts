@@ -7,7 +7,8 @@ import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
 import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
-import { commit, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
+import { windowEnd } from './threads';
+import { begin, commit, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
 
 // @ts-ignore: decorator
 @inline export function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
@@ -292,14 +293,17 @@ export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
         span = auto && !WATCHPOINTS && !RACES ? speculateFor(windows - w) : 1;
       }
       let why = runCores(limit);
-      if (speculating) {
-        if (spoiled || why != L.STOP_WINDOW) {
-          undo();
-          resume = 0;
-          startWindow();
-          span = 1;
-          why = runCores(limit);
-        } else commit();
+      while (speculating) {
+        if (!spoiled && why == L.STOP_WINDOW) {
+          commit();
+          break;
+        }
+        // (windowEnd: the end of the window the core that stopped the speculation was in)
+        const clean = undo(windowEnd());
+        resume = 0;
+        startWindow();
+        span = clean >= 2 ? begin(clean) : 1;
+        why = runCores(limit);
       }
       if (why != L.STOP_WINDOW) return why;
       retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;

@@ -26,7 +26,7 @@ let generation: u32 = 0;
 let span: u32 = 4;
 let wait: u32 = 0;
 let failures: u32 = 0;
-const MOST: u32 = 256;
+const MOST: u32 = 1024;
 
 // @ts-ignore: decorator
 @inline function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
@@ -51,7 +51,11 @@ export function speculateFor(most: u32): u32 {
     return 1;
   }
   const n = span < most ? span : most;
-  if (n < 2) return 1;
+  return n < 2 ? 1 : begin(n);
+}
+
+/** A speculation of n windows from the window about to run (MESH_WINDOW_END moves to the last one's end). */
+export function begin(n: u32): u32 {
   const q = load<i64>(L.MESH + L.MESH_WINDOW);
   firstEnd = load<i64>(L.MESH + L.MESH_WINDOW_END);
   store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd + <i64>(n - 1) * q);
@@ -135,9 +139,13 @@ export function commit(): void {
 
 /**
  * Undo the speculation: every core that ran in it goes back to what it kept, the messages made are
- * dropped, and the window ends where the first of its windows did. The caller runs that window again.
+ * dropped, and the window ends where the first of its windows did. `reached`: the end of the window the
+ * core that stopped it was in. Returns how many windows, from the first, no core stopped in as far as the
+ * cores that ran show: the windows before that one. The caller runs them again (a speculation of them
+ * when there are 2 or more: a core that had not run yet may stop it earlier), else the first window alone.
  */
-export function undo(): void {
+export function undo(reached: i64): u32 {
+  const clean = <u32>((reached - firstEnd) / load<i64>(L.MESH + L.MESH_WINDOW));
   speculating = false;
   spoiled = false;
   count(L.MESH_SPEC_UNDONE, 1);
@@ -164,7 +172,14 @@ export function undo(): void {
   store<u32>(L.MESH + L.MESH_OUT_N, 0);
   store<u32>(L.MESH + L.MESH_EVENT_N, 0);
   store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd);
+  // the next speculations are as long as twice what stood here; one stopped in its first two windows
+  // makes the next try wait, longer after each such failure
+  span = clean < MOST / 2 ? (clean > 1 ? clean * 2 : 2) : MOST;
+  if (clean >= 2) {
+    failures = 0;
+    return clean;
+  }
   failures++;
-  span = 2;
   wait = failures < 8 ? <u32>1 << failures : 256;
+  return clean;
 }

@@ -91,7 +91,9 @@ export function passWindow(now: i64): bool {
   if (!speculating || spoiled || now < smallEnd || now >= load<i64>(L.MESH + L.MESH_WINDOW_END)) return false;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && load<u32>(block(t) + L.T_STATE) == RUNNING) return false;
-  smallEnd = endOfWindowAt(now);
+  // (window ends are multiples of MESH_WINDOW: mostly the next one, found without a division)
+  const next = smallEnd + load<i64>(L.MESH + L.MESH_WINDOW);
+  smallEnd = now < next ? next : endOfWindowAt(now);
   switchAt = smallEnd - 1;
   return true;
 }

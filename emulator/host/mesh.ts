@@ -727,7 +727,7 @@ export class Machine {
     while (!outcome) {
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
-      outcome = this.round(opts, 256, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
+      outcome = this.round(opts, 1024, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
       if (outcome) break;
       const now = performance.now();
       if (now - lastPoll > 200) {

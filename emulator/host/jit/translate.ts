@@ -25,8 +25,8 @@
 // The function: (core: i32, room: i64) -> i64, returning npc | count << 32 | failed << 62 | taken << 63.
 import { LAYOUT, MESH_CFG, ticksOf } from '../../layout.js';
 import { D1_CORE } from '../../presets.js';
-import { Body, I64, OP, uleb } from './wasm.js';
-import { CODE_WRITTEN, VLOAD, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
+import { Body, I32, I64, OP, uleb } from './wasm.js';
+import { CODE_WRITTEN, PASS_WINDOW, VLOAD, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
 import { A, BASE, CLK0, CORE, EXIT, FLOOR, ISSUED, LOCAL_TYPES, LOOPED, MARK, RET, ROOM, STATE, TAKEN, TB, VAL, ZERO } from './locals.js';
 import { add, global, read, write } from './model.js';
 import { discover, links, modelOf, reg } from './region.js';
@@ -178,6 +178,16 @@ export function translate(
    * From a static body (`state`: the model's state there), straight into the target's static body when
    * its entry check is known to pass (into this body's own loop, `again`, when the target is its start).
    */
+  /** Push whether the thread goes on after a taken branch, its clock being what `clock` pushes: as the
+   * interpreter's loop has it, at or before switchAt, or past the end of a speculative window that a lone
+   * thread passes (emulator/assembly/threads.ts passWindow, called here as the loop would call it). */
+  const goesOn = (clock: () => void) => {
+    clock();
+    global(b, 'switchAt');
+    b.op(OP.i64_le_s).open(OP.if, I32).i32(1).op(OP.else);
+    clock();
+    b.op(OP.call, PASS_WINDOW).end();
+  };
   const next = (target: bigint, done: number, taken: boolean, from: number, state?: Map<Value, bigint>, again?: number) => {
     const j = subAt.get(target);
     if (j !== undefined) {
@@ -408,9 +418,7 @@ export function translate(
           if (k === kb) {
             // round again when the interpreter would go on here (its clock at or before switchAt, the
             // budget), moving only the clock and the totals
-            b.get(CLK0).i64(round!.get('clk')!).op(OP.i64_add);
-            global(b, 'switchAt');
-            b.op(OP.i64_le_s);
+            goesOn(() => b.get(CLK0).i64(round!.get('clk')!).op(OP.i64_add));
             b.get(BASE).i64(BigInt(k + 1 + sub.insns.length)).op(OP.i64_add).get(ROOM).op(OP.i64_le_u, OP.i32_and).open(OP.if);
             addTotals(b, round!);
             b.get(CLK0).i64(round!.get('clk')!).op(OP.i64_add).set(CLK0);
