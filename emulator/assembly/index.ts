@@ -13,7 +13,7 @@ export { setJit, recordAt, codeWritten, vexec, vtime, vredirect, vstored, vrepla
 export { mma } from './exec/d1m';
 // The cycle model's and the scheduler's globals that compiled blocks import (emulator/host/jit/imports.ts).
 export { clk, iu, au, lp, sp, vi, su, vm, sDep, sSram, sBranch, sSimd, sMatrix } from './generated/dispatch';
-export { decodeShare, switchAt, passWindow } from './threads';
+export { decodeShare, switchAt, passWindow, smallEnd, passTo } from './threads';
 export { tb } from './state';
 
 /** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero);

@@ -7,7 +7,7 @@ import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
 import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
-import { windowEnd } from './threads';
+import { noLonger, windowEnd } from './threads';
 import { begin, commit, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
 
 // @ts-ignore: decorator
@@ -75,6 +75,7 @@ export function trace(kind: u32, slot: u32, who: u32, detail: u32, start: i64, e
 export function wake(slot: u32, t: u32, time: i64, cause: usize): void {
   const b = threadBlockOf(slot, t);
   store<u32>(b + L.T_STATE, L.THREAD_RUNNING);
+  noLonger();
   const ca = threadAt(slot, t, L.CLOCK, L.T_CLOCK);
   const c = load<i64>(ca);
   const kind = load<u32>(b + L.T_WAIT_KIND);

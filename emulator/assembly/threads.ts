@@ -88,21 +88,41 @@ export function threadInstret(n: u64): u64 { return load<u64>(tb + L.T_INSTRET) 
  * (what a switch adds up, its decode time and instructions, stays linear until it next switches).
  */
 export function passWindow(now: i64): bool {
-  if (!speculating || spoiled || now < smallEnd || now >= load<i64>(L.MESH + L.MESH_WINDOW_END)) return false;
+  passTo = i64.MIN_VALUE;
+  const last = load<i64>(L.MESH + L.MESH_WINDOW_END);
+  if (!speculating || spoiled || now < smallEnd || now >= last) return false;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && load<u32>(block(t) + L.T_STATE) == RUNNING) return false;
   // (window ends are multiples of MESH_WINDOW: mostly the next one, found without a division)
   const next = smallEnd + load<i64>(L.MESH + L.MESH_WINDOW);
   smallEnd = now < next ? next : endOfWindowAt(now);
   switchAt = smallEnd - 1;
+  passTo = last;
   return true;
 }
 
+/**
+ * Until the thread's clock reaches this, passing the next window's end is what passWindow would do: move
+ * smallEnd on by a window and switchAt with it (compiled blocks do that themselves: emulator/host/jit
+ * translate.ts). Set when passWindow lets a lone thread go on; i64.MIN_VALUE from whatever may change
+ * that (another thread of the core running, the scheduler's plan, the speculation spoiled).
+ */
+export let passTo: i64 = i64.MIN_VALUE;
+
+/** Another thread of core `slot` runs now (emulator/assembly/mesh.ts wake). */
+export function noLonger(): void { passTo = i64.MIN_VALUE; }
+
 /** Switch at the next chance (a speculation was spoiled: speculate.ts). */
-export function switchNow(): void { switchAt = i64.MIN_VALUE; }
+export function switchNow(): void {
+  switchAt = i64.MIN_VALUE;
+  passTo = i64.MIN_VALUE;
+}
 
 /** A message is due before the window would end (one-core machines): switch no later than t. */
-export function lowerSwitch(t: i64): void { if (t < switchAt) switchAt = t; }
+export function lowerSwitch(t: i64): void {
+  if (t < switchAt) switchAt = t;
+  passTo = i64.MIN_VALUE;
+}
 
 /** Set by schedule() when the core stops for now: STOP_WINDOW or STOP_BLOCKED (mesh runs), else 0. */
 export let stopWhy: u32 = 0;
@@ -110,7 +130,7 @@ export function clearStop(): void { stopWhy = 0; }
 
 /** While windows run speculatively (speculate.ts), the end of the one the core is in: the threads switch
  * and the core's time passes its end as they would with the windows one at a time. */
-let smallEnd: i64 = 0;
+export let smallEnd: i64 = 0;
 
 /** The end of the window that time t falls in (windows are multiples of MESH_WINDOW). */
 function endOfWindowAt(t: i64): i64 {
@@ -124,6 +144,7 @@ export function windowEnd(): i64 { return speculating ? smallEnd : load<i64>(L.M
 /** switchAt for the running thread: SKEW past the lowest clock of the other running threads, and never
  * past the end of the window. */
 function plan(): void {
+  passTo = i64.MIN_VALUE;
   let low: i64 = i64.MAX_VALUE;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {

@@ -4,14 +4,14 @@
 import { I32, I64 } from './wasm.js';
 
 /** The globals, in this order: the running thread's clock, the shared units' and ports' next-free times,
- * its stall totals, its decode share and switch point (read only), and its thread block (read only). */
+ * its stall totals, its decode share (read only) and switch point, the end of the speculative window the
+ * core is in and until when a lone thread passes windows' ends in the block (emulator/assembly/threads.ts
+ * smallEnd, passTo: read only), and its thread block (read only). */
 export const GLOBALS = [
-  ...(['clk', 'iu', 'au', 'lp', 'sp', 'vi', 'su', 'vm', 'sDep', 'sSram', 'sBranch', 'sSimd', 'sMatrix', 'decodeShare', 'switchAt'] as const).map((name) => ({ name, type: I64 })),
+  ...(['clk', 'iu', 'au', 'lp', 'sp', 'vi', 'su', 'vm', 'sDep', 'sSram', 'sBranch', 'sSimd', 'sMatrix', 'decodeShare', 'switchAt', 'smallEnd', 'passTo'] as const).map((name) => ({ name, type: I64 })),
   { name: 'tb' as const, type: I32 },
 ];
 export type GlobalName = (typeof GLOBALS)[number]['name'];
-/** Globals the block reads but never writes back. */
-export const READ_ONLY = new Set<GlobalName>(['decodeShare', 'switchAt', 'tb']);
 
 /** The functions: a store into a line not marked with the epoch, before it (emulator/assembly/jit.ts
  * codeWritten: whether it dropped compiled code); a vector or matrix instruction's semantics (jit.ts vexec), and mma's directly (the hot

@@ -40,6 +40,11 @@ export function global(b: Body, name: (typeof GLOBALS)[number]['name']): void {
   b.gget(GLOBALS.findIndex((g) => g.name === name));
 }
 
+/** Set a scheduler's global (switchAt, smallEnd) to what is on the stack. */
+export function setGlobal(b: Body, name: 'switchAt' | 'smallEnd'): void {
+  b.gset(GLOBALS.findIndex((g) => g.name === name));
+}
+
 /** Push a model value (i64 ticks; not a count). */
 export function read(b: Body, v: Value): void {
   const h = homeOf(v);

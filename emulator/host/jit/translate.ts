@@ -28,7 +28,7 @@ import { D1_CORE } from '../../presets.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
 import { CODE_WRITTEN, PASS_WINDOW, VLOAD, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
 import { A, BASE, CLK0, CORE, EXIT, FLOOR, ISSUED, LOCAL_TYPES, LOOPED, MARK, RET, ROOM, STATE, TAKEN, TB, VAL, ZERO } from './locals.js';
-import { add, global, read, write } from './model.js';
+import { add, global, read, setGlobal, write } from './model.js';
 import { discover, links, modelOf, reg } from './region.js';
 import { BRANCHES, LOADS_BY, STORES_BY, VALUE, x1, x2, type Rec } from './semantics.js';
 import { isHeld, offsetsAt, passes, planOf, TOTALS, type Plan, type Value } from './schedule.js';
@@ -182,11 +182,28 @@ export function translate(
    * interpreter's loop has it, at or before switchAt, or past the end of a speculative window that a lone
    * thread passes (emulator/assembly/threads.ts passWindow, called here as the loop would call it). */
   const goesOn = (clock: () => void) => {
+    const windowTicks = () => b.i32(0).mem(OP.i64_load, LAYOUT.MESH + MESH_CFG.WINDOW);
     clock();
     global(b, 'switchAt');
     b.op(OP.i64_le_s).open(OP.if, I32).i32(1).op(OP.else);
+    // the next window's end, while passTo says passWindow would just move on to it; else passWindow
     clock();
-    b.op(OP.call, PASS_WINDOW).end();
+    global(b, 'passTo');
+    b.op(OP.i64_lt_s);
+    clock();
+    global(b, 'smallEnd');
+    windowTicks();
+    b.op(OP.i64_add, OP.i64_lt_s, OP.i32_and).open(OP.if, I32);
+    global(b, 'smallEnd');
+    windowTicks();
+    b.op(OP.i64_add);
+    setGlobal(b, 'smallEnd');
+    global(b, 'smallEnd');
+    b.i64(1n).op(OP.i64_sub);
+    setGlobal(b, 'switchAt');
+    b.i32(1).op(OP.else);
+    clock();
+    b.op(OP.call, PASS_WINDOW).end().end();
   };
   const next = (target: bigint, done: number, taken: boolean, from: number, state?: Map<Value, bigint>, again?: number) => {
     const j = subAt.get(target);
