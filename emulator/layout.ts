@@ -373,6 +373,9 @@ export const MESH_CFG = {
    * speculation epoch (u32, 0..127: LAYOUT.CORE_CODELINES). Then counts (u32): speculations that stood
    * and the windows they ran, and speculations undone. */
   SPEC_ON: 188, SPEC_EPOCH: 192, SPEC_RUNS: 196, SPEC_WINDOWS: 200, SPEC_UNDONE: 204,
+  /** The last speculation begun over this memory (by any instance over it): its number (u32, the tag of
+   * the undo areas it filled), its windows (u32) and the end of its first window (i64). */
+  SPEC_GEN: 208, SPEC_N: 212, SPEC_FIRST: 216,
   /** The last watch hit (HIT offsets). */
   HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),

@@ -6,7 +6,8 @@ import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore, setBa
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
-export { runWindows, release, runnableCores, liveCores, earliest, nextWindowEnd } from './mesh';
+export { runWindows, lockstep, release, runnableCores, liveCores, earliest, nextWindowEnd } from './mesh';
+export { settle } from './speculate';
 import { allLive } from './mesh';
 export { netWindow, heapMin } from './net';
 export { setJit, recordAt, codeWritten, vexec, vtime, vredirect, vstored, vreplay, linkAt, vload } from './jit';

@@ -8,7 +8,7 @@ import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
 import { noLonger, windowEnd } from './threads';
-import { begin, commit, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
+import { begin, commit, hold, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
 
 // @ts-ignore: decorator
 @inline export function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
@@ -277,6 +277,28 @@ export function earliest(): i64 {
 function startWindow(): void {
   ranCores = 0;
   store<u32>(L.MESH + L.MESH_PROGRESS, 0);
+}
+
+/**
+ * A machine of several instances (emulator/host/mesh.ts) runs windows in lockstep; while nothing is in
+ * flight in any of them, the host asks each instance at work for the same n windows as one speculation.
+ * Returns 0 when every core ran them through: the speculation then waits for the host to settle it
+ * (speculate.ts settle: kept when every instance ran them through, else undone). Otherwise a core stopped
+ * it (a message, an event, a host call, a fault), and the instance has gone back already: 1 + the windows
+ * before the one that core was in. (The network's part of the windows has nothing to do.)
+ */
+export function lockstep(n: u32, limit: u64): u32 {
+  if (WATCHPOINTS || RACES) return 1; // (these builds run one window at a time)
+  startWindow();
+  begin(n);
+  const why = runCores(limit);
+  if (!spoiled && why == L.STOP_WINDOW) {
+    hold();
+    return 0;
+  }
+  const clean = undo(windowEnd());
+  resume = 0;
+  return 1 + clean;
 }
 
 /**

@@ -15,10 +15,10 @@ import { switchNow } from './threads';
 export let speculating = false;
 /** Something a speculation cannot go past happened: the cores stop, and the turn is undone. */
 export let spoiled = false;
-/** The end of the speculation's first window, and how many windows it runs. */
+/** The end of the speculation's first window. */
 export let firstEnd: i64 = 0;
-let windows: u32 = 0;
-/** The speculation's number (a core's undo area is for the one whose number it holds). */
+/** The speculation's number (a core's undo area is for the one whose number it holds): counted in memory
+ * (MESH_SPEC_GEN), so that numbers stay unique whatever instance over it begins one. */
 let generation: u32 = 0;
 
 /** Windows the next speculation may take (doubling while they succeed), and windows to run one at a time
@@ -60,8 +60,10 @@ export function begin(n: u32): u32 {
   firstEnd = load<i64>(L.MESH + L.MESH_WINDOW_END);
   store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd + <i64>(n - 1) * q);
   nextEpoch();
-  generation++;
-  windows = n;
+  generation = cfg(L.MESH_SPEC_GEN) + 1;
+  store<u32>(L.MESH + L.MESH_SPEC_GEN, generation);
+  store<u32>(L.MESH + L.MESH_SPEC_N, n);
+  store<i64>(L.MESH + L.MESH_SPEC_FIRST, firstEnd);
   speculating = true;
   spoiled = false;
   return n;
@@ -130,28 +132,35 @@ export function logLine(core: usize, line: usize): void {
 /** The speculation's windows are done and nothing stopped it: what the cores did stands. */
 export function commit(): void {
   speculating = false;
-  count(L.MESH_SPEC_RUNS, 1);
-  count(L.MESH_SPEC_WINDOWS, windows);
+  settle(true);
   failures = 0;
   wait = 0;
   span = span * 2 < MOST ? span * 2 : MOST;
 }
 
-/**
- * Undo the speculation: every core that ran in it goes back to what it kept, the messages made are
- * dropped, and the window ends where the first of its windows did. `reached`: the end of the window the
- * core that stopped it was in. Returns how many windows, from the first, no core stopped in as far as the
- * cores that ran show: the windows before that one. The caller runs them again (a speculation of them
- * when there are 2 or more: a core that had not run yet may stop it earlier), else the first window alone.
- */
-export function undo(reached: i64): u32 {
-  const clean = <u32>((reached - firstEnd) / load<i64>(L.MESH + L.MESH_WINDOW));
+/** The speculation's windows are done and nothing stopped it: it ends, and stays to be settled (a
+ * machine of several instances: lockstep in emulator/assembly/mesh.ts). */
+export function hold(): void {
   speculating = false;
-  spoiled = false;
+}
+
+/**
+ * The last speculation over this memory (MESH_SPEC_*), ended: it stands (`keep`), or every core that ran
+ * in it goes back to what it kept, the messages made are dropped and the window ends where its first
+ * window did. Any instance over the memory may settle it (emulator/host/mesh.ts, for a machine of several
+ * instances, keeps an instance's speculation until every other one has run the same windows).
+ */
+export function settle(keep: bool): void {
+  if (keep) {
+    count(L.MESH_SPEC_RUNS, 1);
+    count(L.MESH_SPEC_WINDOWS, cfg(L.MESH_SPEC_N));
+    return;
+  }
   count(L.MESH_SPEC_UNDONE, 1);
+  const gen = cfg(L.MESH_SPEC_GEN);
   for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) {
     const u = undoOf(s);
-    if (load<u32>(u + L.U_TAG) != generation) continue;
+    if (load<u32>(u + L.U_TAG) != gen) continue;
     store<u32>(u + L.U_TAG, 0);
     const c = coreBlock(s);
     const n = load<u32>(u + L.U_LINES);
@@ -171,7 +180,21 @@ export function undo(reached: i64): u32 {
   dropMessages();
   store<u32>(L.MESH + L.MESH_OUT_N, 0);
   store<u32>(L.MESH + L.MESH_EVENT_N, 0);
-  store<i64>(L.MESH + L.MESH_WINDOW_END, firstEnd);
+  store<i64>(L.MESH + L.MESH_WINDOW_END, load<i64>(L.MESH + L.MESH_SPEC_FIRST));
+}
+
+/**
+ * Undo the speculation (settle): every core that ran in it goes back. `reached`: the end of the window
+ * the core that stopped it was in. Returns how many windows, from the first, no core stopped in as far as
+ * the cores that ran show: the windows before that one. The caller runs them again (a speculation of
+ * them when there are 2 or more: a core that had not run yet may stop it earlier), else the first window
+ * alone.
+ */
+export function undo(reached: i64): u32 {
+  const clean = <u32>((reached - firstEnd) / load<i64>(L.MESH + L.MESH_WINDOW));
+  speculating = false;
+  spoiled = false;
+  settle(false);
   // the next speculations are as long as twice what stood here; one stopped in its first two windows
   // makes the next try wait, longer after each such failure
   span = clean < MOST / 2 ? (clean > 1 ? clean * 2 : 2) : MOST;

@@ -16,6 +16,10 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   run(limit: bigint): number;
   runWindows(windows: number, auto: boolean, limit: bigint): number;
+  /** A machine of several instances: n windows as one speculation (0: ran through, to be settled; else 1
+   * + the windows before the one it was stopped in, undone already). */
+  lockstep(n: number, limit: bigint): number;
+  settle(keep: boolean): void;
   release(slot: number, thread: number, time: bigint): void;
   runnableCores(): number;
   liveCores(): number;

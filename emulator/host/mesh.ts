@@ -9,7 +9,7 @@ import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
 import { copyPages, restorePages, type Pages } from './pages.js';
-import { hitSlot, markExited, raceLog, turn, type PartTurn } from './part.js';
+import { hitSlot, markExited, NO_LIMIT, raceLog, turn, type PartTurn } from './part.js';
 import type { Point, RaceChecker } from './races.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
@@ -139,6 +139,15 @@ class CfgView {
   setBigInt64(off: number, v: bigint, _le?: boolean): void {
     this.i64[off >> 3] = v;
   }
+}
+
+/** Windows a speculation across the instances of a machine (lockstep) takes at most. */
+const LOCKSTEP_MOST = 128;
+
+/** Nothing in flight in an instance (no message, nothing for the host), speculation allowed, no trace. */
+function quiet(c: CfgView): boolean {
+  const pending = c.getUint32(MESH_CFG.HEAP_N) + c.getUint32(MESH_CFG.IN_N) + c.getUint32(MESH_CFG.OUT_N) + c.getUint32(MESH_CFG.EVENT_N);
+  return pending === 0 && c.getUint32(MESH_CFG.SPEC_ON) !== 0 && c.getUint32(MESH_CFG.TRACE_ON) === 0;
 }
 
 /** What drain() gives for an empty buffer. */
@@ -716,6 +725,55 @@ export class Machine {
     p.wasm.runWindows(1, false, 0n);
   }
 
+  /** Speculation across the instances: the windows of the next try, and windows to run the ordinary way
+   * before it (after tries stopped in their first windows, longer after each). */
+  private readonly lock = { span: 4, wait: 0, failures: 0 };
+
+  /**
+   * A machine of several instances with nothing in flight anywhere (docs/machine.md, "Speculative
+   * windows"): the instances at work run the same windows, each as one speculation (in parallel on worker
+   * threads). When all ran them through, they stand, and the round goes on as after an ordinary window
+   * (their turns, returned). When any was stopped, the others go back too, and the windows before the
+   * earliest stop are tried again (when there are 2 or more of them), else the round runs its window the
+   * ordinary way (undefined).
+   */
+  private async lockstep(busy: boolean[], pool: WorkerPool | undefined, maxCycles?: bigint): Promise<Map<number, PartTurn> | undefined> {
+    const l = this.lock;
+    if (this.opts.watchpoints || this.opts.races || !this.parts.every((p) => quiet(p.cfg))) return undefined;
+    if (l.wait > 0) {
+      l.wait--;
+      return undefined;
+    }
+    const lead = this.parts[0]!.cfg;
+    let n = l.span;
+    if (maxCycles !== undefined) {
+      // (the windows stop about at the cycle limit, as an instance's own do)
+      const end = lead.getBigInt64(MESH_CFG.WINDOW_END);
+      n = end >= maxCycles * TICKS ? 1 : Math.min(n, Number((maxCycles * TICKS - end) / lead.getBigInt64(MESH_CFG.WINDOW)) + 1);
+    }
+    const at = busy.flatMap((b, i) => (b ? [i] : []));
+    while (n >= 2) {
+      const results = pool ? await pool.lockstep(busy, n) : new Map(at.map((i) => [i, this.parts[i]!.wasm.lockstep(n, NO_LIMIT)]));
+      let clean = Infinity;
+      for (const r of results.values()) if (r > 0) clean = Math.min(clean, r - 1);
+      if (clean === Infinity) {
+        for (const i of at) this.parts[i]!.wasm.settle(true);
+        l.span = Math.min(l.span * 2, LOCKSTEP_MOST);
+        return new Map(at.map((i) => [i, { output: [], exits: [], end: 'window' as const }]));
+      }
+      for (const [i, r] of results) if (r === 0) this.parts[i]!.wasm.settle(false);
+      l.span = Math.max(2, Math.min(2 * clean, LOCKSTEP_MOST));
+      if (clean < 2) {
+        l.failures++;
+        l.wait = 2 ** Math.min(l.failures, 8);
+        return undefined;
+      }
+      l.failures = 0;
+      n = clean;
+    }
+    return undefined;
+  }
+
   /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */
   async run(opts: MeshRunOptions): Promise<MeshOutcome> {
     const start = performance.now();
@@ -727,7 +785,9 @@ export class Machine {
     while (!outcome) {
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
-      outcome = this.round(opts, 1024, busy, pool && busy.filter(Boolean).length > 1 ? await pool.turn(busy) : undefined);
+      const several = busy.filter(Boolean).length > 1;
+      const given = several ? ((await this.lockstep(busy, pool, opts.maxCycles)) ?? (pool ? await pool.turn(busy) : undefined)) : undefined;
+      outcome = this.round(opts, 1024, busy, given);
       if (outcome) break;
       const now = performance.now();
       if (now - lastPoll > 200) {

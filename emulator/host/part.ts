@@ -24,7 +24,7 @@ export function turn(wasm: CoreExports, cores: Core[], windows: number, auto: bo
   const sink = (fd: number) => ({ write: (chunk: Uint8Array | string) => output.push({ fd, bytes: typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk }) });
   const io = { stdout: sink(1), stderr: sink(2) };
   for (;;) {
-    const r = wasm.runWindows(windows, auto, 1n << 40n);
+    const r = wasm.runWindows(windows, auto, NO_LIMIT);
     if (r === STOP.WINDOW) return { output, exits, end: 'window' };
     if (r === STOP.BLOCKED) return { output, exits, end: 'blocked' };
     const slot = r === STOP.WATCH ? hitSlot(wasm) : currentSlot(wasm);
@@ -38,6 +38,9 @@ export function turn(wasm: CoreExports, cores: Core[], windows: number, auto: bo
     }
   }
 }
+
+/** A turn's bound on instructions: none (a turn ends at the windows' end or a stop). */
+export const NO_LIMIT = 1n << 40n;
 
 /** Core `slot` has exited with `code`: it runs no more (its SRAM stays, messages still arrive). */
 export function markExited(wasm: CoreExports, slot: number, code: number): void {

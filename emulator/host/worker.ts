@@ -2,7 +2,7 @@
 // over each instance's shared memory and, on each request, runs a turn of the instances it was given.
 import { parentPort } from 'node:worker_threads';
 import { Core, instantiate, type CoreExports } from './core.js';
-import { raceLog, turn } from './part.js';
+import { NO_LIMIT, raceLog, turn } from './part.js';
 
 interface Held {
   wasm: CoreExports;
@@ -13,7 +13,7 @@ interface Held {
 
 const held = new Map<number, Held>();
 
-parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; races: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] }) => {
+parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; races: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] } | { cmd: 'lockstep'; parts: number[]; windows: number }) => {
   if (msg.cmd === 'init') {
     for (const p of msg.parts) {
       const races: Uint8Array[] | undefined = msg.races ? [] : undefined;
@@ -21,6 +21,10 @@ parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: 
       held.set(p.index, { wasm, cores: Array.from({ length: p.cores }, (_, slot) => new Core({ instance: wasm, slot })), ...(races ? { races } : {}) });
     }
     parentPort!.postMessage({ ready: true });
+    return;
+  }
+  if (msg.cmd === 'lockstep') {
+    parentPort!.postMessage({ results: msg.parts.map((i) => held.get(i)!.wasm.lockstep(msg.windows, NO_LIMIT)) });
     return;
   }
   const turns = msg.parts.map((i) => {

@@ -49,18 +49,29 @@ export class WorkerPool {
 
   /** One window of each instance that is `busy`, in parallel; their turns by instance. */
   async turn(busy: boolean[]): Promise<Map<number, PartTurn>> {
+    return this.ask<PartTurn>(busy, (m) => (m as { turns: PartTurn[] }).turns, { cmd: 'turn' });
+  }
+
+  /** The same `windows` windows of each instance that is `busy` as one speculation, in parallel; what
+   * each instance's lockstep() returned. */
+  async lockstep(busy: boolean[], windows: number): Promise<Map<number, number>> {
+    return this.ask<number>(busy, (m) => (m as { results: number[] }).results, { cmd: 'lockstep', windows });
+  }
+
+  /** Send each worker `request` for its busy instances; the replies by instance. */
+  private async ask<T>(busy: boolean[], take: (reply: unknown) => T[], request: object): Promise<Map<number, T>> {
     const parts = this.assigned.map((a) => a.filter((i) => busy[i]));
     const replies = await Promise.all(
       this.workers.map(
         (w, k) =>
-          new Promise<PartTurn[]>((resolve, reject) => {
+          new Promise<T[]>((resolve, reject) => {
             const onExit = () => reject(this.failure ?? new Error('a worker thread stopped'));
             w.once('exit', onExit);
-            w.once('message', (m: { turns: PartTurn[] }) => {
+            w.once('message', (m: unknown) => {
               w.off('exit', onExit);
-              resolve(m.turns);
+              resolve(take(m));
             });
-            w.postMessage({ cmd: 'turn', parts: parts[k] });
+            w.postMessage({ ...request, parts: parts[k] });
           }),
       ),
     );

@@ -26,6 +26,8 @@ const program = (name: string, prefix = ''): Image => build(prefix + readFileSyn
 interface Options {
   timing?: boolean;
   maxCycles?: bigint;
+  /** Worker threads for a machine of several instances. */
+  workers?: number;
 }
 
 async function runMesh(image: Image, preset: MeshPreset, speculate: boolean, o: Options) {
@@ -33,7 +35,7 @@ async function runMesh(image: Image, preset: MeshPreset, speculate: boolean, o: 
   expect(m.load(image, 'speculate.dasm')).toEqual([]);
   const out = new Output();
   const err = new Output();
-  const outcome = await m.run({ stdout: out.sink, stderr: err.sink, maxCycles: o.maxCycles ?? 50_000_000n });
+  const outcome = await m.run({ stdout: out.sink, stderr: err.sink, maxCycles: o.maxCycles ?? 50_000_000n, ...(o.workers ? { workers: o.workers } : {}) });
   const { wallSeconds: _w, mips: _m, ...stats } = meshStats(m);
   const figures = plain({ outcome, stdout: out.bytes().toString('latin1'), stderr: err.bytes().toString('latin1'), cycles: m.cycles, instructions: m.instructions, exits: [...m.exits], stats, links: m.links() });
   return { m, outcome, figures };
@@ -77,7 +79,7 @@ describe('mesh programs: the same run with windows one at a time and speculative
 /** Each core computes for a while, patching its own loop halfway through and storing into a buffer with
  * scalar and vector stores; core 0 sends a remote store and a post to core 1 every 1500 iterations
  * (speculations end there); each core prints its results at the end. `extra` runs first on each core. */
-const WORKER = (extra = '') => `
+const WORKER = (extra = '', x = 1) => `
         .include "lib/io.dasm"
         .text
         .globl _start
@@ -89,8 +91,8 @@ ${extra}
         li      s3, 6000
         li      a0, 0
         li      s4, 1 << 48             # core (0,0)
-        li      t0, 1 << 32
-        or      s4, s4, t0              # core (1,0)
+        li      t0, ${x} << 32
+        or      s4, s4, t0              # core (x,0)
         la      t0, inbox
         or      s4, s4, t0
 loop:
@@ -117,9 +119,9 @@ patch:  addi    a0, a0, 1
         bnez    t2, 3f
         sd      a0, 0(s4)               # to core 1's inbox
         li      t5, 1 << 48
-        li      t6, 1 << 32
+        li      t6, ${x} << 32
         or      t5, t5, t6
-        ori     t5, t5, 3               # semaphore 3 of core 1
+        ori     t5, t5, 3               # semaphore 3 of core x
         li      t6, 1
         spost   t5, t6
 3:      bnez    s3, loop
@@ -212,5 +214,36 @@ _main:`;
   it('a cycle limit reached in the middle of the compute', async () => {
     const r = await expectSame(build(WORKER()), meshPreset(2, 2), { maxCycles: 20_000n });
     expect(r.outcome).toEqual({ kind: 'limit' });
+  });
+});
+
+/** Four dies of 4 x 4 cores: a machine of four instances, whose windows run in lockstep. */
+const FOUR_DIES: MeshPreset = { name: 'four-dies', w: 8, h: 8, dieW: 4, dieH: 4, disabled: [] };
+
+describe('a machine of several instances: the instances speculate together (lockstep)', () => {
+  for (const [name, prefix] of [['allreduce', ''], ['stencil', ''], ['summa', '.equ BS, 32\n']] as const) {
+    it(`${name}${prefix ? ` (${prefix.trim()})` : ''} on four dies`, async () => {
+      const r = await expectSame(program(name, prefix), FOUR_DIES);
+      expect(r.outcome).toEqual({ kind: 'exit', code: 0 });
+    });
+  }
+
+  it('crc32 on every core of four dies, in this thread and on 2 worker threads: nearly all of it speculative', async () => {
+    const image = build('.equ LEN, 16384\n.equ REPEAT, 1\n        .include "crc32.dasm"\n');
+    const one = await expectSame(image, FOUR_DIES);
+    expect(one.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(one.speculation.windows).toBeGreaterThan(0.8 * (Number(one.m.cycles) / 256) * FOUR_DIES.w * FOUR_DIES.h / 16);
+    const two = await expectSame(image, FOUR_DIES, { workers: 2 });
+    expect(two.figures).toEqual(one.figures);
+    expect(two.speculation).toEqual(one.speculation);
+  });
+
+  it('remote stores and posts across a die edge in the middle of the compute, self-modifying code, vector stores', async () => {
+    for (const workers of [1, 2]) {
+      const r = await expectSame(build(WORKER('', 4)), FOUR_DIES, { workers });
+      expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
+      expect(r.speculation.runs).toBeGreaterThan(0);
+      expect(r.speculation.undone).toBeGreaterThan(2);
+    }
   });
 });
