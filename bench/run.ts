@@ -20,7 +20,7 @@ import { Session } from '../debugger/session.js';
 import { generateAsm } from './gen-asm.js';
 import { generateC } from './gen-c.js';
 import { D1_DIE } from '../emulator/presets.js';
-import { Core } from '../emulator/host/core.js';
+import { oneCore } from '../emulator/host/mesh.js';
 import { simdGemm } from './simd-gemm.js';
 import { inlineIncludes, pageMips } from './web.js';
 
@@ -83,8 +83,8 @@ async function emulatorWorkload(name: string, program: string, knobs: string, in
   for (const mode of modes) {
     let instructions = 0;
     const best = await bestOf(3, async () => {
-      const core = new Core({ timing: mode !== 'untimed', jit: mode !== 'interpreter' });
-      instructions = Number((await runProgram(image, { stdout: sink, stderr: sink }, core)).stats.instructions);
+      const machine = oneCore({ timing: mode !== 'untimed', jit: mode !== 'interpreter' });
+      instructions = Number((await runProgram(image, { stdout: sink, stderr: sink }, machine)).stats.instructions);
     });
     const mips = instructions / best / 1e6;
     const label = mode === 'timed' ? '' : mode === 'untimed' ? ', --no-timing' : ', interpreter alone';

@@ -18,8 +18,12 @@ export interface Snapshot {
 
 export class History {
   private list: Snapshot[] = [];
+  private readonly core: Core;
 
-  constructor(private readonly core: Core) {}
+  /** The history of a machine of one core. */
+  constructor(private readonly machine: Machine) {
+    this.core = machine.core();
+  }
 
   /** Forget everything; the present (the start of the program) is the first snapshot. */
   start(): void {
@@ -44,7 +48,7 @@ export class History {
   restoreBefore(target: bigint): void {
     let k = this.list.length - 1;
     while (k > 0 && this.list[k]!.at > target) k--;
-    this.core.restore(this.list[k]!.data);
+    this.machine.restoreCore(0, this.list[k]!.data);
     this.list.length = k + 1;
   }
 

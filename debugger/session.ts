@@ -1,14 +1,14 @@
-// A debugging session over one core (docs/debugger.md): breakpoints, stepping by instruction and by
-// source line, continue/finish, and the program's host calls, all through the Core API. Breakpoints
-// cost nothing while running: the core turns a breakpointed word into a break when it decodes it.
+// A debugging session over a machine of one core or many (docs/debugger.md): breakpoints, stepping by
+// instruction and by source line, continue/finish, and the program's host calls, all through the Core API.
+// Breakpoints cost nothing while running: the core turns a breakpointed word into a break when it decodes it.
 import type { Image, LineEntry } from '../assembler/image.js';
 import { decode } from '../isa/codec.js';
-import { Core, type Delivery, type StopReason } from '../emulator/host/core.js';
+import type { Core, Delivery, StopReason } from '../emulator/host/core.js';
 import { LAYOUT } from '../emulator/layout.js';
 import { lineFor } from '../emulator/host/report.js';
-import { hostCall, type Sink } from '../emulator/host/run.js';
+import type { Sink } from '../emulator/host/run.js';
 import { History, MeshHistory, type Call, type Snapshot, type Until, type WatchConfig } from './history.js';
-import { Machine, type MeshOutcome } from '../emulator/host/mesh.js';
+import { Machine, oneCore, type MeshOutcome } from '../emulator/host/mesh.js';
 import type { MeshPreset } from '../emulator/presets.js';
 
 export interface Breakpoint {
@@ -108,9 +108,11 @@ export function littleEndian(bytes: Uint8Array): bigint {
 
 export class Session {
   /** The core the commands look at: the only one, or on a mesh the selected one (`core X,Y`). */
-  core: Core;
+  core!: Core;
   /** A mesh: the whole machine, and the selected core's global number. */
   machine: Machine | undefined;
+  /** One core: its machine (1x1), and snapshots of the core for going backwards. */
+  private one: { machine: Machine; history: History } | undefined;
   focus = 0;
   readonly breakpoints: Breakpoint[] = [];
   readonly watchpoints: Watchpoint[] = [];
@@ -126,8 +128,6 @@ export class Session {
   watchBeforeAccess = false;
   /** Evaluates a breakpoint condition (set by the command layer, which owns expressions). */
   condition?: (expr: string) => boolean;
-  /** Snapshots of the core for going backwards (one-core machines). */
-  private readonly history: History;
   /** On a mesh or a die: checkpoints of the machine and the calls that ran it since (reverse execution;
    * not on a machine of several instances, a tile, whose checkpoints would take seconds each). */
   meshHistory: MeshHistory | undefined;
@@ -146,8 +146,6 @@ export class Session {
     /** A machine of many cores (docs/debugger.md, "Cores"); one core when absent. */
     readonly preset?: MeshPreset,
   ) {
-    this.core = new Core({ watchpoints: !preset });
-    this.history = new History(this.core);
     this.restart();
   }
 
@@ -203,13 +201,16 @@ export class Session {
       this.meshHistory?.checkpoint(this.parked, 'start');
       return;
     }
-    const errors = this.core.load(this.image);
+    const machine = oneCore({ watchpoints: true });
+    const errors = machine.load(this.image, 'program');
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+    this.core = machine.core();
+    this.one = { machine, history: new History(machine) };
     for (const b of this.breakpoints) for (const a of b.addrs) this.core.setBreakpoint(a, b.enabled);
     this.applyWatches();
     this.state = 'ready';
     this.stoppedAt = undefined;
-    this.history.start();
+    this.one.history.start();
   }
 
   /** A breakpoint at addr (or at each of several addresses), on every core or (on a mesh) only on core `only`. */
@@ -354,9 +355,9 @@ export class Session {
       return { kind: 'watchpoint', wp: touched[0]!, value: old[0]! };
     }
     this.applyWatches(true);
-    const r = this.machine ? this.runRaw(1n) : this.core.run(1n);
+    const r = this.machine ? this.runRaw(1n) : this.one!.machine.stepCore(0, 1n, this.io);
     this.applyWatches();
-    if (typeof r === 'string' || r.kind !== 'limit') return { kind: 'fault', message: `stopped in a watched access: ${typeof r === 'string' ? r : r.kind}` };
+    if (typeof r === 'string' || (r.kind !== 'limit' && r.kind !== 'step')) return { kind: 'fault', message: `stopped in a watched access: ${typeof r === 'string' ? r : r.kind}` };
     for (const [k, w] of touched.entries()) {
       const value = this.watchValue(w);
       if (w.kind === 'watch' && value === old[k]) continue;
@@ -387,6 +388,7 @@ export class Session {
   private goInner(limit: bigint): Stop | undefined {
     if (this.state === 'exited' || this.state === 'faulted') return { kind: 'fault', message: 'the program is not running (use `run` to start it again)' };
     if (this.machine) return this.goMesh(this.machine, limit);
+    const { machine, history } = this.one!;
     this.state = 'stopped';
     let left = limit;
     while (left > 0n) {
@@ -394,29 +396,27 @@ export class Session {
       const armed = pc === this.stoppedAt && this.armedAt(pc);
       if (armed) this.core.setBreakpoint(pc, false);
       const before = this.core.instret;
-      if (!this.replaying) this.history.record();
-      const due = this.history.untilDue();
+      if (!this.replaying) history.record();
+      const due = history.untilDue();
       const budget = armed ? 1n : this.replaying || left < due ? left : due;
-      const stop = this.core.run(budget > 0n ? budget : 1n);
+      const r = machine.stepCore(0, budget > 0n ? budget : 1n, this.replaying ? quiet : this.io);
       if (armed) this.core.setBreakpoint(pc, true);
       this.stoppedAt = undefined;
       left -= this.core.instret - before;
+      if (r.kind === 'step') continue;
+      if (r.kind === 'exit') {
+        this.state = 'exited';
+        this.exitCode = r.code;
+        return { kind: 'exit', code: r.code };
+      }
+      if (r.kind !== 'stop') {
+        // (an engine's fault is a remote-access fault; the barriers of one core cannot be misused)
+        this.state = 'faulted';
+        const message = r.kind === 'hostcall' ? `unknown host call ${r.number} in a7` : r.kind === 'engine' ? 'remote fault' : r.kind === 'deadlock' ? 'deadlock fault' : r.kind === 'barrier' ? `barrier misuse: ${r.why}` : r.kind;
+        return { kind: 'fault', message };
+      }
+      const stop = r.stop;
       switch (stop.kind) {
-        case 'limit':
-          continue;
-        case 'ecall': {
-          const r = hostCall(this.core, this.replaying ? { stdout: discard, stderr: discard } : this.io);
-          if (r.exit !== undefined) {
-            this.state = 'exited';
-            this.exitCode = r.exit;
-            return { kind: 'exit', code: r.exit };
-          }
-          if (r.unknown !== undefined) {
-            this.state = 'faulted';
-            return { kind: 'fault', message: `unknown host call ${r.unknown} in a7` };
-          }
-          continue;
-        }
         case 'breakpoint': {
           const bp = this.breakpoints.find((b) => b.addrs.includes(stop.pc) && b.enabled)!;
           if (bp.condition && this.condition && !this.condition(bp.condition)) {
@@ -648,7 +648,7 @@ export class Session {
   /** Go back to when `target` instructions had retired: restore the latest snapshot at or before it and
    * replay to it, breakpoints ignored and output not written again. */
   private replayTo(target: bigint): void {
-    this.history.restoreBefore(target);
+    this.one!.history.restoreBefore(target);
     const armed = this.breakpoints.filter((b) => b.enabled);
     for (const b of armed) for (const a of b.addrs) this.core.setBreakpoint(a, false);
     this.applyWatches(true);
@@ -696,7 +696,7 @@ export class Session {
     const now = this.core.instret;
     if (this.state === 'ready' || now === 0n) return { kind: 'fault', message: 'already at the start of the program' };
     this.state = 'stopped';
-    const snaps = this.history.before(now);
+    const snaps = this.one!.history.before(now);
     for (let k = snaps.length - 1; k >= 0; k--) {
       const end = k + 1 < snaps.length ? snaps[k + 1]!.at : now;
       const hits = this.hitsBetween(snaps[k]!, end);
@@ -714,7 +714,7 @@ export class Session {
 
   /** The breakpoint stops (conditions included) between a snapshot and `end` instructions, by replay. */
   private hitsBetween(from: Snapshot, end: bigint): { at: bigint; stop: Stop }[] {
-    this.core.restore(from.data);
+    this.one!.machine.restoreCore(0, from.data);
     this.remember();
     const hits: { at: bigint; stop: Stop }[] = [];
     const counts = [...this.breakpoints, ...this.watchpoints].map((b) => b.hits);

@@ -5,8 +5,8 @@
 import { assemble } from '../assembler/index.js';
 import { formatDiagnostic, type Diagnostic } from '../assembler/diagnostics.js';
 import type { Image } from '../assembler/image.js';
-import { Core, jitDefault } from '../emulator/host/core.js';
-import { Machine } from '../emulator/host/mesh.js';
+import { jitDefault } from '../emulator/host/core.js';
+import { Machine, oneCore } from '../emulator/host/mesh.js';
 import { formatMeshStats, meshStats } from '../emulator/host/mesh-stats.js';
 import { meshExitCode, meshReport } from '../emulator/host/mesh-report.js';
 import { D1_DIE, meshPreset, type MeshPreset } from '../emulator/presets.js';
@@ -94,10 +94,11 @@ async function run(p: Program, o: RunOptions): Promise<void> {
     return true;
   };
   if (!preset) {
-    const core = new Core({ timing: o.timing, jit: jitDefault() });
-    const errors = core.load(image, p.main);
+    const one = oneCore({ timing: o.timing, jit: jitDefault() });
+    const core = one.core();
+    const errors = one.load(image, p.main);
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-    const r = await runLoaded(core, {
+    const r = await runLoaded(one, {
       ...io,
       interrupted: () => {
         if (due()) post({ kind: 'progress', cycles: String(core.cycles) });

@@ -2,13 +2,13 @@
 // exits with the program's exit code, or with the codes of docs/machine.md when it faults, reaches
 // --max-instructions or is interrupted. Statistics go to stderr (text) or stdout (--json).
 import type { Command } from 'commander';
-import { Core, jitDefault } from '../../emulator/host/core.js';
+import { jitDefault } from '../../emulator/host/core.js';
 import { stopReport } from '../../emulator/host/report.js';
 import { EXIT, runLoaded } from '../../emulator/host/run.js';
 import { coreStats, formatStats, runJson } from '../../emulator/host/stats.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 import { OptionError, presetOrExit, runMesh, type MeshFlags } from './run-mesh.js';
-import { TRACE_LIMIT } from '../../emulator/host/mesh.js';
+import { oneCore, TRACE_LIMIT } from '../../emulator/host/mesh.js';
 import { RACE_REPORTS } from '../../emulator/host/races.js';
 
 interface RunFlags extends MeshFlags {
@@ -90,8 +90,8 @@ export function register(program: Command): void {
         }
         return;
       }
-      const core = new Core({ timing: opts.timing !== false, jit: opts.jit !== false && jitDefault() });
-      const errors = core.load(image, file);
+      const machine = oneCore({ timing: opts.timing !== false, jit: opts.jit !== false && jitDefault() });
+      const errors = machine.load(image, file);
       if (errors.length > 0) {
         printDiagnostics(errors);
         process.exit(EXIT.BAD_INPUT);
@@ -102,13 +102,14 @@ export function register(program: Command): void {
         interrupted = true;
       };
       process.on('SIGINT', onSigint);
-      const r = await runLoaded(core, {
+      const r = await runLoaded(machine, {
         ...(limit !== undefined ? { maxInstructions: limit } : {}),
         stdout: process.stdout,
         stderr: process.stderr,
         interrupted: () => interrupted,
       });
       process.off('SIGINT', onSigint);
+      const core = r.core;
       if (r.outcome.kind !== 'exit') process.stderr.write(`${stopReport(core, image, r.outcome, sourceLine)}\n`);
       if (opts.json) process.stdout.write(`${JSON.stringify(runJson(r))}\n`);
       else if (opts.stats) {

@@ -2,11 +2,11 @@
 import * as L from './generated/layout';
 
 import { resetThreads } from './threads';
-import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore, setBases } from './state';
+import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore } from './state';
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
-export { runWindows, lockstep, release, runnableCores, liveCores, earliest, nextWindowEnd } from './mesh';
+export { runWindows, lockstep, release, runnableCores, liveCores, earliest, nextWindowEnd, allLive } from './mesh';
 export { settle } from './speculate';
 import { allLive } from './mesh';
 export { netWindow, heapMin } from './net';
@@ -17,33 +17,14 @@ export { clk, iu, au, lp, sp, vi, su, vm, sDep, sSram, sBranch, sSimd, sMatrix }
 export { decodeShare, switchAt, passWindow, smallEnd, passTo } from './threads';
 export { tb } from './state';
 
-/** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero);
- * whether the core blocks are all fresh pages. */
-function ensureMemory(cores: u32): bool {
+/** Make sure the linear memory holds the fixed regions and `cores` core blocks (fresh pages are zero). */
+function ensureMemory(cores: u32): void {
   const need = (L.CORES + <usize>cores * L.CORE_BYTES + 0xffff) >> 16;
   const have = <usize>memory.size();
   if (have < need) {
     if (memory.grow(<i32>(need - have)) < 0) unreachable();
     if (load<u64>(L.MESH + L.MESH_WATCH_FLOOR) == 0) store<u64>(L.MESH + L.MESH_WATCH_FLOOR, u64.MAX_VALUE);
-    return have <= (L.CORES >> 16);
   }
-  return false;
-}
-
-/** Power-on reset of a one-core machine: state, SRAM and predecoded records all zero. `clean`: the host
- * knows the core block is as a reset left it (nothing ran or wrote there since). */
-export function reset(clean: bool): void {
-  // (a new instance's core block is zero already: not writing it leaves its pages untouched, which saves
-  // a new core most of its start-up time)
-  const fresh = ensureMemory(1) || clean;
-  store<u32>(L.MESH + L.MESH_CUR, 0);
-  store<i64>(L.MESH + L.MESH_WINDOW_END, i64.MAX_VALUE);
-  setBases(0);
-  memory.fill(L.REGS, 0, L.SWAP_BYTES);
-  if (!fresh) memory.fill(L.CORES, 0, L.CORE_PREDEC);
-  resetThreads();
-  forgetRecords(fresh);
-  allLive(1);
 }
 
 /** A fresh instance for `cores` cores (the host writes the configuration into MESH, SLOT_MAP and each
@@ -61,20 +42,15 @@ export function initCores(cores: u32): void {
 }
 
 /** Forget every predecoded record of the selected core (after the host wrote SRAM). */
-export function invalidateAll(): void { forgetRecords(false); }
-
-/** invalidateAll; `fresh`: the records and marks are zero already (a new instance). */
-function forgetRecords(fresh: bool): void {
-  if (!fresh) {
-    // only spans where words were decoded have records (the rest of the records' pages stay untouched)
-    const spans = coreAt + L.CORE_DECODED;
-    for (let s: usize = 0; s < L.SRAM_SIZE / L.DECODED_SPAN; s++) {
-      if (load<u8>(spans + s) == 0) continue;
-      memory.fill(predecAt + ((s * L.DECODED_SPAN) << 2), 0, L.DECODED_SPAN << 2);
-      store<u8>(spans + s, 0);
-    }
-    memory.fill(linesAt, 0, L.SRAM_SIZE / L.CODE_LINE);
+export function invalidateAll(): void {
+  // only spans where words were decoded have records (the rest of the records' pages stay untouched)
+  const spans = coreAt + L.CORE_DECODED;
+  for (let s: usize = 0; s < L.SRAM_SIZE / L.DECODED_SPAN; s++) {
+    if (load<u8>(spans + s) == 0) continue;
+    memory.fill(predecAt + ((s * L.DECODED_SPAN) << 2), 0, L.DECODED_SPAN << 2);
+    store<u8>(spans + s, 0);
   }
+  memory.fill(linesAt, 0, L.SRAM_SIZE / L.CODE_LINE);
   store<u32>(coreAt + L.CORE_CODEGEN, load<u32>(coreAt + L.CORE_CODEGEN) + 1);
   store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
 }
@@ -82,7 +58,7 @@ function forgetRecords(fresh: bool): void {
 /** Forget the predecoded records of [addr, addr + len) of the selected core. */
 export function invalidateRange(addr: u32, len: u32): void { invalidateWords(coreAt, addr, len); }
 
-/** Set or clear a debugger breakpoint on the selected core's word at addr (kept across reset and loads). */
+/** Set or clear a debugger breakpoint on the selected core's word at addr (kept across loads). */
 export function setBreakpoint(addr: u32, on: bool): void {
   store<u8>(breaksAt + <usize>(addr >> 2), on ? 1 : 0);
   invalidateRange(addr & ~3, 4);

@@ -1,7 +1,7 @@
 // Writing a machine's shape into an instance's memory (MESH, SLOT_MAP, each core's identity): the
 // mesh, the part of it this instance emulates, the network's costs in ticks (emulator/presets.ts NOC).
 import { CORE_NET_FIELDS, LAYOUT, MESH_CFG, TICKS_PER_CYCLE } from '../layout.js';
-import { D1_CORE, meshPreset, NOC, type MeshPreset } from '../presets.js';
+import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
 
 /** A rectangle of the mesh that one wasm instance emulates. */
 export interface Partition {
@@ -67,9 +67,4 @@ export function writeConfig(mem: ArrayBuffer, m: MeshPreset, p: Partition): numb
   }
   u32(MESH_CFG.CORES, slots.length);
   return slots;
-}
-
-/** The one-core machine of `new Core()`. */
-export function writeSoloConfig(mem: ArrayBuffer): void {
-  writeConfig(mem, meshPreset(1, 1), { x: 0, y: 0, w: 1, h: 1 });
 }

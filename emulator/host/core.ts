@@ -1,16 +1,15 @@
-// The host side of one emulated core: instantiates the wasm core (compiled once per process), loads
-// an Image into SRAM, and gives typed access to registers, pc, memory and counters. This is the Debug
-// API's base: the CLI, the debugger and the tests use it, never the linear memory directly.
+// The host side of one emulated core: instantiates the wasm core (compiled once per process); a Core is
+// the view of one core of an instance (emulator/host/mesh.ts makes and runs them, a one-core run being a
+// 1x1 machine): it loads an Image into SRAM, runs the core alone within its window, and gives typed
+// access to registers, pc, memory and counters. This is the Debug API's base: the CLI, the debugger and
+// the tests use it, never the linear memory directly.
 import { diag, type Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm, optimized, SHARED_MEMORY } from './wasm.js';
 import { BlockCompiler } from './jit/index.js';
-import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, EVENT, EVENT_FIELDS, HIT, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT, WATCH_WHAT } from '../layout.js';
-import { writeSoloConfig } from './config.js';
+import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, HIT, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT, WATCH_WHAT } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
-
-const I64_MAX = (1n << 63n) - 1n;
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -27,8 +26,8 @@ export interface CoreExports {
   nextWindowEnd(earliest: bigint): bigint;
   netWindow(drain: boolean): number;
   heapMin(): bigint;
-  reset(clean: boolean): void;
   initCores(cores: number): void;
+  allLive(cores: number): void;
   selectCore(slot: number): void;
   invalidateAll(): void;
   invalidateRange(addr: number, len: number): void;
@@ -165,8 +164,6 @@ export function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 128, maximum: 65536, shared: SHARED_MEMORY });
 }
 
-
-
 /** The compiled build of the core (worker threads are given it, not compiling it again). */
 export function coreModule(watchpoints: boolean, timing: boolean, races = false): WebAssembly.Module {
   return wasmModule(buildOf(watchpoints, timing, races));
@@ -186,23 +183,15 @@ export class Core {
   private readonly sramAt: number;
   private readonly threadsAt: number;
 
-  /**
-   * A one-core machine (`watchpoints`: the debugging build, where setWatch works), or a view of core
-   * `slot` of a mesh instance (emulator/host/mesh.ts), which owns and configures that instance.
-   */
-  constructor(private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; instance?: CoreExports; slot?: number } = {}) {
-    this.slot = opts.slot ?? 0;
+  /** The view of core `slot` of an instance (`watchpoints`: the instance is the debugging build, where
+   * setWatch works), which emulator/host/mesh.ts owns and configures. */
+  constructor(private readonly opts: { watchpoints?: boolean; instance: CoreExports; slot: number }) {
+    this.slot = opts.slot;
     const r = coreRegions(this.slot);
     this.sramAt = r.sram;
     this.threadsAt = r.threads;
-    if (opts.instance) {
-      // (`watchpoints` then says the instance is the debugging build)
-      this.wasm = opts.instance;
-      this.view = new DataView(this.wasm.memory.buffer);
-    } else {
-      this.wasm = instantiate(!!opts.watchpoints, undefined, opts.jit ?? jitDefault(), opts.timing ?? true);
-      this.reset();
-    }
+    this.wasm = opts.instance;
+    this.view = new DataView(this.wasm.memory.buffer);
   }
 
   /** Linear memory, with this core's hot state at the fixed addresses (the instance switches to it). */
@@ -212,17 +201,8 @@ export class Core {
     return this.view;
   }
 
-  /** Power-on state: everything zero, sp at the top of SRAM. */
-  reset(): void {
-    if (this.opts.instance) throw new Error('a mesh core is reset with its mesh');
-    this.wasm.reset(this.clean);
-    this.clean = true;
-    this.view = new DataView(this.wasm.memory.buffer);
-    writeSoloConfig(this.wasm.memory.buffer);
-    this.setReg(2, BigInt(D1_CORE.stackTop));
-  }
-
-  /** Copy the image's segments into SRAM and set pc to its entry; errors name the offending segment. */
+  /** Copy the image's segments into SRAM, set pc to its entry and sp to the top of SRAM; errors name the
+   * offending segment. */
   load(image: Image, file = 'program'): Diagnostic[] {
     const errors: Diagnostic[] = [];
     const end = BigInt(LAYOUT.SRAM_SIZE);
@@ -235,8 +215,7 @@ export class Core {
       errors.push(diag('bad-entry', `entry point 0x${image.entry.toString(16)} is not a word-aligned SRAM address`, { file }));
     }
     if (errors.length > 0) return errors;
-    if (!this.opts.instance) this.reset();
-    // Just reset, SRAM and its predecoded records are zero: only the segments' data need writing (unless
+    // Fresh, SRAM and its predecoded records are zero: only the segments' data need writing (unless
     // segments overlap). Not touching the rest (a large .bss) leaves its pages untouched.
     const zero = this.clean && image.segments.every((s, k) => image.segments.every((t, j) => j === k || s.vaddr + BigInt(s.memsz) <= t.vaddr || t.vaddr + BigInt(t.memsz) <= s.vaddr));
     this.clean = false;
@@ -248,52 +227,16 @@ export class Core {
       if (!zero) this.wasm.invalidateRange(Number(s.vaddr), s.memsz);
     }
     this.pc = image.entry;
+    this.setReg(2, BigInt(D1_CORE.stackTop));
     return [];
   }
 
-  /** Whether the core block (SRAM, thread blocks, records) is as reset() left it: nothing ran or wrote
-   * there since, so the next reset need not clear it (load() resets a new core a second time). */
-  private clean = false;
+  /** Whether the core block (SRAM, thread blocks, records) is as a new instance has it (all zero): nothing
+   * ran or wrote there since, so load() need not clear what it writes. */
+  private clean = true;
 
-  /** Run at most `limit` instructions. */
-  run(limit: bigint): StopReason {
-    this.clean = false;
-    this.wasm.selectCore(this.slot);
-    for (;;) {
-      const start = this.instret;
-      const stop = this.wasm.run(limit);
-      if (stop !== STOP.WINDOW && stop !== STOP.BLOCKED) return this.decodeStop(stop);
-      // A one-core machine with something in flight (DMA, a semaphore post to itself): move the
-      // network to the window's end, then go on (a watch hit stops it: the next run goes on with it).
-      if (this.wasm.netWindow(false) === STOP.WATCH) return this.decodeStop(STOP.WATCH);
-      const fault = this.soloEvents();
-      if (fault) return fault;
-      const blocked = this.wasm.runnableCores() === 0;
-      if (blocked && this.wasm.heapMin() === I64_MAX) return { kind: 'fault', cause: 'deadlock', pc: this.pc, addr: this.pc };
-      this.dv.setBigInt64(LAYOUT.MESH + MESH_CFG.WINDOW_END, this.wasm.nextWindowEnd(this.wasm.earliest()), true);
-      this.wasm.selectCore(this.slot);
-      limit -= this.instret - start;
-      if (limit <= 0n) return { kind: 'limit' };
-    }
-  }
-
-  /** A one-core machine's events: its barriers complete at once (it is the whole group); an engine
-   * fault stops the run as a remote-access fault at the descriptor. */
-  private soloEvents(): StopReason | undefined {
-    const dv = this.dv;
-    const n = dv.getUint32(LAYOUT.MESH + MESH_CFG.EVENT_N, true);
-    dv.setUint32(LAYOUT.MESH + MESH_CFG.EVENT_N, 0, true);
-    for (let i = 0; i < n; i++) {
-      const at = LAYOUT.EVENTS + i * LAYOUT.EVENT_BYTES;
-      const kind = dv.getUint32(at + EVENT_FIELDS.KIND, true);
-      if (kind === EVENT.ENGINE_FAULT) return { kind: 'fault', cause: 'remote', pc: dv.getBigUint64(at + EVENT_FIELDS.ARG1, true), addr: dv.getBigUint64(at + EVENT_FIELDS.ARG0, true) };
-      this.wasm.release(this.slot, dv.getUint32(at + EVENT_FIELDS.THREAD, true), dv.getBigUint64(at + EVENT_FIELDS.ARG1, true));
-    }
-    return undefined;
-  }
-
-  /** Run this core of a mesh instance alone, at most `limit` instructions and never past the window's
-   * end (emulator/host/mesh.ts stepCore drives the rest of the machine). */
+  /** Run this core alone, at most `limit` instructions and never past the window's end (Machine.stepCore
+   * drives the rest of the machine: the window's end, the network, barriers, host calls). */
   runRaw(limit: bigint): StopReason | 'window' | 'blocked' {
     this.clean = false;
     this.wasm.selectCore(this.slot);
@@ -368,7 +311,7 @@ export class Core {
 
   /** Stop before any load (isStore false) or store touching [lo, hi); lo >= hi removes the range. */
   setWatch(isStore: boolean, lo: bigint, hi: bigint): void {
-    if (!this.opts.watchpoints) throw new Error('watchpoints need the debugging build of the core: new Core({ watchpoints: true })');
+    if (!this.opts.watchpoints) throw new Error('watchpoints need the debugging build of the core: a machine made with { watchpoints: true }');
     this.wasm.setWatch(isStore, BigInt.asUintN(64, lo), BigInt.asUintN(64, hi));
   }
 

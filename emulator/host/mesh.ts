@@ -1,11 +1,11 @@
-// A machine of many cores (docs/machine.md, "Mesh"): one wasm instance per partition (a die, or the whole
-// of a small mesh), loading, and the run: windows of every instance, host calls, the messages between
-// instances, barriers, the end (every core exited), faults, deadlock and the cycle limit.
+// A machine of cores (docs/machine.md, "Mesh"; one core is a 1x1 machine): one wasm instance per partition
+// (a die, or the whole of a small mesh), loading, and the run: windows of every instance, host calls, the
+// messages between instances, barriers, the end (every core exited), faults, deadlock and the cycle limit.
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from '../../assembler/diagnostics.js';
 import type { Image } from '../../assembler/image.js';
 import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
-import { D1_CORE, NOC, type MeshPreset } from '../presets.js';
+import { meshPreset, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
 import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
 import { copyPages, restorePages, type Pages } from './pages.js';
@@ -150,6 +150,20 @@ function quiet(c: CfgView): boolean {
   return pending === 0 && c.getUint32(MESH_CFG.SPEC_ON) !== 0 && c.getUint32(MESH_CFG.TRACE_ON) === 0;
 }
 
+/** How a machine's instances are built (Machine's constructor says what each means). */
+export interface MachineOptions {
+  watchpoints?: boolean;
+  jit?: boolean;
+  timing?: boolean;
+  races?: RaceChecker;
+  speculate?: boolean;
+}
+
+/** A machine of one core (`d1 run` and `d1 debug` without a mesh): a 1x1 mesh. */
+export function oneCore(opts: MachineOptions = {}): Machine {
+  return new Machine(meshPreset(1, 1), opts);
+}
+
 /** What drain() gives for an empty buffer. */
 const NOTHING = { dv: new DataView(new ArrayBuffer(0)), at: [] as number[] };
 
@@ -229,7 +243,7 @@ export class Machine {
    * `jit`: hot code runs as compiled blocks (the default; docs/machine.md "Block compiler"); `races`: the
    * race-checking build, whose log goes to this checker (`d1 run --check-races`); `speculate: false`:
    * windows run one at a time, never speculatively (the same results, slower: for checking that). */
-  constructor(readonly preset: MeshPreset, private readonly opts: { watchpoints?: boolean; jit?: boolean; timing?: boolean; races?: RaceChecker; speculate?: boolean } = {}) {
+  constructor(readonly preset: MeshPreset, private readonly opts: MachineOptions = {}) {
     this.parts = partitionsOf(preset).map((rect, i) => {
       const memory = newMemory();
       const logs: Uint8Array[] = (this.raceLogs[i] = []);
@@ -262,6 +276,11 @@ export class Machine {
     });
   }
 
+  /** The view of core g (global number; by default core 0, the core of a one-core machine). */
+  core(g = 0): Core {
+    return this.cores.get(g)!.core;
+  }
+
   xy(g: number): [number, number] {
     return [g % this.preset.w, Math.floor(g / this.preset.w)];
   }
@@ -275,13 +294,12 @@ export class Machine {
   private readonly loaded = new Set<number>();
 
   /** Load one image into every enabled core for which `where(x, y)` holds (default: all). */
-  load(image: Image, file: string, where: (x: number, y: number) => boolean = () => true): Diagnostic[] {
+  load(image: Image, file = 'program', where: (x: number, y: number) => boolean = () => true): Diagnostic[] {
     for (const [g, { core }] of this.cores) {
       const [x, y] = this.xy(g);
       if (!where(x, y)) continue;
       const errors = core.load(image, file);
       if (errors.length > 0) return errors;
-      core.setReg(2, BigInt(D1_CORE.stackTop));
       this.loaded.add(g);
     }
     return [];
@@ -409,8 +427,11 @@ export class Machine {
     return BigInt(2 * (w + h - 2) * NOC.hopCycles) * TICKS;
   }
 
-  /** Events after a window: barrier arrivals and engine faults. Returns an outcome when one ends the run. */
-  private takeEvents(): MeshOutcome | undefined {
+  /** Events after a window: barrier arrivals and engine faults. Returns an outcome when one ends the run,
+   * and whether a barrier released its cores (a group of one core is complete at each arrival: two of its
+   * threads may arrive at it one after the other). */
+  private takeEvents(): { outcome?: MeshOutcome; released: boolean } {
+    let released = false;
     for (const p of this.parts) {
       const { dv, at: records } = this.drain(p, LAYOUT.EVENTS, LAYOUT.EVENT_BYTES, MESH_CFG.EVENT_N);
       for (const at of records) {
@@ -419,29 +440,39 @@ export class Machine {
         const g = p.globals[slot]!;
         if (kind === EVENT.ENGINE_FAULT) {
           return {
-            kind: 'engine',
-            core: g,
-            engine: ENGINES[dv.getUint32(at + EVENT_FIELDS.THREAD, true)]!,
-            why: ENGINE_FAULTS[dv.getUint32(at + EVENT_FIELDS.CODE, true)] ?? 'unknown',
-            desc: dv.getBigUint64(at + EVENT_FIELDS.ARG0, true),
-            pc: dv.getBigUint64(at + EVENT_FIELDS.ARG1, true),
+            outcome: {
+              kind: 'engine',
+              core: g,
+              engine: ENGINES[dv.getUint32(at + EVENT_FIELDS.THREAD, true)]!,
+              why: ENGINE_FAULTS[dv.getUint32(at + EVENT_FIELDS.CODE, true)] ?? 'unknown',
+              desc: dv.getBigUint64(at + EVENT_FIELDS.ARG0, true),
+              pc: dv.getBigUint64(at + EVENT_FIELDS.ARG1, true),
+            },
+            released,
           };
         }
         const group = dv.getBigUint64(at + EVENT_FIELDS.ARG0, true);
         const time = dv.getBigUint64(at + EVENT_FIELDS.ARG1, true);
         const members = this.members(group);
-        if (!members.includes(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} arrived at a barrier of group ${this.groupName(group)}, which it is not in` };
+        const misuse = (why: string) => ({ outcome: { kind: 'barrier' as const, core: g, why }, released });
+        if (!members.includes(g)) return misuse(`core ${this.name(g)} arrived at a barrier of group ${this.groupName(group)}, which it is not in`);
+        const thread = dv.getUint32(at + EVENT_FIELDS.THREAD, true);
+        const arrival = (): Arrival => ({ part: p, slot, thread, time, ...(this.opts.races ? { race: this.opts.races.barrierArrival(g, thread) } : {}) });
+        if (members.length === 1) {
+          this.depart(group, [[g, arrival()]]);
+          released = true;
+          continue;
+        }
         let waiting = this.barriers.get(group);
         if (!waiting) this.barriers.set(group, (waiting = new Map()));
-        if (waiting.has(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} arrived twice at the barrier of group ${this.groupName(group)} (two of its threads?)` };
+        if (waiting.has(g)) return misuse(`core ${this.name(g)} arrived twice at the barrier of group ${this.groupName(group)} (two of its threads?)`);
         for (const [other, arrivals] of this.barriers) {
-          if (other !== group && arrivals.has(g)) return { kind: 'barrier', core: g, why: `core ${this.name(g)} waits at two barriers, ${this.groupName(other)} and ${this.groupName(group)}` };
+          if (other !== group && arrivals.has(g)) return misuse(`core ${this.name(g)} waits at two barriers, ${this.groupName(other)} and ${this.groupName(group)}`);
         }
-        const thread = dv.getUint32(at + EVENT_FIELDS.THREAD, true);
-        waiting.set(g, { part: p, slot, thread, time, ...(this.opts.races ? { race: this.opts.races.barrierArrival(g, thread) } : {}) });
+        waiting.set(g, arrival());
       }
     }
-    return undefined;
+    return { released };
   }
 
   /** Release every barrier whose group has all arrived; a group with an exited member is misuse. */
@@ -454,15 +485,20 @@ export class Machine {
         return { released, outcome: { kind: 'barrier', core: [...waiting.keys()][0]!, why: `the barrier of group ${this.groupName(group)} can never complete: core ${this.name(gone)} has exited (${waiting.size} of ${members.length} cores arrived)` } };
       }
       if (waiting.size < members.length) continue;
-      let t = 0n;
-      for (const a of waiting.values()) if (a.time > t) t = a.time;
-      t += this.barrierTicks(group);
-      for (const a of waiting.values()) a.part.wasm.release(a.slot, a.thread, t);
-      this.opts.races?.barrierDeparture([...waiting].map(([core, a]) => ({ core, thread: a.thread, point: a.race! })));
+      this.depart(group, [...waiting]);
       this.barriers.delete(group);
       released = true;
     }
     return { released };
+  }
+
+  /** A barrier's cores leave: when the last arrived, plus the barrier's latency. */
+  private depart(group: bigint, arrivals: [number, Arrival][]): void {
+    let t = 0n;
+    for (const [, a] of arrivals) if (a.time > t) t = a.time;
+    t += this.barrierTicks(group);
+    for (const [, a] of arrivals) a.part.wasm.release(a.slot, a.thread, t);
+    this.opts.races?.barrierDeparture(arrivals.map(([core, a]) => ({ core, thread: a.thread, point: a.race! })));
   }
 
   /** Waiting barriers, for the deadlock report: group -> cores arrived. */
@@ -554,11 +590,12 @@ export class Machine {
     this.settled = !outcome;
     if (outcome) return outcome;
     this.takeTrace();
-    outcome = this.takeEvents();
-    if (outcome) return outcome;
+    const events = this.takeEvents();
+    if (events.outcome) return events.outcome;
     const moved = this.exchange();
-    const { released, outcome: misuse } = this.resolveBarriers();
-    if (misuse) return misuse;
+    const resolved = this.resolveBarriers();
+    if (resolved.outcome) return resolved.outcome;
+    const released = events.released || resolved.released;
     if (this.allHalted()) {
       // deliver what is still in flight, then stop (a watch hit on the way stops first: the next round goes on)
       for (let i = 0; i < 64 && (i === 0 || this.exchange()); i++) {
@@ -609,10 +646,11 @@ export class Machine {
   private now = 0n;
 
   /**
-   * The debugger's step: core g runs alone for up to n of its instructions (or, once it has exited, the
-   * others run n instructions); when it reaches the window's end or waits, the rest of the machine runs
-   * the window. Cores meet only at windows' ends, so the order they run in within a window changes
-   * nothing: a run stepped this way gives the same results as a plain one.
+   * The debugger's step, and the run of a machine of one core (`d1 run`, emulator/host/run.ts): core g runs
+   * alone for up to n of its instructions (or, once it has exited, the others run n instructions); when it
+   * reaches the window's end or waits, the rest of the machine runs the window (round). Cores meet only at
+   * windows' ends, so the order they run in within a window changes nothing: a run stepped this way gives
+   * the same results as a plain one.
    */
   stepCore(g: number, n: bigint, io: Pick<MeshRunOptions, 'stdout' | 'stderr'>): { kind: 'step' } | MeshOutcome {
     const { part, slot, core } = this.cores.get(g)!;
@@ -640,6 +678,9 @@ export class Machine {
         if (h.unknown !== undefined) return { kind: 'hostcall', core: g, number: h.unknown, pc: core.pc - 4n };
         if (h.exit !== undefined) {
           this.halt(part, slot, h.exit);
+          // (a machine of one core stops at its exit: what is still in flight stays there, as `d1 run` on
+          // one core has always done; a mesh's run delivers it)
+          if (this.cores.size === 1) return { kind: 'exit', code: h.exit };
           if (this.allHalted()) {
             const o = this.round(io, 1);
             if (o) return o;
@@ -650,6 +691,16 @@ export class Machine {
       return { kind: 'stop', core: g, stop: r };
     }
     return { kind: 'step' };
+  }
+
+  /** Put core g back as Core.snapshot() saw it, for the one-core debugger's history: a machine of one core
+   * keeps nothing of its own between windows but the core's exit, which is forgotten when the core had not
+   * exited then (the messages in flight are not part of it). */
+  restoreCore(g: number, s: Uint8Array): void {
+    const { part, slot, core } = this.cores.get(g)!;
+    core.restore(s);
+    if (this.halted(part, slot) || !this.exits.delete(g)) return;
+    part.wasm.allLive(part.cores.length); // (an exited core leaves the list again at the next window)
   }
 
   /** False while a window is part-way through (a core stopped in an instance's turn, or in the network's

@@ -1,8 +1,10 @@
-// Running a program to completion on one core: host calls (docs/machine.md "Host calls"), the
-// instruction limit, interruption (Ctrl-C) between slices, and statistics.
+// Running a program to completion on one core, a machine of one core (emulator/host/mesh.ts, which serves
+// the host calls: docs/machine.md "Host calls"): the instruction limit, interruption (Ctrl-C) between
+// slices, and statistics.
 import { performance } from 'node:perf_hooks';
 import type { Image } from '../../assembler/image.js';
-import { Core, type StopReason } from './core.js';
+import type { Core, StopReason } from './core.js';
+import { oneCore, type Machine, type MeshOutcome } from './mesh.js';
 
 /** Exit codes of `d1 run` when the program did not exit by itself (docs/machine.md "Exit codes"). */
 /** `d1 run`'s own exit codes (docs/machine.md, "Exit codes"); RACES replaces the program's exit code when
@@ -69,15 +71,15 @@ export function hostCall(core: Core, opts: Pick<RunOptions, 'stdout' | 'stderr'>
   return { unknown: a7 };
 }
 
-export async function runProgram(image: Image, opts: RunOptions, core?: Core): Promise<RunResult> {
-  const c = core ?? new Core();
-  const errors = c.load(image);
+export async function runProgram(image: Image, opts: RunOptions, machine = oneCore()): Promise<RunResult> {
+  const errors = machine.load(image, 'program');
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-  return runLoaded(c, opts);
+  return runLoaded(machine, opts);
 }
 
-/** Run an already loaded core until it exits, faults, hits the limit or is interrupted. */
-export async function runLoaded(core: Core, opts: RunOptions): Promise<RunResult> {
+/** Run an already loaded machine of one core until it exits, faults, hits the limit or is interrupted. */
+export async function runLoaded(machine: Machine, opts: RunOptions): Promise<RunResult> {
+  const core = machine.core();
   const limit = opts.maxInstructions;
   const start = performance.now();
   const startInstret = core.instret;
@@ -89,12 +91,8 @@ export async function runLoaded(core: Core, opts: RunOptions): Promise<RunResult
       break;
     }
     const budget = limit === undefined ? SLICE : limit - done < SLICE ? limit - done : SLICE;
-    const stop = core.run(budget);
-    if (stop.kind === 'ecall') {
-      const r = hostCall(core, opts);
-      if (r.exit !== undefined) outcome = { kind: 'exit', code: r.exit };
-      else if (r.unknown !== undefined) outcome = { kind: 'hostcall', number: r.unknown, pc: core.pc - 4n };
-    } else if (stop.kind !== 'limit') outcome = stop;
+    const r = machine.stepCore(0, budget, opts);
+    if (r.kind !== 'step') outcome = oneCoreOutcome(r, core);
     else if (opts.interrupted) {
       await new Promise((r) => setImmediate(r));
       if (opts.interrupted()) outcome = { kind: 'interrupted' };
@@ -106,4 +104,24 @@ export async function runLoaded(core: Core, opts: RunOptions): Promise<RunResult
   const exitCode =
     outcome.kind === 'exit' ? outcome.code : outcome.kind === 'limit' ? EXIT.LIMIT : outcome.kind === 'interrupted' ? EXIT.INTERRUPTED : EXIT.FAULT;
   return { exitCode, outcome, stats, core };
+}
+
+/** How a machine of one core stopped, as a stop of its core: an engine's fault is a remote-access fault at
+ * its descriptor, a deadlock a fault where the core waits. (Its barriers cannot be misused: each of its
+ * groups is the core alone.) */
+function oneCoreOutcome(r: MeshOutcome, core: Core): Outcome {
+  switch (r.kind) {
+    case 'stop':
+      return r.stop;
+    case 'hostcall':
+      return { kind: 'hostcall', number: r.number, pc: r.pc };
+    case 'engine':
+      return { kind: 'fault', cause: 'remote', pc: r.pc, addr: r.desc };
+    case 'deadlock':
+      return { kind: 'fault', cause: 'deadlock', pc: core.pc, addr: core.pc };
+    case 'barrier':
+      throw new Error(`barrier misuse on one core: ${r.why}`);
+    default:
+      return r;
+  }
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import { Core } from '../../emulator/host/core.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded, type Outcome } from '../../emulator/host/run.js';
 
 const M64 = (v: bigint) => BigInt.asUintN(64, v);
@@ -13,9 +14,10 @@ const M64 = (v: bigint) => BigInt.asUintN(64, v);
 async function exec(body: string): Promise<{ core: Core; outcome: Outcome }> {
   const { image, diagnostics } = assemble([{ path: 't.dasm', text: `_start:\n${body}\n        ebreak\n        .data\nbuf:    .zero 64\n` }]);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const core = new Core();
-  expect(core.load(image!)).toEqual([]);
-  const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 100000n });
+  const machine = oneCore();
+  const core = machine.core();
+  expect(machine.load(image!)).toEqual([]);
+  const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 100000n });
   return { core, outcome: r.outcome };
 }
 
@@ -124,9 +126,9 @@ describe('faults', () => {
   });
   it('running off the end of SRAM is a fetch fault', async () => {
     const { image } = assemble([{ path: 't.dasm', text: '_start: nop\n' }], { textBase: 0x13fffc });
-    const core = new Core();
-    core.load(image!);
-    const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true } });
+    const machine = oneCore();
+    machine.load(image!);
+    const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true } });
     expect(r.outcome).toMatchObject({ kind: 'fault', cause: 'fetch', addr: 0x140000n });
   });
 });
@@ -139,13 +141,14 @@ describe('the run loop', () => {
 
   it('stops at the instruction limit and resumes where it stopped', async () => {
     const { image } = assemble([{ path: 't.dasm', text: '_start: li a0, 0\n1: addi a0, a0, 1\n j 1b\n' }]);
-    const core = new Core();
-    core.load(image!);
+    const machine = oneCore();
+    const core = machine.core();
+    machine.load(image!);
     const sink = { write: () => true };
-    const a = await runLoaded(core, { stdout: sink, stderr: sink, maxInstructions: 1001n });
+    const a = await runLoaded(machine, { stdout: sink, stderr: sink, maxInstructions: 1001n });
     expect(a.outcome.kind).toBe('limit');
     expect(core.getReg(10)).toBe(500n);
-    await runLoaded(core, { stdout: sink, stderr: sink, maxInstructions: 2n });
+    await runLoaded(machine, { stdout: sink, stderr: sink, maxInstructions: 2n });
     expect(core.getReg(10)).toBe(501n);
   });
 

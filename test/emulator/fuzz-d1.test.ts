@@ -3,7 +3,7 @@
 // exit), never a WebAssembly trap or a host exception. Deterministic seeds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Core } from '../../emulator/host/core.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { OPCODES, RESERVED_FOR_D1 } from '../../isa/formats.js';
 
@@ -21,15 +21,16 @@ describe('random D1 instructions', () => {
     );
     const seen = new Set<string>();
     for (const p of programs) {
-      const core = new Core();
+      const machine = oneCore();
+      const core = machine.core();
       const bytes = new Uint8Array(4 * p.words.length + 4);
       const dv = new DataView(bytes.buffer);
       p.words.forEach(([high, op], k) => dv.setUint32(4 * k, ((high << 7) | op) >>> 0, true));
       dv.setUint32(4 * p.words.length, 0x00100073, true); // ebreak
-      core.load({ entry: 0x1000n, segments: [{ vaddr: 0x1000n, memsz: bytes.length, data: bytes, flags: 7 }], sections: [], symbols: [], lines: [] } as never);
+      machine.load({ entry: 0x1000n, segments: [{ vaddr: 0x1000n, memsz: bytes.length, data: bytes, flags: 7 }], sections: [], symbols: [], lines: [] } as never);
       p.regs.forEach((v, i) => core.setReg(i + 1, i === 1 ? 0x80000n : v)); // sp stays usable
       p.entries.forEach((v, n) => core.setFormatEntry(n, v % 3 === 0 ? v & 0xff : v));
-      const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 10_000n });
+      const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 10_000n });
       expect(['fault', 'limit', 'exit', 'ebreak', 'hostcall']).toContain(r.outcome.kind);
       seen.add(r.outcome.kind === 'fault' ? `fault:${r.outcome.cause}` : r.outcome.kind);
     }

@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
-import { Core } from '../../emulator/host/core.js';
+import type { Core, StopReason } from '../../emulator/host/core.js';
 import { Machine } from '../../emulator/host/mesh.js';
 import { meshStats } from '../../emulator/host/mesh-stats.js';
 import { meshPreset } from '../../emulator/presets.js';
 import { DUMP_BYTES, ProgramGenerator } from '../gen/random-program.js';
 import { PROGRAMS } from '../helpers/tools.js';
-import { blockEntries, coreFigures, expectSameBytes, expectSameCore, expectSameRun, newCore, Output, plain, runFigures, runImage, snapshotPlace, stopFigures } from '../helpers/jit-diff.js';
+import { blockEntries, coreFigures, expectSameBytes, expectSameCore, expectSameRun, newCore, newMachine, Output, plain, runFigures, runImage, snapshotPlace, stopFigures } from '../helpers/jit-diff.js';
 
 let saved: string | undefined;
 beforeAll(() => {
@@ -317,14 +317,14 @@ patch:  addi a0, a0, 1
     const patch = image.symbols.find((s) => s.name === 'patch')!.value;
     const word = (c: Core) => c.readMem(image.symbols.find((s) => s.name === 'newword')!.value, 4);
     const cores = [false, true].map((jit) => {
-      const c = new Core({ jit });
+      const c = newCore(jit);
       expect(c.load(image)).toEqual([]);
       return c;
     });
     const stops = cores.map((c) => {
-      const first = c.run(333n);
+      const first = c.runRaw(333n);
       c.writeMem(patch, word(c));
-      return [first, c.run(1_000_000n)].map(stopFigures);
+      return [first, c.runRaw(1_000_000n)].map(stopFigures);
     });
     expect(stops[1]).toEqual(stops[0]);
     expect(stops[0]).toEqual([{ kind: 'limit' }, { kind: 'ecall' }]);
@@ -334,7 +334,7 @@ patch:  addi a0, a0, 1
   });
 });
 
-describe('instruction limits (Core.run(limit), --max-instructions): compiled code stops at exactly the same instruction', () => {
+describe('instruction limits (Machine.stepCore(limit) on one core, --max-instructions): compiled code stops at exactly the same instruction', () => {
   // nested loops, calls and returns, loads and stores: blocks of many lengths, and regions whose inner
   // branches the budget cuts
   const nested = () => prog(`
@@ -389,19 +389,21 @@ buf:    .zero 256`);
     for (const [chunk, threshold] of [[1n, 0], [7n, 0], [100n, 0], [1001n, 0], [7n, 1], [100n, 1]] as const) {
       it(`${what}: run(${chunk}) again and again${threshold ? ' (one word on, threshold 1)' : ''}: the same stop, pc, counts and registers after every call, the same state at the end`, async () => {
         const img = threshold ? moved.get(image())!() : image();
-        const cores = [false, true].map((jit) => {
-          const c = newCore(jit, threshold);
-          expect(c.load(img)).toEqual([]);
-          return c;
+        const machines = [false, true].map((jit) => {
+          const m = newMachine(jit, threshold);
+          expect(m.load(img)).toEqual([]);
+          return m;
         });
+        const cores = machines.map((m) => m.core());
+        const io = { stdout: new Output().sink, stderr: new Output().sink };
         let calls = 0;
         for (;;) {
           const before = cores[0]!.instret;
-          const stops = cores.map((c) => stopFigures(c.run(chunk)));
+          const stops = machines.map((m) => plain(m.stepCore(0, chunk, io)));
           calls++;
           expect(stops[1], `call ${calls}`).toEqual(stops[0]);
           expect(light(cores[1]!), `after call ${calls}`).toEqual(light(cores[0]!));
-          if ((stops[0] as { kind: string }).kind !== 'limit') break;
+          if ((stops[0] as { kind: string }).kind !== 'step') break;
           expect(cores[0]!.instret - before).toBe(chunk);
         }
         expect(calls).toBeGreaterThan(1); // (the programs run about 2,000 and 3,000 instructions)
@@ -457,7 +459,7 @@ at:     ${store ? `${op} s2, 0(t1)` : `${op} t2, 0(t1)`}
   function drive(core: Core): unknown[] {
     const seen: unknown[] = [];
     for (;;) {
-      const stop = core.run(1_000_000n);
+      const stop = core.runRaw(1_000_000n) as StopReason;
       seen.push(stopFigures(stop), plain({ pc: core.pc, instret: core.instret, cycles: core.cycles }));
       if (stop.kind === 'fault' && (stop.cause === 'load' || stop.cause === 'store' || stop.cause === 'remote')) core.pc += 4n;
       else if (stop.kind === 'ecall' && core.getReg(17) !== 93n) continue;
@@ -469,7 +471,7 @@ at:     ${store ? `${op} s2, 0(t1)` : `${op} t2, 0(t1)`}
     it(`${op}: past the end of SRAM, below 0, above 4 GiB, on a core that is not there`, async () => {
       const img = faulting(op, size, store);
       const cores = [false, true].map((jit) => {
-        const c = new Core({ jit });
+        const c = newCore(jit);
         expect(c.load(img)).toEqual([]);
         return c;
       });
@@ -1019,22 +1021,22 @@ mid:    xori a0, a0, 5
     const img = image();
     const mid = img.symbols.find((s) => s.name === 'mid')!.value;
     const cores = [false, true].map((jit) => {
-      const c = new Core({ jit });
+      const c = newCore(jit);
       expect(c.load(img)).toEqual([]);
       return c;
     });
     const trail = cores.map((c) => {
-      const seen: unknown[] = [stopFigures(c.run(1000n))];
+      const seen: unknown[] = [stopFigures(c.runRaw(1000n))];
       expect(c.setBreakpoint(mid, true)).toBe(true);
       for (let k = 0; k < 3; k++) {
-        seen.push(stopFigures(c.run(1_000_000n)), plain({ pc: c.pc, instret: c.instret, cycles: c.cycles }));
+        seen.push(stopFigures(c.runRaw(1_000_000n)), plain({ pc: c.pc, instret: c.instret, cycles: c.cycles }));
         c.setBreakpoint(mid, false);
-        seen.push(stopFigures(c.run(1n))); // step over it
+        seen.push(stopFigures(c.runRaw(1n))); // step over it
         c.setBreakpoint(mid, true);
-        seen.push(stopFigures(c.run(700n)));
+        seen.push(stopFigures(c.runRaw(700n)));
       }
       c.setBreakpoint(mid, false);
-      seen.push(stopFigures(c.run(1_000_000n)));
+      seen.push(stopFigures(c.runRaw(1_000_000n)));
       return seen;
     });
     expect(trail[1]).toEqual(trail[0]);
@@ -1047,18 +1049,18 @@ mid:    xori a0, a0, 5
     const img = image();
     const mid = img.symbols.find((s) => s.name === 'mid')!.value;
     const cores = [false, true].map((jit) => {
-      const c = new Core({ jit });
+      const c = newCore(jit);
       expect(c.load(img)).toEqual([]);
       return c;
     });
     const figures = cores.map((c) => {
-      c.run(1200n);
+      c.runRaw(1200n);
       const snap = c.snapshot();
-      c.run(333n);
+      c.runRaw(333n);
       c.writeMem(mid, c.readMem(mid + 4n, 4)); // patch the loop, then go back before it
-      c.run(500n);
+      c.runRaw(500n);
       c.restore(snap);
-      const stop = c.run(1_000_000n);
+      const stop = c.runRaw(1_000_000n);
       return [stopFigures(stop), coreFigures(c)];
     });
     expect(figures[1]).toEqual(figures[0]);

@@ -11,9 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { prng } from '../../bench/prng.js';
-import { Core } from '../../emulator/host/core.js';
 import { entryValue, FORMAT_BY_NAME } from '../../isa/numbers.js';
-import { blockEntries, coreFigures, expectSameCore, expectSameRun, plain, stopFigures } from '../helpers/jit-diff.js';
+import { blockEntries, coreFigures, expectSameCore, expectSameRun, newCore, plain, stopFigures } from '../helpers/jit-diff.js';
 
 function build(text: string): Image {
   const { image, diagnostics } = assemble([{ path: 'jit-vector.dasm', text }]);
@@ -252,18 +251,18 @@ newline: addi a0, a0, 5
     const next = prng(99);
     const image = program(randomBody(next, 70), 8, 99);
     const cores = [false, true].map((jit) => {
-      const c = new Core({ jit });
+      const c = newCore(jit);
       expect(c.load(image)).toEqual([]);
       return c;
     });
     const trails = cores.map((c) => {
       const seen: unknown[] = [];
       for (let k = 0; k < 400; k++) {
-        const stop = c.run(BigInt(1 + (k % 13)));
+        const stop = c.runRaw(BigInt(1 + (k % 13)));
         seen.push(stopFigures(stop), plain({ pc: c.pc, instret: c.instret, cycles: c.cycles }));
-        if (stop.kind !== 'limit') break;
+        if (typeof stop === 'string' || stop.kind !== 'limit') break;
       }
-      seen.push(stopFigures(c.run(10_000_000n)));
+      seen.push(stopFigures(c.runRaw(10_000_000n)));
       return seen;
     });
     expect(trails[1]).toEqual(trails[0]);

@@ -4,8 +4,7 @@
 // compiled code and the interpreter give the same profile, and a machine sums its cores'.
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
-import { Core } from '../../emulator/host/core.js';
-import { Machine } from '../../emulator/host/mesh.js';
+import { Machine, oneCore } from '../../emulator/host/mesh.js';
 import { meshStats } from '../../emulator/host/mesh-stats.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { coreStats } from '../../emulator/host/stats.js';
@@ -41,9 +40,10 @@ buf:    .zero 16
 `;
 
 async function profile(text: string, jit: boolean) {
-  const core = new Core({ jit });
-  expect(core.load(image(text))).toEqual([]);
-  await runLoaded(core, { stdout: sink, stderr: sink });
+  const machine = oneCore({ jit });
+  const core = machine.core();
+  expect(machine.load(image(text))).toEqual([]);
+  await runLoaded(machine, { stdout: sink, stderr: sink });
   return core;
 }
 

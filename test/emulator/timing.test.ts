@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import { Core } from '../../emulator/host/core.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { FORMAT_BY_NAME, entryValue } from '../../isa/numbers.js';
 
@@ -12,9 +13,10 @@ async function exec(body: string): Promise<Core> {
   const text = `_start:\n${body}\n        ebreak\n        .data\n        .p2align 6\nbuf:    .zero 1024\n`;
   const { image, diagnostics } = assemble([{ path: 't.dasm', text }]);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const core = new Core();
-  core.load(image!);
-  const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 10_000_000n });
+  const machine = oneCore();
+  const core = machine.core();
+  machine.load(image!);
+  const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 10_000_000n });
   expect(r.outcome.kind).toBe('ebreak');
   return core;
 }
@@ -103,9 +105,10 @@ describe('hardware threads', () => {
   it('a thread waiting for itself to be joined by everyone is a deadlock, reported as a fault', async () => {
     const text = `_start:\n        la a0, child\n        tspawn s1, a0, zero\n        tjoin s1\n        ebreak\nchild:\n        li a0, 0\n        tjoin a0\n        texit\n`;
     const { image } = assemble([{ path: 't.dasm', text }]);
-    const core = new Core();
-    core.load(image!);
-    const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 1000n });
+    const machine = oneCore();
+    const core = machine.core();
+    machine.load(image!);
+    const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 1000n });
     expect(r.outcome).toMatchObject({ kind: 'fault', cause: 'deadlock' });
     expect(core.threads().slice(0, 2).map((t) => [t.state, t.waitFor])).toEqual([['waiting', 1], ['waiting', 0]]);
   });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import { Core } from '../../emulator/host/core.js';
 import { decode, encode, SrGenerator } from '../../emulator/host/numbers.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded, type Outcome } from '../../emulator/host/run.js';
 import { FORMAT_BY_NAME, entryValue } from '../../isa/numbers.js';
 
@@ -16,9 +17,10 @@ async function exec(body: string, data = ''): Promise<{ core: Core; outcome: Out
   const text = `_start:\n${body}\n        ebreak\n        .data\n        .p2align 6\nbuf:    .zero 256\n${data}\n`;
   const { image, diagnostics } = assemble([{ path: 't.dasm', text }]);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const core = new Core();
-  expect(core.load(image!)).toEqual([]);
-  const r = await runLoaded(core, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 1_000_000n });
+  const machine = oneCore();
+  const core = machine.core();
+  expect(machine.load(image!)).toEqual([]);
+  const r = await runLoaded(machine, { stdout: { write: () => true }, stderr: { write: () => true }, maxInstructions: 1_000_000n });
   return { core, outcome: r.outcome };
 }
 

@@ -5,7 +5,8 @@
 // and how many block entries a core holds (so a test can tell that the block compiler took part).
 import { expect } from 'vitest';
 import type { Image } from '../../assembler/image.js';
-import { Core, coreRegions, type CoreExports, type StopReason } from '../../emulator/host/core.js';
+import { coreRegions, type Core, type CoreExports, type StopReason } from '../../emulator/host/core.js';
+import { oneCore, type Machine } from '../../emulator/host/mesh.js';
 import { runLoaded, type RunResult } from '../../emulator/host/run.js';
 import { coreStats } from '../../emulator/host/stats.js';
 import { OP_JIT } from '../../emulator/gen/index.js';
@@ -107,26 +108,31 @@ export interface Run {
 
 /** A new one-core machine, jit on or off; `threshold`: its hotness threshold (D1_JIT_THRESHOLD while it is
  * made; by default the one the environment says); `timing` false: the functional build (--no-timing). */
-export function newCore(jit: boolean, threshold?: number, timing = true): Core {
-  if (threshold === undefined) return new Core({ jit, timing });
+export function newMachine(jit: boolean, threshold?: number, timing = true): Machine {
+  if (threshold === undefined) return oneCore({ jit, timing });
   const saved = process.env['D1_JIT_THRESHOLD'];
   process.env['D1_JIT_THRESHOLD'] = String(threshold);
   try {
-    return new Core({ jit, timing });
+    return oneCore({ jit, timing });
   } finally {
     if (saved === undefined) delete process.env['D1_JIT_THRESHOLD'];
     else process.env['D1_JIT_THRESHOLD'] = saved;
   }
 }
 
+/** The core of a new one-core machine (newMachine). */
+export function newCore(jit: boolean, threshold?: number, timing = true): Core {
+  return newMachine(jit, threshold, timing).core();
+}
+
 /** Load an image into a new core (jit on or off) and run it as `d1 run` does. */
 export async function runImage(image: Image, jit: boolean, maxInstructions?: bigint, threshold?: number, timing = true): Promise<Run> {
-  const core = newCore(jit, threshold, timing);
-  expect(core.load(image)).toEqual([]);
+  const machine = newMachine(jit, threshold, timing);
+  expect(machine.load(image)).toEqual([]);
   const out = new Output();
   const err = new Output();
-  const result = await runLoaded(core, { stdout: out.sink, stderr: err.sink, ...(maxInstructions !== undefined ? { maxInstructions } : {}) });
-  return { core, result, stdout: out.bytes(), stderr: err.bytes() };
+  const result = await runLoaded(machine, { stdout: out.sink, stderr: err.sink, ...(maxInstructions !== undefined ? { maxInstructions } : {}) });
+  return { core: result.core, result, stdout: out.bytes(), stderr: err.bytes() };
 }
 
 /** What a run shows besides the core (no host timings). */
@@ -144,7 +150,7 @@ export async function expectSameRun(image: Image, what: string, maxInstructions?
   return { interp, jit };
 }
 
-/** One Core.run(limit) call's stop, comparable. */
-export function stopFigures(s: StopReason): unknown {
+/** One Core.runRaw(limit) call's stop, comparable. */
+export function stopFigures(s: StopReason | 'window' | 'blocked'): unknown {
   return plain(s);
 }

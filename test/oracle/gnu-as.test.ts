@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readElf } from '../../assembler/elf/read.js';
 import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
-import { Core } from '../../emulator/host/core.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { extremesCorpora, GNU_EXPRESSIONS, instructionCorpus, liCorpus, liValues, relaxationCorpus } from '../gen/corpus.js';
 import { d1, gnuBuild, gnuSection, missing, sh, tempDir } from '../helpers/tools.js';
@@ -164,9 +164,10 @@ describe.skipIf(skip !== '')(`d1 as matches GNU as byte for byte${skip}`, () => 
     // And the registers really get the values: run each li on the emulator.
     const body = values.map((v) => `        li a0, ${v}\n        sd a0, 0(s0)\n        addi s0, s0, 8`).join('\n');
     const image = ours(`        .text\n_start:\n        la s0, out\n${body}\n        li a7, 93\n        li a0, 0\n        ecall\n        .bss\nout:    .zero ${8 * values.length}\n`);
-    const core = new Core();
-    expect(core.load(image)).toEqual([]);
-    const r = await runLoaded(core, { stdout: process.stdout, stderr: process.stderr });
+    const machine = oneCore();
+    const core = machine.core();
+    expect(machine.load(image)).toEqual([]);
+    const r = await runLoaded(machine, { stdout: process.stdout, stderr: process.stderr });
     expect(r.outcome).toEqual({ kind: 'exit', code: 0 });
     const out = image.symbols.find((s) => s.name === 'out')!.value;
     const mem = new DataView(core.readMem(out, 8 * values.length).buffer);

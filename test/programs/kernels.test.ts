@@ -8,6 +8,7 @@ import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Core } from '../../emulator/host/core.js';
 import { decode, encode, SrGenerator } from '../../emulator/host/numbers.js';
+import { oneCore } from '../../emulator/host/mesh.js';
 import { runLoaded } from '../../emulator/host/run.js';
 import { coreStats } from '../../emulator/host/stats.js';
 
@@ -17,10 +18,11 @@ async function runKernel(name: string): Promise<{ core: Core; image: Image; stdo
   const path = join(PROGRAMS, `${name}.dasm`);
   const { image, diagnostics } = assemble([{ path, text: readFileSync(path, 'utf8') }]);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const core = new Core();
-  core.load(image!);
+  const machine = oneCore();
+  const core = machine.core();
+  machine.load(image!);
   let stdout = '';
-  const r = await runLoaded(core, { stdout: { write: (s) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString()) }, stderr: process.stderr });
+  const r = await runLoaded(machine, { stdout: { write: (s) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString()) }, stderr: process.stderr });
   return { core, image: image!, stdout, exitCode: r.exitCode };
 }
 
