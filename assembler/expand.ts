@@ -184,6 +184,13 @@ export class Expander {
             if (this.active()) this.count(file, line);
             continue;
           }
+          const head = blockHead(text, start, end);
+          if (head > 0) {
+            // only the directive is lexed: the rest is plain text, which the lexer would take without an
+            // error, and which block() reads as text (an .irp of a million values is two million tokens)
+            const { lines } = lexSource(file, text.slice(start, head), () => line, this.ctx);
+            return [{ tokens: lines[0]!.tokens, line, text: text.slice(start, end).trim() }];
+          }
           // (the fast path leaves a line with a `;` outside strings and comments, which is several statements)
           fast = fastLine(text, file, line, from, start, end);
         }
@@ -266,6 +273,11 @@ export class Expander {
           this.statement(file, line, { ...l, tokens: l.tokens.slice(0, head), fast: undefined }); // the labels before it
         }
         if (BLOCK_OPEN.has(name)) {
+          // The tokens after the directive are not read (a .irp/.irpc/.macro line's arguments are text;
+          // a .rept count is short): they go now rather than live through the whole expansion (an .irp
+          // of a million values has two million). The group's lines are this pass's own (next() copies
+          // the lexer's).
+          if (name !== '.rept') l.tokens = l.tokens.slice(0, head + 1);
           this.block(file, source, l, head, name);
           break;
         }
@@ -755,6 +767,26 @@ function withCommas(tokens: IToken[], head: number): IToken[] {
     out.push(t);
   });
   return out;
+}
+
+/** Characters the lexer reads in any order without an error, none of them a line break, a `;` or the
+ * start of a comment or of a literal: names, numbers, commas, spaces, + - * ( ). */
+const PLAIN = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$ \t,+-*()') PLAIN[c.charCodeAt(0)] = 1;
+
+/** Where the directive ends, when the line t[start, end) is an `.irp`, `.irpc` or `.macro` (without labels)
+ * followed by plain text only; else 0. */
+function blockHead(t: string, start: number, end: number): number {
+  let p = start;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  if (t.charCodeAt(p) !== 46 /* . */) return 0;
+  const s = p;
+  for (let c = t.charCodeAt(++p); p < end && PLAIN[c] === 1 && c !== 32 && c !== 9 && c !== 44 && c !== 43 && c !== 45 && c !== 42 && c !== 40 && c !== 41; c = t.charCodeAt(++p));
+  if (p - s > 6) return 0;
+  const name = t.slice(s, p).toLowerCase();
+  if (name !== '.irp' && name !== '.irpc' && name !== '.macro') return 0;
+  for (let q = p; q < end; q++) if (PLAIN[t.charCodeAt(q)] !== 1) return 0;
+  return p;
 }
 
 /** The directive a raw line starts with, after any labels. */
