@@ -697,8 +697,12 @@ export class Session {
       this.show(unentered - 1);
       return { kind: 'step' };
     }
-    const calls = unentered > 0 ? this.callsAt(this.core.pc) : [];
-    const call = calls[calls.length - unentered];
+    const here = this.callsAt(this.core.pc);
+    const call = unentered > 0 ? here[here.length - unentered] : undefined;
+    // the calls the step starts inside of: coming back to the start of one (a loop in its body) is not
+    // coming to a call
+    const unenteredHere = new Set(here.slice(here.length - unentered));
+    const inside = new Set((this.image.macroCalls ?? []).filter((c) => c.addr <= this.core.pc && this.core.pc < c.end && !unenteredHere.has(c)));
     const start = this.line();
     const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
     for (let i = 0; i < 1_000_000; i++) {
@@ -706,7 +710,10 @@ export class Session {
       if (stop.kind !== 'step') return stop;
       const pc = this.core.pc;
       if (call && pc >= call.addr && pc < call.end) continue;
-      if (this.callsAt(pc).length > 0) return stop;
+      const calls = this.callsAt(pc);
+      const fresh = calls.filter((c) => !inside.has(c)).length;
+      if (calls.length > 0) this.show(fresh);
+      if (fresh > 0) return stop;
       const exact = this.image.lines.find((l) => l.addr === pc);
       if (exact && key(exact) !== key(start)) return stop;
     }

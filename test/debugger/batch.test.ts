@@ -171,6 +171,13 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toMatch(/^2\t        addi \\r, \\r, 1$/m);
   });
 
+  it('a loop in a macro body goes back to the start of the expansion: stepping stays in the body', () => {
+    const prog = ['.macro spin r', '1:      addi \\r, \\r, -1', '        bnez \\r, 1b', '.endm', '_start: li a0, 2', '        spin a0', '        li a7, 93', '        ecall'];
+    const r = debugSource(prog, ['break _start', 'run', 'next', 'step', 'next', 'next', 'next', 'next']);
+    const steps = r.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => Number(l.split('\t')[0]));
+    expect(steps).toEqual([5, 6, 2, 3, 2, 3, 7]);
+  });
+
   it('help lists every command', () => {
     const r = debug('hello.dasm', ['help']);
     for (const c of ['break', 'continue', 'stepi', 'next', 'finish', 'info', 'print', 'x ', 'list', 'disassemble', 'backtrace']) expect(r.stdout).toContain(c);
