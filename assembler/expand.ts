@@ -107,6 +107,11 @@ export class Expander {
    * values of constant .if expressions: bounded, emptied when full. */
   private readonly lexed = new Map<string, SourceLine[]>();
   private readonly constantIfs = new Map<string, bigint>();
+  /** The short lines without labels that expansions made and the fast path read as a call of a macro
+   * (a recursive macro's calls come back to the same texts, whose arguments are long expressions): a
+   * statement of the name alone, all a call needs, for when the same text comes and the name is a
+   * macro's still. Bounded as `lexed`. */
+  private readonly callLines = new Map<string, Statement>();
   /** The parse of those lines' tokens (the visitor makes a fresh statement of it each time). */
   private readonly keptTokens = new WeakSet<IToken[]>();
   private readonly parsed = new WeakMap<IToken[], LineParse>();
@@ -184,8 +189,33 @@ export class Expander {
             if (this.active()) this.count(file, line);
             continue;
           }
+          const head = structuralHead(text, start, end);
+          if (head > 0) {
+            // lines() reads it from tokens: the fast path would read it for nothing (a recursive macro's
+            // `.if` of a long expression)
+            if (!plainBlock(text, start, head, end)) return this.lex(file, text.slice(start, end), line, at !== undefined).map((l) => ({ ...l, line }));
+            // only the directive is lexed: the rest is plain text, which the lexer would take without an
+            // error, and which block() reads as text (an .irp of a million values is two million tokens)
+            const { lines } = lexSource(file, text.slice(start, head), () => line, this.ctx);
+            return [{ tokens: lines[0]!.tokens, line, text: text.slice(start, end).trim() }];
+          }
+          if (at !== undefined && this.macros.size > 0) {
+            // a macro call an expansion made, read before: only its name matters (invoke() reads the text)
+            const call = this.callLines.get(text.slice(start, end));
+            if (call !== undefined && this.macros.has(call.name!)) {
+              const l = single[0]!;
+              l.line = line;
+              l.text = text.slice(start, end);
+              l.fast = call;
+              return single;
+            }
+          }
           // (the fast path leaves a line with a `;` outside strings and comments, which is several statements)
           fast = fastLine(text, file, line, from, start, end);
+          if (at !== undefined && fast && fast.labels.length === 0 && fast.name !== undefined && this.macros.has(fast.name) && !structural(fast.name) && end - start <= 200) {
+            if (this.callLines.size >= 1000) this.callLines.clear();
+            this.callLines.set(text.slice(start, end), statementOf([], fast.name));
+          }
         }
         if (!fast || structural(fast.name)) return this.lex(file, text.slice(start, end), line, at !== undefined).map((l) => ({ ...l, line }));
         if (fast.name === undefined && fast.labels.length === 0) continue; // a blank line or a comment
@@ -266,6 +296,11 @@ export class Expander {
           this.statement(file, line, { ...l, tokens: l.tokens.slice(0, head), fast: undefined }); // the labels before it
         }
         if (BLOCK_OPEN.has(name)) {
+          // The tokens after the directive are not read (a .irp/.irpc/.macro line's arguments are text;
+          // a .rept count is short): they go now rather than live through the whole expansion (an .irp
+          // of a million values has two million). The group's lines are this pass's own (next() copies
+          // the lexer's).
+          if (name !== '.rept') l.tokens = l.tokens.slice(0, head + 1);
           this.block(file, source, l, head, name);
           break;
         }
@@ -755,6 +790,39 @@ function withCommas(tokens: IToken[], head: number): IToken[] {
     out.push(t);
   });
   return out;
+}
+
+/** Characters the lexer reads in any order without an error, none of them a line break, a `;` or the
+ * start of a comment or of a literal: names, numbers, commas, spaces, + - * ( ). */
+const PLAIN = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$ \t,+-*()') PLAIN[c.charCodeAt(0)] = 1;
+
+/** Where the directive ends, when the line t[start, end) starts with one lines() reads from tokens (a
+ * conditional or a block, not after a label); else 0. */
+function structuralHead(t: string, start: number, end: number): number {
+  let p = start;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  if (t.charCodeAt(p) !== 46 /* . */) return 0;
+  const s = p;
+  for (let c = t.charCodeAt(++p); p < end && (isWordChar(c) || c === 46 || c === 36); c = t.charCodeAt(++p));
+  if (p - s > 8 || !STRUCTURAL.has(t.slice(s, p).toLowerCase())) return 0;
+  let q = p;
+  while (q < end && (t.charCodeAt(q) === 32 || t.charCodeAt(q) === 9)) q++;
+  return t.charCodeAt(q) === 58 /* : a label */ ? 0 : p;
+}
+
+/** Whether the line t[start, end), whose directive ends at head, is an `.irp`, `.irpc` or `.macro`
+ * followed by plain text only. */
+function plainBlock(t: string, start: number, head: number, end: number): boolean {
+  const name = t.slice(start, head).trim().toLowerCase();
+  if (name !== '.irp' && name !== '.irpc' && name !== '.macro') return false;
+  for (let q = head; q < end; q++) if (PLAIN[t.charCodeAt(q)] !== 1) return false;
+  return true;
+}
+
+/** [A-Za-z0-9_] */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /** The directive a raw line starts with, after any labels. */

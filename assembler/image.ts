@@ -46,12 +46,24 @@ export interface Segment {
   flags: SectionFlags;
 }
 
+/** The code a macro call made (assembler/macro-calls.ts): [addr, end), called at file:line. */
+export interface MacroCall {
+  addr: bigint;
+  end: bigint;
+  file: string;
+  line: number;
+}
+
 export interface Image {
   entry: bigint;
   sections: Section[];
   segments: Segment[];
   symbols: SymbolDef[];
   lines: LineEntry[];
+  /** Where the code of each macro call is, by address, an enclosing call's before the calls inside it
+   * that start at the same address (the assembler's; absent when there are none, and in a program read
+   * from an ELF file). */
+  macroCalls?: MacroCall[];
   /** The same rows in columns, when the assembler made the image (the ELF writer reads these). */
   lineColumns?: LineColumns;
 }

@@ -3,7 +3,8 @@
 // records symbol attributes. Values that need final addresses stay as expressions for the link pass.
 import { ByteWriter } from './elf/bytes.js';
 import { FLOAT_DIRECTIVES, floatData } from './floats.js';
-import { diag, type Diagnostic } from './diagnostics.js';
+import { diag, type Diagnostic, type Expansion } from './diagnostics.js';
+import { macroCallOf } from './macro-calls.js';
 import { displayName, ExprError, type Expr, type Loc } from './expr.js';
 import type { Placed } from './expand.js';
 import { AsmError, assembleInstruction, constantField, encodeOp, quickEncode, type FieldValue, type MachineOp } from './insn.js';
@@ -18,16 +19,18 @@ import type { SymbolType } from './image.js';
 export const OUTPUT_SECTIONS = ['.text', '.rodata', '.data', '.bss'] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
+/** Frags that have source lines also name the innermost macro call that made them (`call`), if any: the
+ * link turns those into the image's macro call ranges (assembler/macro-calls.ts). */
 export type Frag =
-  | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string }
+  | { k: 'ops'; offset: number; ops: MachineOp[]; loc: Loc; line: number; file: string; call: Expansion | undefined }
   /** A run of instructions whose operands were all constant, encoded during layout: words[first] to
    * words[first + count - 1] of their input section's code, lines[k] the source line of words[k]. */
-  | { k: 'words'; offset: number; words: U32Column; lines: U32Column; first: number; count: number; file: string }
-  | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string }
+  | { k: 'words'; offset: number; words: U32Column; lines: U32Column; first: number; count: number; file: string; call: Expansion | undefined }
+  | { k: 'data'; offset: number; width: number; values: Expr[]; loc: Loc; line: number; file: string; call: Expansion | undefined }
   /** Integers of `width` (1, 2, 4 or 8) bytes that fit it, known during layout: values[first] to
    * values[first + count - 1] of their input section's ints. */
-  | { k: 'ints'; offset: number; width: number; values: number[]; first: number; count: number; line: number; file: string }
-  | { k: 'bytes'; offset: number; bytes: Uint8Array; line: number; file: string }
+  | { k: 'ints'; offset: number; width: number; values: number[]; first: number; count: number; line: number; file: string; call: Expansion | undefined }
+  | { k: 'bytes'; offset: number; bytes: Uint8Array; line: number; file: string; call: Expansion | undefined }
   | { k: 'fill'; offset: number; size: number; value: number; nops: boolean };
 
 export interface FileSection {
@@ -189,6 +192,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   const sourceLines = new SourceLines();
   /** Where the line table says the statement came from: the last `.loc`, else its assembly line. */
   const origin = (p: Placed): { file: string; line: number } => sourceLines.current ?? p;
+  /** The macro call that made the statement, for the line table's users (none while a `.loc` decides
+   * the lines). */
+  const callOf = (p: Placed): Expansion | undefined => (p.from === undefined || sourceLines.current ? undefined : macroCallOf(p.from));
 
   /** The input section of the last `where` asked for (the current one, almost always). */
   let lastWhere: Where;
@@ -564,7 +570,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
       return;
     }
     const { file: from, line } = origin(p);
-    const f: Frag = { k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from };
+    const f: Frag = { k: 'ops', offset: s.size, ops, loc: st.nameLoc!, line, file: from, call: callOf(p) };
     push(s, f);
     // A conditional branch or a jump (J format: jal, `.insn j`) to an expression is a frag of its own in
     // gas (a branch may grow).
@@ -581,8 +587,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   function words(s: InputSection, p: Placed, word: number, loc: Loc): void {
     const last = s.frags[s.frags.length - 1];
     const { file: from, line } = origin(p);
-    if (last?.k === 'words' && last.file === from && last.offset + 4 * last.count === s.size && s.fragGas[s.fragGas.length - 1] === s.gas.index) last.count++;
-    else push(s, { k: 'words', offset: s.size, words: s.code, lines: s.codeLines, first: s.code.length, count: 1, file: from });
+    const call = callOf(p);
+    if (last?.k === 'words' && last.file === from && last.call === call && last.offset + 4 * last.count === s.size && s.fragGas[s.fragGas.length - 1] === s.gas.index) last.count++;
+    else push(s, { k: 'words', offset: s.size, words: s.code, lines: s.codeLines, first: s.code.length, count: 1, file: from, call });
     s.code.push(word);
     s.codeLines.push(line);
     s.gas.more(s.size, 4);
@@ -595,9 +602,9 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     if (!s) return;
     const { file: from, line } = origin(p);
     if (values.every((e) => fits(e, width))) {
-      push(s, { k: 'ints', offset: s.size, width, values: s.ints, first: s.ints.length, count: values.length, line, file: from });
+      push(s, { k: 'ints', offset: s.size, width, values: s.ints, first: s.ints.length, count: values.length, line, file: from, call: callOf(p) });
       for (const e of values) s.ints.push(Number((e as { v: bigint }).v));
-    } else push(s, { k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from });
+    } else push(s, { k: 'data', offset: s.size, width, values, loc: p.st.nameLoc!, line, file: from, call: callOf(p) });
     if (counted) s.gas.more(s.size, width, values.length);
     grow(s, width * values.length, p.st.nameLoc!);
   }
@@ -607,7 +614,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
     const s = here(p, 'data');
     if (!s) return;
     const { file: from, line } = origin(p);
-    push(s, { k: 'bytes', offset: s.size, bytes, line, file: from });
+    push(s, { k: 'bytes', offset: s.size, bytes, line, file: from, call: callOf(p) });
     s.gas.more(s.size, unit, bytes.length / unit);
     grow(s, bytes.length, p.st.nameLoc!);
   }

@@ -8,6 +8,7 @@ import { evaluate, ExprError, type EvalEnv, type Expr, type Loc } from './expr.j
 import { encodeOp, immediateValue, pcrelHalf, type FieldValue } from './insn.js';
 import type { FileLayout, Frag } from './layout.js';
 import type { LineRows } from './line-rows.js';
+import type { MacroCallRanges } from './macro-calls.js';
 
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
 /** The host stores a number's bytes in the order RISC-V does: a run of words is copied whole. */
@@ -39,15 +40,17 @@ export class Env implements EvalEnv {
 
 /**
  * One file's part of an output section: its frags from address `start` into buf (the section's bytes from
- * address secStart; none for .bss), and their line rows; `env` gives what the file's expressions evaluate
- * in at an address. An error is reported and ends only its frag.
+ * address secStart; none for .bss), their line rows and the ranges of the macro calls that made them; `env`
+ * gives what the file's expressions evaluate in at an address. An error is reported and ends only its frag.
  */
-export function encodeFrags(frags: Frag[], start: number, secStart: number, buf: Uint8Array | undefined, env: (dot: bigint) => EvalEnv, rows: LineRows, diagnostics: Diagnostic[]): void {
+export function encodeFrags(frags: Frag[], start: number, secStart: number, buf: Uint8Array | undefined, env: (dot: bigint) => EvalEnv, rows: LineRows, calls: MacroCallRanges, diagnostics: Diagnostic[]): void {
   const view = buf ? new DataView(buf.buffer) : undefined;
+  calls.section();
   for (let j = 0; j < frags.length; j++) {
     const fr = frags[j]!;
     const addr = start + fr.offset;
     const at = addr - secStart;
+    if (fr.k !== 'fill' && fr.call !== undefined) calls.add(fr.call, addr, fragSize(fr));
     try {
       if (fr.k === 'fill') {
         if (!buf) continue;
@@ -93,6 +96,17 @@ export function encodeFrags(frags: Frag[], start: number, secStart: number, buf:
       if (e instanceof ExprError) diagnostics.push(diag(e.code, e.message, e.loc));
       else throw e;
     }
+  }
+}
+
+/** The bytes a frag with source lines places. */
+function fragSize(fr: Exclude<Frag, { k: 'fill' }>): number {
+  switch (fr.k) {
+    case 'words': return 4 * fr.count;
+    case 'ops': return 4 * fr.ops.length;
+    case 'ints': return fr.width * fr.count;
+    case 'data': return fr.width * fr.values.length;
+    case 'bytes': return fr.bytes.length;
   }
 }
 

@@ -9,6 +9,7 @@ import { OUTPUT_SECTIONS, type FileLayout, type FileSection, type OutputSection,
 import { withLineColumns, type Image, type Section, type Segment, type SymbolDef } from './image.js';
 import { encodeFrags, Env, type LinkSymbols } from './link-encode.js';
 import { LineRows } from './line-rows.js';
+import { MacroCallRanges } from './macro-calls.js';
 
 const PAGE = 0x1000;
 
@@ -179,10 +180,11 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
     }
   }
   const rows = new LineRows(rowCount);
+  const calls = new MacroCallRanges();
   for (const f of files) {
     for (const [secName, s] of f.sections) {
       const secStart = sections.find((x) => x.name === secName)!.addr;
-      encodeFrags(s.frags, base.get(f)!.get(secName)!, secStart, buffers.get(secName), (dot) => envFor(f, dot), rows, diagnostics);
+      encodeFrags(s.frags, base.get(f)!.get(secName)!, secStart, buffers.get(secName), (dot) => envFor(f, dot), rows, calls, diagnostics);
     }
   }
 
@@ -209,7 +211,8 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
-  return { image: withLineColumns({ entry, sections: outSections, segments, symbols }, rows.columns()), diagnostics };
+  const macroCalls = calls.calls();
+  return { image: withLineColumns({ entry, sections: outSections, segments, symbols, ...(macroCalls.length > 0 ? { macroCalls } : {}) }, rows.columns()), diagnostics };
 }
 
 /**

@@ -155,7 +155,10 @@ export function applyPrecedence(operands: Expr[], ops: string[]): Expr {
 }
 
 function spanLoc(a: Loc, b: Loc): Loc {
-  return { ...a, span: a.line === b.line ? b.column + b.span - a.column : a.span };
+  const span = a.line === b.line ? b.column + b.span - a.column : a.span;
+  // (field by field, not a spread, which was most of the time of a deep macro's long arguments: 2^30
+  // expansions to the budget)
+  return 'from' in a ? { file: a.file, line: a.line, column: a.column, span, from: a.from } : { file: a.file, line: a.line, column: a.column, span };
 }
 
 function parseDec(s: string, loc: Loc): bigint {

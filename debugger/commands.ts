@@ -96,7 +96,7 @@ export function evalExpr(ctx: Context, raw: string): bigint {
 
 /** An address from `*expr`, `file:line`, `line` (in the current file) or a symbol; `addrs` are all its
  * locations: a line of a macro or repetition body is at each place it was expanded to (where a run of
- * its rows in the line table starts). */
+ * its rows in the line table starts), a macro call's line where the code of each call made there starts. */
 export function location(ctx: Context, spec: string): { addr: bigint; addrs: bigint[]; where: string } {
   const s = ctx.session;
   const t = spec.trim();
@@ -108,11 +108,16 @@ export function location(ctx: Context, spec: string): { addr: bigint; addrs: big
     const file = m[1] ?? s.line()?.file ?? s.image.lines[0]?.file;
     const line = Number(m[2]);
     const rows = s.image.lines;
-    const at = (k: number) => rows[k]!.line === line && (file === undefined || rows[k]!.file === file || basename(rows[k]!.file) === basename(file));
+    const inFile = (f: string) => file === undefined || f === file || basename(f) === basename(file);
+    const at = (k: number) => rows[k]!.line === line && inFile(rows[k]!.file);
     const starts = rows.filter((l, k) => at(k) && !(k > 0 && at(k - 1) && rows[k - 1]!.file === l.file));
-    if (starts.length === 0) throw new UserError(`no code at ${file ?? '?'}:${line} (no instruction comes from that line; a macro call's come from the lines of its body; try a nearby line)`);
-    const addrs = [...new Set(starts.map((l) => l.addr))];
-    return { addr: addrs[0]!, addrs, where: `${basename(starts[0]!.file)}:${line}` };
+    // a macro call's line: where the code of each call made there starts (in code, not in data it made)
+    const code = s.image.sections.filter((x) => x.flags.exec);
+    const calls = (s.image.macroCalls ?? []).filter((c) => c.line === line && inFile(c.file) && code.some((x) => c.addr >= x.addr && c.addr < x.addr + BigInt(x.size)));
+    const found = [...starts, ...calls];
+    if (found.length === 0) throw new UserError(`no code at ${file ?? '?'}:${line} (no instruction comes from that line; try a nearby line)`);
+    const addrs = [...new Set(found.map((l) => l.addr))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { addr: addrs[0]!, addrs, where: `${basename(found[0]!.file)}:${line}` };
   }
   const sym = s.image.symbols.find((x) => x.name === t);
   if (!sym) throw new UserError(`no symbol '${t}' in the program`);
@@ -121,19 +126,25 @@ export function location(ctx: Context, spec: string): { addr: bigint; addrs: big
 
 /** Where a new breakpoint is: its address and line, or its line and how many locations it has. */
 function placesOf(ctx: Context, bp: Breakpoint): string {
-  return bp.addrs.length > 1 ? `${bp.where} (${bp.addrs.length} locations)` : where(ctx, bp.addr);
+  return bp.addrs.length > 1 ? `${bp.where} (${bp.addrs.length} locations)` : where(ctx, bp.addr, lineOf(bp));
 }
 
-function where(ctx: Context, pc: bigint): string {
-  const place = placeOf(ctx, pc);
+/** The line a breakpoint was set on, `file:line` (a macro call's line has no rows of its own in the line
+ * table: the body's lines are at the same addresses). */
+const lineOf = (bp: Breakpoint): string | undefined => (/^.+:\d+$/.test(bp.where) ? bp.where : undefined);
+
+function where(ctx: Context, pc: bigint, line?: string): string {
+  const place = placeOf(ctx, pc, line);
   return place ? `${hex(pc)} ${place}` : hex(pc);
 }
 
-/** The symbol and source line of an address: `<loop+0x8> at fib.dasm:20`. */
-function placeOf(ctx: Context, pc: bigint): string {
+/** The symbol and source line of an address: `<loop+0x8> at fib.dasm:20`; `line` says which line when
+ * it is known. */
+function placeOf(ctx: Context, pc: bigint, line?: string): string {
   const sym = symbolize(ctx.session.image, pc);
   const l = ctx.session.line(pc);
-  return `${sym ? `<${sym}>` : ''}${sym && l ? ' ' : ''}${l ? `at ${basename(l.file)}:${l.line}` : ''}`;
+  const at = line ?? (l ? `${basename(l.file)}:${l.line}` : undefined);
+  return `${sym ? `<${sym}>` : ''}${sym && at ? ' ' : ''}${at ? `at ${at}` : ''}`;
 }
 
 function instructionAt(ctx: Context, pc: bigint): string {
@@ -392,7 +403,7 @@ export const COMMANDS: Command[] = [
         ctx.out(`${String(b.id).padEnd(5)}${b.temporary ? 'tbreak' : 'break '} ${b.enabled ? 'y' : 'n'}    ${address}  ${b.where}${hitsText(b.hits)}`);
         if (b.condition) ctx.out(`\tstop only if ${b.condition}`);
         // several locations (a line of a macro body): one row each, as gdb shows them
-        if (b.addrs.length > 1) b.addrs.forEach((a, k) => ctx.out(`${`${b.id}.${k + 1}`.padEnd(12)}${b.enabled ? 'y' : 'n'}    0x${a.toString(16).padStart(16, '0')}  ${placeOf(ctx, a)}`));
+        if (b.addrs.length > 1) b.addrs.forEach((a, k) => ctx.out(`${`${b.id}.${k + 1}`.padEnd(12)}${b.enabled ? 'y' : 'n'}    0x${a.toString(16).padStart(16, '0')}  ${placeOf(ctx, a, lineOf(b))}`));
       }
       for (const w of s.watchpoints) ctx.out(watchRow(w));
     } else if ('watchpoints'.startsWith(what) && what.length >= 3) {

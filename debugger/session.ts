@@ -1,7 +1,8 @@
 // A debugging session over a machine of one core or many (docs/debugger.md): breakpoints, stepping by
 // instruction and by source line, continue/finish, and the program's host calls, all through the Core API.
 // Breakpoints cost nothing while running: the core turns a breakpointed word into a break when it decodes it.
-import type { Image, LineEntry } from '../assembler/image.js';
+import { basename } from 'node:path';
+import type { Image, LineEntry, MacroCall } from '../assembler/image.js';
 import { decode } from '../isa/codec.js';
 import type { Core, Delivery, StopReason } from '../emulator/host/core.js';
 import { LAYOUT } from '../emulator/layout.js';
@@ -122,6 +123,11 @@ export class Session {
   private nextId = 1;
   /** Where the program last stopped: a breakpoint there is stepped over when it resumes. */
   private stoppedAt: bigint | undefined;
+  /** How a stop where macro calls start is shown, as gdb shows calls of inlined functions: on the line of
+   * the outermost call, until `step` enters them one at a time (no instruction runs); `unentered` of them
+   * are not entered yet. It holds while the core, its pc and instret are the recorded ones; a new stop
+   * there shows every call unentered. */
+  private shown: { core: Core; pc: bigint; instret: bigint; unentered: number } | undefined;
   interrupted = false;
   /** Report a watchpoint before the access instead of after it (gdb's remote protocol on RISC-V expects
    * that: gdb then steps the instruction itself). */
@@ -187,6 +193,7 @@ export class Session {
 
   /** Load the program afresh (breakpoints stay). */
   restart(): void {
+    this.shown = undefined;
     if (this.preset) {
       this.parked.clear();
       this.machine = new Machine(this.preset, { watchpoints: true });
@@ -367,8 +374,58 @@ export class Session {
     return undefined;
   }
 
+  /** The source line of pc: at the current pc, the line of a macro call made there that is not entered
+   * yet, if any; else the line table's. */
   line(pc = this.core.pc): LineEntry | undefined {
+    if (pc === this.core.pc && this.image.macroCalls) {
+      const n = this.unentered();
+      if (n > 0) {
+        const calls = this.callsAt(pc);
+        const c = calls[calls.length - n]!;
+        return { addr: pc, file: c.file, line: c.line };
+      }
+    }
     return lineFor(this.image.lines, pc);
+  }
+
+  /** The macro calls whose code starts at pc, outermost first. */
+  callsAt(pc: bigint): MacroCall[] {
+    const calls = this.image.macroCalls;
+    if (!calls) return [];
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid]!.addr < pc) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: MacroCall[] = [];
+    for (let k = lo; k < calls.length && calls[k]!.addr === pc; k++) out.push(calls[k]!);
+    return out;
+  }
+
+  /** How many of the macro calls that start at the current pc are not entered yet (see `shown`). */
+  private unentered(): number {
+    const v = this.shown;
+    const c = this.core;
+    if (v && v.core === c && v.pc === c.pc && v.instret === c.instret) return v.unentered;
+    return this.callsAt(c.pc).length;
+  }
+
+  private show(unentered: number): void {
+    this.shown = { core: this.core, pc: this.core.pc, instret: this.core.instret, unentered };
+  }
+
+  /** A stop at a breakpoint set on a line is shown on that line: a macro call's, or a line of the body
+   * whose code starts where the call's does (gdb does the same for a breakpoint in an inlined function). */
+  private showBreakpoint(bp: Breakpoint): void {
+    const m = /^(.*):(\d+)$/.exec(bp.where);
+    const calls = this.callsAt(this.core.pc);
+    if (!m || calls.length === 0) return;
+    const line = Number(m[2]);
+    const k = calls.findIndex((c) => c.line === line && basename(c.file) === basename(m[1]!));
+    if (k >= 0) this.show(calls.length - k);
+    else if (lineFor(this.image.lines, this.core.pc)?.line === line) this.show(0);
   }
 
   private armedAt(pc: bigint): boolean {
@@ -579,6 +636,7 @@ export class Session {
     while (budget > 0n) {
       const before = this.core.instret;
       const stop = this.go(budget < SLICE ? budget : SLICE);
+      if (stop?.kind === 'breakpoint') this.showBreakpoint(stop.bp);
       if (stop) return stop;
       budget -= this.core.instret - before;
       yield;
@@ -627,14 +685,36 @@ export class Session {
     return over && this.isCall(pc) ? this.runTo(pc + 4n) : this.stepi();
   }
 
-  /** Step to the next source line; over calls when `over` (gdb's next), into them otherwise (step). */
+  /**
+   * Step to the next source line; over calls when `over` (gdb's next), into them otherwise (step). On
+   * the line of a macro call, `next` runs all the code the call made and `step` enters the call: it shows
+   * the first line of the body, running nothing. A line where a macro call's code starts is a line to
+   * stop at.
+   */
   stepLine(over: boolean): Stop {
+    const unentered = this.unentered();
+    if (unentered > 0 && !over) {
+      this.show(unentered - 1);
+      return { kind: 'step' };
+    }
+    const here = this.callsAt(this.core.pc);
+    const call = unentered > 0 ? here[here.length - unentered] : undefined;
+    // the calls the step starts inside of: coming back to the start of one (a loop in its body) is not
+    // coming to a call
+    const unenteredHere = new Set(here.slice(here.length - unentered));
+    const inside = new Set((this.image.macroCalls ?? []).filter((c) => c.addr <= this.core.pc && this.core.pc < c.end && !unenteredHere.has(c)));
     const start = this.line();
     const key = (l?: LineEntry) => (l ? `${l.file}:${l.line}` : '');
     for (let i = 0; i < 1_000_000; i++) {
       const stop = this.stepOver(over);
       if (stop.kind !== 'step') return stop;
-      const exact = this.image.lines.find((l) => l.addr === this.core.pc);
+      const pc = this.core.pc;
+      if (call && pc >= call.addr && pc < call.end) continue;
+      const calls = this.callsAt(pc);
+      const fresh = calls.filter((c) => !inside.has(c)).length;
+      if (calls.length > 0) this.show(fresh);
+      if (fresh > 0) return stop;
+      const exact = this.image.lines.find((l) => l.addr === pc);
       if (exact && key(exact) !== key(start)) return stop;
     }
     return { kind: 'step' };

@@ -107,6 +107,16 @@ describe('the line table of expanded code', () => {
     expect(out).toContain('        addi \\r, \\r, 1\n    1010:\t00168693          \taddi\ta3,a3,1\n'); // the second `pair`, shown again
   });
 
+  it('keeps where the code of each macro call is (not of a repetition), enclosing calls first, across an .align in a body', () => {
+    const nested = ['.macro one r', '        addi \\r, \\r, 1', '.endm', '.macro two r', '        one \\r', '        .align 4', '        one \\r', '.endm', '_start: two a0', '        nop', ''].join('\n');
+    const calls = (text: string) => asm(text).image!.macroCalls?.map((c) => `0x${c.addr.toString(16)}-0x${c.end.toString(16)} ${c.file}:${c.line}`);
+    expect(calls(src)).toEqual(['0x1000-0x1008 t.dasm:6', '0x1010-0x1018 t.dasm:10']);
+    expect(calls(nested)).toEqual(['0x1000-0x1014 t.dasm:9', '0x1000-0x1004 t.dasm:5', '0x1010-0x1014 t.dasm:7']);
+    expect(calls('_start: nop\n.rept 2\nnop\n.endr\n')).toBeUndefined();
+    // the line table itself is the body's lines, as before
+    expect(asm(nested).image!.lines.map((l) => l.line)).toEqual([2, 2, 10]);
+  });
+
   it('a body in an included file maps to that file', () => {
     const inc = '.macro one r\n        addi \\r, \\r, 1\n.endm\n';
     const { image } = asm('        .include "inc.dasm"\n_start: one a0\n        nop\n', { 'inc.dasm': inc });

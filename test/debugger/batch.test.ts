@@ -126,10 +126,56 @@ describe('d1 debug --batch', () => {
     expect(r.stdout).toMatch(/^a0 +0x0000000000000001 {2}1$/m);
     expect(r.stdout).toContain('Breakpoint 1, 0x1014 <_start+0x14> at p.dasm:3');
     expect(r.stdout).toMatch(/^a1 +0x0000000000000008 {2}8$/m);
-    // stepping from _start: into bump's body, through the .irp body and the bump in it, line by line
+    // stepping from _start: to the call of bump, into its body, through the .irp body and the call in it,
+    // line by line; next steps over the second call of bump in the .irp
     const steps = r.stdout.slice(r.stdout.indexOf('Breakpoint 2, ')).split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => Number(l.split('\t')[0]));
-    expect(steps).toEqual([5, 2, 3, 8, 2, 3, 8, 2, 3, 11, 3]); // and reverse-step goes back into the body
-    expect(r.stdout).toContain('no code at p.dasm:6 (no instruction comes from that line; a macro call');
+    expect(steps).toEqual([5, 6, 2, 3, 8, 9, 2, 3, 8, 9, 8]); // and reverse-step goes back to the line before
+    expect(r.stdout).toContain('Breakpoint 3 at 0x1004 <_start+0x4> at p.dasm:6'); // a macro call's line
+  });
+
+  it('a macro call is a line: break on it stops at its first instruction, next runs the whole expansion (and calls in it), step enters it', () => {
+    const prog = [
+      '.macro inc r',             // 1
+      '        addi \\r, \\r, 1', // 2
+      '.endm',                    // 3
+      '.macro twice r',           // 4
+      '        inc \\r',          // 5
+      '        call f',           // 6
+      '        inc \\r',          // 7
+      '.endm',                    // 8
+      '_start: li a0, 0',         // 9
+      '        twice a0',         // 10
+      '        twice a0',         // 11
+      '        li a7, 93',        // 12
+      '        ecall',            // 13
+      'f:      addi a0, a0, 10',  // 14
+      '        ret',              // 15
+    ];
+    const r = debugSource(prog, [
+      'break 10', 'info breakpoints', 'run', 'info line', 'next', 'info registers a0', 'next', 'info registers a0', // over both calls
+      'run', 'step', 'step', 'step', 'next', 'next', 'step', 'next', 'delete', 'break p.dasm:5', 'run', 'info registers a0', 'step',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Breakpoint 1 at 0x1004 <_start+0x4> at p.dasm:10');
+    expect(r.stdout).toMatch(/^1 +break +y +0x0000000000001004 +p\.dasm:10$/m);
+    expect(r.stdout).toContain('Breakpoint 1, 0x1004 <_start+0x4> at p.dasm:10\n10\t        twice a0\n0x1004 <_start+0x4> at p.dasm:10');
+    expect(r.stdout).toMatch(/^11\t        twice a0\na0 +0x000000000000000c {2}12$/m);
+    expect(r.stdout).toMatch(/^12\t        li a7, 93\na0 +0x0000000000000018 {2}24$/m);
+    // after the second run: step into twice (5, the call of inc), into inc (2), out to the call of f (6),
+    // over f (7), over inc and out of twice (11), into the second twice (5), over inc (6)
+    const second = r.stdout.slice(r.stdout.lastIndexOf('Breakpoint 1, '), r.stdout.indexOf(' at p.dasm:5 (2 locations)'));
+    const steps = second.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => Number(l.split('\t')[0]));
+    expect(steps).toEqual([10, 5, 2, 6, 7, 11, 5, 6]);
+    // a breakpoint on a body line whose code starts where the call's does shows that line, not the call's
+    expect(r.stdout).toMatch(/^Breakpoint (\d+) at p\.dasm:5 \(2 locations\)\nBreakpoint \1, 0x1004 <_start\+0x4> at p\.dasm:5\n5\t {8}inc \\r\na0 +0x0{16} {2}0$/m);
+    expect(r.stdout).toMatch(/^2\t        addi \\r, \\r, 1$/m);
+  });
+
+  it('a loop in a macro body goes back to the start of the expansion: stepping stays in the body', () => {
+    const prog = ['.macro spin r', '1:      addi \\r, \\r, -1', '        bnez \\r, 1b', '.endm', '_start: li a0, 2', '        spin a0', '        li a7, 93', '        ecall'];
+    const r = debugSource(prog, ['break _start', 'run', 'next', 'step', 'next', 'next', 'next', 'next']);
+    const steps = r.stdout.split('\n').filter((l) => /^\d+\t/.test(l)).map((l) => Number(l.split('\t')[0]));
+    expect(steps).toEqual([5, 6, 2, 3, 2, 3, 7]);
   });
 
   it('help lists every command', () => {
