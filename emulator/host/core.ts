@@ -126,8 +126,16 @@ const CAUSES: Record<number, FaultCause> = {
 const WAIT_KINDS = ['join', 'semaphore', 'barrier', 'remote'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
-/** Instances made so far: each tags the block entries it links (emulator/assembly/jit.ts). */
+/** Instances made so far in this thread: each tags the block entries it links (emulator/assembly/jit.ts)
+ * with a number of its own among the instances over the same memory, those of other threads included:
+ * a thread's tags start at its `tagBase` (a worker thread's: its thread id times 1,024). */
 let instances = 0;
+let tagBase = 0;
+
+/** This thread's instances tag from `base` on (worker threads: emulator/host/worker.ts). */
+export function tagInstancesFrom(base: number): void {
+  tagBase = base % 0xfc00;
+}
 
 /** Whether hot code runs as compiled blocks: yes, unless D1_JIT=0 (the interpreter alone, for comparison). */
 export function jitDefault(): boolean {
@@ -153,7 +161,7 @@ export function instantiate(watchpoints = false, memory = newMemory(), jit = jit
   const env = { memory, table: compiler.table, jitBlock: compiler.block, raceFlush: raceFlush ?? (() => {}) };
   const exports = new WebAssembly.Instance(module ?? wasmModule(file), { env }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
-  exports.setJit(jit, (instances = (instances % 0xffff) + 1), compiler.linkHeat);
+  exports.setJit(jit, tagBase + (instances = (instances % 0x3ff) + 1), compiler.linkHeat);
   return exports;
 }
 
