@@ -9,8 +9,13 @@ const STATE = 0x10000;
  * when the emulator switches cores: SWAP_BYTES of it (VTMP, scratch, is not part of it; the matrix
  * accumulators stay in the core block, CORE_ACC, so a switch moves as little as it can). */
 const SWAP_BYTES = 0x400;
+/** The STATE block (the hot state and the scratch below) of each lane: a die's cores split over two
+ * threads each run one wasm instance over the same memory, the second built with every STATE address
+ * one block further on (laneLayout; emulator/host/lanes.ts). */
+const LANE_BYTES = 0x1000;
+const LANES = 2;
 /** Machine configuration (mesh size, this partition, window end, link costs): MESH_* offsets. */
-const MESH = STATE + 0x1000;
+const MESH = STATE + LANE_BYTES * LANES;
 /** Per router of the partition: slot + 1 of its core in this instance, 0 for a disabled core (u16). */
 const SLOT_MAP = MESH + 0x1000;
 const MAX_ROUTERS = 4096;
@@ -49,13 +54,13 @@ const LINK_RING = 16;
 const JIT_HOT = LINK_LOAD + MAX_ROUTERS * LINK_COUNT * LINK_RING * 8;
 const JIT_HOT_COUNT = 4096;
 /** A scratch predecoded record (the block compiler reads an instruction whose own record is a block entry). */
-const JIT_RECORD = JIT_HOT + JIT_HOT_COUNT * 2;
+const JIT_RECORD = STATE + 0xc00;
 /** The record of the vector or matrix instruction a compiled block runs by the core's semantics
  * (emulator/assembly/jit.ts vexec). */
-const JIT_EXEC = JIT_RECORD + 16;
+const JIT_EXEC = STATE + 0xc10;
 /** The race-checking build (`d1 run --check-races`): its log of accesses and synchronisation for the host
  * (RACE_BYTES each, RACE_FIELDS offsets; emulator/assembly/races.ts, emulator/host/races.ts). */
-const RACE_LOG = JIT_EXEC + 16;
+const RACE_LOG = JIT_HOT + JIT_HOT_COUNT * 2;
 const RACE_COUNT = 16384;
 const RACE_BYTES = 32;
 /** The cores of this instance, CORE_BYTES each: saved hot state, thread blocks, network state, SRAM,
@@ -111,6 +116,9 @@ const CORE_BYTES = Math.ceil((CORE_UNDO + UNDO_LOG + (SRAM_SIZE / CODE_LINE) * 2
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
 export const LAYOUT = {
+  /** Bytes of a lane's STATE block, and the lanes an instance's memory has room for. */
+  LANE_BYTES,
+  LANES,
   /** The running thread's x0..x31, then one scratch slot that absorbs writes to x0 (8 bytes each). */
   REGS: STATE,
   X0_SINK: 32,
@@ -376,6 +384,11 @@ export const MESH_CFG = {
   /** The last speculation begun over this memory (by any instance over it): its number (u32, the tag of
    * the undo areas it filled), its windows (u32) and the end of its first window (i64). */
   SPEC_GEN: 208, SPEC_N: 212, SPEC_FIRST: 216,
+  /** The second lane's current core (its CUR: laneLayout), and whether the cores' speculative windows run
+   * on two lanes (u32: non-zero; emulator/host/lanes.ts). */
+  LANE_CUR: 224, LANE_ON: 228,
+  /** Speculations whose cores ran on two lanes (u32). */
+  SPEC_LANES: 232,
   /** The last watch hit (HIT offsets). */
   HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),
@@ -543,3 +556,14 @@ export const LINK = { EAST: 0, WEST: 1, NORTH: 2, SOUTH: 3, INJECT: 4, EJECT: 5 
  * 40..47 and x in 32..39, the local SRAM offset below.
  */
 export const GLOBAL = { FLAG_BIT: 48, Y_SHIFT: 40, X_SHIFT: 32, COORD_BITS: 8 } as const;
+
+/** The addresses in the STATE block (a lane has its own). */
+const IN_STATE = new Set<string>(['REGS', 'PC', 'INSTRET', 'CUR_THREAD', 'FAULT_CAUSE', 'FAULT_ADDR', 'FAULT_WORD', 'CLOCK', 'XREADY', 'RESOURCES', 'VTMP', 'STALLS', 'JIT_RECORD', 'JIT_EXEC']);
+
+/** The memory map and configuration offsets as lane `lane` sees them: its STATE block's addresses (hot
+ * state, scratch) one LANE_BYTES further on per lane, and its current core at LANE_CUR. Lane 0 is the
+ * map above. */
+export function laneLayout(lane: number): { layout: typeof LAYOUT; mesh: Record<keyof typeof MESH_CFG, number> } {
+  const layout = Object.fromEntries(Object.entries(LAYOUT).map(([k, v]) => [k, IN_STATE.has(k) ? v + lane * LANE_BYTES : v])) as typeof LAYOUT;
+  return { layout, mesh: lane === 0 ? MESH_CFG : { ...MESH_CFG, CUR: MESH_CFG.LANE_CUR } };
+}

@@ -15,6 +15,10 @@ import { traceJson } from '../../emulator/host/trace.js';
 import { RaceChecker, raceReport, racesJson, sourceLineOf } from '../../emulator/host/races.js';
 import { loadProgram, printDiagnostics, sourceLine } from '../load.js';
 
+/** Cores from which a machine of one instance (a die) runs its speculative windows on two lanes by
+ * default (emulator/host/lanes.ts: a worker thread and its start-up, about 50 ms). */
+const LANE_CORES = 64;
+
 export interface MeshFlags {
   mesh?: string;
   /** false with --no-timing: the functional build. */
@@ -211,7 +215,8 @@ export async function runMesh(preset: MeshPreset, image: Image, file: string, f:
     stderr: process.stderr,
     ...(maxCycles !== undefined ? { maxCycles } : {}),
     interrupted: () => interrupted,
-    workers: f.workers !== undefined ? Math.max(1, int(f.workers, '--workers')) : Math.min(availableParallelism(), 8),
+    // (by default a machine of one instance takes a second lane only when it is large enough to pay for it)
+    workers: f.workers !== undefined ? Math.max(1, int(f.workers, '--workers')) : m.parts.length === 1 && m.cores.size < LANE_CORES ? 1 : Math.min(availableParallelism(), 8),
     ...(tty ? { progress: (c: bigint) => process.stderr.write(`\r\x1b[2K${preset.name}: cycle ${c}, ${m.exits.size}/${m.cores.size} cores done`) } : {}),
   });
   if (tty) process.stderr.write('\r\x1b[2K');

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--dump <spec>', 'after the run, CORE:ADDR:LEN=FILE writes SRAM bytes of a core to a file (repeatable)', collect, [])
     .option('--heatmap <file.svg>', 'draw the mesh: cores by how busy they were, links by utilisation')
     .option('--on <rect=program>', 'run another program on a rectangle of cores: X0,Y0-X1,Y1=PROG (repeatable; the main program runs everywhere else)', collect, [])
-    .option('--workers <n>', 'worker threads for a machine of several dies (--tile): one instance per die, the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
+    .option('--workers <n>', 'worker threads: a machine of several dies (--tile) runs one instance per die on them; one die (from 64 cores) runs its speculative windows on two lanes when n >= 2; the same results for any n (default: one a CPU, at most 8; 1 runs all in this thread)')
     .option('--no-timing', 'run without the cycle model (the functional build, faster): every instruction counts one cycle, no stalls')
     .option('--no-jit', 'interpret every instruction: no compiled blocks (the same results, slower; for comparison)')
     .option('--trace <file.json>', 'write a Chrome/Perfetto trace: per core its threads (waits, regions), its engines\' work and the messages delivered to it, each with a flow from its sender; its semaphores and links\' load as counters')

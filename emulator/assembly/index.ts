@@ -6,7 +6,7 @@ import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore } from
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
-export { runWindows, lockstep, release, runnableCores, liveCores, earliest, nextWindowEnd, allLive } from './mesh';
+export { runWindows, lockstep, laneRun, release, runnableCores, liveCores, earliest, nextWindowEnd, allLive } from './mesh';
 export { settle } from './speculate';
 import { allLive } from './mesh';
 export { netWindow, heapMin } from './net';

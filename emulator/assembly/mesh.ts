@@ -8,7 +8,7 @@ import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
 import { noLonger, windowEnd } from './threads';
-import { begin, commit, hold, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
+import { begin, commit, hold, join, keep, speculateFor, speculating, spoil, spoiled, undo } from './speculate';
 
 // @ts-ignore: decorator
 @inline export function cfg(off: usize): u32 { return load<u32>(L.MESH + off); }
@@ -279,6 +279,89 @@ function startWindow(): void {
   store<u32>(L.MESH + L.MESH_PROGRESS, 0);
 }
 
+// ---- lanes: a speculation's cores on two threads (emulator/host/lanes.ts) ---------------------------------
+
+/** The host's second lane: a worker thread's instance over this memory (the lane build: its hot state one
+ * STATE block further on) runs live cores [from, to) of the speculation begun here (laneRun); laneWait
+ * blocks until it is done and gives what laneRun returned. */
+// @ts-ignore: decorator
+@external('env', 'laneStart') declare function laneStart(from: u32, to: u32): void;
+// @ts-ignore: decorator
+@external('env', 'laneWait') declare function laneWait(): u32;
+
+/** Where the second lane's cores stopped the speculation (the end of that window), else i64.MAX_VALUE. */
+let laneReached: i64 = i64.MAX_VALUE;
+const NONE: u32 = 0xffffffff;
+const LANE_RAN: u32 = 0x80000000;
+/** runOne: the core's turn spoiled the speculation. */
+const SPOILED: u32 = 0xfffffffe;
+
+/** The cores' part of a speculation: with lanes on (MESH_LANE_ON), the second half of the live cores on
+ * the second lane while this one runs the first half. Each core's turn is its own, whoever runs it; what
+ * happens is the same as on one lane, only sooner. */
+function runSpeculation(limit: u64): u32 {
+  laneReached = i64.MAX_VALUE;
+  if (cfg(L.MESH_LANE_ON) == 0 || resume != 0) return runCores(limit);
+  dropHalted();
+  const live = cfg(L.MESH_LIVE_N);
+  const half = (live + 1) >> 1;
+  park(); // (the other lane may run the core whose hot state is here)
+  laneStart(half, live);
+  store<u32>(L.MESH + L.MESH_SPEC_LANES, cfg(L.MESH_SPEC_LANES) + 1);
+  let why: u32 = L.STOP_WINDOW;
+  for (let i: u32 = 0; i < half; i++) {
+    why = runOne(liveAt(i), limit);
+    if (why == SPOILED) why = L.STOP_WINDOW; // (runWindows sees `spoiled`)
+    if (why != L.STOP_WINDOW) break;
+  }
+  const other = laneWait();
+  if ((other & LANE_RAN) != 0) ranCores++;
+  if ((other & ~LANE_RAN) != 0) laneReached = load<i64>(L.MESH + L.MESH_SPEC_FIRST) + <i64>((other & ~LANE_RAN) - 1) * load<i64>(L.MESH + L.MESH_WINDOW);
+  resume = 0;
+  return why;
+}
+
+/** Core s's turn in a speculation on lanes: STOP_WINDOW, SPOILED, or why it stopped. */
+function runOne(s: u32, limit: u64): u32 {
+  if (load<u32>(netOf(s) + L.C_HALT) != 0 || waitsOutside(s)) return L.STOP_WINDOW;
+  keep(s);
+  selectCore(s);
+  const why = run(limit);
+  if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
+    if (why == L.STOP_WINDOW) ranCores++;
+    return spoiled ? SPOILED : L.STOP_WINDOW;
+  }
+  return why;
+}
+
+/**
+ * The second lane (this instance is the lane build): live cores [from, to) of the speculation the first
+ * lane began take their turns. Returns 0, or 1 + the windows before the one where a core stopped it
+ * (its end is what the first lane undoes from), with LANE_RAN set when a core ran. The first lane settles
+ * the speculation for both; this one's hot state goes back to its core's block.
+ */
+export function laneRun(from: u32, to: u32, limit: u64): u32 {
+  join();
+  ranCores = 0;
+  let out: u32 = 0;
+  for (let i = from; i < to; i++) {
+    if (runOne(liveAt(i), limit) == L.STOP_WINDOW) continue;
+    out = 1 + <u32>((windowEnd() - load<i64>(L.MESH + L.MESH_SPEC_FIRST)) / load<i64>(L.MESH + L.MESH_WINDOW));
+    break;
+  }
+  hold();
+  park();
+  return out | (ranCores > 0 ? LANE_RAN : 0);
+}
+
+/** The running core's hot state goes back to its block, and no core is current (another lane may run it). */
+export function park(): void {
+  const cur = currentSlot();
+  if (cur == NONE) return;
+  memory.copy(coreBlock(cur) + L.CORE_SAVE, L.REGS, L.SWAP_BYTES);
+  store<u32>(L.MESH + L.MESH_CUR, NONE);
+}
+
 /**
  * A machine of several instances (emulator/host/mesh.ts) runs windows in lockstep; while nothing is in
  * flight in any of them, the host asks each instance at work for the same n windows as one speculation.
@@ -315,18 +398,20 @@ export function runWindows(windows: u32, auto: bool, limit: u64): u32 {
         // (the debugging and race-checking builds run one window at a time)
         span = auto && !WATCHPOINTS && !RACES ? speculateFor(windows - w) : 1;
       }
-      let why = runCores(limit);
+      let why = speculating ? runSpeculation(limit) : runCores(limit);
       while (speculating) {
-        if (!spoiled && why == L.STOP_WINDOW) {
+        // (the end of the window the core that stopped the speculation was in, on either lane)
+        let reached = spoiled || why != L.STOP_WINDOW ? windowEnd() : i64.MAX_VALUE;
+        if (laneReached < reached) reached = laneReached;
+        if (reached == i64.MAX_VALUE) {
           commit();
           break;
         }
-        // (windowEnd: the end of the window the core that stopped the speculation was in)
-        const clean = undo(windowEnd());
+        const clean = undo(reached);
         resume = 0;
         startWindow();
         span = clean >= 2 ? begin(clean) : 1;
-        why = runCores(limit);
+        why = speculating ? runSpeculation(limit) : runCores(limit);
       }
       if (why != L.STOP_WINDOW) return why;
       retired = load<u32>(L.MESH + L.MESH_PROGRESS) != 0;

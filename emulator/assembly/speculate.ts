@@ -69,6 +69,14 @@ export function begin(n: u32): u32 {
   return n;
 }
 
+/** The second lane (mesh.ts laneRun) takes part in the speculation the first lane began (MESH_SPEC_*). */
+export function join(): void {
+  firstEnd = load<i64>(L.MESH + L.MESH_SPEC_FIRST);
+  generation = cfg(L.MESH_SPEC_GEN);
+  speculating = true;
+  spoiled = false;
+}
+
 /** A new epoch for the marks of the code lines; after 127 of them every core's marks start again. */
 function nextEpoch(): void {
   let e = epoch() + 1;

@@ -52,7 +52,8 @@ export function selectCore(slot: u32): void {
   // memory may have selected it (emulator/host/workers.ts)
   setBases(slot);
   if (slot == cur) return;
-  memory.copy(coreBlock(cur) + L.CORE_SAVE, L.REGS, L.SWAP_BYTES);
+  // (none is current after a lane parked its core: emulator/assembly/mesh.ts park)
+  if (cur != 0xffffffff) memory.copy(coreBlock(cur) + L.CORE_SAVE, L.REGS, L.SWAP_BYTES);
   memory.copy(L.REGS, coreBlock(slot) + L.CORE_SAVE, L.SWAP_BYTES);
   store<u32>(L.MESH + L.MESH_CUR, slot);
 }

@@ -14,7 +14,7 @@ import { tableHash } from '../../isa/gen/hash.js';
 import { INSTRUCTIONS } from '../../isa/table.js';
 import { REDIRECT_PENALTY, STALLS, TIMING, WAIT_STALLS } from '../../isa/timing.js';
 import type { Instr } from '../../isa/types.js';
-import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, HIT, LAYOUT, LINK, MESH_CFG, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, RACE_FIELDS, RACE_KIND, SENDER, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, WATCH_WHAT, ticksOf } from '../layout.js';
+import { CAUSE, CHUNK_BYTES, DESC_FLAG, VREG_SPACE, CORE_NET_FIELDS, CYCLE_MODEL, DESC, DESC_BYTES, ENGINE, ENGINE_BYTES, ENGINE_FAULT, ENGINE_KIND, EVENT, EVENT_FIELDS, FORMAT_FAULT, GLOBAL, HIT, LAYOUT, laneLayout, LINK, MSG, MSG_FLAG, MSG_KIND, MSG_STAGE, RACE_FIELDS, RACE_KIND, SENDER, STOP, TRACE_FIELDS, TRACE_KIND, SYNC_FAULT, THREAD_STATE, TICKS_PER_CYCLE, WAIT, WATCH_HIT, WATCH_WHAT, ticksOf } from '../layout.js';
 import { D1_CORE } from '../presets.js';
 import { RECORD, slots } from '../record.js';
 
@@ -38,9 +38,10 @@ export const OP_BREAK = OP_FETCH_END + 1;
  * the instance's tag, imm its function's index in the instance's table. */
 export const OP_JIT = OP_BREAK + 1;
 
-function layoutSource(): string {
-  const groups = { MESH_: MESH_CFG, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND, SENDER_: SENDER, HIT_: HIT, WATCH_: WATCH_WHAT, RF_: RACE_FIELDS, RK_: RACE_KIND };
-  const lines = [header(JSON.stringify({ LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
+function layoutSource(lane: number): string {
+  const { layout: LAYOUT, mesh } = laneLayout(lane);
+  const groups = { MESH_: mesh, C_: CORE_NET_FIELDS, E_: ENGINE, ENGINE_: ENGINE_KIND, MSG_: MSG, KIND_: MSG_KIND, STAGE_: MSG_STAGE, MF_: MSG_FLAG, WAIT_: WAIT, EVENT_: EVENT, EV_: EVENT_FIELDS, D_: DESC, EFAULT_: ENGINE_FAULT, LINK_: LINK, GLOBAL_: GLOBAL, SYNC_: SYNC_FAULT, DF_: DESC_FLAG, TR_: TRACE_FIELDS, TRACE_: TRACE_KIND, SENDER_: SENDER, HIT_: HIT, WATCH_: WATCH_WHAT, RF_: RACE_FIELDS, RK_: RACE_KIND };
+  const lines = [header(JSON.stringify({ lane, LAYOUT, STOP, THREAD_STATE, CAUSE, FORMAT_FAULT, CYCLE_MODEL, STALLS, D1_CORE, REDIRECT_PENALTY, groups })), '// Memory map of the core (emulator/layout.ts).'];
   for (const [k, v] of Object.entries(LAYOUT)) lines.push(`export const ${k}: usize = ${v};`);
   const codes = new Set(['DF_', 'TRACE_', 'ENGINE_', 'KIND_', 'STAGE_', 'MF_', 'WAIT_', 'EVENT_', 'EFAULT_', 'SYNC_', 'SENDER_', 'WATCH_', 'RK_']);
   for (const [prefix, group] of Object.entries(groups)) for (const [k, v] of Object.entries(group)) lines.push(`export const ${prefix}${k}: ${codes.has(prefix) ? 'u32' : 'usize'} = ${v};`);
@@ -312,13 +313,13 @@ function buildSource(watchpoints: boolean, timing: boolean, races: boolean): str
   return `${header(`build ${watchpoints} ${timing} ${races}`)}/** Compiled with the debugger's load/store watch checks (dist/d1-core-watch.wasm). */\nexport const WATCHPOINTS: bool = ${watchpoints};\n/** Compiled with the cycle model (not the functional build, dist/d1-core-fast.wasm). */\nexport const TIMING: bool = ${timing};\n/** Compiled with the race checker's log (dist/d1-core-race.wasm). */\nexport const RACES: bool = ${races};\n`;
 }
 
-export function generateEmulatorSources(opts: { watchpoints?: boolean; timing?: boolean; races?: boolean } = {}): { path: string; text: string }[] {
+export function generateEmulatorSources(opts: { watchpoints?: boolean; timing?: boolean; races?: boolean; lane?: number } = {}): { path: string; text: string }[] {
   const timing = opts.timing ?? true;
   return [
     { path: `${OUT}/build.ts`, text: buildSource(!!opts.watchpoints, timing, !!opts.races) },
     { path: `${OUT}/numbers.ts`, text: numbersSource() },
     { path: `${OUT}/operands.ts`, text: operandsSource() },
-    { path: `${OUT}/layout.ts`, text: layoutSource() },
+    { path: `${OUT}/layout.ts`, text: layoutSource(opts.lane ?? 0) },
     { path: `${OUT}/decode.ts`, text: decodeSource() },
     { path: `${OUT}/dispatch.ts`, text: dispatchSource(timing) },
   ];

@@ -155,10 +155,10 @@ function jitThreshold(): number {
 /** A new instance of a build of the core (by default the one `d1 run` uses; the debugging build when
  * `watchpoints`; the race-checking build when it has a `raceFlush`, which takes its full log: emulator/host/
  * races.ts) with its block compiler, compiling hot code when `jit`. */
-export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module?: WebAssembly.Module, raceFlush?: () => void): CoreExports {
+export function instantiate(watchpoints = false, memory = newMemory(), jit = jitDefault(), timing = true, module?: WebAssembly.Module, raceFlush?: () => void, lane: LaneHooks = NO_LANE): CoreExports {
   const file = buildOf(watchpoints, timing, raceFlush !== undefined);
   const compiler = new BlockCompiler({ timing: file !== 'd1-core-fast.wasm', watch: file === 'd1-core-watch.wasm', races: file === 'd1-core-race.wasm' }, jitThreshold());
-  const env = { memory, table: compiler.table, jitBlock: compiler.block, raceFlush: raceFlush ?? (() => {}) };
+  const env = { memory, table: compiler.table, jitBlock: compiler.block, raceFlush: raceFlush ?? (() => {}), laneStart: (from: number, to: number) => lane.start(from, to), laneWait: () => lane.wait() };
   const exports = new WebAssembly.Instance(module ?? wasmModule(file), { env }).exports as unknown as CoreExports;
   compiler.attach(exports as unknown as Parameters<BlockCompiler['attach']>[0]);
   exports.setJit(jit, tagBase + (instances = (instances % 0x3ff) + 1), compiler.linkHeat);
@@ -176,6 +176,25 @@ export function newMemory(): WebAssembly.Memory {
 export function coreModule(watchpoints: boolean, timing: boolean, races = false): WebAssembly.Module {
   return wasmModule(buildOf(watchpoints, timing, races));
 }
+
+/** The second lane's build of the core (emulator/host/lanes.ts). */
+export function laneModule(timing: boolean): WebAssembly.Module {
+  return wasmModule(timing ? 'd1-core-lane.wasm' : 'd1-core-fast-lane.wasm');
+}
+
+/** An instance's way to its second lane (the laneStart and laneWait it imports: emulator/host/lanes.ts). */
+export interface LaneHooks {
+  start(from: number, to: number): void;
+  wait(): number;
+}
+
+/** No second lane (an instance whose configuration never turns lanes on never calls these). */
+export const NO_LANE: LaneHooks = {
+  start: () => {
+    throw new Error('no second lane');
+  },
+  wait: () => 0,
+};
 
 /** Where a core's regions are in its instance's linear memory. */
 export function coreRegions(slot: number) {

@@ -7,12 +7,13 @@ import type { Image } from '../../assembler/image.js';
 import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
 import { meshPreset, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
-import { Core, coreRegions, instantiate, jitDefault, newMemory, type CoreExports, type StopReason } from './core.js';
+import { Core, coreRegions, instantiate, jitDefault, newMemory, NO_LANE, type CoreExports, type LaneHooks, type StopReason } from './core.js';
 import { copyPages, restorePages, type Pages } from './pages.js';
 import { hitSlot, markExited, NO_LIMIT, raceLog, turn, type PartTurn } from './part.js';
 import type { Point, RaceChecker } from './races.js';
 import { hostCall, type Sink } from './run.js';
 import { WorkerPool } from './workers.js';
+import { Lane } from './lanes.js';
 
 const I64_MAX = (1n << 63n) - 1n;
 const TICKS = BigInt(TICKS_PER_CYCLE);
@@ -36,6 +37,8 @@ export interface Part {
   cores: Core[];
   /** Its configuration and counters (MESH_CFG), read and written between windows. */
   cfg: CfgView;
+  /** Its way to a second lane (emulator/host/lanes.ts), when one runs. */
+  lane: LaneHooks;
 }
 
 export type MeshOutcome =
@@ -248,7 +251,8 @@ export class Machine {
       const memory = newMemory();
       const logs: Uint8Array[] = (this.raceLogs[i] = []);
       const flush = opts.races ? () => logs.push(raceLog(memory)) : undefined;
-      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault(), opts.timing ?? true, undefined, flush);
+      const lane = { ...NO_LANE };
+      const wasm = instantiate(!!opts.watchpoints, memory, opts.jit ?? jitDefault(), opts.timing ?? true, undefined, flush, lane);
       // the instance sets each core up (growing its memory), then the configuration goes in
       const enabled = new Set(enabledCores(preset));
       let n = 0;
@@ -258,7 +262,7 @@ export class Machine {
       new DataView(wasm.memory.buffer).setUint32(LAYOUT.MESH + MESH_CFG.SPEC_ON, opts.speculate === false ? 0 : 1, true);
       const cores = globals.map((_, slot) => new Core({ instance: wasm, slot, ...(opts.watchpoints ? { watchpoints: true } : {}) }));
       // (the view is kept: the instance's memory has all its cores' pages now, and grows no more)
-      const part: Part = { rect, memory, wasm, globals, cores, cfg: new CfgView(wasm.memory.buffer) };
+      const part: Part = { rect, memory, wasm, globals, cores, cfg: new CfgView(wasm.memory.buffer), lane };
       globals.forEach((g, slot) => this.cores.set(g, { part, slot, core: cores[slot]! }));
       return part;
     });
@@ -386,13 +390,14 @@ export class Machine {
   }
 
   /** Speculative windows so far (docs/machine.md, "Windows"): speculations that stood and the windows
-   * they ran, and speculations undone. */
-  get speculation(): { runs: number; windows: number; undone: number } {
-    const s = { runs: 0, windows: 0, undone: 0 };
+   * they ran, speculations undone, and those whose cores ran on two lanes (tries, whether they stood). */
+  get speculation(): { runs: number; windows: number; undone: number; onLanes: number } {
+    const s = { runs: 0, windows: 0, undone: 0, onLanes: 0 };
     for (const p of this.parts) {
       s.runs += p.cfg.getUint32(MESH_CFG.SPEC_RUNS);
       s.windows += p.cfg.getUint32(MESH_CFG.SPEC_WINDOWS);
       s.undone += p.cfg.getUint32(MESH_CFG.SPEC_UNDONE);
+      s.onLanes += p.cfg.getUint32(MESH_CFG.SPEC_LANES);
     }
     return s;
   }
@@ -829,10 +834,30 @@ export class Machine {
   async run(opts: MeshRunOptions): Promise<MeshOutcome> {
     const start = performance.now();
     const multi = this.parts.length > 1;
-    let lastPoll = start;
-    let outcome: MeshOutcome | undefined;
+    let outcome: MeshOutcome;
     this.start();
-    const pool = multi && (opts.workers ?? 1) > 1 ? await WorkerPool.start(opts.workers!, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true, !!this.opts.races) : undefined;
+    const threads = opts.workers ?? 1;
+    const pool = multi && threads > 1 ? await WorkerPool.start(threads, this.parts.map((p) => ({ memory: p.memory, cores: p.cores.length })), this.opts.jit ?? jitDefault(), this.opts.timing ?? true, !!this.opts.races) : undefined;
+    // one instance (a die): its speculative windows' cores on two lanes (emulator/host/lanes.ts)
+    const one = this.parts[0]!;
+    const lanes = !multi && threads > 1 && one.cores.length > 1 && this.opts.speculate !== false && !this.opts.watchpoints && !this.opts.races;
+    const lane = lanes ? await Lane.start(one.memory, one.lane, this.opts.jit ?? jitDefault(), this.opts.timing ?? true) : undefined;
+    try {
+      outcome = await this.rounds(opts, pool);
+    } finally {
+      await pool?.stop();
+      await lane?.stop();
+    }
+    this.takeTrace();
+    this.takeRaces();
+    this.wallSeconds += (performance.now() - start) / 1000;
+    return outcome;
+  }
+
+  /** The rounds of run(), until the outcome. */
+  private async rounds(opts: MeshRunOptions, pool: WorkerPool | undefined): Promise<MeshOutcome> {
+    let lastPoll = performance.now();
+    let outcome: MeshOutcome | undefined;
     while (!outcome) {
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
@@ -848,10 +873,6 @@ export class Machine {
         if (opts.interrupted?.()) outcome = { kind: 'interrupted' };
       }
     }
-    await pool?.stop();
-    this.takeTrace();
-    this.takeRaces();
-    this.wallSeconds += (performance.now() - start) / 1000;
     return outcome;
   }
 }

@@ -23,3 +23,25 @@ describe('emulator code generator', () => {
     expect(OP_ILLEGAL).toBe(INSTRUCTIONS.length + 1);
   });
 });
+
+describe("the second lane's memory map (emulator/layout.ts laneLayout)", () => {
+  it('moves exactly the STATE block (hot state, scratch, the block compiler scratch records) one block on, and the current core to its own field', async () => {
+    const { LAYOUT, MESH_CFG, laneLayout } = await import('../../emulator/layout.js');
+    const { layout, mesh } = laneLayout(1);
+    const state = LAYOUT.REGS, end = state + LAYOUT.LANE_BYTES;
+    const moved = Object.keys(LAYOUT).filter((k) => layout[k as keyof typeof LAYOUT] !== LAYOUT[k as keyof typeof LAYOUT]);
+    expect(moved.sort()).toEqual(['CLOCK', 'CUR_THREAD', 'FAULT_ADDR', 'FAULT_CAUSE', 'FAULT_WORD', 'INSTRET', 'JIT_EXEC', 'JIT_RECORD', 'PC', 'REGS', 'RESOURCES', 'STALLS', 'VTMP', 'XREADY']);
+    for (const k of moved) {
+      const v = LAYOUT[k as keyof typeof LAYOUT];
+      expect(v >= state && v < end, k).toBe(true);
+      expect(layout[k as keyof typeof LAYOUT]).toBe(v + LAYOUT.LANE_BYTES);
+    }
+    // what each lane writes stays in its block: the swapped hot state, the 1 KiB scratch, the two records
+    expect(LAYOUT.REGS + LAYOUT.SWAP_BYTES).toBeLessThanOrEqual(LAYOUT.VTMP);
+    expect(LAYOUT.VTMP + 1024).toBeLessThanOrEqual(LAYOUT.JIT_RECORD);
+    expect(LAYOUT.JIT_EXEC + 16).toBeLessThanOrEqual(end);
+    expect(LAYOUT.REGS + LAYOUT.LANES * LAYOUT.LANE_BYTES).toBeLessThanOrEqual(LAYOUT.MESH);
+    expect(mesh.CUR).toBe(MESH_CFG.LANE_CUR);
+    expect(Object.values(MESH_CFG).filter((v) => v === MESH_CFG.LANE_CUR)).toHaveLength(1);
+  });
+});

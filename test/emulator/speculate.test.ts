@@ -47,7 +47,7 @@ async function expectSame(image: Image, preset: MeshPreset, o: Options = {}) {
   const spec = await runMesh(image, preset, true, o);
   expect(spec.figures).toEqual(plainRun.figures);
   for (const [g, { core }] of plainRun.m.cores) expectSameCore(core, spec.m.cores.get(g)!.core, `core ${plainRun.m.name(g)}`);
-  expect(plainRun.m.speculation).toEqual({ runs: 0, windows: 0, undone: 0 });
+  expect(plainRun.m.speculation).toEqual({ runs: 0, windows: 0, undone: 0, onLanes: 0 });
   return { ...spec, speculation: spec.m.speculation };
 }
 
@@ -245,5 +245,64 @@ describe('a machine of several instances: the instances speculate together (lock
       expect(r.speculation.runs).toBeGreaterThan(0);
       expect(r.speculation.undone).toBeGreaterThan(2);
     }
+  });
+});
+
+/** The cores of a one-instance machine's speculations on two lanes (emulator/host/lanes.ts, `workers: 2`):
+ * the same results as one lane and as no speculation; the lanes were used. */
+describe("a die's speculative windows on two lanes", () => {
+  it('crc32 on every core of a die: the same run on one lane and on two', async () => {
+    const image = build('.equ LEN, 16384\n.equ REPEAT, 1\n        .include "crc32.dasm"\n');
+    const one = await expectSame(image, D1_DIE);
+    const two = await expectSame(image, D1_DIE, { workers: 2 });
+    expect(two.figures).toEqual(one.figures);
+    expect(one.speculation.onLanes).toBe(0);
+    expect(two.speculation.onLanes).toBeGreaterThan(0);
+  });
+
+  it('remote stores and posts from a core of the first lane to one of the second, self-modifying code, vector stores', async () => {
+    for (const timing of [true, false]) {
+      const r = await expectSame(build(WORKER('', 12)), meshPreset(16, 1), { workers: 2, timing });
+      expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
+      expect(r.speculation.onLanes).toBeGreaterThan(0);
+      expect(r.speculation.undone).toBeGreaterThan(2);
+    }
+  });
+
+  it('hardware threads, a fault on a core of the second lane, a cycle limit', async () => {
+    const threads = `
+        la      a0, helper
+        li      a1, 50
+        tspawn  s7, a0, a1
+        li      t0, 0
+        li      t1, 1
+        swait   t0, t1
+        tjoin   s7
+        j       _main
+helper: li      t2, 4000
+1:      addi    a0, a0, 7
+        addi    t2, t2, -1
+        bnez    t2, 1b
+        li      t0, 0
+        li      t1, 1
+        spost   t0, t1
+        texit
+_main:`;
+    const fault = `
+        csrr    t0, coreid
+        li      t1, 3
+        bne     t0, t1, 9f
+        li      t2, 2500
+1:      addi    t2, t2, -1
+        bnez    t2, 1b
+        .word   0                       # an illegal instruction
+9:`;
+    const r = await expectSame(build(WORKER(threads)), meshPreset(2, 2), { workers: 2 });
+    expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
+    expect(r.speculation.onLanes).toBeGreaterThan(0);
+    const f = await expectSame(build(WORKER(fault)), meshPreset(2, 2), { workers: 2 });
+    expect(f.outcome).toMatchObject({ kind: 'stop', core: 3 });
+    const l = await expectSame(build(WORKER()), meshPreset(2, 2), { workers: 2, maxCycles: 20_000n });
+    expect(l.outcome).toEqual({ kind: 'limit' });
   });
 });

@@ -10,6 +10,13 @@ import { TB } from './locals.js';
 import { VREG, type Value } from './schedule.js';
 import { Body, OP } from './wasm.js';
 
+/** Where the running core's hot state is, past LAYOUT's addresses: 0, or a second lane's STATE block (a
+ * worker thread running a die's second lane compiles for its instance: emulator/host/lanes.ts). */
+export let stateShift = 0;
+export function useLane(lane: number): void {
+  stateShift = lane * LAYOUT.LANE_BYTES;
+}
+
 type Home = { global: number } | { tb: boolean; at: number } | { f64: number };
 
 const GLOBAL_OF: Partial<Record<string, string>> = { share: 'decodeShare' };
@@ -24,11 +31,11 @@ const TOTAL_AT: Partial<Record<string, number>> = {
 export function homeOf(v: 'clk'): { global: number };
 export function homeOf(v: Value): Home;
 export function homeOf(v: Value): Home {
-  if (typeof v === 'number') return v >= VREG ? { tb: true, at: LAYOUT.T_VREADY + 8 * (v - VREG) } : { tb: false, at: LAYOUT.XREADY + 8 * v };
-  if (v.startsWith('mu')) return { tb: false, at: LAYOUT.RESOURCES + CYCLE_MODEL.MATRIX + 8 * Number(v.slice(2)) };
-  if (v.startsWith('acc')) return { tb: false, at: LAYOUT.RESOURCES + CYCLE_MODEL.ACC_READY + 8 * Number(v.slice(3)) };
+  if (typeof v === 'number') return v >= VREG ? { tb: true, at: LAYOUT.T_VREADY + 8 * (v - VREG) } : { tb: false, at: LAYOUT.XREADY + stateShift + 8 * v };
+  if (v.startsWith('mu')) return { tb: false, at: LAYOUT.RESOURCES + stateShift + CYCLE_MODEL.MATRIX + 8 * Number(v.slice(2)) };
+  if (v.startsWith('acc')) return { tb: false, at: LAYOUT.RESOURCES + stateShift + CYCLE_MODEL.ACC_READY + 8 * Number(v.slice(3)) };
   const total = TOTAL_AT[v];
-  if (total !== undefined) return { f64: LAYOUT.RESOURCES + total };
+  if (total !== undefined) return { f64: LAYOUT.RESOURCES + stateShift + total };
   const name = GLOBAL_OF[v] ?? v;
   const global = GLOBALS.findIndex((g) => g.name === name);
   if (global < 0) throw new Error(`the cycle model's ${String(v)} has no home`);

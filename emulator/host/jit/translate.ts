@@ -28,7 +28,7 @@ import { D1_CORE } from '../../presets.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
 import { CODE_WRITTEN, PASS_WINDOW, VLOAD, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
 import { A, BASE, CLK0, CORE, EXIT, FLOOR, ISSUED, LOCAL_TYPES, LOOPED, MARK, RET, ROOM, STATE, TAKEN, TB, VAL, ZERO } from './locals.js';
-import { add, global, read, setGlobal, write } from './model.js';
+import { add, global, read, setGlobal, stateShift, write } from './model.js';
 import { discover, links, modelOf, reg } from './region.js';
 import { BRANCHES, LOADS_BY, STORES_BY, VALUE, x1, x2, type Rec } from './semantics.js';
 import { isHeld, offsetsAt, passes, planOf, TOTALS, type Plan, type Value } from './schedule.js';
@@ -94,14 +94,14 @@ export function translate(
     }
   }
   const b = new Body();
-  for (const r of [...regs].sort((p, q) => p - q)) if (r !== 0) b.i32(0).mem(OP.i64_load, LAYOUT.REGS + 8 * r).set(VAL(r));
+  for (const r of [...regs].sort((p, q) => p - q)) if (r !== 0) b.i32(0).mem(OP.i64_load, LAYOUT.REGS + stateShift + 8 * r).set(VAL(r));
   global(b, 'tb');
   b.set(TB);
   b.zero128().set(ZERO);
   // the debugging build: the lowest address a watch range covers (all ones when none)
   if (watch) b.i32(0).mem(OP.i64_load, LAYOUT.MESH + MESH_CFG.WATCH_FLOOR).set(FLOOR);
   // the race-checking build: the running thread's mark (emulator/assembly/races.ts)
-  if (races) b.i32(1).i32(0).mem(OP.i32_load, LAYOUT.CUR_THREAD).op(OP.i32_shl).set(MARK);
+  if (races) b.i32(1).i32(0).mem(OP.i32_load, LAYOUT.CUR_THREAD + stateShift).op(OP.i32_shl).set(MARK);
 
   // Static schedules: the entry's stretch assumes the state now; another, the state the static body of
   // the stretch that added it leaves where it goes on to it (a return point assumes nothing past the clock)
@@ -544,7 +544,7 @@ export function translate(
   b.set(RET);
 
   // write back the registers written
-  for (const r of writes) b.i32(0).get(VAL(r)).mem(OP.i64_store, LAYOUT.REGS + 8 * r);
+  for (const r of writes) b.i32(0).get(VAL(r)).mem(OP.i64_store, LAYOUT.REGS + stateShift + 8 * r);
   b.get(RET);
   const cut = subs.findIndex((s) => s.insns.length === LAYOUT.JIT_MAX_BLOCK && !s.insns.at(-1)!.i.flags?.jump && !subAt.has(s.pc + 4n * BigInt(LAYOUT.JIT_MAX_BLOCK)));
   return {

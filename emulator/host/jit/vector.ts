@@ -9,6 +9,7 @@ import { A, CORE, P, TB, VAL, ZERO } from './locals.js';
 import type { Rec } from './semantics.js';
 import { MMA, VEXEC } from './imports.js';
 import { Body, OP, V128_LOAD, V128_STORE } from './wasm.js';
+import { stateShift } from './model.js';
 
 const MOVES = new Set(['vld', 'vst', 'mzero', 'mget', 'mset']);
 /** Lane loads and stores: they fault lane by lane, after writing some lanes, so the interpreter runs them
@@ -52,7 +53,7 @@ export function move(b: Body, i: Instr, x: Rec): void {
 /** Call the core's semantics of instruction i (record x) at pc, leaving its result (the next pc, or
  * TRAP with nothing done) on the stack. The x registers it reads go to memory first, where it reads them. */
 export function call(b: Body, i: Instr, x: Rec, pc: bigint): void {
-  const spill = (slot: number) => slot !== 0 && b.i32(0).get(VAL(slot >> 3)).mem(OP.i64_store, LAYOUT.REGS + slot);
+  const spill = (slot: number) => slot !== 0 && b.i32(0).get(VAL(slot >> 3)).mem(OP.i64_store, LAYOUT.REGS + stateShift + slot);
   if (i.operands.includes('rs1')) spill(x.rs1);
   if (i.operands.includes('rs2')) spill(x.aux);
   const rec = BigInt(x.op) | (BigInt(x.rd) << 16n) | (BigInt(x.rs1) << 32n) | (BigInt(x.aux) << 48n);
@@ -67,5 +68,5 @@ export function callMma(b: Body, i: Instr, x: Rec): void {
 
 /** After call() succeeded: an x register it wrote (vext) comes back from memory. */
 export function afterCall(b: Body, i: Instr, x: Rec): void {
-  if (i.operands.includes('rd')) b.i32(0).mem(OP.i64_load, LAYOUT.REGS + x.rd).set(VAL(x.rd >> 3));
+  if (i.operands.includes('rd')) b.i32(0).mem(OP.i64_load, LAYOUT.REGS + stateShift + x.rd).set(VAL(x.rd >> 3));
 }
