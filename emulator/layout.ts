@@ -387,8 +387,9 @@ export const MESH_CFG = {
   /** The second lane's current core (its CUR: laneLayout), and whether the cores' speculative windows run
    * on two lanes (u32: non-zero; emulator/host/lanes.ts). */
   LANE_CUR: 224, LANE_ON: 228,
-  /** Speculations whose cores ran on two lanes (u32). */
-  SPEC_LANES: 232,
+  /** Speculations whose cores ran on two lanes (u32), and the live cores the lanes have claimed in the
+   * running one (u32: emulator/assembly/mesh.ts claim). */
+  SPEC_LANES: 232, LANE_CLAIMED: 236,
   /** The last watch hit (HIT offsets). */
   HIT: 0xc00,
   /** Messages in the heap (u32), the first free message record (u32, a free list through MSG_NEXT),

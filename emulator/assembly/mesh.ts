@@ -282,7 +282,7 @@ function startWindow(): void {
 // ---- lanes: a speculation's cores on two threads (emulator/host/lanes.ts) ---------------------------------
 
 /** The host's second lane: a worker thread's instance over this memory (the lane build: its hot state one
- * STATE block further on) runs live cores [from, to) of the speculation begun here (laneRun); laneWait
+ * STATE block further on) runs live cores of [from, to) of the speculation begun here (laneRun); laneWait
  * blocks until it is done and gives what laneRun returned. */
 // @ts-ignore: decorator
 @external('env', 'laneStart') declare function laneStart(from: u32, to: u32): void;
@@ -304,15 +304,17 @@ function runSpeculation(limit: u64): u32 {
   if (cfg(L.MESH_LANE_ON) == 0 || resume != 0) return runCores(limit);
   dropHalted();
   const live = cfg(L.MESH_LIVE_N);
-  const half = (live + 1) >> 1;
   park(); // (the other lane may run the core whose hot state is here)
-  laneStart(half, live);
+  atomic.store<u32>(L.MESH + L.MESH_LANE_CLAIMED, 0);
+  laneStart(0, live);
   store<u32>(L.MESH + L.MESH_SPEC_LANES, cfg(L.MESH_SPEC_LANES) + 1);
   let why: u32 = L.STOP_WINDOW;
-  for (let i: u32 = 0; i < half; i++) {
+  for (let i: u32 = 0; claim(live); i++) {
     why = runOne(liveAt(i), limit);
+    if (why == L.STOP_WINDOW) continue;
+    stopClaims();
     if (why == SPOILED) why = L.STOP_WINDOW; // (runWindows sees `spoiled`)
-    if (why != L.STOP_WINDOW) break;
+    break;
   }
   const other = laneWait();
   if ((other & LANE_RAN) != 0) ranCores++;
@@ -320,6 +322,16 @@ function runSpeculation(limit: u64): u32 {
   resume = 0;
   return why;
 }
+
+/**
+ * A lane claims the next of the `live` cores: the first lane takes them from the front, the second from
+ * the back, until every one is claimed (so a core mostly stays on its lane from one speculation to the
+ * next, and the lanes end together). Which lane runs a core changes nothing of what it does.
+ */
+function claim(live: u32): bool { return atomic.add<u32>(L.MESH + L.MESH_LANE_CLAIMED, 1) < live; }
+
+/** A core stopped the speculation: no more are claimed (the other lane finishes the one it runs). */
+function stopClaims(): void { atomic.store<u32>(L.MESH + L.MESH_LANE_CLAIMED, 1 << 30); }
 
 /** Core s's turn in a speculation on lanes: STOP_WINDOW, SPOILED, or why it stopped. */
 function runOne(s: u32, limit: u64): u32 {
@@ -335,8 +347,8 @@ function runOne(s: u32, limit: u64): u32 {
 }
 
 /**
- * The second lane (this instance is the lane build): live cores [from, to) of the speculation the first
- * lane began take their turns. Returns 0, or 1 + the windows before the one where a core stopped it
+ * The second lane (this instance is the lane build): live cores of [from, to) of the speculation the first
+ * lane began take their turns, from the back, as long as it claims them (claim). Returns 0, or 1 + the windows before the one where a core stopped it
  * (its end is what the first lane undoes from), with LANE_RAN set when a core ran. The first lane settles
  * the speculation for both; this one's hot state goes back to its core's block.
  */
@@ -344,8 +356,9 @@ export function laneRun(from: u32, to: u32, limit: u64): u32 {
   join();
   ranCores = 0;
   let out: u32 = 0;
-  for (let i = from; i < to; i++) {
-    if (runOne(liveAt(i), limit) == L.STOP_WINDOW) continue;
+  for (let i = to; i > from && claim(to); i--) {
+    if (runOne(liveAt(i - 1), limit) == L.STOP_WINDOW) continue;
+    stopClaims();
     out = 1 + <u32>((windowEnd() - load<i64>(L.MESH + L.MESH_SPEC_FIRST)) / load<i64>(L.MESH + L.MESH_WINDOW));
     break;
   }

@@ -1,7 +1,8 @@
 // A die's cores on two threads (docs/machine.md, "Speculative windows"): while the cores of an instance
 // run windows speculatively, nothing passes between them, so a worker thread's instance over the same
-// memory runs the second half of them (the lane build of the core: its hot state one STATE block further
-// on, emulator/layout.ts laneLayout) while the host's runs the first half. The instance asks for the
+// memory runs some of them (the lane build of the core: its hot state one STATE block further on,
+// emulator/layout.ts laneLayout) while the host's runs the others: each takes the next core from its end
+// of the live list (emulator/assembly/mesh.ts claim). The instance asks for the
 // second lane and waits for it from inside its run (laneStart, laneWait: emulator/assembly/mesh.ts
 // runSpeculation), so the two meet through shared memory and Atomics, not messages. Each core's turn is
 // the same whichever lane runs it, and the first lane settles the speculation for both, so a run gives
