@@ -1,12 +1,12 @@
-// A die's cores on two threads (docs/machine.md, "Speculative windows"): while the cores of an instance
-// run windows speculatively, nothing passes between them, so a worker thread's instance over the same
-// memory runs some of them (the lane build of the core: its hot state one STATE block further on,
-// emulator/layout.ts laneLayout) while the host's runs the others: each takes the next core from its end
-// of the live list (emulator/assembly/mesh.ts claim). The instance asks for the
-// second lane and waits for it from inside its run (laneStart, laneWait: emulator/assembly/mesh.ts
-// runSpeculation), so the two meet through shared memory and Atomics, not messages. Each core's turn is
-// the same whichever lane runs it, and the first lane settles the speculation for both, so a run gives
-// the same results, statistics and trace with one lane or two.
+// A die's cores on two threads (docs/machine.md, "Speculative windows"): while the cores of an instance run
+// windows speculatively, nothing passes between them, so a worker thread's instance over the same memory
+// runs some of them (the lane build of the core: its hot state one STATE block further on,
+// emulator/layout.ts laneLayout) while the host's runs the others: each takes the next core from its end of
+// the live list (emulator/assembly/mesh.ts claim). The instance asks for the second lane and waits for it
+// from inside its run (laneStart, laneWait: emulator/assembly/mesh.ts runSpeculation), so the two meet
+// through shared memory and Atomics, not messages. Each core's turn is the same whichever lane runs it, and
+// the first lane settles the speculation for both, so a run gives the same results, statistics and trace
+// with one lane or two.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../cli/root.js';
