@@ -1,19 +1,19 @@
 // The snapshots reverse execution goes back to (docs/debugger.md, "Reverse execution"): on one core, the
 // core's whole state every EVERY instructions retired, at most MAX of them (older ones thinned, the start
 // kept); on a machine of many cores, checkpoints of the machine and every call the session made to run it.
-import type { Core } from '../emulator/host/core.js';
+import type { Core, CoreCheckpoint } from '../emulator/host/core.js';
 import type { Machine, MachineSnapshot } from '../emulator/host/mesh.js';
 import { pageBytes } from '../emulator/host/pages.js';
 
-/** Instructions between snapshots (each ~1.3 MB: the state and SRAM). Compiled code runs some 2,000 M
- * instructions a second, so going back replays at most about a millisecond's worth, and taking them
- * costs a plain run a few percent. */
+/** Instructions between snapshots (each the state and the pages of SRAM that changed since the one before:
+ * Core.checkpoint). Compiled code runs some 2,000 M instructions a second, so going back replays at most
+ * about a millisecond's worth. */
 const EVERY = 2_000_000n;
 const MAX = 128;
 
 export interface Snapshot {
   at: bigint;
-  data: Uint8Array;
+  data: CoreCheckpoint;
 }
 
 export class History {
@@ -27,7 +27,7 @@ export class History {
 
   /** Forget everything; the present (the start of the program) is the first snapshot. */
   start(): void {
-    this.list = [{ at: this.core.instret, data: this.core.snapshot() }];
+    this.list = [{ at: this.core.instret, data: this.core.checkpoint() }];
   }
 
   /** Take a snapshot if one is due. */
@@ -35,7 +35,7 @@ export class History {
     const last = this.list[this.list.length - 1]!;
     const now = this.core.instret;
     if (now < last.at + EVERY) return;
-    this.list.push({ at: now, data: this.core.snapshot() });
+    this.list.push({ at: now, data: this.core.checkpoint(last.data) });
     if (this.list.length > MAX) this.list = this.list.filter((_, i) => i === 0 || i % 2 === 1 || i === this.list.length - 1);
   }
 

@@ -8,6 +8,7 @@ import type { Image } from '../../assembler/image.js';
 import { D1_CORE } from '../presets.js';
 import { distWasm, optimized, SHARED_MEMORY } from './wasm.js';
 import { BlockCompiler } from './jit/index.js';
+import { copyPages, restorePages, type Pages } from './pages.js';
 import { CAUSE, CORE_NET_FIELDS, CYCLE_MODEL, ENGINE, ENGINE_BYTES, HIT, LAYOUT, MESH_CFG, STOP, THREAD_STATE, TICKS_PER_CYCLE, WATCH_HIT, WATCH_WHAT } from '../layout.js';
 import { STALLS } from '../../isa/timing.js';
 
@@ -200,6 +201,12 @@ export const NO_LANE: LaneHooks = {
 export function coreRegions(slot: number) {
   const base = LAYOUT.CORES + slot * LAYOUT.CORE_BYTES;
   return { base, sram: base + LAYOUT.CORE_SRAM, threads: base + LAYOUT.CORE_THREADS, net: base + LAYOUT.CORE_NET };
+}
+
+/** A core's state at some point (Core.checkpoint). */
+export interface CoreCheckpoint {
+  hot: Uint8Array;
+  pages: Pages;
 }
 
 export class Core {
@@ -539,9 +546,8 @@ export class Core {
   }
 
   /**
-   * Everything a run depends on (registers, thread and cycle-model state, SRAM), for going back in time:
-   * restore() returns the core to exactly this point (the predecoded records are rebuilt on demand;
-   * breakpoints are kept).
+   * Everything a run depends on (registers, thread and cycle-model state, SRAM), as one array of bytes
+   * (the differential tests compare them).
    */
   snapshot(): Uint8Array {
     this.dv; // selects this core
@@ -555,12 +561,27 @@ export class Core {
     return s;
   }
 
-  restore(s: Uint8Array): void {
+  /**
+   * What snapshot() holds, for going back in time (the debugger's one-core history): the hot state, and
+   * the core block from its save area to the end of SRAM page by page, sharing the pages that `before`
+   * (the checkpoint before it) has unchanged, so a checkpoint costs what changed since that one.
+   * restore() returns the core to exactly this point (the predecoded records are rebuilt on demand;
+   * breakpoints are kept).
+   */
+  checkpoint(before?: CoreCheckpoint): CoreCheckpoint {
+    this.dv; // selects this core
+    const mem = new Uint8Array(this.wasm.memory.buffer);
+    const hot = mem.slice(LAYOUT.REGS, LAYOUT.REGS + LAYOUT.SWAP_BYTES);
+    return { hot, pages: copyPages(mem, [[coreRegions(this.slot).base, this.sramAt + LAYOUT.SRAM_SIZE]], before?.pages) };
+  }
+
+  restore(c: CoreCheckpoint): void {
     this.clean = false;
     this.dv; // selects this core
-    const hot = LAYOUT.SWAP_BYTES;
-    new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot).set(s.subarray(0, hot));
-    new Uint8Array(this.wasm.memory.buffer, coreRegions(this.slot).base + LAYOUT.CORE_ACC, s.length - hot).set(s.subarray(hot));
+    const mem = new Uint8Array(this.wasm.memory.buffer);
+    // (the save area comes back too, stale as it was: the core is selected, its hot state is at REGS)
+    restorePages(mem, c.pages, () => {});
+    mem.set(c.hot, LAYOUT.REGS);
     this.wasm.invalidateAll();
   }
 

@@ -7,7 +7,7 @@ import type { Image } from '../../assembler/image.js';
 import { CORE_NET_FIELDS, EVENT, EVENT_FIELDS, LAYOUT, LINK, MESH_CFG, STOP, TICKS_PER_CYCLE, TRACE_FIELDS, TRACE_KIND } from '../layout.js';
 import { meshPreset, NOC, type MeshPreset } from '../presets.js';
 import { enabledCores, writeConfig, type Partition } from './config.js';
-import { Core, coreRegions, instantiate, jitDefault, newMemory, NO_LANE, type CoreExports, type LaneHooks, type StopReason } from './core.js';
+import { Core, coreRegions, instantiate, jitDefault, newMemory, NO_LANE, type CoreCheckpoint, type CoreExports, type LaneHooks, type StopReason } from './core.js';
 import { copyPages, restorePages, type Pages } from './pages.js';
 import { hitSlot, markExited, NO_LIMIT, raceLog, turn, type PartTurn } from './part.js';
 import type { Point, RaceChecker } from './races.js';
@@ -701,7 +701,7 @@ export class Machine {
   /** Put core g back as Core.snapshot() saw it, for the one-core debugger's history: a machine of one core
    * keeps nothing of its own between windows but the core's exit, which is forgotten when the core had not
    * exited then (the messages in flight are not part of it). */
-  restoreCore(g: number, s: Uint8Array): void {
+  restoreCore(g: number, s: CoreCheckpoint): void {
     const { part, slot, core } = this.cores.get(g)!;
     core.restore(s);
     if (this.halted(part, slot) || !this.exits.delete(g)) return;

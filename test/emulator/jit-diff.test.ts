@@ -1045,7 +1045,7 @@ mid:    xori a0, a0, 5
     expectSameCore(cores[0]!, cores[1]!, 'breakpoints');
   });
 
-  it('restore() of a snapshot taken mid-loop, after code and data changed, runs on as before', async () => {
+  it('restore() of a checkpoint taken mid-loop, after code and data changed, runs on as before', async () => {
     const img = image();
     const mid = img.symbols.find((s) => s.name === 'mid')!.value;
     const cores = [false, true].map((jit) => {
@@ -1055,7 +1055,7 @@ mid:    xori a0, a0, 5
     });
     const figures = cores.map((c) => {
       c.runRaw(1200n);
-      const snap = c.snapshot();
+      const snap = c.checkpoint();
       c.runRaw(333n);
       c.writeMem(mid, c.readMem(mid + 4n, 4)); // patch the loop, then go back before it
       c.runRaw(500n);
