@@ -153,21 +153,9 @@ vbuf:   .zero   1024
 inbox:  .dword  0
 `;
 
-describe('programs written to undo speculations at awkward moments', () => {
-  it('self-modifying code, scalar and vector stores, remote stores and posts in the middle of the compute', async () => {
-    const r = await expectSame(build(WORKER()), meshPreset(2, 2));
-    expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
-    expect(r.speculation.runs).toBeGreaterThan(0);
-    expect(r.speculation.undone).toBeGreaterThan(2);
-  });
-
-  it('the functional build (--no-timing)', async () => {
-    const r = await expectSame(build(WORKER()), meshPreset(2, 2), { timing: false });
-    expect(r.speculation.runs).toBeGreaterThan(0);
-  });
-
-  it('hardware threads: one spawned twice in a speculation, local semaphores between them, joins', async () => {
-    const threads = `
+/** Prepended to WORKER: thread 0 spawns a helper thread twice (the same thread's block, spawned twice in
+ * a speculation), each time waiting on a local semaphore the helper posts and joining it. */
+const THREADS = `
         la      a0, helper
         li      a1, 50
         tspawn  s7, a0, a1
@@ -192,22 +180,41 @@ helper: li      t2, 4000
         spost   t0, t1
         texit
 _main:`;
-    const r = await expectSame(build(WORKER(threads)), meshPreset(2, 2));
-    expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
-    expect(r.m.cores.get(0)!.core.threads().filter((t) => t.instret > 0n).length).toBe(2);
-  });
 
-  it('a fault on one core in the middle of a speculation', async () => {
-    const fault = `
+/** Prepended to WORKER: core `core` runs a little, then meets an illegal instruction. */
+const FAULT = (core: number) => `
         csrr    t0, coreid
-        li      t1, 2
+        li      t1, ${core}
         bne     t0, t1, 9f
         li      t2, 2500
 1:      addi    t2, t2, -1
         bnez    t2, 1b
         .word   0                       # an illegal instruction
 9:`;
-    const r = await expectSame(build(WORKER(fault)), meshPreset(2, 2));
+
+describe('programs written to undo speculations at awkward moments', () => {
+  it('self-modifying code, scalar and vector stores, remote stores and posts in the middle of the compute', async () => {
+    const r = await expectSame(build(WORKER()), meshPreset(2, 2));
+    expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
+    expect(r.speculation.runs).toBeGreaterThan(0);
+    expect(r.speculation.undone).toBeGreaterThan(2);
+  });
+
+  it('the functional build (--no-timing)', async () => {
+    const r = await expectSame(build(WORKER()), meshPreset(2, 2), { timing: false });
+    expect(r.speculation.runs).toBeGreaterThan(0);
+  });
+
+  it('hardware threads: one spawned twice in a speculation, local semaphores between them, joins', async () => {
+
+    const r = await expectSame(build(WORKER(THREADS)), meshPreset(2, 2));
+    expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
+    expect(r.m.cores.get(0)!.core.threads().filter((t) => t.instret > 0n).length).toBe(2);
+  });
+
+  it('a fault on one core in the middle of a speculation', async () => {
+
+    const r = await expectSame(build(WORKER(FAULT(2))), meshPreset(2, 2));
     expect(r.outcome).toMatchObject({ kind: 'stop', core: 2 });
   });
 
@@ -270,37 +277,12 @@ describe("a die's speculative windows on two lanes", () => {
   });
 
   it('hardware threads, a fault on a core of the second lane, a cycle limit', async () => {
-    const threads = `
-        la      a0, helper
-        li      a1, 50
-        tspawn  s7, a0, a1
-        li      t0, 0
-        li      t1, 1
-        swait   t0, t1
-        tjoin   s7
-        j       _main
-helper: li      t2, 4000
-1:      addi    a0, a0, 7
-        addi    t2, t2, -1
-        bnez    t2, 1b
-        li      t0, 0
-        li      t1, 1
-        spost   t0, t1
-        texit
-_main:`;
-    const fault = `
-        csrr    t0, coreid
-        li      t1, 3
-        bne     t0, t1, 9f
-        li      t2, 2500
-1:      addi    t2, t2, -1
-        bnez    t2, 1b
-        .word   0                       # an illegal instruction
-9:`;
-    const r = await expectSame(build(WORKER(threads)), meshPreset(2, 2), { workers: 2 });
+
+
+    const r = await expectSame(build(WORKER(THREADS)), meshPreset(2, 2), { workers: 2 });
     expect(r.outcome).toEqual({ kind: 'exit', code: (3000 + 3000 * 3) & 0x7f });
     expect(r.speculation.onLanes).toBeGreaterThan(0);
-    const f = await expectSame(build(WORKER(fault)), meshPreset(2, 2), { workers: 2 });
+    const f = await expectSame(build(WORKER(FAULT(3))), meshPreset(2, 2), { workers: 2 });
     expect(f.outcome).toMatchObject({ kind: 'stop', core: 3 });
     const l = await expectSame(build(WORKER()), meshPreset(2, 2), { workers: 2, maxCycles: 20_000n });
     expect(l.outcome).toEqual({ kind: 'limit' });
