@@ -154,21 +154,10 @@ export function runCores(limit: u64): u32 {
   if (resume == 0) dropHalted();
   const live = cfg(L.MESH_LIVE_N);
   while (resume < live) {
-    const s = liveAt(resume);
-    if (load<u32>(netOf(s) + L.C_HALT) != 0 || waitsOutside(s)) {
-      resume++;
-      continue;
-    }
-    if (speculating) keep(s);
-    selectCore(s);
-    const why = run(limit);
-    if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
-      if (why == L.STOP_WINDOW) ranCores++;
-      resume++;
-      if (spoiled) return L.STOP_WINDOW; // (runWindows undoes the speculation)
-      continue;
-    }
-    return why;
+    const why = runOne(liveAt(resume), limit);
+    if (why != L.STOP_WINDOW && why != SPOILED) return why; // (the host serves it; the core goes on after)
+    resume++;
+    if (why == SPOILED) return L.STOP_WINDOW; // (runWindows undoes the speculation)
   }
   resume = 0;
   return L.STOP_WINDOW;
@@ -333,10 +322,11 @@ function claim(live: u32): bool { return atomic.add<u32>(L.MESH + L.MESH_LANE_CL
 /** A core stopped the speculation: no more are claimed (the other lane finishes the one it runs). */
 function stopClaims(): void { atomic.store<u32>(L.MESH + L.MESH_LANE_CLAIMED, 1 << 30); }
 
-/** Core s's turn in a speculation on lanes: STOP_WINDOW, SPOILED, or why it stopped. */
+/** Core s's turn in the window (or the speculation): STOP_WINDOW (done, or nothing to run), SPOILED (it
+ * stopped the speculation), or why it stopped. */
 function runOne(s: u32, limit: u64): u32 {
   if (load<u32>(netOf(s) + L.C_HALT) != 0 || waitsOutside(s)) return L.STOP_WINDOW;
-  keep(s);
+  if (speculating) keep(s);
   selectCore(s);
   const why = run(limit);
   if (why == L.STOP_WINDOW || why == L.STOP_BLOCKED) {
