@@ -285,9 +285,9 @@ const LANE_RAN: u32 = 0x80000000;
 /** runOne: the core's turn spoiled the speculation. */
 const SPOILED: u32 = 0xfffffffe;
 
-/** The cores' part of a speculation: with lanes on (MESH_LANE_ON), the second half of the live cores on
- * the second lane while this one runs the first half. Each core's turn is its own, whoever runs it; what
- * happens is the same as on one lane, only sooner. */
+/** The cores' part of a speculation: with lanes on (MESH_LANE_ON), this lane and the second claim the live
+ * cores from either end (claim). Each core's turn is its own, whoever runs it; what happens is the same
+ * as on one lane, only sooner. */
 function runSpeculation(limit: u64): u32 {
   laneReached = i64.MAX_VALUE;
   if (cfg(L.MESH_LANE_ON) == 0 || resume != 0) return runCores(limit);
@@ -338,9 +338,10 @@ function runOne(s: u32, limit: u64): u32 {
 
 /**
  * The second lane (this instance is the lane build): live cores of [from, to) of the speculation the first
- * lane began take their turns, from the back, as long as it claims them (claim). Returns 0, or 1 + the windows before the one where a core stopped it
- * (its end is what the first lane undoes from), with LANE_RAN set when a core ran. The first lane settles
- * the speculation for both; this one's hot state goes back to its core's block.
+ * lane began take their turns, from the back, as long as it claims them (claim). Returns 0, or 1 + the
+ * windows before the one where a core stopped it (its end is what the first lane undoes from), with
+ * LANE_RAN set when a core ran. The first lane settles the speculation for both; this one's hot state
+ * goes back to its core's block.
  */
 export function laneRun(from: u32, to: u32, limit: u64): u32 {
   join();
