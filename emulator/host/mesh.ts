@@ -698,7 +698,7 @@ export class Machine {
     return { kind: 'step' };
   }
 
-  /** Put core g back as Core.snapshot() saw it, for the one-core debugger's history: a machine of one core
+  /** Put core g back as Core.checkpoint() saw it, for the one-core debugger's history: a machine of one core
    * keeps nothing of its own between windows but the core's exit, which is forgotten when the core had not
    * exited then (the messages in flight are not part of it). */
   restoreCore(g: number, s: CoreCheckpoint): void {
