@@ -793,20 +793,8 @@ export class Machine {
    * earliest stop are tried again (when there are 2 or more of them), else the round runs its window the
    * ordinary way (undefined).
    */
-  private async lockstep(busy: boolean[], pool: WorkerPool | undefined, maxCycles?: bigint): Promise<Map<number, PartTurn> | undefined> {
+  private async lockstep(busy: boolean[], pool: WorkerPool | undefined, n: number): Promise<Map<number, PartTurn> | undefined> {
     const l = this.lock;
-    if (this.opts.watchpoints || this.opts.races || !this.parts.every((p) => quiet(p.cfg))) return undefined;
-    if (l.wait > 0) {
-      l.wait--;
-      return undefined;
-    }
-    const lead = this.parts[0]!.cfg;
-    let n = l.span;
-    if (maxCycles !== undefined) {
-      // (the windows stop about at the cycle limit, as an instance's own do)
-      const end = lead.getBigInt64(MESH_CFG.WINDOW_END);
-      n = end >= maxCycles * TICKS ? 1 : Math.min(n, Number((maxCycles * TICKS - end) / lead.getBigInt64(MESH_CFG.WINDOW)) + 1);
-    }
     const at = busy.flatMap((b, i) => (b ? [i] : []));
     while (n >= 2) {
       const results = pool ? await pool.lockstep(busy, n) : new Map(at.map((i) => [i, this.parts[i]!.wasm.lockstep(n, NO_LIMIT)]));
@@ -828,6 +816,22 @@ export class Machine {
       n = clean;
     }
     return undefined;
+  }
+
+  /** The windows the next lockstep speculation may take (below 2: none now). Checked before lockstep() is
+   * called, so that a round with something in flight pays for no promise. */
+  private lockstepSpan(maxCycles?: bigint): number {
+    const l = this.lock;
+    if (this.opts.watchpoints || this.opts.races || !this.parts.every((p) => quiet(p.cfg))) return 0;
+    if (l.wait > 0) {
+      l.wait--;
+      return 0;
+    }
+    if (maxCycles === undefined) return l.span;
+    // (the windows stop about at the cycle limit, as an instance's own do)
+    const lead = this.parts[0]!.cfg;
+    const end = lead.getBigInt64(MESH_CFG.WINDOW_END);
+    return end >= maxCycles * TICKS ? 0 : Math.min(l.span, Number((maxCycles * TICKS - end) / lead.getBigInt64(MESH_CFG.WINDOW)) + 1);
   }
 
   /** Run until every core has exited, or a fault, deadlock, the cycle limit or an interrupt. */
@@ -862,7 +866,8 @@ export class Machine {
       const busy = this.busyParts();
       // (worker threads when several instances are at work; one alone runs in this thread)
       const several = busy.filter(Boolean).length > 1;
-      const given = several ? ((await this.lockstep(busy, pool, opts.maxCycles)) ?? (pool ? await pool.turn(busy) : undefined)) : undefined;
+      const span = several ? this.lockstepSpan(opts.maxCycles) : 0;
+      const given = (span >= 2 ? await this.lockstep(busy, pool, span) : undefined) ?? (several && pool ? await pool.turn(busy) : undefined);
       outcome = this.round(opts, 1024, busy, given);
       if (outcome) break;
       const now = performance.now();
