@@ -104,3 +104,38 @@ describe('d1 objdump', () => {
     expect(raw.stdout).toContain('    1000:\t00100513          \taddi\ta0,zero,1');
   });
 });
+
+describe('d1 run --tile on worker threads', () => {
+  // Every core runs `work` a while (the workers compile and link it in their dies' cores), then all but
+  // core (0,0) exit, and it runs `work` alone, on the host thread (a die alone at work runs there). Its
+  // block entries were linked by a worker's instance over the same memory: the host's instance must tell
+  // them apart from its own (until this test, both numbered their instances from 1).
+  it('gives the same output and exit code with 1 and 2 workers when one die goes on alone', () => {
+    const file = program(`        .include "${join(PROGRAMS, 'lib', 'io.dasm')}"
+        .text
+        .globl _start
+_start: li      a0, 3000
+        call    work
+        csrr    t0, coreid
+        bnez    t0, 1f
+        li      a0, 200000
+        call    work
+        call    print_u64
+        call    newline
+1:      andi    a0, a0, 0x7f
+        li      a7, 93
+        ecall
+work:   mv      t1, a0
+        li      a0, 0
+2:      addi    a0, a0, 3
+        xori    a0, a0, 5
+        addi    t1, t1, -1
+        bnez    t1, 2b
+        ret
+`);
+    const runs = [1, 2].map((w) => d1(['run', '--tile', '--workers', String(w), file]));
+    expect(runs[0]!.stderr).toBe('');
+    expect(runs[0]!.stdout).toMatch(/^\d+\n$/);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+});
