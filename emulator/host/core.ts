@@ -133,9 +133,10 @@ export type WaitKind = (typeof WAIT_KINDS)[number];
 let instances = 0;
 let tagBase = 0;
 
-/** This thread's instances tag from `base` on (worker threads: emulator/host/worker.ts). */
-export function tagInstancesFrom(base: number): void {
-  tagBase = base % 0xfc00;
+/** This thread (a worker thread: emulator/host/worker.ts, lane-worker.ts) has id `threadId`: its instances
+ * tag apart from the other threads'. */
+export function tagInstancesOf(threadId: number): void {
+  tagBase = (threadId * 0x400) % 0xfc00;
 }
 
 /** Whether hot code runs as compiled blocks: yes, unless D1_JIT=0 (the interpreter alone, for comparison). */

@@ -1,7 +1,7 @@
 // A worker thread that runs instances for the host (emulator/host/workers.ts): it instantiates the core
 // over each instance's shared memory and, on each request, runs a turn of the instances it was given.
 import { parentPort, threadId } from 'node:worker_threads';
-import { Core, instantiate, tagInstancesFrom, type CoreExports } from './core.js';
+import { Core, instantiate, tagInstancesOf, type CoreExports } from './core.js';
 import { NO_LIMIT, raceLog, turn } from './part.js';
 
 interface Held {
@@ -13,7 +13,7 @@ interface Held {
 
 const held = new Map<number, Held>();
 // (block entries this thread's instances link are told apart from the host's over the same memory)
-tagInstancesFrom(threadId * 0x400);
+tagInstancesOf(threadId);
 
 parentPort!.on('message', (msg: { cmd: 'init'; module: WebAssembly.Module; jit: boolean; timing: boolean; races: boolean; parts: { index: number; memory: WebAssembly.Memory; cores: number }[] } | { cmd: 'turn'; parts: number[] } | { cmd: 'lockstep'; parts: number[]; windows: number }) => {
   if (msg.cmd === 'init') {
