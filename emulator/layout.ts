@@ -78,40 +78,52 @@ const SRAM_SIZE = D1_CORE.sramBytes;
  * the end of SRAM whose op is a fetch fault, so sequential execution needs no bounds check. */
 const CORE_PREDEC = CORE_SRAM + SRAM_SIZE;
 const PREDEC_SIZE = (SRAM_SIZE / 4 + 1) * 16;
-/** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
-const CORE_BREAKS = CORE_PREDEC + PREDEC_SIZE;
-/** One byte per CODE_LINE bytes of SRAM: bit 7 (CODE_MARK) set when compiled code holds some of them, so
- * a write there drops the core's compiled code (emulator/assembly/jit.ts); the low bits are the
- * speculation epoch the line was last written in (MESH_CFG.SPEC_EPOCH): a store to a line whose byte is
- * not the epoch takes the slow path (state.ts touchLines), which logs the line while windows run
- * speculatively (emulator/assembly/speculate.ts). */
-const CODE_LINE = 64;
-const CORE_CODELINES = CORE_BREAKS + SRAM_SIZE / 4;
-/** The core's code generation (u32): a block entry linked in an older one is stale. */
-const CORE_CODEGEN = CORE_CODELINES + SRAM_SIZE / CODE_LINE;
+/** The core's code generation (u32): a block entry linked in an older one is stale. (It, the marked chunks
+ * and the decoded spans share the page of the sentinel record and the first breakpoint marks.) */
+const CORE_CODEGEN = CORE_PREDEC + PREDEC_SIZE;
+/** One bit per MARK_CHUNK bytes of code-line marks (CORE_CODELINES): set once a mark there may be non-zero.
+ * Whatever resets the marks (a new load, the speculation epoch starting again) skips the clear chunks: a
+ * page of marks is never touched for SRAM the program does not write (a first touch of a page costs as much
+ * as thousands of instructions). */
+const CORE_MARKED = CORE_CODEGEN + 4;
+const MARK_CHUNK = 0x1000;
 /** One byte per DECODED_SPAN bytes of SRAM: non-zero once a word there has been decoded (until every record
  * is forgotten). A store elsewhere has no record to forget, and leaves the records' pages untouched (data
  * never costs record memory). */
 const DECODED_SPAN = 1024;
 const CORE_DECODED = CORE_CODEGEN + 8;
+/** One byte per SRAM word: non-zero marks a debugger breakpoint (the predecoder then emits a break). */
+const CORE_BREAKS = CORE_DECODED + SRAM_SIZE / DECODED_SPAN;
+/** One byte per CODE_LINE bytes of SRAM: bit 7 (CODE_MARK) set when compiled code holds some of them, so
+ * a write there drops the core's compiled code (emulator/assembly/jit.ts); the low bits are the
+ * speculation epoch the line was last written in (MESH_CFG.SPEC_EPOCH): a store to a line whose byte is
+ * not the epoch takes the slow path (state.ts touchLines), which logs the line while windows run
+ * speculatively (emulator/assembly/speculate.ts). Page-aligned: a MARK_CHUNK of them is a page. */
+const CODE_LINE = 64;
+const CORE_CODELINES = Math.ceil((CORE_BREAKS + SRAM_SIZE / 4) / MARK_CHUNK) * MARK_CHUNK;
 /** The race-checking build: one byte per RACE_GRANULE bytes of SRAM, bit t set when thread t's next load
  * there is logged, bit 4 + t its next store (set by remote and engine accesses, cleared as an access is
  * logged); then per thread the granules it cleared since it last synchronised (a u32 count, RACE_LIST
  * u32s), set again when it does. */
 const RACE_GRANULE = 8;
-const CORE_RACEMAP = CORE_DECODED + SRAM_SIZE / DECODED_SPAN;
+const CORE_RACEMAP = CORE_CODELINES + SRAM_SIZE / CODE_LINE;
 const CORE_RACELIST = CORE_RACEMAP + SRAM_SIZE / RACE_GRANULE;
 const RACE_LIST = 16384;
-/** What a speculative run of windows changed in a core, to undo it (emulator/assembly/speculate.ts): a
- * header (U_* offsets); copies of the core's save area (hot state, accumulators, regions), of its network
- * state (semaphores, counters, engines: UNDO_NET_BYTES) and of the blocks of its threads that were not
- * free; the SRAM lines written (u16 line numbers, at UNDO_LOG), and their bytes as they were, each at its
- * own offset in a copy of SRAM (only the pages written are ever touched). */
-const CORE_UNDO = CORE_RACELIST + D1_CORE.threads * (RACE_LIST + 1) * 4;
-const UNDO_STATE = 0x40;
+/** What a speculative run of windows changed in a core, to undo it (emulator/assembly/speculate.ts), laid
+ * out so that a core that runs one thread touches three pages of it, plus the lines it writes: a copy of
+ * the core's save area (hot state, accumulators, regions: a page); a copy of its network state
+ * (semaphores, counters, engines: UNDO_NET_BYTES), then a header (U_* offsets) and the SRAM lines written
+ * (u16 line numbers, at UNDO_LOG); copies of the blocks of its threads that were not free (a page each);
+ * then the lines' bytes as they were, each at its log entry's index (a line of zeros is not copied). */
+const CORE_UNDO = Math.ceil((CORE_RACELIST + D1_CORE.threads * (RACE_LIST + 1) * 4) / 0x1000) * 0x1000;
+const UNDO_STATE = 0;
+const UNDO_NET = UNDO_STATE + CORE_THREADS;
 const UNDO_NET_BYTES = 0x800;
-const UNDO_LOG = UNDO_STATE + CORE_THREADS + UNDO_NET_BYTES + THREAD_BLOCK * D1_CORE.threads;
-const CORE_BYTES = Math.ceil((CORE_UNDO + UNDO_LOG + (SRAM_SIZE / CODE_LINE) * 2 + SRAM_SIZE) / 0x10000) * 0x10000;
+const UNDO_HEAD = UNDO_NET + UNDO_NET_BYTES;
+const UNDO_LOG = UNDO_HEAD + 0x40;
+const UNDO_THREADS = Math.ceil((UNDO_LOG + (SRAM_SIZE / CODE_LINE) * 2) / 0x1000) * 0x1000;
+const UNDO_SHADOW = UNDO_THREADS + THREAD_BLOCK * D1_CORE.threads;
+const CORE_BYTES = Math.ceil((CORE_UNDO + UNDO_SHADOW + SRAM_SIZE) / 0x10000) * 0x10000;
 /** Cores one instance holds: its linear memory stays below 4 GiB (wasm32). */
 const MAX_CORES = Math.floor((2 ** 32 - CORES) / CORE_BYTES);
 
@@ -237,6 +249,8 @@ export const LAYOUT = {
   CORE_BREAKS,
   CORE_CODELINES,
   CORE_CODEGEN,
+  CORE_MARKED,
+  MARK_CHUNK,
   CODE_LINE,
   CORE_DECODED,
   DECODED_SPAN,
@@ -253,11 +267,14 @@ export const LAYOUT = {
   RACE_LIST,
   CORE_UNDO,
   UNDO_STATE,
+  UNDO_NET,
   UNDO_NET_BYTES,
   UNDO_LOG,
-  /** A core's undo header: the epoch of the speculation it was saved for (u32), the lines logged (u32),
+  UNDO_THREADS,
+  UNDO_SHADOW,
+  /** A core's undo header: the number of the speculation it was saved for (u32), the lines logged (u32),
    * which thread blocks were saved (u32, bit per thread). */
-  U_TAG: 0, U_LINES: 4, U_THREADS: 8,
+  U_TAG: UNDO_HEAD, U_LINES: UNDO_HEAD + 4, U_THREADS: UNDO_HEAD + 8,
   CODE_MARK: 0x80,
   /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,

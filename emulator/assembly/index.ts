@@ -2,7 +2,7 @@
 import * as L from './generated/layout';
 
 import { resetThreads } from './threads';
-import { breaksAt, coreAt, invalidateWords, linesAt, predecAt, selectCore } from './state';
+import { breaksAt, coreAt, invalidateWords, predecAt, resetMarks, selectCore } from './state';
 
 export { run } from './loop';
 export { setWatch, selectCore } from './state';
@@ -50,7 +50,7 @@ export function invalidateAll(): void {
     memory.fill(predecAt + ((s * L.DECODED_SPAN) << 2), 0, L.DECODED_SPAN << 2);
     store<u8>(spans + s, 0);
   }
-  memory.fill(linesAt, 0, L.SRAM_SIZE / L.CODE_LINE);
+  resetMarks(coreAt, 0);
   store<u32>(coreAt + L.CORE_CODEGEN, load<u32>(coreAt + L.CORE_CODEGEN) + 1);
   store<u16>(predecAt + (L.SRAM_SIZE << 2), <u16>L.OP_FETCH_END, L.REC_OP);
 }

@@ -7,7 +7,7 @@
 // stores' slow path, state.ts touchLines, calls logLine). Running windows this way gives the same
 // registers, memory, cycles and statistics as one window at a time; only the emulator's speed differs.
 import * as L from './generated/layout';
-import { coreBlock, currentSlot, invalidateWords } from './state';
+import { coreBlock, currentSlot, invalidateWords, resetMarks } from './state';
 import { dropMessages } from './net';
 import { switchNow } from './threads';
 
@@ -36,8 +36,6 @@ const MOST: u32 = 1024;
 @inline function epoch(): u32 { return cfg(L.MESH_SPEC_EPOCH); }
 // @ts-ignore: decorator
 @inline function undoOf(slot: u32): usize { return coreBlock(slot) + L.CORE_UNDO; }
-/** Where a core's undo area keeps its SRAM lines' old bytes (at their own offsets) and their list. */
-const SHADOW: usize = L.UNDO_LOG + L.SRAM_SIZE / L.CODE_LINE * 2;
 
 /**
  * How many windows the turn's next window may be (1: an ordinary one), at most `most`; from 2 on, a
@@ -82,11 +80,7 @@ function nextEpoch(): void {
   let e = epoch() + 1;
   if (e > 0x7f) {
     e = 1;
-    const keep = i8x16.splat(<i8>L.CODE_MARK);
-    for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) {
-      const lines = coreBlock(s) + L.CORE_CODELINES;
-      for (let i: usize = 0; i < <usize>L.SRAM_SIZE / L.CODE_LINE; i += 16) v128.store(lines + i, v128.and(v128.load(lines + i), keep));
-    }
+    for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) resetMarks(coreBlock(s), <u8>L.CODE_MARK);
   }
   store<u32>(L.MESH + L.MESH_SPEC_EPOCH, e);
 }
@@ -105,7 +99,7 @@ export function keep(slot: u32): void {
   store<u32>(u + L.U_LINES, 0);
   memory.copy(u + L.UNDO_STATE, c, L.CORE_THREADS);
   if (slot == currentSlot()) memory.copy(u + L.UNDO_STATE, L.REGS, L.SWAP_BYTES); // (its hot state is there)
-  memory.copy(u + L.UNDO_STATE + L.CORE_THREADS, c + L.CORE_NET, L.UNDO_NET_BYTES);
+  memory.copy(u + L.UNDO_NET, c + L.CORE_NET, L.UNDO_NET_BYTES);
   let threads: u32 = 0;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = c + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK;
@@ -117,7 +111,7 @@ export function keep(slot: u32): void {
 }
 
 // @ts-ignore: decorator
-@inline function threadCopy(u: usize, t: u32): usize { return u + L.UNDO_STATE + L.CORE_THREADS + L.UNDO_NET_BYTES + <usize>t * L.THREAD_BLOCK; }
+@inline function threadCopy(u: usize, t: u32): usize { return u + L.UNDO_THREADS + <usize>t * L.THREAD_BLOCK; }
 
 /** Thread block t of the core at `core` is about to change although it was free (tspawn). */
 export function keepThread(core: usize, t: u32): void {
@@ -128,14 +122,21 @@ export function keepThread(core: usize, t: u32): void {
   memory.copy(threadCopy(u, t), core + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK, L.THREAD_BLOCK);
 }
 
-/** SRAM line `line` of the core at `core` is about to be written for the first time in this speculation. */
+/** SRAM line `line` of the core at `core` is about to be written for the first time in this speculation:
+ * its bytes go to the copy at the log entry's index (the pages touched are as few as the lines logged). A
+ * line of zeros (data never written before, mostly) is logged as such (ZERO_LINE) and not copied. */
 export function logLine(core: usize, line: usize): void {
   const u = core + L.CORE_UNDO;
   const n = load<u32>(u + L.U_LINES);
-  store<u16>(u + L.UNDO_LOG + (<usize>n << 1), <u16>line);
+  const at = core + L.CORE_SRAM + (line << 6);
+  const zero = !v128.any_true(v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48))));
+  store<u16>(u + L.UNDO_LOG + (<usize>n << 1), <u16>(zero ? line | ZERO_LINE : line));
   store<u32>(u + L.U_LINES, n + 1);
-  memory.copy(u + SHADOW + (line << 6), core + L.CORE_SRAM + (line << 6), L.CODE_LINE);
+  if (!zero) memory.copy(u + L.UNDO_SHADOW + (<usize>n << 6), at, L.CODE_LINE);
 }
+
+/** A line logged with this bit held zeros (SRAM has fewer than 2^15 lines). */
+const ZERO_LINE: usize = 0x8000;
 
 /** The speculation's windows are done and nothing stopped it: what the cores did stands. */
 export function commit(): void {
@@ -173,13 +174,14 @@ export function settle(keep: bool): void {
     const c = coreBlock(s);
     const n = load<u32>(u + L.U_LINES);
     for (let i: u32 = 0; i < n; i++) {
-      const line = <usize>load<u16>(u + L.UNDO_LOG + (<usize>i << 1));
-      memory.copy(c + L.CORE_SRAM + (line << 6), u + SHADOW + (line << 6), L.CODE_LINE);
+      const logged = <usize>load<u16>(u + L.UNDO_LOG + (<usize>i << 1)), line = logged & ~ZERO_LINE;
+      if (logged == line) memory.copy(c + L.CORE_SRAM + (line << 6), u + L.UNDO_SHADOW + (<usize>i << 6), L.CODE_LINE);
+      else memory.fill(c + L.CORE_SRAM + (line << 6), 0, L.CODE_LINE);
       invalidateWords(c, <u64>(line << 6), L.CODE_LINE);
     }
     memory.copy(c, u + L.UNDO_STATE, L.CORE_THREADS);
     if (s == currentSlot()) memory.copy(L.REGS, u + L.UNDO_STATE, L.SWAP_BYTES);
-    memory.copy(c + L.CORE_NET, u + L.UNDO_STATE + L.CORE_THREADS, L.UNDO_NET_BYTES);
+    memory.copy(c + L.CORE_NET, u + L.UNDO_NET, L.UNDO_NET_BYTES);
     const threads = load<u32>(u + L.U_THREADS);
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
       if ((threads >> t & 1) != 0) memory.copy(c + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK, threadCopy(u, t), L.THREAD_BLOCK);

@@ -232,6 +232,27 @@ export function touchLines(core: usize, a: u64, len: u64): bool {
     if ((<u32>m & <u32>L.CODE_MARK) != 0) hit = true;
     store<u8>(lines + line, e);
   }
+  markedLines(core, <usize>(a >> 6), last);
   if (hit) store<u32>(core + L.CORE_CODEGEN, load<u32>(core + L.CORE_CODEGEN) + 1);
   return hit;
+}
+
+/** The marks of lines first..last of the core at `core` may be non-zero now (LAYOUT.CORE_MARKED). */
+// @ts-ignore: decorator
+@inline export function markedLines(core: usize, first: usize, last: usize): void {
+  const chunks = (<u32>2 << <u32>(last / L.MARK_CHUNK)) - (<u32>1 << <u32>(first / L.MARK_CHUNK));
+  store<u8>(core + L.CORE_MARKED, load<u8>(core + L.CORE_MARKED) | <u8>chunks);
+}
+
+/** Each mark of the core at `core`'s lines that may be non-zero becomes mark & keep (LAYOUT.CORE_MARKED:
+ * the clear chunks stay untouched); with keep 0 they are all clear again. */
+export function resetMarks(core: usize, keep: u8): void {
+  const marked = <u32>load<u8>(core + L.CORE_MARKED);
+  const lines = core + L.CORE_CODELINES, k = i8x16.splat(keep);
+  for (let c: usize = 0; c * L.MARK_CHUNK < L.SRAM_SIZE / L.CODE_LINE; c++) {
+    if ((marked >> <u32>c & 1) == 0) continue;
+    const end = min((c + 1) * L.MARK_CHUNK, L.SRAM_SIZE / L.CODE_LINE);
+    for (let i = c * L.MARK_CHUNK; i < end; i += 16) v128.store(lines + i, v128.and(v128.load(lines + i), k));
+  }
+  if (keep == 0) store<u8>(core + L.CORE_MARKED, 0);
 }

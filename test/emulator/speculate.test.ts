@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../assembler/index.js';
 import type { Image } from '../../assembler/image.js';
 import { Machine } from '../../emulator/host/mesh.js';
+import { coreRegions } from '../../emulator/host/core.js';
+import { LAYOUT, MESH_CFG } from '../../emulator/layout.js';
 import { meshStats } from '../../emulator/host/mesh-stats.js';
 import { D1_DIE, meshPreset, type MeshPreset } from '../../emulator/presets.js';
 import { PROGRAMS } from '../helpers/tools.js';
@@ -221,6 +223,58 @@ describe('programs written to undo speculations at awkward moments', () => {
   it('a cycle limit reached in the middle of the compute', async () => {
     const r = await expectSame(build(WORKER()), meshPreset(2, 2), { maxCycles: 20_000n });
     expect(r.outcome).toEqual({ kind: 'limit' });
+  });
+});
+
+/** Each core stores into a new SRAM line every iteration (a 512 KiB stretch), with a short loop between;
+ * core 0 sends core 1 a remote store every 40 iterations, so speculations keep ending and beginning. */
+const ROLLING = `
+        .text
+        .globl _start
+_start:
+        csrr    s0, coreid
+        la      s1, rolling
+        li      s3, 8000
+        li      s4, 1 << 48 | 1 << 32   # core (1,0)
+        la      t0, inbox
+        or      s4, s4, t0
+loop:   sd      s3, 0(s1)
+        addi    s1, s1, 64
+        li      t0, 30
+1:      addi    t0, t0, -1
+        bnez    t0, 1b
+        bnez    s0, 2f
+        li      t1, 40
+        remu    t1, s3, t1
+        bnez    t1, 2f
+        sd      s3, 0(s4)
+2:      addi    s3, s3, -1
+        bnez    s3, loop
+        li      a0, 0
+        li      a7, 93
+        ecall
+        .data
+inbox:  .dword  0
+        .bss
+        .balign 64
+rolling: .zero  8000 * 64
+`;
+
+describe('the speculation epoch (layout.ts CORE_CODELINES)', () => {
+  it('starts again after 127 speculations with no line marked from before (whose next write would go unlogged)', async () => {
+    const r = await expectSame(build(ROLLING), meshPreset(2, 2));
+    expect(r.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(r.speculation.runs + r.speculation.undone).toBeGreaterThan(127);
+    const memory = new Uint8Array(r.m.parts[0]!.memory.buffer);
+    const epoch = new DataView(memory.buffer).getUint32(LAYOUT.MESH + MESH_CFG.SPEC_EPOCH, true);
+    const late: string[] = [];
+    for (const [g, { slot }] of r.m.cores) {
+      const lines = coreRegions(slot).base + LAYOUT.CORE_CODELINES;
+      for (let line = 0; line < LAYOUT.SRAM_SIZE / LAYOUT.CODE_LINE; line++) {
+        if ((memory[lines + line]! & ~LAYOUT.CODE_MARK) > epoch) late.push(`core ${r.m.name(g)} line ${line}: ${memory[lines + line]! & ~LAYOUT.CODE_MARK}`);
+      }
+    }
+    expect(late.slice(0, 5), `marks above the epoch ${epoch}`).toEqual([]);
   });
 });
 

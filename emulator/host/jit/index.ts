@@ -230,7 +230,10 @@ export class BlockCompiler {
     const lines = coreBase + LAYOUT.CORE_CODELINES;
     const memory = this.memoryBytes(coreBase + LAYOUT.CORE_BYTES);
     for (const [s, e] of ranges) {
-      for (let at = lines + Math.floor(s / LAYOUT.CODE_LINE); at <= lines + Math.floor((e - 1) / LAYOUT.CODE_LINE); at++) memory[at]! |= LAYOUT.CODE_MARK;
+      const first = Math.floor(s / LAYOUT.CODE_LINE), last = Math.floor((e - 1) / LAYOUT.CODE_LINE);
+      for (let line = first; line <= last; line++) memory[lines + line]! |= LAYOUT.CODE_MARK;
+      // (state.ts markedLines)
+      memory[coreBase + LAYOUT.CORE_MARKED]! |= (2 << Math.floor(last / LAYOUT.MARK_CHUNK)) - (1 << Math.floor(first / LAYOUT.MARK_CHUNK));
     }
   }
 
