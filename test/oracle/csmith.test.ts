@@ -20,7 +20,7 @@ import { runProgram, type RunResult } from '../../emulator/host/run.js';
 import { missing, PROGRAMS, tempDir } from '../helpers/tools.js';
 
 const CSMITH_INCLUDE = '/usr/include/csmith';
-const skip = missing('csmith', 'gcc', 'gnuAs', 'qemu') || (existsSync(join(CSMITH_INCLUDE, 'safe_math.h')) ? '' : ` (skipped: ${CSMITH_INCLUDE}/safe_math.h is missing; install the Debian package csmith)`);
+const skip = missing('csmith', 'gcc', 'gnuAs', 'qemu') || (existsSync(join(CSMITH_INCLUDE, 'safe_math.h')) ? '' : ` (skipped: ${CSMITH_INCLUDE}/safe_math.h is missing; install the Debian package libcsmith-dev)`);
 const CASES = Number(process.env['D1_CSMITH'] ?? 300);
 const SEED = Number(process.env['D1_CSMITH_SEED'] ?? 20260412);
 const LIMIT = 20_000_000n;
