@@ -446,6 +446,9 @@ export const CORE_NET_FIELDS = {
   HALT: 0xa8, EXIT_CODE: 0xac,
   /** The debugger watches semaphore n of the core when bit n is set (u32; the debugging build). */
   SEM_WATCH: 0xb0,
+  /** Bit t set once thread t has run since the core was loaded (u32): a thread without it is free, and its
+   * block's page is never looked at (state.ts threadState). */
+  USED: 0xb4,
   /** Three engines (DMA, list parser, gather, ENGINE_KIND order), ENGINE_BYTES each. */
   ENGINES: 0x100,
 } as const;

@@ -3,7 +3,7 @@
 // The network between cores is net.ts; the host drives windows and resolves barriers (host/mesh.ts).
 import * as L from './generated/layout';
 import { run } from './loop';
-import { coreBlock, currentSlot, noteSemaphore, selectCore } from './state';
+import { coreBlock, currentSlot, noteSemaphore, selectCore, threadState } from './state';
 import { RACES, WATCHPOINTS } from './generated/build';
 import { racePost, raceSync, raceSyncLog } from './races';
 import { heapMin, netWindow } from './net';
@@ -109,7 +109,7 @@ export function post(slot: u32, n: u32, count: u32, time: i64): void {
   store<u32>(at, old + count);
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = threadBlockOf(slot, t);
-    if (load<u32>(b + L.T_STATE) != L.THREAD_WAITING || load<u32>(b + L.T_WAIT_KIND) != L.WAIT_SEMAPHORE || load<u32>(b + L.T_WAIT_FOR) != n) continue;
+    if (threadState(coreBlock(slot), t) != L.THREAD_WAITING || load<u32>(b + L.T_WAIT_KIND) != L.WAIT_SEMAPHORE || load<u32>(b + L.T_WAIT_FOR) != n) continue;
     const want = <u32>load<u64>(b + L.T_WAIT_ARG);
     const have = load<u32>(at);
     if (have < want) continue;
@@ -203,7 +203,7 @@ function waitsOutside(s: u32): bool {
   let outside = false;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = threadBlockOf(s, t);
-    const state = load<u32>(b + L.T_STATE);
+    const state = threadState(coreBlock(s), t);
     if (state == L.THREAD_RUNNING) return false;
     if (state == L.THREAD_WAITING && load<u32>(b + L.T_WAIT_KIND) != L.WAIT_JOIN) outside = true;
   }
@@ -218,7 +218,7 @@ export function runnableCores(): u32 {
     const s = liveAt(i);
     if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
-      if (load<u32>(threadBlockOf(s, t) + L.T_STATE) == L.THREAD_RUNNING) {
+      if (threadState(coreBlock(s), t) == L.THREAD_RUNNING) {
         n++;
         break;
       }
@@ -235,7 +235,7 @@ export function earliestClock(): i64 {
     const s = liveAt(i);
     if (load<u32>(netOf(s) + L.C_HALT) != 0) continue;
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
-      if (load<u32>(threadBlockOf(s, t) + L.T_STATE) != L.THREAD_RUNNING) continue;
+      if (threadState(coreBlock(s), t) != L.THREAD_RUNNING) continue;
       const c = load<i64>(threadAt(s, t, L.CLOCK, L.T_CLOCK));
       if (c < low) low = c;
     }

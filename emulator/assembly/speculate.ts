@@ -7,7 +7,7 @@
 // stores' slow path, state.ts touchLines, calls logLine). Running windows this way gives the same
 // registers, memory, cycles and statistics as one window at a time; only the emulator's speed differs.
 import * as L from './generated/layout';
-import { coreBlock, currentSlot, invalidateWords, resetMarks } from './state';
+import { coreBlock, currentSlot, invalidateWords, resetMarks, threadState } from './state';
 import { dropMessages } from './net';
 import { switchNow } from './threads';
 
@@ -103,7 +103,7 @@ export function keep(slot: u32): void {
   let threads: u32 = 0;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = c + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK;
-    if (load<u32>(b + L.T_STATE) == L.THREAD_FREE) continue;
+    if (threadState(c, t) == L.THREAD_FREE) continue;
     threads |= 1 << t;
     memory.copy(threadCopy(u, t), b, L.THREAD_BLOCK);
   }

@@ -237,6 +237,20 @@ export function touchLines(core: usize, a: u64, len: u64): bool {
   return hit;
 }
 
+/** Thread t's state (THREAD_*) on the core at `core`: free, without a look at its block, while the core
+ * has not used it (C_USED; a first touch of a page is costly, and most cores run one thread). */
+// @ts-ignore: decorator
+@inline export function threadState(core: usize, t: u32): u32 {
+  if ((load<u32>(core + L.CORE_NET + L.C_USED) >> t & 1) == 0) return L.THREAD_FREE;
+  return load<u32>(core + L.CORE_THREADS + <usize>t * L.THREAD_BLOCK + L.T_STATE);
+}
+
+/** Thread t of the core at `core` runs (it starts, or starts again): its state is in its block now. */
+// @ts-ignore: decorator
+@inline export function useThread(core: usize, t: u32): void {
+  store<u32>(core + L.CORE_NET + L.C_USED, load<u32>(core + L.CORE_NET + L.C_USED) | (1 << t));
+}
+
 /** The marks of lines first..last of the core at `core` may be non-zero now (LAYOUT.CORE_MARKED). */
 // @ts-ignore: decorator
 @inline export function markedLines(core: usize, first: usize, last: usize): void {

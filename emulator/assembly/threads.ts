@@ -6,7 +6,7 @@
 import * as L from './generated/layout';
 import { RACES, TIMING } from './generated/build';
 import { raceSync, raceSyncLog } from './races';
-import { coreAt, currentSlot, setThreadBlock, tb } from './state';
+import { coreAt, currentSlot, setThreadBlock, tb, threadState, useThread } from './state';
 import { wake } from './mesh';
 import { clock } from './timing';
 import { markRegionStart } from './regions';
@@ -28,7 +28,7 @@ function updateDecodeShare(): void {
     return;
   }
   let n: i64 = 0;
-  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (load<u32>(block(t) + L.T_STATE) == RUNNING) n++;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (threadState(coreAt, t) == RUNNING) n++;
   const shared = n * L.TICKS / L.DECODE_WIDTH;
   const alone = L.TICKS / L.THREAD_DECODE_WIDTH;
   decodeShare = shared > alone ? shared : alone;
@@ -59,6 +59,7 @@ const WAITING = L.THREAD_WAITING;
 export function resetThreads(): void {
   setThreadBlock(block(0));
   store<u32>(L.CUR_THREAD, 0);
+  useThread(coreAt, 0);
   store<u32>(tb + L.T_STATE, RUNNING);
 }
 
@@ -92,7 +93,7 @@ export function passWindow(now: i64): bool {
   const last = load<i64>(L.MESH + L.MESH_WINDOW_END);
   if (!speculating || spoiled || now < smallEnd || now >= last) return false;
   const me = current();
-  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && load<u32>(block(t) + L.T_STATE) == RUNNING) return false;
+  for (let t: u32 = 0; t < L.THREAD_COUNT; t++) if (t != me && threadState(coreAt, t) == RUNNING) return false;
   // (window ends are multiples of MESH_WINDOW: mostly the next one, found without a division)
   const next = smallEnd + load<i64>(L.MESH + L.MESH_WINDOW);
   smallEnd = now < next ? next : endOfWindowAt(now);
@@ -148,7 +149,7 @@ function plan(): void {
   let low: i64 = i64.MAX_VALUE;
   const me = current();
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
-    if (t == me || load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
+    if (t == me || threadState(coreAt, t) != RUNNING) continue;
     const c = load<i64>(block(t) + L.T_CLOCK);
     if (c < low) low = c;
   }
@@ -203,7 +204,7 @@ export function schedule(pc: u64, n: u64): u64 {
   let best: i32 = -1;
   let low: i64 = i64.MAX_VALUE;
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
-    if (load<u32>(block(t) + L.T_STATE) != RUNNING) continue;
+    if (threadState(coreAt, t) != RUNNING) continue;
     const c = load<i64>(block(t) + L.T_CLOCK);
     if (best < 0 || c < low) {
       best = <i32>t;
@@ -213,7 +214,7 @@ export function schedule(pc: u64, n: u64): u64 {
   if (best < 0) {
     for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
       const b = block(t);
-      if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) != L.WAIT_JOIN) {
+      if (threadState(coreAt, t) == WAITING && load<u32>(b + L.T_WAIT_KIND) != L.WAIT_JOIN) {
         // something outside the core (the network, a semaphore post, a barrier) can wake it
         stopWhy = L.STOP_BLOCKED;
         return restore(current(), n);
@@ -237,7 +238,7 @@ export function schedule(pc: u64, n: u64): u64 {
 export function spawn(entry: u64, arg: u64, n: u64): i64 {
   for (let t: u32 = 1; t < L.THREAD_COUNT; t++) {
     const b = block(t);
-    if (load<u32>(b + L.T_STATE) != FREE) continue;
+    if (threadState(coreAt, t) != FREE) continue;
     if (speculating) keepThread(coreAt, t);
     memory.fill(b, 0, L.THREAD_BLOCK);
     store<u64>(b + L.T_XSAVE + (2 << 3), <u64>L.STACK_TOP - <u64>t * L.THREAD_STACK);
@@ -248,6 +249,7 @@ export function spawn(entry: u64, arg: u64, n: u64): i64 {
     markRegionStart(b, 0, clock(), b + L.T_STALLS); // in region 0 from now (its block is all zero)
     memory.copy(b + L.T_FMT_TABLE, tb + L.T_FMT_TABLE, L.T_VFLAGS - L.T_FMT_TABLE);
     countDecode(n); // the share changes now
+    useThread(coreAt, t);
     store<u32>(b + L.T_STATE, RUNNING);
     if (RACES) {
       raceSyncLog(L.RK_SPAWN, t, currentSlot(), current(), 0, 0);
@@ -267,7 +269,7 @@ export function exit(): void {
   store<u32>(tb + L.T_STATE, FREE);
   for (let t: u32 = 0; t < L.THREAD_COUNT; t++) {
     const b = block(t);
-    if (load<u32>(b + L.T_STATE) == WAITING && load<u32>(b + L.T_WAIT_KIND) == L.WAIT_JOIN && load<u32>(b + L.T_WAIT_FOR) == me) {
+    if (threadState(coreAt, t) == WAITING && load<u32>(b + L.T_WAIT_KIND) == L.WAIT_JOIN && load<u32>(b + L.T_WAIT_FOR) == me) {
       if (RACES) raceSyncLog(L.RK_JOIN, me, currentSlot(), t, 0, 0);
       wake(currentSlot(), t, clock(), L.STALL_DEPENDENCY);
     }
@@ -285,7 +287,7 @@ export function waitFor(kind: u32, what: u32, arg: u64): void {
 /** tjoin: true if the running thread must wait for thread `t` (then it is marked waiting). */
 export function join(t: u64): bool {
   if (t >= <u64>L.THREAD_COUNT || t == <u64>current()) return false;
-  if (load<u32>(block(<u32>t) + L.T_STATE) == FREE) {
+  if (threadState(coreAt, <u32>t) == FREE) {
     if (RACES) raceSyncLog(L.RK_JOIN, <u32>t, currentSlot(), current(), 0, 0);
     return false;
   }

@@ -384,6 +384,12 @@ export class Core {
     return this.threadsAt + LAYOUT.THREAD_BLOCK * thread;
   }
 
+  /** Whether a thread has run since the core was loaded (CORE_NET USED). The block of one that has not is
+   * all zero and is not read: its page may never have been touched, and a first touch is costly. */
+  private used(thread: number): boolean {
+    return ((new DataView(this.wasm.memory.buffer, coreRegions(this.slot).net).getUint32(CORE_NET_FIELDS.USED, true) >>> thread) & 1) === 1;
+  }
+
   /** A copy of vector register v0..v31 (VREG_BYTES) of a thread (default: the current one). */
   getVreg(i: number, thread = this.thread): Uint8Array {
     const at = this.block(thread) + LAYOUT.T_VREGS + LAYOUT.VREG_BYTES * i;
@@ -430,6 +436,7 @@ export class Core {
     }));
     const model = this.model();
     for (let t = 0; t < D1_CORE.threads; t++) {
+      if (!this.used(t)) continue;
       const b = this.block(t);
       const state = dv.getUint32(b + LAYOUT.T_STATE, true);
       if (state === THREAD_STATE.FREE && dv.getBigUint64(b + LAYOUT.T_INSTRET, true) === 0n) continue;
@@ -453,7 +460,8 @@ export class Core {
   /** Each hardware thread: state, pc, instructions retired, issue clock and stall cycles by cause. */
   threads(): ThreadInfo[] {
     const cur = this.thread;
-    return Array.from({ length: D1_CORE.threads }, (_, t) => {
+    return Array.from({ length: D1_CORE.threads }, (_, t): ThreadInfo => {
+      if (!this.used(t)) return { thread: t, state: 'free', pc: 0n, instret: 0n, clock: 0, stalls: Object.fromEntries(STALLS.map((k) => [k, 0])) as Record<StallCause, number> };
       const b = this.block(t);
       const code = this.dv.getUint32(b + LAYOUT.T_STATE, true);
       const stallsAt = t === cur ? LAYOUT.STALLS : b + LAYOUT.T_STALLS;
@@ -532,7 +540,7 @@ export class Core {
     const cur = this.thread;
     for (let th = 0; th < D1_CORE.threads; th++) {
       const b = this.block(th);
-      if (th !== cur && this.dv.getUint32(b + LAYOUT.T_STATE, true) === THREAD_STATE.FREE) continue;
+      if (th !== cur && (!this.used(th) || this.dv.getUint32(b + LAYOUT.T_STATE, true) === THREAD_STATE.FREE)) continue;
       see(tick(th === cur ? LAYOUT.CLOCK : b + LAYOUT.T_CLOCK));
       for (let r = 0; r <= LAYOUT.X0_SINK; r++) see(tick((th === cur ? LAYOUT.XREADY : b + LAYOUT.T_XREADY) + 8 * r));
       for (let v = 0; v < 32; v++) see(tick(b + LAYOUT.T_VREADY + 8 * v));
