@@ -351,6 +351,43 @@ after: .dword 0
     expect(s.stalls.barrier).toBeGreaterThan(0);
   });
 
+  it('a group of one core is complete at each arrival: two threads of that core both leave at once, on a mesh and on one core', async () => {
+    // core (0,0)'s threads 0 and 1 each arrive at the group of core (0,0) alone (rs1 = 0), in the same
+    // window; core (1,0) exits at once
+    const text = `
+  .text
+  .globl _start
+_start:
+  csrr t0, corerank
+  bnez t0, done
+  la a0, helper
+  li a1, 0
+  tspawn s1, a0, a1
+  barrier zero
+  tjoin s1
+  la t4, count
+  ld a0, 0(t4)
+  addi a0, a0, 1
+done:
+  li a7, 93
+  ecall
+helper:
+  barrier zero
+  la t4, count
+  li t5, 1
+  sd t5, 0(t4)
+  texit
+  .data
+  .align 3
+count: .dword 0
+`;
+    for (const preset of [meshPreset(2, 1), meshPreset(1, 1)]) {
+      const { o, m } = await run(preset, text);
+      expect(o, preset.name).toEqual({ kind: 'exit', code: 2 });
+      expect(m.cores.get(0)!.core.threads().filter((t) => t.instret > 0n).length).toBe(2);
+    }
+  });
+
   it('a deadlock names every waiting core, thread, source line and semaphore, and exits 134', () => {
     const dir = tempDir();
     const f = join(dir, 'dead.dasm');
