@@ -6,9 +6,8 @@
 import * as L from './generated/layout';
 import { predecode } from './generated/decode';
 import { execute, redirect, timing } from './generated/dispatch';
-import { coreAt, predecAt, sramAt, tb, touchLines } from './state';
-import { copyReg, invalidateBytes } from './vector';
-import { WATCHPOINTS } from './generated/build';
+import { coreAt, predecAt, sramAt, touchLines } from './state';
+import { invalidateBytes } from './vector';
 
 /** The host's compiler: the block starting at pc of the core whose block is at `core`, as
  * table index << 8 | length of its entry's stretch, or 0 when nothing there can be compiled. The host
@@ -44,7 +43,7 @@ export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
   const h = hotAt(pc);
   const c = load<u16>(h);
   if (c < threshold) store<u16>(h, c + 1);
-  else link(pc, d, h);
+  else link(pc, d, h, c);
 }
 
 /** The interpreter ran `count` instructions from pc (where a branch arrived or a block left), `vector` of
@@ -58,14 +57,16 @@ export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
   const heat = count == 0 ? 0 : (vector << 3) / count;
   if (!on || heat == 0) return;
   const h = hotAt(pc);
-  const c = <u64>load<u16>(h) + heat;
-  store<u16>(h, <u16>(c < <u64>threshold ? c : <u64>threshold));
+  store<u16>(h, <u16>min<u64>(<u64>load<u16>(h) + heat, 0xffff));
 }
 
-function link(pc: u64, d: usize, h: usize): void {
+/** Ask for the block at pc, whose heat is c (at least the threshold). */
+function link(pc: u64, d: usize, h: usize, c: u16): void {
   const r = jitBlock(<u32>coreAt, <u32>pc);
   if (r == 0) {
-    store<u16>(h, 0); // ask again after as many more arrivals
+    // ask again after as much more heat: what it has past the threshold counts (a pass of vector code
+    // brings more than one ask's worth)
+    store<u16>(h, c - threshold);
     return;
   }
   enter(d, r);
@@ -189,14 +190,4 @@ export function vreplay(pc: u32, k: u32): void {
     const d = recordAt(pc + (i << 2));
     timing(<u32>load<u16>(d, L.REC_OP), d);
   }
-}
-
-/** A compiled block's vld: vector register `slot` (its byte offset from v0) = the 64 bytes at a. False, with
- * nothing done, where the interpreter is to run it instead: misaligned (a fault), outside SRAM (another
- * core's, or a fault), or, in the debugging build, where it may touch a watch range. */
-export function vload(a: u64, slot: u32): bool {
-  if ((a & (L.VREG_BYTES - 1)) != 0 || a > <u64>(L.SRAM_SIZE - L.VREG_BYTES)) return false;
-  if (WATCHPOINTS && a + L.VREG_BYTES > load<u64>(L.MESH + L.MESH_WATCH_FLOOR)) return false;
-  copyReg(tb + L.T_VREGS + <usize>slot, sramAt + <usize>a);
-  return true;
 }
