@@ -43,7 +43,7 @@ export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
   const h = hotAt(pc);
   const c = load<u16>(h);
   if (c < threshold) store<u16>(h, c + 1);
-  else link(pc, d, h, c);
+  else link(pc, d, h);
 }
 
 /** The interpreter ran `count` instructions from pc (where a branch arrived or a block left), `vector` of
@@ -57,16 +57,14 @@ export function setJit(enable: bool, instanceTag: u32, hot: u32): void {
   const heat = count == 0 ? 0 : (vector << 3) / count;
   if (!on || heat == 0) return;
   const h = hotAt(pc);
-  store<u16>(h, <u16>min<u64>(<u64>load<u16>(h) + heat, 0xffff));
+  const c = <u64>load<u16>(h) + heat;
+  store<u16>(h, <u16>(c < <u64>threshold ? c : <u64>threshold));
 }
 
-/** Ask for the block at pc, whose heat is c (at least the threshold). */
-function link(pc: u64, d: usize, h: usize, c: u16): void {
+function link(pc: u64, d: usize, h: usize): void {
   const r = jitBlock(<u32>coreAt, <u32>pc);
   if (r == 0) {
-    // ask again after as much more heat: what it has past the threshold counts (a pass of vector code
-    // brings more than one ask's worth)
-    store<u16>(h, c - threshold);
+    store<u16>(h, 0); // ask again after as many more arrivals
     return;
   }
   enter(d, r);
