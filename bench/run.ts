@@ -105,7 +105,15 @@ async function emulatorWorkload(name: string, program: string, knobs: string, in
 }
 
 /** The bf16 GEMM: emulated multiply-accumulates per second against a plain JS GEMM of the same size
- * and formats (bf16 inputs, fp32 accumulation) run in this process. Target: ratio >= 0.25. */
+ * and formats (bf16 inputs, fp32 accumulation) run in this process. Target: ratio >= 0.25.
+ * Side by side in one session (2 CPUs shared with other work, old and new builds alternated, this
+ * workload's runs after a warm-up of the core): warm 4.19-4.56 G MAC/s before vld and the bitwise
+ * instructions became WebAssembly and mma stopped widening operands it had widened already, 4.62-4.91 G
+ * after (+8-9%), the wasm SIMD GEMM 7.4-8.1 G in the quieter rounds; the best of the first two runs
+ * swung with the engine's background compiling (0.4-1.3 G either way on that loaded machine). What is
+ * left of a warm run: mma's binary64 arithmetic ~55%, the compiled blocks' own code ~22% (vld copies,
+ * mma calls, stretch entries and exits), the interpreter ~5% (pack_a: 192 passes a run, never hot
+ * enough within one), lane operations called from blocks ~4%, instantiating the blocks ~3%. */
 async function gemmWorkload(): Promise<void> {
   const repeat = 6;
   const image = build('gemm', `.equ REPEAT, ${repeat}\n        .include "gemm.dasm"\n`);

@@ -164,8 +164,12 @@ export const LAYOUT = {
   REGION_LOADS: 16,
   REGION_STORES: 24,
   REGION_STALLS: 32,
-  /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. */
+  /** Scratch for instructions whose result overlaps their sources (permutes, transposes): 1 KiB. mma
+   * widens its operands there, into four slots of 32 binary64 (emulator/assembly/exec/d1m.ts mma: its
+   * `wide` argument names A's slot, B's slot << 2, and whether to widen each there, MMA_WIDEN_A and _B). */
   VTMP: STATE + 0x800,
+  MMA_WIDEN_A: 0x10,
+  MMA_WIDEN_B: 0x20,
   /** The running thread's stall ticks by cause (i64 each, in isa/timing.ts STALLS order). */
   STALLS: STATE + 0x180,
   THREAD_BLOCK,

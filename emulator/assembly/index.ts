@@ -10,7 +10,7 @@ export { runWindows, lockstep, laneRun, release, runnableCores, liveCores, earli
 export { settle } from './speculate';
 import { allLive } from './mesh';
 export { netWindow, heapMin } from './net';
-export { setJit, recordAt, codeWritten, vexec, vtime, vredirect, vstored, vreplay, linkAt, vload } from './jit';
+export { setJit, recordAt, codeWritten, vexec, vtime, vredirect, vstored, vreplay, linkAt } from './jit';
 export { mma } from './exec/d1m';
 // The cycle model's and the scheduler's globals that compiled blocks import (emulator/host/jit/imports.ts).
 export { clk, iu, au, lp, sp, vi, su, vm, sDep, sSram, sBranch, sSimd, sMatrix } from './generated/dispatch';

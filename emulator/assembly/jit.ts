@@ -6,9 +6,8 @@
 import * as L from './generated/layout';
 import { predecode } from './generated/decode';
 import { execute, redirect, timing } from './generated/dispatch';
-import { coreAt, predecAt, sramAt, tb, touchLines } from './state';
-import { copyReg, invalidateBytes } from './vector';
-import { WATCHPOINTS } from './generated/build';
+import { coreAt, predecAt, sramAt, touchLines } from './state';
+import { invalidateBytes } from './vector';
 
 /** The host's compiler: the block starting at pc of the core whose block is at `core`, as
  * table index << 8 | length of its entry's stretch, or 0 when nothing there can be compiled. The host
@@ -189,14 +188,4 @@ export function vreplay(pc: u32, k: u32): void {
     const d = recordAt(pc + (i << 2));
     timing(<u32>load<u16>(d, L.REC_OP), d);
   }
-}
-
-/** A compiled block's vld: vector register `slot` (its byte offset from v0) = the 64 bytes at a. False, with
- * nothing done, where the interpreter is to run it instead: misaligned (a fault), outside SRAM (another
- * core's, or a fault), or, in the debugging build, where it may touch a watch range. */
-export function vload(a: u64, slot: u32): bool {
-  if ((a & (L.VREG_BYTES - 1)) != 0 || a > <u64>(L.SRAM_SIZE - L.VREG_BYTES)) return false;
-  if (WATCHPOINTS && a + L.VREG_BYTES > load<u64>(L.MESH + L.MESH_WATCH_FLOOR)) return false;
-  copyReg(tb + L.T_VREGS + <usize>slot, sramAt + <usize>a);
-  return true;
 }

@@ -177,6 +177,25 @@ describe('vector and matrix code in compiled blocks: the same run as the interpr
     const { interp } = await expectSameRun(image, 'pipelined', undefined, 0);
     await expectSameRun(program(body, 40, 9001), 'pipelined, threshold 1', undefined, 1);
     expect(interp.core.model().matrixOps).toBe(40 * 8 * 4);
+
+  });
+
+  it('mma on a few registers, rewritten between: operands widened once are used again only while unchanged', async () => {
+    // (emulator/host/jit/vector.ts Widened) a loop whose static body holds: an operand used again, the
+    // same register as both operands, in another format entry and format, written by a load, a bitwise
+    // instruction, an mget and a transpose between. Lanes kept to sign, exponent 2^-1 and mantissa (no
+    // infinities or NaNs, which would hide a wrong operand).
+    const sane = (r: string) => [`        vand ${r}, ${r}, v4`, `        vor ${r}, ${r}, v5`];
+    const body = [
+      '        li t0, 0x807f807f', '        vbcast v4, t0, fmt12', '        li t0, 0x3f003f00', '        vbcast v5, t0, fmt12',
+      '        vld v0, 0(s1)', ...sane('v0'), '        vld v1, 64(s1)', ...sane('v1'), ...sane('v2'), ...sane('v3'),
+      '        bnez s3, 3f', '        mzero m0', '        mzero m1', '        mzero m2', '        mzero m3', '3:',
+      '        mma m0, v0, v1, fmt1', '        mma m1, v0, v2, fmt1', '        vld v0, 128(s1)', ...sane('v0'), '        mma m2, v0, v1, fmt1',
+      '        vxor v1, v1, v3', '        mma m3, v1, v1, fmt1', '        mma m0, v2, v0, fmt13', '        mma m1, v0, v0, fmt2',
+      '        mget v2, m1, 0', ...sane('v2'), '        mma m2, v2, v3, fmt1', '        vtrn.32 v2, v2', '        mma m3, v2, v3, fmt1',
+    ];
+    const { jit } = await expectSameRun(program(body, 300, 9101), 'few registers', undefined, 1);
+    expect(blockEntries(jit.core)).toBeGreaterThan(0);
   });
 });
 

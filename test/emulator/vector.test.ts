@@ -401,6 +401,34 @@ describe('whole-register paths against lane-by-lane references', () => {
     }
   });
 
+  it('vsll, vsrl, vsra by one count in every lane (a register at a time) shift as one lane at a time', async () => {
+    for (const [n, name] of INT_FORMATS.entries()) {
+      const next = rand(77 + n);
+      const f = FORMAT_BY_NAME.get(name)!;
+      const bits = BigInt(f.bytes * 8);
+      const a = iota(16, () => next());
+      const count = next() % 40; // (past the lane width too: its low bits count)
+      const c = bytesOf(iota(16, () => 0));
+      for (let i = 0; i < 64; i += f.bytes) for (let k = 0; k < f.bytes; k++) c[i + k] = Number((BigInt(count) >> BigInt(8 * k)) & 0xffn);
+      const ops = ['vsll', 'vsrl', 'vsra'] as const;
+      const core = await run(
+        // the last one in place: vd is the register of counts
+        `${setFormats([5, name])}\n        la a0, va\n        vld v1, 0(a0)\n        vld v2, 64(a0)\n${ops.map((op, k) => `        ${op} v${10 + k}, v1, v2, fmt5`).join('\n')}\n        vsra v2, v1, v2, fmt5`,
+        `        .p2align 6\nva: .word ${a.join(', ')}\n    .word ${[...new Uint32Array(c.buffer)].join(', ')}`,
+      );
+      const A = bytesOf(a);
+      const s = BigInt(count) & (bits - 1n);
+      ops.forEach((op, k) => {
+        const want = iota(64 / f.bytes, (i) => {
+          const x = laneOf(A, i, f.bytes, !!f.signed);
+          return BigInt.asUintN(Number(bits), op === 'vsll' ? x << s : op === 'vsrl' ? BigInt.asUintN(Number(bits), x) >> s : x >> s);
+        });
+        expect(iota(64 / f.bytes, (i) => laneOf(core.getVreg(10 + k), i, f.bytes, false)), `${op} ${name} by ${count}`).toEqual(want);
+      });
+      expect(core.getVreg(2), `vsra in place ${name}`).toEqual(core.getVreg(12));
+    }
+  });
+
   it('vcvt and vcvt.sr between integer formats saturate (raising Invalid) and take their draws', async () => {
     for (const [d, dst] of INT_FORMATS.entries()) {
       for (const [s, src] of INT_FORMATS.entries()) {

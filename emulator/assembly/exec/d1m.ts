@@ -17,12 +17,21 @@ import { coreAt, tb } from '../state';
  * binary64 in k order and rounded once to fp32. The matrix units raise no flags.
  */
 export function exec_mma(d: usize, pc: u64): u64 {
-  return mma(O.mma_acc(d), <u32>load<u16>(d, L.REC_RS1), <u32>load<u16>(d, L.REC_AUX), O.mma_fmt(d)) ? pc + 4 : L.TRAP;
+  return mma(O.mma_acc(d), <u32>load<u16>(d, L.REC_RS1), <u32>load<u16>(d, L.REC_AUX), O.mma_fmt(d), WIDEN_BOTH) ? pc + 4 : L.TRAP;
 }
 
-/** mma of accumulator acc, the registers at slots vs1 and vs2 (byte offsets from v0), format-table entry
- * e: false when it faults (the fault recorded, nothing else changed). Compiled blocks call it too. */
-export function mma(n: u32, vs1: u32, vs2: u32, e: u32): bool {
+/** mma's `wide` argument for the interpreter: A widened into slot 0, B into slot 1. */
+const WIDEN_BOTH: u32 = 0 | (1 << 2) | L.MMA_WIDEN_A | L.MMA_WIDEN_B;
+
+/**
+ * mma of accumulator acc, the registers at slots vs1 and vs2 (byte offsets from v0), format-table entry
+ * e: false when it faults (the fault recorded, nothing else changed). Compiled blocks call it too.
+ * The operands are widened to binary64 in VTMP, which has four slots of 32: A's in slot `wide` & 3, B's
+ * in (`wide` >> 2) & 3, each widened there with MMA_WIDEN_A (MMA_WIDEN_B) set. Without, the slot holds
+ * that register widened in this format already: a compiled block knows where an earlier mma of its
+ * stretch left it, nothing having written VTMP or the register since (emulator/host/jit/vector.ts Widened).
+ */
+export function mma(n: u32, vs1: u32, vs2: u32, e: u32, wide: u32): bool {
   const f = format(e);
   if (f == BAD) return false;
   const id = fmtId(f);
@@ -30,31 +39,30 @@ export function mma(n: u32, vs1: u32, vs2: u32, e: u32): bool {
     formatFault(e, f, L.FORMAT_NEEDS_MATRIX);
     return false;
   }
-  const va = tb + L.T_VREGS + <usize>vs1, vb = tb + L.T_VREGS + <usize>vs2;
-  const a = L.VTMP, b = L.VTMP + 256;
-  if (id == N.ID_BF16) {
-    // a bf16 lane is the high half of an fp32: widen 8 lanes at a time (exact), then to binary64
-    widen(va, a);
-    widen(va + 16, a + 64);
-    widen(va + 32, a + 128);
-    widen(va + 48, a + 192);
-    widen(vb, b);
-    widen(vb + 16, b + 64);
-    widen(vb + 32, b + 128);
-    widen(vb + 48, b + 192);
-  } else {
-    for (let i: u32 = 0; i < 32; i++) {
-      store<f64>(a + (<usize>i << 3), floatLane(va, i, f));
-      store<f64>(b + (<usize>i << 3), floatLane(vb, i, f));
-    }
-    clearFlags();
-  }
+  const a = L.VTMP + (<usize>(wide & 3) << 8), b = L.VTMP + (<usize>((wide >> 2) & 3) << 8);
+  if ((wide & L.MMA_WIDEN_A) != 0) widenReg(tb + L.T_VREGS + <usize>vs1, a, id, f);
+  if ((wide & L.MMA_WIDEN_B) != 0) widenReg(tb + L.T_VREGS + <usize>vs2, b, id, f);
   // Four columns at a time (their B values held in registers), eight rows each, two binary64 lanes per
   // operation: the same additions, in the same order, as one element at a time.
   const acc = accAddr(n);
   columns(acc, a, b);
   columns(acc + 16, a, b + 32);
   return true;
+}
+
+/** The 32 lanes of the register at v (format f, id id) as binary64 at `to` (exact). */
+// @ts-ignore: decorator
+@inline function widenReg(v: usize, to: usize, id: u32, f: u32): void {
+  if (id == N.ID_BF16) {
+    // a bf16 lane is the high half of an fp32: widen 8 lanes at a time (exact), then to binary64
+    widen(v, to);
+    widen(v + 16, to + 64);
+    widen(v + 32, to + 128);
+    widen(v + 48, to + 192);
+  } else {
+    for (let i: u32 = 0; i < 32; i++) store<f64>(to + (<usize>i << 3), floatLane(v, i, f));
+    clearFlags();
+  }
 }
 
 /** Eight bf16 lanes at `from` as binary64 at `to` (a bf16 is the high half of an fp32: interleaving

@@ -113,6 +113,19 @@ function wrapping(op: u32, vd: usize, va: usize, vb: usize, bytes: u32, signed: 
   // a lane shifted by the low bits of the other lane: logical right for unsigned lanes (intOp's arithmetic
   // shift of a zero-extended lane)
   const arith = op == SRA && signed;
+  if (sameLanes(vb, bytes)) {
+    // one count in every lane (a broadcast one): 16 bytes at a time
+    const s = <i32>lane(vb, 0, bytes) & ((<i32>bytes << 3) - 1);
+    for (let k: usize = 0; k < L.VREG_BYTES; k += 16) {
+      const a = v128.load(va + k);
+      let r: v128;
+      if (bytes == 4) r = op == SLL ? i32x4.shl(a, s) : arith ? i32x4.shr_s(a, s) : i32x4.shr_u(a, s);
+      else if (bytes == 2) r = op == SLL ? i16x8.shl(a, s) : arith ? i16x8.shr_s(a, s) : i16x8.shr_u(a, s);
+      else r = op == SLL ? i8x16.shl(a, s) : arith ? i8x16.shr_s(a, s) : i8x16.shr_u(a, s);
+      v128.store(vd + k, r);
+    }
+    return true;
+  }
   if (bytes == 4) {
     for (let k: usize = 0; k < L.VREG_BYTES; k += 4) {
       const a = load<u32>(va + k), s = load<u32>(vb + k) & 31;
@@ -130,6 +143,13 @@ function wrapping(op: u32, vd: usize, va: usize, vb: usize, bytes: u32, signed: 
     }
   }
   return true;
+}
+
+/** Whether every lane (of `bytes` bytes) of the register at v is the same. */
+function sameLanes(v: usize, bytes: u32): bool {
+  const x = bytes == 4 ? i32x4.splat(load<u32>(v)) : bytes == 2 ? i16x8.splat(load<u16>(v)) : i8x16.splat(load<u8>(v));
+  const d = v128.or(v128.or(v128.xor(v128.load(v), x), v128.xor(v128.load(v, 16), x)), v128.or(v128.xor(v128.load(v, 32), x), v128.xor(v128.load(v, 48), x)));
+  return !v128.any_true(d);
 }
 
 /** vd[i] = all ones if vs1[i] op vs2[i], else 0. NaN compares false. */

@@ -18,20 +18,18 @@ export type GlobalName = (typeof GLOBALS)[number]['name'];
  * one: emulator/assembly/exec/d1m.ts mma); an instruction's cycle model and a redirect's, the
  * interpreter's own (jit.ts vtime, vredirect: general bodies run them), and a stretch's up to where a
  * static body leaves it (jit.ts vreplay); what a vst does besides writing where words were decoded or
- * compiled code is (jit.ts vstored); a vld, checked and done (jit.ts vload: a call is much less code than
- * the copy, and blocks are mostly vld and mma); a lone thread passing a speculative window's end
+ * compiled code is (jit.ts vstored); a lone thread passing a speculative window's end
  * (emulator/assembly/threads.ts passWindow: the block goes on instead of returning to the loop). */
 export const FUNCTIONS = [
   { name: 'codeWritten', params: [I32, I32], results: [I32] },
   { name: 'vexec', params: [I64, I64, I64], results: [I64] },
-  { name: 'mma', params: [I32, I32, I32, I32], results: [I32] },
+  { name: 'mma', params: [I32, I32, I32, I32, I32], results: [I32] },
   { name: 'vtime', params: [I64, I64], results: [I64] },
   { name: 'vredirect', params: [I64], results: [] as number[] },
   { name: 'vstored', params: [I32], results: [I32] },
   { name: 'vreplay', params: [I32, I32], results: [] as number[] },
-  { name: 'vload', params: [I64, I32], results: [I32] },
   { name: 'passWindow', params: [I64], results: [I32] },
 ];
-export const CODE_WRITTEN = 0, VEXEC = 1, MMA = 2, VTIME = 3, VREDIRECT = 4, VSTORED = 5, VREPLAY = 6, VLOAD = 7, PASS_WINDOW = 8;
+export const CODE_WRITTEN = 0, VEXEC = 1, MMA = 2, VTIME = 3, VREDIRECT = 4, VSTORED = 5, VREPLAY = 6, PASS_WINDOW = 7;
 /** The mulhu helper's function index in a block's module (after the imported functions and the block). */
 export const MULHU = FUNCTIONS.length + 1;

@@ -24,15 +24,16 @@
 //
 // The function: (core: i32, room: i64) -> i64, returning npc | count << 32 | failed << 62 | taken << 63.
 import { LAYOUT, MESH_CFG, ticksOf } from '../../layout.js';
+import { immediate } from '../../record.js';
 import { D1_CORE } from '../../presets.js';
 import { Body, I32, I64, OP, uleb } from './wasm.js';
-import { CODE_WRITTEN, PASS_WINDOW, VLOAD, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
+import { CODE_WRITTEN, PASS_WINDOW, VREDIRECT, VREPLAY, VSTORED, VTIME } from './imports.js';
 import { A, BASE, CLK0, CORE, EXIT, FLOOR, ISSUED, LOCAL_TYPES, LOOPED, MARK, RET, ROOM, STATE, TAKEN, TB, VAL, ZERO } from './locals.js';
 import { add, global, read, setGlobal, stateShift, write } from './model.js';
 import { discover, links, modelOf, reg } from './region.js';
 import { BRANCHES, LOADS_BY, STORES_BY, VALUE, x1, x2, type Rec } from './semantics.js';
 import { isHeld, offsetsAt, passes, planOf, TOTALS, type Plan, type Value } from './schedule.js';
-import { afterCall, call, callMma, move, vectorKind } from './vector.js';
+import { afterCall, call, callMma, move, vectorKind, WIDEN_BOTH, Widened } from './vector.js';
 
 export { FUNCTIONS, GLOBALS } from './imports.js';
 
@@ -303,6 +304,8 @@ export function translate(
       else leaveAt(k + 1, pc + 4n);
       b.end();
     };
+    /** mma's operands widened along the stretch (a general body widens every time). */
+    const widened = new Widened();
     const COLD = b.depth;
     b.open(OP.block);
     if (round) b.i32(0).set(LOOPED);
@@ -334,15 +337,9 @@ export function translate(
       // checks that leave before the instruction come first: nothing of it has happened yet
       if (m in LOADS_BY) address(x, LOADS_BY[m]![1], k, pc, false);
       if (m in STORES_BY) address(x, STORES_BY[m]![1], k, pc, true);
+      if (m === 'vld') address(x, LAYOUT.VREG_BYTES, k, pc, false, true);
       if (m === 'vst') address(x, LAYOUT.VREG_BYTES, k, pc, true, true);
       const vector = vectorKind(i, races);
-      // a vld: the core checks and does it (or leaves it to the interpreter: nothing done)
-      if (m === 'vld') {
-        leaveIf(k, pc, () => {
-          x1(b, x);
-          b.i64(x.imm).op(OP.i64_add).i32(x.rd).op(OP.call, VLOAD, OP.i32_eqz);
-        });
-      }
       if (vector === 'call') {
         // the core's semantics, which return TRAP with nothing done when the instruction faults (its lane
         // format, a register group): the interpreter runs it then
@@ -352,11 +349,14 @@ export function translate(
         });
         afterCall(b, i, x);
       } else if (vector === 'mma') {
+        const wide = general ? WIDEN_BOTH : widened.mma(x.rs1, x.aux, immediate(i, x, 'fmt'));
         leaveIf(k, pc, () => {
-          callMma(b, i, x);
+          callMma(b, i, x, wide);
           b.op(OP.i32_eqz);
         });
       }
+      if (vector === 'move' && i.operands.includes('vd')) widened.wrote(x.rd);
+      else if (vector === 'call') widened.reset();
       if (m === 'jalr' && insn.target === undefined) {
         leaveIf(k, pc, () => {
           x1(b, x);
@@ -389,7 +389,7 @@ export function translate(
         vstored();
         b.end();
       } else if (vector === 'move') {
-        if (m !== 'vld') move(b, i, x);
+        move(b, i, x);
       } else if (m in VALUE) {
         VALUE[m]!(b, x, pc);
         b.set(VAL(reg(x.rd)));
