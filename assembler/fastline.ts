@@ -6,14 +6,14 @@
 // random ones), without tokens or a CST: a .byte line of a million values costs its values, not a parse
 // tree. Anything the fast path is not sure of (a character literal, a float, a macro argument, `=`, `;`,
 // a malformed line) returns undefined and goes through the grammar, which also reports every error.
-// Faster still, without a statement's operands: fastWord, an instruction of registers and integers
-// with its encoded word; quickLine, a line the expander handles with no statement at all (data in a
-// section that is not loaded, .loc).
+// Faster still, without a statement's operands: fastWord, an instruction of registers and integers (or
+// `li` of one) with its encoded words; quickLine, a line the expander handles with no statement at all
+// (data in a section that is not loaded, .loc).
 // It runs for almost every line, so it is written as a plain scanner over module-level state.
 import { xreg } from '../isa/registers.js';
 import type { Expansion } from './diagnostics.js';
 import { RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
-import { quickWord, WORD_INT, WORD_MEM, WORD_REG, type WordOperands } from './insn.js';
+import { quickWord, WORD_INT, WORD_MEM, WORD_REG, WORD_VIEWS, type WordOperands } from './insn.js';
 import { applyPrecedence, decodeString, statementOf, type Operand, type Statement } from './visitor.js';
 
 // Character classes by char code, from a table: one load and no branches for each character (the
@@ -434,13 +434,13 @@ const NO_OPERANDS: Operand[] = Object.freeze([]) as unknown as Operand[];
  * (the expander and layout are done with a statement before the next line is read, and a word keeps
  * nothing of it), so that the most common line of all makes no objects. */
 const WORD_LOC: Loc = { file: '', line: 0, column: 0, span: 0, from: undefined };
-const WORD_STATEMENT: Statement = statementOf(NO_LABELS, '', WORD_LOC, NO_OPERANDS, 0);
+const WORD_STATEMENT: Statement = statementOf(NO_LABELS, '', WORD_LOC, NO_OPERANDS, WORD_VIEWS[1]);
 
 /**
  * The most common line of all, faster still: an instruction without labels whose operands are
- * registers, integers (`-8`, `0x7f`) and `int(reg)` / `(reg)`. Its statement carries the encoded word
- * (quickWord, the word layout would get from quickEncode of fastLine's statement; checked by
- * test/assembler/fastline.test.ts) and no operands; undefined for any other line. The statement is
+ * registers, integers (`-8`, `0x7f`) and `int(reg)` / `(reg)`, or `li rd, v` of a signed 32-bit v. Its
+ * statement carries the encoded words (quickWord: the words layout would get from fastLine's statement;
+ * checked by test/assembler/fastline.test.ts) and no operands; undefined for any other line. The statement is
  * WORD_STATEMENT, valid until the next call. (It scans with a position of its own, not the module's,
  * which is faster still.)
  */
@@ -489,15 +489,15 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
   WORD.shape = shape;
   text = t;
   const name = nameAt(s, nameEnd);
-  const word = quickWord(name, WORD);
-  if (word === undefined) return undefined;
+  const words = quickWord(name, WORD);
+  if (words === 0) return undefined;
   WORD_LOC.file = fileName;
   WORD_LOC.line = lineNumber;
   WORD_LOC.column = s - start + 1;
   WORD_LOC.span = nameEnd - s;
   WORD_LOC.from = expansion;
   WORD_STATEMENT.name = name;
-  WORD_STATEMENT.word = word;
+  WORD_STATEMENT.words = WORD_VIEWS[words];
   return WORD_STATEMENT;
 }
 
