@@ -467,7 +467,7 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
         const negative = c === 45; /* - */
         p = integerAt(t, negative ? spaces(t, p + 1, end) : p);
         if (found < 0) return undefined;
-        v = negative ? -found : found;
+        v = negative ? 0 - found : found; // (not -0, which is no small integer: WORD.a would hold doubles)
         p = spaces(t, p, end);
       }
       if (t.charCodeAt(p) === 40) {

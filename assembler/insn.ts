@@ -482,7 +482,9 @@ export function quickWord(name: string, ops: WordOperands): number {
   const second = (ops.shape >> 2) & 3;
   if (!q || (q.loadStore && second !== 0 && second !== WORD_MEM)) return 0;
   if (q.li) return ops.shape === (WORD_REG | (WORD_INT << 2)) ? liWords(ops.a[0]!, ops.a[1]!) : 0;
-  for (const form of q.forms) {
+  // (an indexed loop: an iterator is an object until the JIT has compiled the loop)
+  for (let f = 0; f < q.forms.length; f++) {
+    const form = q.forms[f]!;
     if (form.shape !== ops.shape) continue;
     for (let k = 0; k < form.operands.length; k++) {
       const q = form.operands[k]!;
