@@ -13,7 +13,7 @@
 import { xreg } from '../isa/registers.js';
 import type { Expansion } from './diagnostics.js';
 import { RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
-import { quickWord, WORD_INT, WORD_MEM, WORD_REG, WORD_VIEWS, type WordOperands } from './insn.js';
+import { quickWord, WORD_INT, WORD_MEM, WORD_REG, WORD_VIEWS, wordForms, type WordForms, type WordOperands } from './insn.js';
 import { applyPrecedence, decodeString, statementOf, type Operand, type Statement } from './visitor.js';
 
 // Character classes by char code, from a table: one load and no branches for each character (the
@@ -69,14 +69,17 @@ const loc = (start: number, end: number): Loc => ({ file, line, column: start - 
  * case (directives and mnemonics are case-insensitive). */
 const NAMES: string[] = new Array<string>(1024).fill('');
 const LOWERS: string[] = new Array<string>(1024).fill('');
-/** The lower case of the name nameAt read last. */
+/** The lower case of the name nameAt read last, and its slot. */
 let lowerOfName = '';
+let slotOfName = 0;
+/** The wordForms of each slot's name, once fastWord asked (undefined: not yet). */
+const FORMS: (WordForms | null | undefined)[] = new Array<WordForms | null | undefined>(1024).fill(undefined);
 
 /** The name text[s..e), as read before when it was. */
 function nameAt(s: number, e: number): string {
   let h = e - s;
   for (let k = s; k < e; k++) h = (h * 31 + text.charCodeAt(k)) | 0;
-  const slot = h & (NAMES.length - 1);
+  const slot = (slotOfName = h & (NAMES.length - 1));
   const c = NAMES[slot]!;
   if (c.length === e - s) {
     let k = 0;
@@ -87,6 +90,7 @@ function nameAt(s: number, e: number): string {
     }
   }
   NAMES[slot] = text.slice(s, e);
+  FORMS[slot] = undefined;
   LOWERS[slot] = lowerOfName = lowerName(NAMES[slot]!);
   return NAMES[slot]!;
 }
@@ -489,7 +493,9 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
   WORD.shape = shape;
   text = t;
   const name = nameAt(s, nameEnd);
-  const words = quickWord(name, WORD);
+  let forms = FORMS[slotOfName];
+  if (forms === undefined) forms = FORMS[slotOfName] = wordForms(name);
+  const words = forms === null ? 0 : quickWord(forms, WORD);
   if (words === 0) return undefined;
   WORD_LOC.file = fileName;
   WORD_LOC.line = lineNumber;
@@ -508,13 +514,21 @@ let found = -1;
 const TWO = new Int8Array(128 * 128).fill(-1);
 for (const a of 'abcdefghijklmnopqrstuvwxyz0123456789') for (const b of 'abcdefghijklmnopqrstuvwxyz0123456789') TWO[a.charCodeAt(0) * 128 + b.charCodeAt(0)] = xreg(a + b) ?? -1;
 
-/** Past the word at p in t; found: its register, -1 for any other word. */
+/** Past the word at p in t; found: its register, -1 for any other word. (The names of more than two
+ * characters, zero, s10, s11 and x10..x31, are read in place too: a name cut from the line is a string.) */
 function registerAt(t: string, p: number): number {
   const s = p;
   found = -1;
   if (!isIdentStart(t.charCodeAt(p))) return p;
   while (isIdentPart(t.charCodeAt(++p)));
-  if (p - s === 2) found = TWO[(t.charCodeAt(s) & 127) * 128 + (t.charCodeAt(s + 1) & 127)]!;
+  const c = t.charCodeAt(s);
+  const d = t.charCodeAt(s + 1) - 48;
+  const e = t.charCodeAt(s + 2) - 48;
+  if (p - s === 2) found = TWO[(c & 127) * 128 + (t.charCodeAt(s + 1) & 127)]!;
+  else if (p - s === 3 && d >= 0 && d <= 9 && e >= 0 && e <= 9) {
+    if (c === 120 /* x */ && d > 0 && 10 * d + e <= 31) found = 10 * d + e;
+    else if (c === 115 /* s */ && d === 1 && e <= 1) found = 26 + e;
+  } else if (p - s === 4 && c === 122 && t.startsWith('zero', s)) found = 0;
   if (found < 0) found = xreg(t.slice(s, p)) ?? -1;
   return p;
 }

@@ -449,8 +449,17 @@ function formWord(form: QuickForm): number | undefined {
 
 /** quickEncode's forms of each mnemonic that is not a pseudo-instruction, whether it is a load or a store
  * (whose second operand may be a symbol), and whether it is `li`: quickWord looks up one thing for a line. */
-const WORD_FORMS = new Map([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m), li: false }]));
+export interface WordForms {
+  forms: QuickForm[];
+  loadStore: boolean;
+  li: boolean;
+}
+const WORD_FORMS = new Map<string, WordForms>([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m), li: false }]));
 WORD_FORMS.set('li', { forms: [], loadStore: false, li: true });
+
+/** What quickWord reads a mnemonic's operands with; null when it cannot (a directive, a pseudo-instruction
+ * but li, an unknown name): looked up once for each name its caller reads (assembler/fastline.ts). */
+export const wordForms = (mnemonic: string): WordForms | null => WORD_FORMS.get(mnemonic) ?? null;
 
 /** The forms li32's steps are encoded with (LI_MNEMONICS' order): `lui rd, imm`, `addi(w) rd, rs1, imm`. */
 const LI_FORMS = LI_MNEMONICS.map((m, k) => QUICK.get(m)!.find((f) => f.shape === (k === 0 ? WORD_REG | (WORD_INT << 2) : WORD_REG | (WORD_REG << 2) | (WORD_INT << 4)))!);
@@ -470,17 +479,16 @@ const WORDS = new Int32Array(2);
 export const WORD_VIEWS = [WORDS.subarray(0, 0), WORDS.subarray(0, 1), WORDS.subarray(0, 2)] as const;
 
 /**
- * quickEncode of a statement whose operands are registers, integers (`5`, `-5`, in the safe range) and
- * `int(reg)` / `(reg)`, given as WordOperands rather than operand objects (assembler/fastline.ts reads
+ * quickEncode of a statement (of the mnemonic whose wordForms q are) whose operands are registers,
+ * integers (`5`, `-5`, in the safe range) and `int(reg)` / `(reg)`, given as WordOperands rather than operand objects (assembler/fastline.ts reads
  * such lines without making them): the same forms in the same order, so the same word; and `li rd, v` of
  * a signed 32-bit v, the words assembleInstruction's liSequence gives. Leaves the words in WORDS and
  * returns how many (0: the general path must decide), its view WORD_VIEWS[n].
  */
-export function quickWord(name: string, ops: WordOperands): number {
-  const q = WORD_FORMS.get(name);
+export function quickWord(q: WordForms, ops: WordOperands): number {
   // (a load's or store's second operand that is not a memory operand is a symbol's address)
   const second = (ops.shape >> 2) & 3;
-  if (!q || (q.loadStore && second !== 0 && second !== WORD_MEM)) return 0;
+  if (q.loadStore && second !== 0 && second !== WORD_MEM) return 0;
   if (q.li) return ops.shape === (WORD_REG | (WORD_INT << 2)) ? liWords(ops.a[0]!, ops.a[1]!) : 0;
   // (an indexed loop: an iterator is an object until the JIT has compiled the loop)
   for (let f = 0; f < q.forms.length; f++) {
