@@ -397,7 +397,11 @@ function statement(): Statement {
     if (isDigit(text.charCodeAt(i))) {
       while (isDigit(text.charCodeAt(++i)));
       numeric = true;
-    } else ident();
+    } else {
+      // (the word, not cut yet: a label's name or the statement's, cut once it is known which)
+      if (!isIdentStart(text.charCodeAt(i))) throw GIVE_UP;
+      while (isIdentPart(text.charCodeAt(++i)));
+    }
     const wordEnd = i;
     skipSpace();
     if (text.charCodeAt(i) === 58 /* : */) {
