@@ -344,7 +344,7 @@ export class Expander {
   private place(file: string, line: number, st: Statement): void {
     if (!this.count(file, line)) return;
     // an instruction fastWord encoded has no labels and no symbols, and is no directive: only handed on
-    if (st.word === undefined && !this.prepare(file, line, st)) return;
+    if (st.words === undefined && !this.prepare(file, line, st)) return;
     const p = this.placed;
     p.st = st;
     p.file = file;

@@ -6,14 +6,14 @@
 // random ones), without tokens or a CST: a .byte line of a million values costs its values, not a parse
 // tree. Anything the fast path is not sure of (a character literal, a float, a macro argument, `=`, `;`,
 // a malformed line) returns undefined and goes through the grammar, which also reports every error.
-// Faster still, without a statement's operands: fastWord, an instruction of registers and integers
-// with its encoded word; quickLine, a line the expander handles with no statement at all (data in a
-// section that is not loaded, .loc).
+// Faster still, without a statement's operands: fastWord, an instruction of registers and integers (or
+// `li` of one) with its encoded words; quickLine, a line the expander handles with no statement at all
+// (data in a section that is not loaded, .loc).
 // It runs for almost every line, so it is written as a plain scanner over module-level state.
 import { xreg } from '../isa/registers.js';
 import type { Expansion } from './diagnostics.js';
 import { RELOC_OPS, type Expr, type Loc, type RelocOp } from './expr.js';
-import { quickWord, WORD_INT, WORD_MEM, WORD_REG, type WordOperands } from './insn.js';
+import { quickWord, WORD_INT, WORD_MEM, WORD_REG, WORD_VIEWS, wordForms, type WordForms, type WordOperands } from './insn.js';
 import { applyPrecedence, decodeString, statementOf, type Operand, type Statement } from './visitor.js';
 
 // Character classes by char code, from a table: one load and no branches for each character (the
@@ -69,14 +69,17 @@ const loc = (start: number, end: number): Loc => ({ file, line, column: start - 
  * case (directives and mnemonics are case-insensitive). */
 const NAMES: string[] = new Array<string>(1024).fill('');
 const LOWERS: string[] = new Array<string>(1024).fill('');
-/** The lower case of the name nameAt read last. */
+/** The lower case of the name nameAt read last, and its slot. */
 let lowerOfName = '';
+let slotOfName = 0;
+/** The wordForms of each slot's name, once fastWord asked (undefined: not yet). */
+const FORMS: (WordForms | null | undefined)[] = new Array<WordForms | null | undefined>(1024).fill(undefined);
 
 /** The name text[s..e), as read before when it was. */
 function nameAt(s: number, e: number): string {
   let h = e - s;
   for (let k = s; k < e; k++) h = (h * 31 + text.charCodeAt(k)) | 0;
-  const slot = h & (NAMES.length - 1);
+  const slot = (slotOfName = h & (NAMES.length - 1));
   const c = NAMES[slot]!;
   if (c.length === e - s) {
     let k = 0;
@@ -87,6 +90,7 @@ function nameAt(s: number, e: number): string {
     }
   }
   NAMES[slot] = text.slice(s, e);
+  FORMS[slot] = undefined;
   LOWERS[slot] = lowerOfName = lowerName(NAMES[slot]!);
   return NAMES[slot]!;
 }
@@ -393,7 +397,11 @@ function statement(): Statement {
     if (isDigit(text.charCodeAt(i))) {
       while (isDigit(text.charCodeAt(++i)));
       numeric = true;
-    } else ident();
+    } else {
+      // (the word, not cut yet: a label's name or the statement's, cut once it is known which)
+      if (!isIdentStart(text.charCodeAt(i))) throw GIVE_UP;
+      while (isIdentPart(text.charCodeAt(++i)));
+    }
     const wordEnd = i;
     skipSpace();
     if (text.charCodeAt(i) === 58 /* : */) {
@@ -434,13 +442,13 @@ const NO_OPERANDS: Operand[] = Object.freeze([]) as unknown as Operand[];
  * (the expander and layout are done with a statement before the next line is read, and a word keeps
  * nothing of it), so that the most common line of all makes no objects. */
 const WORD_LOC: Loc = { file: '', line: 0, column: 0, span: 0, from: undefined };
-const WORD_STATEMENT: Statement = statementOf(NO_LABELS, '', WORD_LOC, NO_OPERANDS, 0);
+const WORD_STATEMENT: Statement = statementOf(NO_LABELS, '', WORD_LOC, NO_OPERANDS, WORD_VIEWS[1]);
 
 /**
  * The most common line of all, faster still: an instruction without labels whose operands are
- * registers, integers (`-8`, `0x7f`) and `int(reg)` / `(reg)`. Its statement carries the encoded word
- * (quickWord, the word layout would get from quickEncode of fastLine's statement; checked by
- * test/assembler/fastline.test.ts) and no operands; undefined for any other line. The statement is
+ * registers, integers (`-8`, `0x7f`) and `int(reg)` / `(reg)`, or `li rd, v` of a signed 32-bit v. Its
+ * statement carries the encoded words (quickWord: the words layout would get from fastLine's statement;
+ * checked by test/assembler/fastline.test.ts) and no operands; undefined for any other line. The statement is
  * WORD_STATEMENT, valid until the next call. (It scans with a position of its own, not the module's,
  * which is faster still.)
  */
@@ -467,7 +475,7 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
         const negative = c === 45; /* - */
         p = integerAt(t, negative ? spaces(t, p + 1, end) : p);
         if (found < 0) return undefined;
-        v = negative ? -found : found;
+        v = negative ? 0 - found : found; // (not -0, which is no small integer: WORD.a would hold doubles)
         p = spaces(t, p, end);
       }
       if (t.charCodeAt(p) === 40) {
@@ -489,15 +497,17 @@ export function fastWord(lineText: string, fileName: string, lineNumber: number,
   WORD.shape = shape;
   text = t;
   const name = nameAt(s, nameEnd);
-  const word = quickWord(name, WORD);
-  if (word === undefined) return undefined;
+  let forms = FORMS[slotOfName];
+  if (forms === undefined) forms = FORMS[slotOfName] = wordForms(name);
+  const words = forms === null ? 0 : quickWord(forms, WORD);
+  if (words === 0) return undefined;
   WORD_LOC.file = fileName;
   WORD_LOC.line = lineNumber;
   WORD_LOC.column = s - start + 1;
   WORD_LOC.span = nameEnd - s;
   WORD_LOC.from = expansion;
   WORD_STATEMENT.name = name;
-  WORD_STATEMENT.word = word;
+  WORD_STATEMENT.words = WORD_VIEWS[words];
   return WORD_STATEMENT;
 }
 
@@ -508,13 +518,21 @@ let found = -1;
 const TWO = new Int8Array(128 * 128).fill(-1);
 for (const a of 'abcdefghijklmnopqrstuvwxyz0123456789') for (const b of 'abcdefghijklmnopqrstuvwxyz0123456789') TWO[a.charCodeAt(0) * 128 + b.charCodeAt(0)] = xreg(a + b) ?? -1;
 
-/** Past the word at p in t; found: its register, -1 for any other word. */
+/** Past the word at p in t; found: its register, -1 for any other word. (The names of more than two
+ * characters, zero, s10, s11 and x10..x31, are read in place too: a name cut from the line is a string.) */
 function registerAt(t: string, p: number): number {
   const s = p;
   found = -1;
   if (!isIdentStart(t.charCodeAt(p))) return p;
   while (isIdentPart(t.charCodeAt(++p)));
-  if (p - s === 2) found = TWO[(t.charCodeAt(s) & 127) * 128 + (t.charCodeAt(s + 1) & 127)]!;
+  const c = t.charCodeAt(s);
+  const d = t.charCodeAt(s + 1) - 48;
+  const e = t.charCodeAt(s + 2) - 48;
+  if (p - s === 2) found = TWO[(c & 127) * 128 + (t.charCodeAt(s + 1) & 127)]!;
+  else if (p - s === 3 && d >= 0 && d <= 9 && e >= 0 && e <= 9) {
+    if (c === 120 /* x */ && d > 0 && 10 * d + e <= 31) found = 10 * d + e;
+    else if (c === 115 /* s */ && d === 1 && e <= 1) found = 26 + e;
+  } else if (p - s === 4 && c === 122 && t.startsWith('zero', s)) found = 0;
   if (found < 0) found = xreg(t.slice(s, p)) ?? -1;
   return p;
 }

@@ -62,7 +62,7 @@ export function insnStatement(st: Statement, constant: (e: Expr) => bigint): Sta
   const format = st.name!.slice('.insn'.length).trim();
   const loc = st.nameLoc!;
   const ops = st.operands;
-  if (format === '') return { ...st, name: '.insn', operands: [], word: rawWord(ops, constant, loc) };
+  if (format === '') return { ...st, name: '.insn', operands: [], words: Int32Array.of(rawWord(ops, constant, loc)) };
   const forms = INSN_FORMS.filter((i) => i.mnemonic === `.insn ${format}`);
   if (forms.length === 0) {
     const why = COMPRESSED.has(format) ? `'${format}' is a compressed (16-bit) format and d1 has no C extension` : `unknown format '${format}'`;

@@ -206,24 +206,48 @@ export interface InsnEnv {
 const op = (mnemonic: string, fields: Record<string, FieldValue>): MachineOp => ({ instr: BY_MNEMONIC.get(mnemonic)!, fields });
 const reg = (n: number): FieldValue => REG_VALUES[n]!;
 
+/** The steps of GNU's `li` of a signed 32-bit value, as li32 leaves them: `count` instructions, each
+ * LI_MNEMONICS[op[k]] of immediate imm[k] (lui's upper 20 bits, or addi's/addiw's low 12), from rd
+ * itself (fromRd[k]) or from zero. Reused: no objects for the most common pseudo-instruction. */
+const LI_MNEMONICS = ['lui', 'addi', 'addiw'] as const;
+const LI = { count: 0, op: [0, 0], imm: [0, 0], fromRd: [false, false] };
+
+/** GNU's `li` of a signed 32-bit value (binutils tc-riscv.c load_const), into LI: lui of the upper part
+ * and/or addiw of the low 12 bits (a lone 12-bit value at the top level is `addi rd, zero, v`). */
+function li32(v: number, top: boolean): void {
+  const lo = ((v & 0xfff) ^ 0x800) - 0x800;
+  const upper = v - lo;
+  let n = 0;
+  if (upper !== 0) {
+    LI.op[n] = 0;
+    LI.imm[n] = (upper / 4096) & 0xfffff;
+    LI.fromRd[n++] = false;
+  }
+  if (lo !== 0 || upper === 0) {
+    LI.op[n] = upper === 0 && top ? 1 : 2;
+    LI.imm[n] = lo;
+    LI.fromRd[n++] = upper !== 0;
+  }
+  LI.count = n;
+}
+
 /**
- * GNU as's `li` (binutils tc-riscv.c load_const): a signed 32-bit value is lui and/or addiw (a lone
- * 12-bit value at the top level is `addi rd, zero, v`); otherwise build the value shifted right past
- * its trailing zeros, then slli and addi the low 12 bits.
+ * GNU as's `li` (binutils tc-riscv.c load_const): a signed 32-bit value is li32's lui and/or addiw;
+ * otherwise build the value shifted right past its trailing zeros, then slli and addi the low 12 bits.
  */
 export function liSequence(rd: number, value: bigint, top = true): MachineOp[] {
   const v = BigInt.asIntN(64, value);
-  const lo = BigInt.asIntN(12, v);
-  const upper = BigInt.asIntN(64, v - lo); // wraps like GNU's int64 arithmetic (e.g. for 2^63 - 1)
   if (v === BigInt.asIntN(32, v)) {
+    li32(Number(v), top);
     const out: MachineOp[] = [];
-    if (upper !== 0n) out.push(op('lui', { rd: reg(rd), imm20: { n: Number(BigInt.asUintN(20, upper >> 12n)) } }));
-    if (lo !== 0n || upper === 0n) {
-      const rs1 = reg(upper !== 0n ? rd : 0);
-      out.push(op(upper === 0n && top ? 'addi' : 'addiw', { rd: reg(rd), rs1, imm12: { n: Number(lo) } }));
+    for (let k = 0; k < LI.count; k++) {
+      const imm = { n: LI.imm[k]! };
+      out.push(LI.op[k] === 0 ? op('lui', { rd: reg(rd), imm20: imm }) : op(LI_MNEMONICS[LI.op[k]!]!, { rd: reg(rd), rs1: reg(LI.fromRd[k] ? rd : 0), imm12: imm }));
     }
     return out;
   }
+  const lo = BigInt.asIntN(12, v);
+  const upper = BigInt.asIntN(64, v - lo); // wraps like GNU's int64 arithmetic (e.g. for 2^63 - 1)
   let shift = 12n;
   while (((upper >> shift) & 1n) === 0n) shift++;
   const out = liSequence(rd, upper >> shift, false);
@@ -410,21 +434,35 @@ export function quickEncode(st: Statement): number | undefined {
 }
 
 /** The word of a form from the operand values in SCRATCH; undefined when one is out of range (the
- * general path reports it). */
+ * general path reports it). (A signed 32-bit number: one that stays a small integer in V8, where a
+ * word from 2^31 up would be a heap number; the column it goes to stores it as the same 32 bits.) */
 function formWord(form: QuickForm): number | undefined {
-  let word = form.instr.match;
+  let word = form.instr.match | 0;
   for (let k = 0; k < form.bind.length; k++) {
     const b = form.bind[k]!;
     const v = b.slot >= 0 ? SCRATCH[b.slot]! : b.value;
     if (v < b.min || v > b.max || (b.step > 1 && v % b.step !== 0)) return undefined;
-    word = (word | insertField(b.field, v)) >>> 0;
+    word |= insertField(b.field, v);
   }
   return word;
 }
 
-/** quickEncode's forms of each mnemonic that is not a pseudo-instruction, and whether it is a load or a
- * store (whose second operand may be a symbol): quickWord looks up one thing for a line. */
-const WORD_FORMS = new Map([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m) }]));
+/** quickEncode's forms of each mnemonic that is not a pseudo-instruction, whether it is a load or a store
+ * (whose second operand may be a symbol), and whether it is `li`: quickWord looks up one thing for a line. */
+export interface WordForms {
+  forms: QuickForm[];
+  loadStore: boolean;
+  li: boolean;
+}
+const WORD_FORMS = new Map<string, WordForms>([...QUICK].filter(([m]) => !PSEUDO.has(m)).map(([m, forms]) => [m, { forms, loadStore: LOADS.has(m) || STORES.has(m), li: false }]));
+WORD_FORMS.set('li', { forms: [], loadStore: false, li: true });
+
+/** What quickWord reads a mnemonic's operands with; null when it cannot (a directive, a pseudo-instruction
+ * but li, an unknown name): looked up once for each name its caller reads (assembler/fastline.ts). */
+export const wordForms = (mnemonic: string): WordForms | null => WORD_FORMS.get(mnemonic) ?? null;
+
+/** The forms li32's steps are encoded with (LI_MNEMONICS' order): `lui rd, imm`, `addi(w) rd, rs1, imm`. */
+const LI_FORMS = LI_MNEMONICS.map((m, k) => QUICK.get(m)!.find((f) => f.shape === (k === 0 ? WORD_REG | (WORD_INT << 2) : WORD_REG | (WORD_REG << 2) | (WORD_INT << 4)))!);
 
 /** Operands as quickWord reads them: their kinds (`shape`: WORD_REG, WORD_INT or WORD_MEM in 2 bits
  * each, the first lowest; their count with it), then for each a register number or an integer (a), and
@@ -435,17 +473,26 @@ export interface WordOperands {
   b: number[];
 }
 
+/** The words quickWord encoded last (reused: valid until the next call), and views of its first 0, 1
+ * and 2 words. */
+const WORDS = new Int32Array(2);
+export const WORD_VIEWS = [WORDS.subarray(0, 0), WORDS.subarray(0, 1), WORDS.subarray(0, 2)] as const;
+
 /**
- * quickEncode of a statement whose operands are registers, integers (`5`, `-5`, in the safe range) and
- * `int(reg)` / `(reg)`, given as WordOperands rather than operand objects (assembler/fastline.ts reads
- * such lines without making them): the same forms in the same order, so the same word.
+ * quickEncode of a statement (of the mnemonic whose wordForms q are) whose operands are registers,
+ * integers (`5`, `-5`, in the safe range) and `int(reg)` / `(reg)`, given as WordOperands rather than operand objects (assembler/fastline.ts reads
+ * such lines without making them): the same forms in the same order, so the same word; and `li rd, v` of
+ * a signed 32-bit v, the words assembleInstruction's liSequence gives. Leaves the words in WORDS and
+ * returns how many (0: the general path must decide), its view WORD_VIEWS[n].
  */
-export function quickWord(name: string, ops: WordOperands): number | undefined {
-  const q = WORD_FORMS.get(name);
+export function quickWord(q: WordForms, ops: WordOperands): number {
   // (a load's or store's second operand that is not a memory operand is a symbol's address)
   const second = (ops.shape >> 2) & 3;
-  if (!q || (q.loadStore && second !== 0 && second !== WORD_MEM)) return undefined;
-  for (const form of q.forms) {
+  if (q.loadStore && second !== 0 && second !== WORD_MEM) return 0;
+  if (q.li) return ops.shape === (WORD_REG | (WORD_INT << 2)) ? liWords(ops.a[0]!, ops.a[1]!) : 0;
+  // (an indexed loop: an iterator is an object until the JIT has compiled the loop)
+  for (let f = 0; f < q.forms.length; f++) {
+    const form = q.forms[f]!;
     if (form.shape !== ops.shape) continue;
     for (let k = 0; k < form.operands.length; k++) {
       const q = form.operands[k]!;
@@ -453,12 +500,32 @@ export function quickWord(name: string, ops: WordOperands): number | undefined {
       if (q.k === 'mem') {
         SCRATCH[q.base] = ops.b[k]!;
         SCRATCH[q.offset] = v;
-      } else if (q.k === 'defer') return undefined;
+      } else if (q.k === 'defer') return 0;
       else SCRATCH[q.slot] = q.k === 'imm' && q.upper && v < 0 && v >= -(1 << 19) ? v + (1 << 20) : v;
     }
-    return formWord(form);
+    const word = formWord(form);
+    if (word === undefined) return 0;
+    WORDS[0] = word;
+    return 1;
   }
-  return undefined;
+  return 0;
+}
+
+/** The words of `li rd, v` into WORDS, when v is a signed 32-bit value (else 0, for the general path). */
+function liWords(rd: number, v: number): number {
+  if (v !== (v | 0)) return 0;
+  li32(v, true);
+  for (let k = 0; k < LI.count; k++) {
+    // (the forms' operand slots are in their syntax's order: rd, then rs1, then the immediate)
+    SCRATCH[0] = rd;
+    if (LI.op[k] === 0) SCRATCH[1] = LI.imm[k]!;
+    else {
+      SCRATCH[1] = LI.fromRd[k] ? rd : 0;
+      SCRATCH[2] = LI.imm[k]!;
+    }
+    WORDS[k] = formWord(LI_FORMS[LI.op[k]!]!)!;
+  }
+  return LI.count;
 }
 
 /** The machine operations of one instruction statement; throws AsmError/ExprError with a location. */

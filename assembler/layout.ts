@@ -258,7 +258,7 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   return {
     add(p: Placed): void {
       const st = p.st;
-      if (st.word !== undefined) return instruction(p, st); // (no labels, and no exception to catch)
+      if (st.words !== undefined) return instruction(p, st); // (no labels, and no exception to catch)
       for (let k = 0; k < st.labels.length; k++) defineLabel(st.labels[k]!.name, st.labels[k]!.loc);
       if (!st.name) return;
       try {
@@ -554,13 +554,17 @@ export function startLayout(file: string, env: LayoutEnv, diagnostics: Diagnosti
   }
 
   function instruction(p: Placed, st: Statement): void {
-    const quick = st.word ?? quickEncode(st);
-    const ops = quick === undefined ? assembleInstruction(st, insnEnv) : undefined;
+    const quick = st.words === undefined ? quickEncode(st) : undefined;
+    const ops = st.words === undefined && quick === undefined ? assembleInstruction(st, insnEnv) : undefined;
     if (current?.out === '.bss') return;
     const s = here(p, 'an instruction');
     if (!s) return;
     if (s.size % 4 !== 0) error('misaligned-insn', `instruction at offset ${s.size} is not 4-byte aligned (add .align 2)`, st.nameLoc!);
     s.align = Math.max(s.align, 4);
+    if (st.words !== undefined) {
+      for (let k = 0; k < st.words.length; k++) words(s, p, st.words[k]!, st.nameLoc!);
+      return;
+    }
     if (!ops) return words(s, p, quick!, st.nameLoc!);
     if (ops.every(constantOp)) {
       // (every word before the first is placed: an operand out of range places none)

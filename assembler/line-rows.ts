@@ -35,9 +35,12 @@ export class LineRows {
   words(addr: number, file: string, lines: Uint32Array, first: number, count: number): void {
     if (addr < this.lastAddr) this.sorted = false;
     this.lastAddr = addr + 4 * (count - 1);
-    this.line.set(lines.subarray(first, first + count), this.n);
     this.file.fill(this.id(file), this.n, this.n + count);
-    for (let k = 0; k < count; k++) this.addr[this.n++] = addr + 4 * k;
+    // (a loop, not a view of lines: a large program has many runs of words, and a view is an object)
+    for (let k = 0; k < count; k++) {
+      this.line[this.n] = lines[first + k]!;
+      this.addr[this.n++] = addr + 4 * k;
+    }
   }
 
   /** The rows in address order (rows at one address keep the order they were added in). */

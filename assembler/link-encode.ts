@@ -11,7 +11,7 @@ import type { LineRows } from './line-rows.js';
 import type { MacroCallRanges } from './macro-calls.js';
 
 const NOP = encodeOrThrow('addi', { rd: 0, rs1: 0, imm12: 0 });
-/** The host stores a number's bytes in the order RISC-V does: a run of words is copied whole. */
+/** The host stores a number's bytes in the order RISC-V does. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The symbols of a link: their values, and the %pcrel_hi of each auipc that has one, by address. */
@@ -45,6 +45,8 @@ export class Env implements EvalEnv {
  */
 export function encodeFrags(frags: Frag[], start: number, secStart: number, buf: Uint8Array | undefined, env: (dot: bigint) => EvalEnv, rows: LineRows, calls: MacroCallRanges, diagnostics: Diagnostic[]): void {
   const view = buf ? new DataView(buf.buffer) : undefined;
+  // the words as the host stores them, when that is RISC-V's order (a run of words is copied as is)
+  const words32 = buf && LITTLE_ENDIAN && buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2) : undefined;
   calls.section();
   for (let j = 0; j < frags.length; j++) {
     const fr = frags[j]!;
@@ -57,9 +59,10 @@ export function encodeFrags(frags: Frag[], start: number, secStart: number, buf:
         if (fr.nops) for (let k = 0; k < fr.size; k += 4) view!.setUint32(at + k, NOP, true);
         else buf.fill(fr.value, at, at + fr.size);
       } else if (fr.k === 'words') {
-        const words = fr.words.data.subarray(fr.first, fr.first + fr.count);
-        if (LITTLE_ENDIAN && at % 4 === 0) new Uint32Array(buf!.buffer, at, fr.count).set(words);
-        else for (let k = 0; k < fr.count; k++) view!.setUint32(at + 4 * k, words[k]!, true);
+        // (loops, not views of each run: a large program has many runs, and a view is an object)
+        const words = fr.words.data;
+        if (words32 && at % 4 === 0) for (let k = 0; k < fr.count; k++) words32[(at >> 2) + k] = words[fr.first + k]!;
+        else for (let k = 0; k < fr.count; k++) view!.setUint32(at + 4 * k, words[fr.first + k]!, true);
         rows.words(addr, fr.file, fr.lines.data, fr.first, fr.count);
       } else if (fr.k === 'ints') {
         rows.add(addr, fr.file, fr.line);

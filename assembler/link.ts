@@ -16,13 +16,14 @@ const PAGE = 0x1000;
 const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
 
 interface Placement {
-  /** Address of each file's part of each output section. */
-  base: Map<FileLayout, Map<OutputSection, number>>;
+  /** Address of each file's part of each output section (an object, not a map: every symbol's value
+   * reads it). */
+  base: Map<FileLayout, Partial<Record<OutputSection, number>>>;
   sections: { name: OutputSection; addr: number; size: number; align: number }[];
 }
 
 function place(files: FileLayout[], textBase: number): Placement {
-  const base = new Map<FileLayout, Map<OutputSection, number>>(files.map((f) => [f, new Map()]));
+  const base = new Map<FileLayout, Partial<Record<OutputSection, number>>>(files.map((f) => [f, {}]));
   const sections: Placement['sections'] = [];
   let addr = textBase;
   for (const name of OUTPUT_SECTIONS) {
@@ -37,7 +38,7 @@ function place(files: FileLayout[], textBase: number): Placement {
       const s = f.sections.get(name);
       if (!s) continue;
       addr = alignUp(addr, s.align);
-      base.get(f)!.set(name, addr);
+      base.get(f)![name] = addr;
       addr += s.size;
     }
     if (addr > start || files.some((f) => f.sections.has(name))) sections.push({ name, addr: start, size: addr - start, align });
@@ -117,8 +118,11 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   const values = new Map<FileLayout, Map<string, bigint>>(files.map((f) => [f, new Map()]));
   const visiting = new Set<SymInfo>();
   function symbolValue(f: FileLayout, name: string, loc: Loc): bigint | undefined {
+    return valueOf(f, name, f.symbols.get(name), loc);
+  }
+  /** The value of `name` in file f, whose symbol there is s (if any). */
+  function valueOf(f: FileLayout, name: string, s: SymInfo | undefined, loc: Loc): bigint | undefined {
     let owner = f;
-    let s = f.symbols.get(name);
     if (!s || (s.section === undefined && s.equ === undefined) || s.weak) {
       if (s?.dropped) throw new ExprError(`'${displayName(name)}' is a label in a section that is not loaded (no "a" flag): it has no address`, loc, 'not-loaded');
       const g = globalDefs.get(name);
@@ -126,7 +130,7 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
       owner = g.file;
       s = g.sym;
     }
-    if (s.section !== undefined) return BigInt(base.get(owner)!.get(s.section)! + s.offset!);
+    if (s.section !== undefined) return BigInt(base.get(owner)![s.section]! + s.offset!);
     // an .equ/.set symbol: evaluated once
     const cache = values.get(owner)!;
     const cached = cache.get(name);
@@ -156,7 +160,7 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
           const op = fr.ops[k]!;
           const v = op.fields['imm20'];
           if (op.instr.mnemonic === 'auipc' && v && 'e' in v && v.e.k === 'reloc' && v.e.op === 'pcrel_hi') {
-            pcrelHi.set(BigInt(base.get(f)!.get(secName)! + fr.offset + 4 * k), { f, target: v.e.a });
+            pcrelHi.set(BigInt(base.get(f)![secName]! + fr.offset + 4 * k), { f, target: v.e.a });
           }
         }
       }
@@ -184,7 +188,7 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   for (const f of files) {
     for (const [secName, s] of f.sections) {
       const secStart = sections.find((x) => x.name === secName)!.addr;
-      encodeFrags(s.frags, base.get(f)!.get(secName)!, secStart, buffers.get(secName), (dot) => envFor(f, dot), rows, calls, diagnostics);
+      encodeFrags(s.frags, base.get(f)![secName]!, secStart, buffers.get(secName), (dot) => envFor(f, dot), rows, calls, diagnostics);
     }
   }
 
@@ -207,7 +211,7 @@ export function link(layouts: FileLayout[], opts: { textBase: number; memoryEnd:
   }));
   const segments = makeSegments(outSections);
   const overridden = (s: SymInfo) => s.weak === true && globalDefs.get(s.name)?.sym !== s;
-  const symbols = symbolTable(files, (f, n, l) => symbolValue(f, n, l), envFor, overridden);
+  const symbols = symbolTable(files, valueOf, envFor, overridden);
   const start = globalDefs.get('_start');
   const text = outSections.find((s) => s.name === '.text');
   const entry = start ? symbolValue(start.file, '_start', start.sym.loc!)! : (text?.addr ?? BigInt(opts.textBase));
@@ -233,7 +237,7 @@ function makeSegments(sections: Section[]): Segment[] {
 
 function symbolTable(
   files: FileLayout[],
-  value: (f: FileLayout, name: string, loc: Loc) => bigint | undefined,
+  value: (f: FileLayout, name: string, s: SymInfo, loc: Loc) => bigint | undefined,
   envFor: (f: FileLayout, dot: bigint) => EvalEnv,
   overridden: (s: SymInfo) => boolean,
 ): SymbolDef[] {
@@ -246,7 +250,7 @@ function symbolTable(
       let v: bigint | undefined;
       let size = 0;
       try {
-        v = value(f, s.name, loc);
+        v = value(f, s.name, s, loc);
         if (s.size) size = Number(evaluate(s.size, envFor(f, 0n)));
       } catch {
         continue;

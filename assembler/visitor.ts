@@ -18,14 +18,14 @@ export interface Statement {
   operands: Operand[];
   /** `symbol = expression` */
   assign?: Expr;
-  /** The encoded instruction, when assembler/fastline.ts fastWord read the line: operands are then
-   * left out (layout reads the word). */
-  word?: number;
+  /** The encoded instructions (signed 32-bit numbers), when assembler/fastline.ts fastWord read the
+   * line: operands are then left out (layout reads the words). */
+  words?: Int32Array;
 }
 
 /** A statement; every one has the same shape (what reads them reads them all: one shape is faster). */
-export function statementOf(labels: Statement['labels'], name?: string, nameLoc?: Loc, operands: Operand[] = [], word?: number): Statement {
-  return { labels, name, nameLoc, operands, assign: undefined, word };
+export function statementOf(labels: Statement['labels'], name?: string, nameLoc?: Loc, operands: Operand[] = [], words?: Int32Array): Statement {
+  return { labels, name, nameLoc, operands, assign: undefined, words };
 }
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;

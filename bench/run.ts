@@ -208,7 +208,16 @@ async function debuggerWorkload(): Promise<void> {
  * 253 k -> 727 k in process. A second pass (GNU as 0.88 to 1.28 M lines/s; best of 10, side by side):
  * generated 270 k -> 363 k end to end, 571 k -> 775 k in process; gcc output 443 k -> 532 k end to
  * end, 999 k -> 1,174 k in process. End to end, Node's start-up and the JIT's first compiles (a third
- * of the instructions of a 50 k-line run) are most of what is left. */
+ * of the instructions of a 50 k-line run) are most of what is left. A third pass (fastWord encodes `li`
+ * of a 32-bit value, words and field bits stay small integers, one shape for the ISA table's entries, an
+ * ASCII source is not UTF-8 decoded; old and new builds side by side, best of 7-10, on a VM loaded by
+ * other work): generated, in process 808 k -> 1,098 k lines/s (GNU as 897 k: 0.90x -> 1.22x; in a
+ * quieter minute 1,027 k -> 1,230 k against 914 k, 1.12x -> 1.35x), end to end 182 k -> 209 k (240 k ->
+ * 263 k); gcc output unchanged (1.24-1.27 M in process against GNU's 0.70 M, ~410 k end to end). In
+ * process, what is left is the general path's objects for each label and branch (statement, operands,
+ * machine operation, frags: a quarter of such a line's time is the collector's) and a map insert for
+ * each label; end to end, Node's start-up and module loading (~0.22 s for a one-line file, GNU as
+ * 0.015 s) and the first run's cold JIT (2-3x a warm run). */
 async function assemblerWorkload(lines: number, functions: number): Promise<void> {
   const inputs: { what: string; file: string }[] = [];
   const generated = join(tmp, 'big.s');

@@ -105,8 +105,9 @@ export function fieldRange(f: Field): { min: bigint; max: bigint } {
     : { min: 0n, max: (1n << bits) - 1n };
 }
 
-/** Place a field value into instruction bits (value must already be range-checked). Fields are at
- * most 21 bits wide, so 32-bit integer operations are exact. */
+/** Place a field value into instruction bits (value must already be range-checked), as a signed 32-bit
+ * number: one V8 keeps a small integer (bit 31 set would make a heap number of each word); callers OR it
+ * into a word. Fields are at most 21 bits wide, so 32-bit integer operations are exact. */
 export function insertField(f: Field, value: number): number {
   let word = 0;
   // (an indexed loop: the assembler encodes every instruction through here, and an iterator is an
@@ -115,7 +116,7 @@ export function insertField(f: Field, value: number): number {
     const s = f.slices[k]!;
     word |= ((value >> s.at) & ((1 << (s.hi - s.lo + 1)) - 1)) << s.lo;
   }
-  return word >>> 0;
+  return word;
 }
 
 /** Read a field's value from an instruction word, sign-extended when the field is signed. */

@@ -26,8 +26,22 @@ export class TableError extends Error {}
 export function buildTable(defs: InstrDef[]): Instr[] {
   const { errors, encodings } = checkTable(defs);
   if (errors.length > 0) throw new TableError(`instruction table is invalid:\n  ${errors.join('\n  ')}`);
+  // Every entry has every field, in one order, made at one place: one shape, so that the assembler's and
+  // the decoder's reads of an entry's fields are monomorphic (a spread of each row gave most entries a
+  // shape of their own). An optional field an entry lacks is undefined; the order is the rows' own (the
+  // table's hash, of its JSON, stays what it was).
   return defs.map((d, id) => ({
-    ...d,
+    mnemonic: d.mnemonic,
+    ext: d.ext,
+    format: d.format,
+    fixed: d.fixed,
+    syntax: d.syntax,
+    timing: d.timing,
+    summary: d.summary,
+    manual: d.manual,
+    busy: d.busy,
+    group: d.group,
+    flags: d.flags,
     operands: syntaxFields(d.syntax),
     match: encodings[id]!.match,
     mask: encodings[id]!.mask,

@@ -8,6 +8,7 @@ export const readFileSync = absent('reading files');
 export const writeFileSync = absent('writing files');
 export const existsSync = () => false;
 export const statSync = absent('reading files');
+export const isAscii = absent('reading files');
 export const setFlagsFromString = () => {};
 export const performance = globalThis.performance;
 export const parentPort = null;
