@@ -21,7 +21,7 @@ export function exec_mma(d: usize, pc: u64): u64 {
 }
 
 /** mma's `wide` argument for the interpreter: A widened into slot 0, B into slot 1. */
-const WIDEN_BOTH: u32 = 0 | (1 << 2) | L.MMA_WIDEN_A | L.MMA_WIDEN_B;
+const WIDEN_BOTH: u32 = 0 | (1 << 2) | <u32>L.MMA_WIDEN_A | <u32>L.MMA_WIDEN_B;
 
 /**
  * mma of accumulator acc, the registers at slots vs1 and vs2 (byte offsets from v0), format-table entry
@@ -40,8 +40,8 @@ export function mma(n: u32, vs1: u32, vs2: u32, e: u32, wide: u32): bool {
     return false;
   }
   const a = L.VTMP + (<usize>(wide & 3) << 8), b = L.VTMP + (<usize>((wide >> 2) & 3) << 8);
-  if ((wide & L.MMA_WIDEN_A) != 0) widenReg(tb + L.T_VREGS + <usize>vs1, a, id, f);
-  if ((wide & L.MMA_WIDEN_B) != 0) widenReg(tb + L.T_VREGS + <usize>vs2, b, id, f);
+  if ((wide & <u32>L.MMA_WIDEN_A) != 0) widenReg(tb + L.T_VREGS + <usize>vs1, a, id, f);
+  if ((wide & <u32>L.MMA_WIDEN_B) != 0) widenReg(tb + L.T_VREGS + <usize>vs2, b, id, f);
   // Four columns at a time (their B values held in registers), eight rows each, two binary64 lanes per
   // operation: the same additions, in the same order, as one element at a time.
   const acc = accAddr(n);
