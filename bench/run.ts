@@ -263,7 +263,13 @@ async function assemblerWorkload(lines: number, functions: number): Promise<void
  * (emulator/host/lanes.ts), and once (190 M: a short run, warm-up included); the tile 16 times (3.1 G).
  * The long die run is also set against one core doing all of its work (the same kernel, 354 x 64 times)
  * in a process of its own. Targets: die >= 0.9x the single-core MIPS, with 2 lanes >= 1.6x one, die < 1
- * GB, the tile runs. */
+ * GB, the tile runs.
+ * On this VM a first touch of a page costs 15-30 us (a fault the hypervisor serves too), so the pages a
+ * core touches count: a core touching 14 pages of its block, not 19-39 (docs/machine.md, "Pages a core
+ * touches"), took the die from 13,817 pages to 7,793 and, side by side with the build before, the sparse
+ * tile from 1.57-1.71 s to 0.86-0.92 s, the tile from 697-710 to 775-795 MIPS; what is left of the
+ * die's gap to one core is mostly its 354 cores' own data pages (one core doing the same work touches
+ * its data once). */
 function meshWorkloads(singleCoreMips: number): void {
   const runs: { machine: string; len: string; repeat: number; what?: string }[] = [
     { machine: 'mesh', len: '262144', repeat: 1 },
