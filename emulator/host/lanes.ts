@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../../cli/root.js';
-import { laneModule, type LaneHooks } from './core.js';
+import type { LaneHooks } from './core.js';
 import { LAYOUT, MESH_CFG } from '../layout.js';
 
 /** The control words shared with the worker: the command, the live cores it runs (from, to), its answer,
@@ -26,24 +26,36 @@ export class Lane {
     private readonly worker: Worker,
     private readonly ctl: Int32Array,
     private readonly memory: WebAssembly.Memory,
-  ) {}
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', (e) => reject((this.failed = e)));
+    });
+    this.ready.catch(() => {}); // (stop() reports it when nobody awaits it)
+  }
 
-  /** Start the second lane of the instance over `memory`, and connect the instance's `hooks` to it. */
-  static async start(memory: WebAssembly.Memory, hooks: LaneHooks, jit: boolean, timing: boolean): Promise<Lane> {
+  /** Resolved once the second lane takes part (MESH_CFG.LANE_ON is set). */
+  readonly ready: Promise<void>;
+  /** An error of the worker before it took part (stop() throws it: the run itself went on one lane). */
+  private failed?: Error;
+
+  /**
+   * Start the second lane of the instance over `memory`, and connect the instance's `hooks` to it. This
+   * does not wait: the worker compiles its build of the core and then sets MESH_CFG.LANE_ON itself, and
+   * the speculations from then on use both lanes (until then, and when it never does, they use one:
+   * the same results either way). Await `ready` to have every speculation use it.
+   */
+  static start(memory: WebAssembly.Memory, hooks: LaneHooks, jit: boolean, timing: boolean): Lane {
     const ctl = new Int32Array(new SharedArrayBuffer(CTL_BYTES));
+    const cfg = new Uint32Array(memory.buffer, LAYOUT.MESH, 0x40);
+    cfg[MESH_CFG.LANE_CUR >> 2] = 0xffffffff; // (no core is the second lane's yet)
+    cfg[MESH_CFG.LANE_ON >> 2] = 0;
     // (the compiled worker, also when this module runs from its TypeScript source under vitest)
     const worker = new Worker(join(packageRoot(), 'dist', 'emulator', 'host', 'lane-worker.js'));
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.postMessage({ memory, module: laneModule(timing), jit, timing, ctl });
-    });
+    worker.postMessage({ memory, jit, timing, ctl });
     const lane = new Lane(worker, ctl, memory);
     hooks.start = (from, to) => lane.run(from, to);
     hooks.wait = () => lane.wait();
-    const cfg = new Uint32Array(memory.buffer, LAYOUT.MESH, 0x40);
-    cfg[MESH_CFG.LANE_CUR >> 2] = 0xffffffff; // (no core is the second lane's yet)
-    cfg[MESH_CFG.LANE_ON >> 2] = 1;
     return lane;
   }
 
@@ -67,12 +79,19 @@ export class Lane {
     return answer;
   }
 
-  /** The instance goes on with one lane; the worker ends. */
+  /** The instance goes on with one lane; the worker ends (and only then is the lane off: a worker that
+   * got ready late cannot turn it on again). */
   async stop(): Promise<void> {
-    new Uint32Array(this.memory.buffer, LAYOUT.MESH, 0x40)[MESH_CFG.LANE_ON >> 2] = 0;
     Atomics.store(this.ctl, CMD, STOP);
     Atomics.notify(this.ctl, CMD);
     await this.worker.terminate();
+    new Uint32Array(this.memory.buffer, LAYOUT.MESH, 0x40)[MESH_CFG.LANE_ON >> 2] = 0;
+    if (this.failed) throw new Error(`the emulator's second lane failed: ${this.failed.message}`);
+  }
+
+  /** The worker's side, once its instance is made: the lane takes part from the next speculation on. */
+  static takePart(memory: WebAssembly.Memory): void {
+    Atomics.store(new Int32Array(memory.buffer, LAYOUT.MESH, 0x40), MESH_CFG.LANE_ON >> 2, 1);
   }
 }
 

@@ -60,6 +60,9 @@ export interface MeshRunOptions {
   progress?: (cycles: bigint) => void;
   /** Threads that run the instances of a machine of several (a tile); 1: the host thread alone. */
   workers?: number;
+  /** A die on two lanes: wait until the second lane takes part before the first window (by default the
+   * run starts at once and the lane joins when its worker is ready; the results are the same). */
+  awaitLanes?: boolean;
 }
 
 /**
@@ -845,7 +848,8 @@ export class Machine {
     // one instance (a die): its speculative windows' cores on two lanes (emulator/host/lanes.ts)
     const one = this.parts[0]!;
     const lanes = !multi && threads > 1 && one.cores.length > 1 && this.opts.speculate !== false && !this.opts.watchpoints && !this.opts.races;
-    const lane = lanes ? await Lane.start(one.memory, one.lane, this.opts.jit ?? jitDefault(), this.opts.timing ?? true) : undefined;
+    const lane = lanes ? Lane.start(one.memory, one.lane, this.opts.jit ?? jitDefault(), this.opts.timing ?? true) : undefined;
+    if (lane && opts.awaitLanes) await lane.ready;
     try {
       outcome = await this.rounds(opts, pool);
     } finally {

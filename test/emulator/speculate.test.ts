@@ -30,6 +30,8 @@ interface Options {
   maxCycles?: bigint;
   /** Worker threads for a machine of several instances. */
   workers?: number;
+  /** Two lanes: start at once and let the second join when ready (default: wait for it). */
+  joinLate?: boolean;
 }
 
 async function runMesh(image: Image, preset: MeshPreset, speculate: boolean, o: Options) {
@@ -37,7 +39,7 @@ async function runMesh(image: Image, preset: MeshPreset, speculate: boolean, o: 
   expect(m.load(image, 'speculate.dasm')).toEqual([]);
   const out = new Output();
   const err = new Output();
-  const outcome = await m.run({ stdout: out.sink, stderr: err.sink, maxCycles: o.maxCycles ?? 50_000_000n, ...(o.workers ? { workers: o.workers } : {}) });
+  const outcome = await m.run({ stdout: out.sink, stderr: err.sink, maxCycles: o.maxCycles ?? 50_000_000n, ...(o.workers ? { workers: o.workers, awaitLanes: !o.joinLate } : {}) });
   const { wallSeconds: _w, mips: _m, ...stats } = meshStats(m);
   const figures = plain({ outcome, stdout: out.bytes().toString('latin1'), stderr: err.bytes().toString('latin1'), cycles: m.cycles, instructions: m.instructions, exits: [...m.exits], stats, links: m.links() });
   return { m, outcome, figures };
@@ -319,6 +321,9 @@ describe("a die's speculative windows on two lanes", () => {
     expect(two.figures).toEqual(one.figures);
     expect(one.speculation.onLanes).toBe(0);
     expect(two.speculation.onLanes).toBeGreaterThan(0);
+    // as `d1 run` does it: the second lane joins when its worker is ready, some speculations in
+    const late = await expectSame(image, D1_DIE, { workers: 2, joinLate: true });
+    expect(late.figures).toEqual(one.figures);
   });
 
   it('remote stores and posts from a core of the first lane to one of the second, self-modifying code, vector stores', async () => {
