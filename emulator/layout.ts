@@ -276,9 +276,9 @@ export const LAYOUT = {
   UNDO_LOG,
   UNDO_THREADS,
   UNDO_SHADOW,
-  /** A core's undo header: the number of the speculation it was saved for (u32), the lines logged (u32),
-   * which thread blocks were saved (u32, bit per thread). */
-  U_TAG: UNDO_HEAD, U_LINES: UNDO_HEAD + 4, U_THREADS: UNDO_HEAD + 8,
+  /** A core's undo header: the lines logged (u32), which thread blocks were saved (u32, bit per thread);
+   * the speculation it is for is CORE_NET_FIELDS.UNDO_TAG. */
+  U_LINES: UNDO_HEAD, U_THREADS: UNDO_HEAD + 4,
   CODE_MARK: 0x80,
   /** Longest straight-line stretch (sub-block) the block compiler makes, in instructions. */
   JIT_MAX_BLOCK: 64,
@@ -455,6 +455,10 @@ export const CORE_NET_FIELDS = {
   USED: 0xb4,
   /** Three engines (DMA, list parser, gather, ENGINE_KIND order), ENGINE_BYTES each. */
   ENGINES: 0x100,
+  /** The number of the speculation the core's undo area is for (u32; emulator/assembly/speculate.ts).
+   * Past the UNDO_NET_BYTES that a speculation keeps, in the page every core touches: undoing looks at
+   * it for each live core without touching the undo area of one that did not run. */
+  UNDO_TAG: 0x800,
 } as const;
 
 /** An engine's state (offsets in its block of ENGINE_BYTES): busy flag, the descriptor it works on and

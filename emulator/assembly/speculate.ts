@@ -95,7 +95,7 @@ export function spoil(): void {
 /** Keep what core `slot` has now, before it runs in the speculation. */
 export function keep(slot: u32): void {
   const c = coreBlock(slot), u = undoOf(slot);
-  store<u32>(u + L.U_TAG, generation);
+  store<u32>(c + L.CORE_NET + L.C_UNDO_TAG, generation);
   store<u32>(u + L.U_LINES, 0);
   memory.copy(u + L.UNDO_STATE, c, L.CORE_THREADS);
   if (slot == currentSlot()) memory.copy(u + L.UNDO_STATE, L.REGS, L.SWAP_BYTES); // (its hot state is there)
@@ -167,11 +167,13 @@ export function settle(keep: bool): void {
   }
   count(L.MESH_SPEC_UNDONE, 1);
   const gen = cfg(L.MESH_SPEC_GEN);
-  for (let s: u32 = 0; s < cfg(L.MESH_CORES); s++) {
-    const u = undoOf(s);
-    if (load<u32>(u + L.U_TAG) != gen) continue;
-    store<u32>(u + L.U_TAG, 0);
-    const c = coreBlock(s);
+  // (only a live core can have run in it: the live list loses a halted core only before a speculation's
+  // turns, mesh.ts dropHalted; the undo pages of cores that stopped long ago stay untouched)
+  for (let i: u32 = 0; i < cfg(L.MESH_LIVE_N); i++) {
+    const s = <u32>load<u16>(L.MESH + L.MESH_LIVE + (<usize>i << 1));
+    const c = coreBlock(s), u = undoOf(s);
+    if (load<u32>(c + L.CORE_NET + L.C_UNDO_TAG) != gen) continue;
+    store<u32>(c + L.CORE_NET + L.C_UNDO_TAG, 0);
     const n = load<u32>(u + L.U_LINES);
     for (let i: u32 = 0; i < n; i++) {
       const logged = <usize>load<u16>(u + L.UNDO_LOG + (<usize>i << 1)), line = logged & ~ZERO_LINE;

@@ -556,7 +556,8 @@ export class Core {
 
   /**
    * Everything a run depends on (registers, thread and cycle-model state, SRAM), as one array of bytes
-   * (the differential tests compare them).
+   * (the differential tests compare them). Not the emulator's own bookkeeping kept there: the number of
+   * the speculation the core's undo area is for (CORE_NET_FIELDS.UNDO_TAG) reads as 0.
    */
   snapshot(): Uint8Array {
     this.dv; // selects this core
@@ -567,6 +568,7 @@ export class Core {
     const s = new Uint8Array(hot + rest);
     s.set(new Uint8Array(this.wasm.memory.buffer, LAYOUT.REGS, hot));
     s.set(new Uint8Array(this.wasm.memory.buffer, from, rest), hot);
+    s.fill(0, hot + LAYOUT.CORE_NET + CORE_NET_FIELDS.UNDO_TAG - LAYOUT.CORE_ACC, hot + LAYOUT.CORE_NET + CORE_NET_FIELDS.UNDO_TAG - LAYOUT.CORE_ACC + 4);
     return s;
   }
 
