@@ -169,8 +169,8 @@ export function settle(keep: bool): void {
   const gen = cfg(L.MESH_SPEC_GEN);
   // (only a live core can have run in it: the live list loses a halted core only before a speculation's
   // turns, mesh.ts dropHalted; the undo pages of cores that stopped long ago stay untouched)
-  for (let i: u32 = 0; i < cfg(L.MESH_LIVE_N); i++) {
-    const s = <u32>load<u16>(L.MESH + L.MESH_LIVE + (<usize>i << 1));
+  for (let k: u32 = 0; k < cfg(L.MESH_LIVE_N); k++) {
+    const s = <u32>load<u16>(L.MESH + L.MESH_LIVE + (<usize>k << 1));
     const c = coreBlock(s), u = undoOf(s);
     if (load<u32>(c + L.CORE_NET + L.C_UNDO_TAG) != gen) continue;
     store<u32>(c + L.CORE_NET + L.C_UNDO_TAG, 0);
